@@ -1,0 +1,64 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { NatsBus } from '@tollgate/nats';
+import { createLogger, type Logger } from '@tollgate/observability';
+import { BillingController } from './admin/billing.controller.js';
+import { ChannelsController } from './admin/channels.controller.js';
+import { OpenApiController } from './admin/openapi.controller.js';
+import { UsersController } from './admin/users.controller.js';
+import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
+import { HealthController } from './health/health.controller.js';
+import { EdgeMetrics } from './metrics/edge-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { ChatCompletionsController } from './openai/chat/chat-completions.controller.js';
+import { ModelsController } from './openai/models/models.controller.js';
+import { AdminGuard } from './principal/admin.guard.js';
+import { PrincipalService } from './principal/principal.service.js';
+import { RelayService } from './relay/relay.service.js';
+import { SettlementPublisher } from './settlement/settlement.publisher.js';
+import { EDGE_CONFIG, LOGGER, NATS_BUS } from './tokens.js';
+import { UpstreamClient } from './upstream/upstream.client.js';
+
+@Module({
+  controllers: [
+    ChatCompletionsController,
+    ModelsController,
+    UsersController,
+    ChannelsController,
+    BillingController,
+    OpenApiController,
+    HealthController,
+    MetricsController,
+  ],
+  providers: [
+    { provide: EDGE_CONFIG, useFactory: loadEdgeConfig },
+    {
+      provide: LOGGER,
+      inject: [EDGE_CONFIG],
+      useFactory: (config: EdgeConfig) => createLogger('edge', config.LOG_LEVEL),
+    },
+    {
+      provide: NATS_BUS,
+      inject: [EDGE_CONFIG, LOGGER],
+      useFactory: (config: EdgeConfig, logger: Logger) =>
+        NatsBus.connect({
+          servers: config.NATS_URL,
+          name: 'edge',
+          requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+          logger,
+        }),
+    },
+    EdgeMetrics,
+    PrincipalService,
+    AdminGuard,
+    UpstreamClient,
+    SettlementPublisher,
+    RelayService,
+  ],
+})
+export class EdgeModule implements OnApplicationShutdown {
+  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+}

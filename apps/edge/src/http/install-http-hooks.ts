@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { TraceContext, tidFromTraceparent, type Logger } from '@tollgate/observability';
+import { DenialException, DenialReason } from '@tollgate/errors';
+import './request-context.js';
+
+export const TID_RESPONSE_HEADER = 'x-tid';
+
+/**
+ * Fastify-level plumbing every route shares:
+ * - the tid: taken from `traceparent` or made up, set as X-Tid on every
+ *   response, and made the async context of everything the request does (the
+ *   rest of the hook chain runs inside TraceContext.run, as
+ *   @fastify/request-context does);
+ * - JSON bodies parsed once, keeping the raw bytes for forwarding upstream,
+ *   and refused with a documented error when malformed.
+ * Errors raised before a handler runs (body parsing, size limits, content
+ * types, unknown routes) reach Nest's exception layer, and so the same
+ * ErrorResponseFilter as everything else.
+ */
+export function installHttpHooks(fastify: FastifyInstance, logger: Logger): void {
+  fastify.decorateRequest('tid', '');
+  fastify.decorateRequest('rawBody', undefined);
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const tid = tidFromTraceparent(request.headers.traceparent);
+    request.tid = tid;
+    void reply.header(TID_RESPONSE_HEADER, tid);
+    TraceContext.run(tid, done);
+  });
+
+  // One access line per request: what support staff find when a client quotes a tid.
+  fastify.addHook('onResponse', (request, reply, done) => {
+    logger.info(
+      {
+        tid: request.tid,
+        method: request.method,
+        route: request.routeOptions.url ?? request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request',
+    );
+    done();
+  });
+
+  // JSON only: any other content type is refused with 415 before a handler runs.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const raw = body as Buffer;
+    request.rawBody = raw;
+    if (raw.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(raw.toString('utf8')));
+    } catch {
+      done(new DenialException(DenialReason.MalformedJson), undefined);
+    }
+  });
+}

@@ -1,0 +1,12 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The trace id of this request (see ARCHITECTURE.md, request path step 1). */
+    tid: string;
+    /** The request body exactly as received, so it can be forwarded without re-serialising. */
+    rawBody?: Buffer;
+  }
+}
+
+export type { FastifyReply, FastifyRequest };

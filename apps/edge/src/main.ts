@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestPinoLogger, type Logger } from '@tollgate/observability';
+import { loadEdgeConfig } from './edge.config.js';
+import { EdgeModule } from './edge.module.js';
+import { ErrorResponseFilter } from './errors/error-response.filter.js';
+import { installHttpHooks } from './http/install-http-hooks.js';
+import { EdgeMetrics } from './metrics/edge-metrics.js';
+import { LOGGER } from './tokens.js';
+
+async function main(): Promise<void> {
+  const config = loadEdgeConfig();
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Keep-alive longer than typical load balancers' idle timeout, so they close first.
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(EdgeModule, adapter, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  const logger = app.get<Logger>(LOGGER);
+  installHttpHooks(adapter.getInstance(), logger);
+  app.useLogger(new NestPinoLogger(logger));
+  app.useGlobalFilters(new ErrorResponseFilter(logger));
+  if (config.METRICS_ENABLED) app.get(EdgeMetrics).install(adapter.getInstance());
+  app.enableShutdownHooks();
+  await app.listen(config.EDGE_PORT, config.EDGE_HOST);
+  const address = adapter.getInstance().server.address();
+  const port = typeof address === 'object' && address ? address.port : config.EDGE_PORT;
+  logger.info({ url: `http://${config.EDGE_HOST}:${port}` }, 'edge listening');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`edge: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { RouterSubjects, type Principal } from '@tollgate/contracts';
+import { DenialException, DenialReason } from '@tollgate/errors';
+import type { NatsBus } from '@tollgate/nats';
+import { PrincipalService } from '../../principal/principal.service.js';
+import { NATS_BUS } from '../../tokens.js';
+
+interface ModelObject {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+const toModel = (id: string): ModelObject => ({ id, object: 'model', created: 0, owned_by: 'tollgate' });
+
+/** The models the calling key may use: its allowed models ∩ the models served to its group. */
+@Controller('v1/models')
+export class ModelsController {
+  constructor(
+    private readonly principals: PrincipalService,
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+  ) {}
+
+  @Get()
+  async list(@Req() request: FastifyRequest): Promise<{ object: 'list'; data: ModelObject[] }> {
+    const principal = await this.principals.authenticate(request, null);
+    return { object: 'list', data: (await this.usableModels(principal)).map(toModel) };
+  }
+
+  @Get(':id')
+  async get(@Req() request: FastifyRequest, @Param('id') id: string): Promise<ModelObject> {
+    const principal = await this.principals.authenticate(request, id);
+    if (!(await this.usableModels(principal)).includes(id)) {
+      throw new DenialException(DenialReason.ResourceNotFound, { detail: `model ${id} does not exist` });
+    }
+    return toModel(id);
+  }
+
+  private async usableModels(principal: Principal): Promise<string[]> {
+    const served = await this.bus.request(RouterSubjects.models, { group: principal.group });
+    const allowed = principal.allowedModels ? new Set(principal.allowedModels) : null;
+    return allowed ? served.filter((model) => allowed.has(model)) : served;
+  }
+}

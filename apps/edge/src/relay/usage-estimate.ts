@@ -1,0 +1,41 @@
+import { countTokens } from 'gpt-tokenizer';
+
+/** Tokens OpenAI's chat format adds around each message (role, separators). */
+const TOKENS_PER_MESSAGE = 4;
+const TOKENS_PER_REPLY = 3;
+
+/** Counts the text of a chat message's content: a string or an array of parts. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return (content as unknown[])
+      .map((part) => {
+        const text = part && typeof part === 'object' ? (part as { text?: unknown }).text : undefined;
+        return typeof text === 'string' ? text : '';
+      })
+      .join('');
+  }
+  return '';
+}
+
+/**
+ * Input tokens of a chat request, counted with a real BPE tokenizer
+ * (o200k_base, the encoding of current OpenAI models). An estimate for the
+ * hold, not the bill: the charge uses the upstream's reported usage.
+ */
+export function countChatTokens(messages: unknown): number {
+  if (!Array.isArray(messages)) return 0;
+  let total = TOKENS_PER_REPLY;
+  for (const message of messages) {
+    if (!message || typeof message !== 'object') continue;
+    total += TOKENS_PER_MESSAGE;
+    const m = message as Record<string, unknown>;
+    total += countText(contentText(m.content));
+    if (typeof m.name === 'string') total += countText(m.name);
+  }
+  return total;
+}
+
+export function countText(text: string): number {
+  return text.length === 0 ? 0 : countTokens(text);
+}

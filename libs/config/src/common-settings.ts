@@ -1,0 +1,21 @@
+import { num, str } from 'envalid';
+
+/** Settings every service shares; see the configuration table in README.md. */
+export const commonSettings = {
+  NATS_URL: str({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
+  NATS_REQUEST_TIMEOUT_MS: num({
+    default: 3000,
+    desc: 'How long a service waits for another before answering 503 service_unavailable',
+  }),
+  LOG_LEVEL: str({ default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
+};
+
+/** Settings of the services that own a PostgreSQL schema. */
+export const databaseSettings = {
+  DATABASE_URL: str({
+    default: '',
+    desc: 'PostgreSQL URL; empty = an embedded PostgreSQL under DATA_DIR',
+  }),
+  DATA_DIR: str({ default: '.data', desc: 'Where the embedded PostgreSQL and the root key live' }),
+  DATABASE_POOL_SIZE: num({ default: 10 }),
+};

@@ -1,0 +1,28 @@
+import { cleanEnv, type CleanedEnv, type ValidatorSpec } from 'envalid';
+
+export { bool, num, port, str, url } from 'envalid';
+
+type Specs = { [key: string]: ValidatorSpec<unknown> };
+
+/**
+ * Reads and validates a service's settings once, at start-up. A bad or
+ * missing setting stops the process with a message naming it, before any
+ * connection is opened. Nothing else in a service reads process.env.
+ */
+export function loadConfig<S extends Specs>(
+  service: string,
+  specs: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<CleanedEnv<S>> {
+  const cleaned = cleanEnv(env, specs, {
+    reporter: ({ errors }) => {
+      const problems = Object.entries(errors).map(([name, error]) => `  ${name}: ${error?.message ?? 'invalid'}`);
+      if (problems.length === 0) return;
+      process.stderr.write(`${service}: invalid configuration\n${problems.join('\n')}\n`);
+      process.exit(1);
+    },
+  });
+  // A plain object: envalid's strict proxy throws on unknown properties, which
+  // breaks anything that inspects the object (Nest's DI does).
+  return Object.freeze({ ...cleaned });
+}

@@ -1,0 +1,77 @@
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import type { Logger } from '@tollgate/observability';
+import { ensureEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+
+export interface ServiceDatabaseOptions {
+  /** The PostgreSQL URL; empty = the embedded default under dataDir. */
+  url: string;
+  dataDir: string;
+  embeddedPort: number;
+  /** The schema this service owns; no other service reads it. */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  poolSize: number;
+  logger: Logger;
+}
+
+export interface ServiceDatabase {
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service's own schema and brings it up to date. Migrations run
+ * under a PostgreSQL advisory lock, so replicas starting together do not race
+ * to apply the same migration.
+ */
+export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<ServiceDatabase> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = options.url;
+  if (!url) {
+    embedded = await ensureEmbeddedPostgres(options.dataDir, options.embeddedPort, options.logger);
+    url = embedded.url;
+  }
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    poolSize: options.poolSize,
+    // Raw SQL (the hot paths use it) resolves unqualified names in the service's own schema.
+    extra: { application_name: `tollgate-${options.schema}`, options: `-c search_path=${options.schema}` },
+  });
+  await dataSource.initialize();
+  await migrate(dataSource, options.schema, options.logger);
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Creates the schema if needed and applies pending migrations, one replica at a time. */
+export async function migrate(dataSource: DataSource, schema: string, logger: Logger): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`tollgate-migrations-${schema}`]);
+    try {
+      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length > 0) logger.info({ schema, migrations: applied.map((m) => m.name) }, 'migrations applied');
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`tollgate-migrations-${schema}`]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

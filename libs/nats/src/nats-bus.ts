@@ -1,0 +1,146 @@
+import { connect, headers, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { EventSubject, Subject } from '@tollgate/contracts';
+import { TraceContext, type Logger } from '@tollgate/observability';
+import { RemoteFailureError, ServiceUnavailableError } from './nats-errors.js';
+
+export const TID_HEADER = 'tid';
+
+export interface NatsBusOptions {
+  servers: string;
+  /** Shown in the NATS server's connection list. */
+  name: string;
+  /** How long a request may wait for its reply before it counts as unavailable. */
+  requestTimeoutMs: number;
+  logger: Logger;
+}
+
+/** The reply envelope Nest's NATS server sends (see @nestjs/microservices ServerNats). */
+interface NestReplyPacket {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+/**
+ * The one place that talks to NATS as a client. Requests speak the packet
+ * format Nest's NATS server understands (`{ pattern, data, id }`) over the
+ * client's shared reply inbox, which costs less than Nest's ClientProxy (an
+ * inbox per request, see STACK-NOTES.md). Every message carries the current
+ * tid in its headers.
+ */
+export class NatsBus {
+  private nextId = 0;
+  private js?: JetStreamClient;
+
+  private constructor(
+    readonly connection: NatsConnection,
+    private readonly options: NatsBusOptions,
+  ) {}
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const connection = await connect({
+      servers: options.servers,
+      name: options.name,
+      // Keep trying forever: a restarted NATS server must not need a restarted service.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    const bus = new NatsBus(connection, options);
+    void bus.watchStatus();
+    return bus;
+  }
+
+  /** Sends a request to the queue group behind `subject` and waits for its reply. */
+  async request<Req, Res>(target: Subject<Req, Res>, data: Req, timeoutMs?: number): Promise<Res> {
+    const packet = JSON.stringify({ pattern: target.name, data, id: String(++this.nextId) });
+    let reply;
+    try {
+      reply = await this.connection.request(target.name, packet, {
+        timeout: timeoutMs ?? this.options.requestTimeoutMs,
+        headers: this.traceHeaders(),
+      });
+    } catch (error) {
+      throw new ServiceUnavailableError(target.name, error);
+    }
+    const envelope = reply.json<NestReplyPacket>();
+    if (envelope.err !== undefined && envelope.err !== null) {
+      throw new RemoteFailureError(target.name, describeRemoteError(envelope.err));
+    }
+    return envelope.response as Res;
+  }
+
+  /** A fire-and-forget event for the queue group (one replica handles it). */
+  emit<Payload>(target: EventSubject<Payload>, payload: Payload): void {
+    this.connection.publish(target.name, JSON.stringify({ pattern: target.name, data: payload }), {
+      headers: this.traceHeaders(),
+    });
+  }
+
+  /** A message every replica of every service receives (cache invalidation, state changes). */
+  broadcast<Payload>(target: EventSubject<Payload>, payload: Payload): void {
+    this.connection.publish(target.name, JSON.stringify(payload), { headers: this.traceHeaders() });
+  }
+
+  /** Subscribes outside any queue group, so that every replica sees every broadcast. */
+  onBroadcast<Payload>(target: EventSubject<Payload>, handler: (payload: Payload) => void): Subscription {
+    return this.connection.subscribe(target.name, {
+      callback: (error, msg) => {
+        if (error) {
+          this.options.logger.error({ err: error, subject: target.name }, 'broadcast subscription failed');
+          return;
+        }
+        const tid = msg.headers?.get(TID_HEADER);
+        const run = (): void => {
+          try {
+            handler(msg.json<Payload>());
+          } catch (handlerError) {
+            this.options.logger.error({ err: handlerError, subject: target.name }, 'broadcast handler failed');
+          }
+        };
+        if (tid) TraceContext.run(tid, run);
+        else run();
+      },
+    });
+  }
+
+  jetstream(): JetStreamClient {
+    this.js ??= jetstream(this.connection);
+    return this.js;
+  }
+
+  jetstreamManager(): Promise<JetStreamManager> {
+    return jetstreamManager(this.connection);
+  }
+
+  /** Current tid as NATS headers, so every service logs the same trace id. */
+  traceHeaders(): MsgHdrs | undefined {
+    const tid = TraceContext.tid();
+    if (!tid) return undefined;
+    const h = headers();
+    h.set(TID_HEADER, tid);
+    return h;
+  }
+
+  async close(): Promise<void> {
+    if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+        this.options.logger.warn(
+          { nats: status.type, server: 'server' in status ? status.server : undefined },
+          'nats status',
+        );
+      }
+    }
+  }
+}
+
+function describeRemoteError(err: unknown): string {
+  if (typeof err === 'string') return err;
+  if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string') return err.message;
+  return JSON.stringify(err);
+}

@@ -1,0 +1,3 @@
+export * from './trace-context.js';
+export * from './logger.js';
+export * from './nest-logger.js';

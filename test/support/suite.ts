@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { startFakeProvider, type FakeProvider } from '../../tools/fake-provider/src/index.js';
+import {
+  findNatsServer,
+  freePort,
+  spawnService,
+  startNatsServer,
+  stopProcess,
+  waitFor,
+  type ServiceProcess,
+  type SuiteService,
+} from '../../tools/launcher/src/service-processes.js';
+
+/**
+ * The whole suite for one test file, as real processes: a private
+ * nats-server on a free port (JetStream in a temporary directory), a fresh
+ * PostgreSQL database on the machine's server, the four compiled services,
+ * and the fake provider in-process. `stop()` ends every process it started
+ * and drops the database.
+ */
+export interface Suite {
+  edgeUrl: string;
+  rootKey: string;
+  natsUrl: string;
+  databaseUrl: string;
+  fake: FakeProvider;
+  /** Every process of a service (replicas included), in start order. */
+  processes(service: SuiteService): ServiceProcess[];
+  /** All log output of a service so far. */
+  logs(service: SuiteService): string;
+  startService(service: SuiteService, extraEnv?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
+  stopService(service: SuiteService): Promise<void>;
+  /** An admin API call with the root key (or another key). */
+  admin<T = unknown>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export interface SuiteOptions {
+  replicas?: Partial<Record<Exclude<SuiteService, 'edge'>, number>>;
+  env?: NodeJS.ProcessEnv;
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export function randomKey(): string {
+  return `sk-${Array.from(randomBytes(48), (b) => BASE62[b % 62]).join('')}`;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
+  const natsBinary = findNatsServer();
+  if (!natsBinary) throw new Error('nats-server is not installed; the e2e tests need it (apt-get install nats-server)');
+  const workDir = mkdtempSync(join(tmpdir(), 'tollgate-e2e-'));
+  const databaseName = `tollgate_e2e_${randomBytes(6).toString('hex')}`;
+  const natsPort = await freePort();
+  const edgePort = await freePort();
+  const natsUrl = `nats://127.0.0.1:${natsPort}`;
+  const databaseUrl = Object.assign(new URL(ADMIN_DATABASE_URL), { pathname: `/${databaseName}` }).toString();
+  const rootKey = randomKey();
+  const running: ServiceProcess[] = [];
+  let nats: ChildProcess | undefined;
+  let fake: FakeProvider | undefined;
+
+  const stop = async (): Promise<void> => {
+    await Promise.all(running.map((p) => stopProcess(p.child)));
+    if (nats) await stopProcess(nats);
+    await fake?.close();
+    await adminQuery(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  };
+
+  try {
+    nats = await startNatsServer(natsBinary, natsPort, join(workDir, 'nats'));
+    await adminQuery(`CREATE DATABASE ${databaseName}`);
+    fake = await startFakeProvider({ port: 0 });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NATS_URL: natsUrl,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: workDir,
+      TOLLGATE_ROOT_KEY: rootKey,
+      EDGE_HOST: '127.0.0.1',
+      EDGE_PORT: String(edgePort),
+      LOG_LEVEL: 'info',
+      ...options.env,
+    };
+    const edgeUrl = `http://127.0.0.1:${edgePort}`;
+
+    const startService = async (service: SuiteService, extraEnv: NodeJS.ProcessEnv = {}) => {
+      const child = spawnService(service, join(ROOT, 'dist', 'apps', service, 'main.js'), { ...env, ...extraEnv });
+      running.push(child);
+      return child;
+    };
+    // auth first: it creates the schema and the root user the others rely on.
+    await startService('auth');
+    for (const service of ['router', 'billing'] as const) {
+      for (let i = 0; i < (options.replicas?.[service] ?? 1); i++) await startService(service);
+    }
+    for (let i = 1; i < (options.replicas?.auth ?? 1); i++) await startService('auth');
+    await startService('edge');
+    await waitFor(
+      async () => (await fetch(`${edgeUrl}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+      `the suite to be healthy; logs:\n${running.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n')}`,
+    );
+
+    const suite: Suite = {
+      edgeUrl,
+      rootKey,
+      natsUrl,
+      databaseUrl,
+      fake,
+      processes: (service) => running.filter((p) => p.name === service),
+      logs: (service) =>
+        running
+          .filter((p) => p.name === service)
+          .map((p) => p.output())
+          .join(''),
+      startService,
+      async stopService(service) {
+        const targets = running.filter((p) => p.name === service);
+        await Promise.all(targets.map((p) => stopProcess(p.child)));
+        for (const target of targets) running.splice(running.indexOf(target), 1);
+      },
+      async admin<T>(method: string, path: string, body?: unknown, key = rootKey) {
+        const response = await fetch(`${edgeUrl}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await response.text();
+        return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+      },
+      stop,
+    };
+    return suite;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+/** `POST /v1/completions` (legacy): a `text_completion` object, or `text_completion` events when streaming. */
+import { includeUsageRequested, requiredPresent, requiredString } from './body-params.js';
+import { fakeAnswer } from './fake-answer.js';
+import { fakeAnswerLength, fakeUsage } from './fake-usage.js';
+import { sendJson } from './http-io.js';
+import type { FakeRequestContext } from './request-context.js';
+import { writeSse } from './sse-stream.js';
+
+const SYSTEM_FINGERPRINT = 'fp_fake';
+
+export async function handleCompletions(ctx: FakeRequestContext): Promise<void> {
+  const { body, controls } = ctx;
+  const model = requiredString(body, 'model');
+  requiredPresent(body, 'prompt');
+
+  const { words, truncated } = fakeAnswerLength(body, controls.chunks);
+  const answer = fakeAnswer(words);
+  const finishReason = truncated ? 'length' : 'stop';
+  const usage = controls.omitUsage ? undefined : fakeUsage(body, controls);
+  const id = `cmpl-fake-${ctx.seq}`;
+  const created = Math.floor(Date.now() / 1000);
+  const choice = (text: string, finish: string | null): unknown => ({
+    text,
+    index: 0,
+    logprobs: null,
+    finish_reason: finish,
+  });
+
+  if (body.stream !== true) {
+    const completion = {
+      id,
+      object: 'text_completion',
+      created,
+      model,
+      system_fingerprint: SYSTEM_FINGERPRINT,
+      choices: [choice(answer.text, finishReason)],
+      usage,
+    };
+    sendJson(ctx.res, 200, JSON.stringify(completion));
+    return;
+  }
+
+  // Same usage semantics as chat: `usage: null` on every chunk, then a `choices: []` chunk with the totals.
+  const withUsage = includeUsageRequested(body) && usage !== undefined;
+  const chunk = (choices: unknown[], chunkUsage: unknown = null): string =>
+    JSON.stringify({
+      id,
+      object: 'text_completion',
+      created,
+      model,
+      system_fingerprint: SYSTEM_FINGERPRINT,
+      choices,
+      ...(withUsage ? { usage: chunkUsage } : {}),
+    });
+  const content = answer.pieces.map((piece) => chunk([choice(piece, null)]));
+  const tail = [chunk([choice('', finishReason)])];
+  if (withUsage) tail.push(chunk([], usage));
+  await writeSse(ctx.res, { content, tail }, controls, ctx.signal);
+}

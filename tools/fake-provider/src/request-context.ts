@@ -1,0 +1,19 @@
+/** What an endpoint handler gets: the request after body parsing and control resolution. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResolvedControls } from './fake-controls.js';
+
+export interface FakeRequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Path without the query string. */
+  readonly path: string;
+  /** The JSON body; `{}` for requests without one (GET). */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly controls: ResolvedControls;
+  /** Aborts when the connection closes, so pacing timers stop for clients that went away. */
+  readonly signal: AbortSignal;
+  /** Per-instance request number; makes response ids predictable (`chatcmpl-fake-1`, …). */
+  readonly seq: number;
+}
+
+export type FakeHandler = (ctx: FakeRequestContext) => void | Promise<void>;
