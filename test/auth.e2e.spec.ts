@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { freePort, waitFor } from '../tools/launcher/src/service-processes.js';
-import { startSuite, type Suite } from './support/suite.js';
+import { useSuite } from './support/suite.js';
 
 const MESSAGES = [{ role: 'user', content: 'Hi' }];
 const last6 = (key: string) => key.slice(-6);
@@ -12,12 +12,11 @@ interface ErrorBody {
 }
 
 describe('auth: keys, users, roles and every authentication row of the table', () => {
-  let suite: Suite;
+  const suite = useSuite({ replicas: { auth: 2 } });
   let trustingEdgeUrl: string;
   let channelId: number;
 
   beforeAll(async () => {
-    suite = await startSuite({ replicas: { auth: 2 } });
     // A second edge that trusts the loopback address as its reverse proxy.
     const port = await freePort();
     await suite.startService('edge', { EDGE_PORT: String(port), TRUSTED_PROXIES: '127.0.0.1/32' });
@@ -30,10 +29,6 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     channelId = await createChannel(suite, { models: ['gpt-4o-mini', 'gpt-4o'] });
     await setPrice(suite, 'gpt-4o-mini');
     await setPrice(suite, 'gpt-4o');
-  });
-
-  afterAll(async () => {
-    await suite?.stop();
   });
 
   async function call(

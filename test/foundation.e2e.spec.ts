@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
-import { startSuite, type Suite } from './support/suite.js';
+import { useSuite } from './support/suite.js';
 import { waitFor } from '../tools/launcher/src/service-processes.js';
 
 const SEED_401 = 'Unauthorized – no access token supplied; please log in and include a valid token.';
 
 describe('foundation: the four services end to end', () => {
-  let suite: Suite;
-
-  beforeAll(async () => {
-    suite = await startSuite();
-  });
-
-  afterAll(async () => {
-    await suite?.stop();
-  });
+  const suite = useSuite();
 
   const chat = (
     key: string | null,

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,4 +159,28 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Starts a suite before the file's tests and stops it after them — also when
+ * start-up outlived the hook's timeout, so no process is ever left behind.
+ * The returned object forwards to the running suite.
+ */
+export function useSuite(options: SuiteOptions = {}): Suite {
+  let current: Suite | undefined;
+  let starting: Promise<Suite> | undefined;
+  beforeAll(async () => {
+    starting = startSuite(options);
+    current = await starting;
+  }, 120_000);
+  afterAll(async () => {
+    const suite = current ?? (await starting?.catch(() => undefined));
+    await suite?.stop();
+  }, 60_000);
+  return new Proxy({} as Suite, {
+    get(_target, property) {
+      if (!current) throw new Error('the suite is not running (did beforeAll fail?)');
+      return current[property as keyof Suite];
+    },
+  });
 }

@@ -3,7 +3,6 @@ import { commonSettings, databaseSettings, loadConfig, num, str } from '@tollgat
 export const authSettings = {
   ...commonSettings,
   ...databaseSettings,
-  EMBEDDED_PG_PORT: num({ default: 54329 }),
   TOLLGATE_ROOT_KEY: str({
     default: '',
     desc: 'The root key to create on first start (sk- + 48 base62 characters); empty = generate one',

@@ -1,4 +1,15 @@
+import { makeExactValidator } from 'envalid';
 import { bool, commonSettings, loadConfig, num, port, str } from '@tollgate/config';
+import { NO_OVERRIDES, parseCapabilityOverrides } from './openai/capabilities/capability-overrides.js';
+import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
+import type { CapabilityOverrides } from './openai/capabilities/model-capability.types.js';
+
+/** JSON changes to the built-in model capability table, checked in full (merge included) at start-up. */
+const capabilityOverrides = makeExactValidator<CapabilityOverrides>((text) => {
+  const overrides = parseCapabilityOverrides(text);
+  new ModelCapabilities(overrides);
+  return overrides;
+});
 
 export const edgeSettings = {
   ...commonSettings,
@@ -12,7 +23,14 @@ export const edgeSettings = {
   UPSTREAM_MAX_RETRIES: num({ default: 2, desc: 'Extra channels tried after a retryable upstream failure' }),
   DEFAULT_MAX_OUTPUT_TOKENS: num({
     default: 4096,
-    desc: 'Output tokens held for a request that sets no max_tokens',
+    desc: 'Output tokens held for a chat request that sets no max_tokens',
+  }),
+  MODEL_CAPABILITIES: capabilityOverrides({
+    default: NO_OVERRIDES,
+    desc:
+      'JSON changes to the per-model limits of image and speech requests, e.g. ' +
+      '{"images":{"dall-e-3":{"n_max":2},"*":{"prompt_max_chars":8000}},"speech":{"tts-1":{"input_max_chars":8192}}}; ' +
+      'image fields prompt_max_chars, sizes, default_size, n_min, n_max; speech field input_max_chars; "*" = unknown models',
   }),
   SETTLEMENT_PUBLISH_ATTEMPTS: num({ default: 5 }),
   METRICS_ENABLED: bool({ default: true }),

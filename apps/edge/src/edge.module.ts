@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { NatsBus } from '@tollgate/nats';
 import { createLogger, type Logger } from '@tollgate/observability';
 import { BillingController } from './admin/billing.controller.js';
+import { BillingStaffController } from './admin/billing-staff.controller.js';
 import { ChannelsController } from './admin/channels.controller.js';
 import { OpenApiController } from './admin/openapi.controller.js';
 import { UsersController } from './admin/users.controller.js';
@@ -9,8 +10,15 @@ import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { HealthController } from './health/health.controller.js';
 import { EdgeMetrics } from './metrics/edge-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { SpeechController } from './openai/audio/speech.controller.js';
+import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
 import { ChatCompletionsController } from './openai/chat/chat-completions.controller.js';
+import { CompletionsController } from './openai/completions/completions.controller.js';
+import { EmbeddingsController } from './openai/embeddings/embeddings.controller.js';
+import { ImagesController } from './openai/images/images.controller.js';
 import { ModelsController } from './openai/models/models.controller.js';
+import { ModerationsController } from './openai/moderations/moderations.controller.js';
+import { DashboardController } from './openai/dashboard/dashboard.controller.js';
 import { AdminGuard } from './principal/admin.guard.js';
 import { PrincipalService } from './principal/principal.service.js';
 import { RelayService } from './relay/relay.service.js';
@@ -21,10 +29,17 @@ import { UpstreamClient } from './upstream/upstream.client.js';
 @Module({
   controllers: [
     ChatCompletionsController,
+    CompletionsController,
+    EmbeddingsController,
+    ImagesController,
+    SpeechController,
+    ModerationsController,
     ModelsController,
+    DashboardController,
     UsersController,
     ChannelsController,
     BillingController,
+    BillingStaffController,
     OpenApiController,
     HealthController,
     MetricsController,
@@ -46,6 +61,11 @@ import { UpstreamClient } from './upstream/upstream.client.js';
           requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
           logger,
         }),
+    },
+    {
+      provide: ModelCapabilities,
+      inject: [EDGE_CONFIG],
+      useFactory: (config: EdgeConfig) => new ModelCapabilities(config.MODEL_CAPABILITIES),
     },
     EdgeMetrics,
     PrincipalService,

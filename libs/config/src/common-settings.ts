@@ -7,7 +7,11 @@ export const commonSettings = {
     default: 3000,
     desc: 'How long a service waits for another before answering 503 service_unavailable',
   }),
-  LOG_LEVEL: str({ default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
+  LOG_LEVEL: str({
+    default: 'info',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    desc: 'pino level of the JSON logs on stdout',
+  }),
 };
 
 /** Settings of the services that own a PostgreSQL schema. */
@@ -17,5 +21,6 @@ export const databaseSettings = {
     desc: 'PostgreSQL URL; empty = an embedded PostgreSQL under DATA_DIR',
   }),
   DATA_DIR: str({ default: '.data', desc: 'Where the embedded PostgreSQL and the root key live' }),
-  DATABASE_POOL_SIZE: num({ default: 10 }),
+  DATABASE_POOL_SIZE: num({ default: 10, desc: 'PostgreSQL connections per service process' }),
+  EMBEDDED_PG_PORT: num({ default: 54329, desc: 'Port of the embedded PostgreSQL (loopback only) used when DATABASE_URL is empty' }),
 };

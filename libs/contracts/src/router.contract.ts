@@ -131,14 +131,10 @@ export interface ChannelHealthView {
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
-/**
- * One channel's whole health record, as every router replica holds it. Times
- * are epoch milliseconds. Broadcast in full (not as a delta) so that a replica
- * that missed a message converges on the next one.
- */
+/** One channel's whole health record, as every router replica holds it. Times are epoch milliseconds. */
 export interface ChannelHealthSnapshot {
   channelId: number;
-  /** Increases with every change; a replica ignores a snapshot older than the one it holds. */
+  /** How many changes this record has seen. */
   version: number;
   consecutiveRateLimits: number;
   cooldownUntil: number | null;
@@ -164,9 +160,32 @@ export const CHANNEL_HEALTH_TRANSITIONS = [
 ] as const;
 export type ChannelHealthTransition = (typeof CHANNEL_HEALTH_TRANSITIONS)[number];
 
-/** Broadcast on every cooldown / circuit transition, so that all replicas pick alike. */
+/**
+ * What happened to a channel, as every replica replays it: an upstream
+ * outcome (classified), a half-open probe handed out, or a reset on enable.
+ */
+export interface ChannelHealthEvent {
+  channelId: number;
+  /** Epoch ms on the replica that saw it; replicas replay it at this time, not their own. */
+  at: number;
+  kind: 'dead_key' | 'rate_limited' | 'failure' | 'success' | 'client_error' | 'probe' | 'reset';
+  /** Upstream HTTP status (0: connection failure / timeout; also 0 for probe and reset). */
+  status: number;
+  errorCode: string | null;
+  retryAfterSeconds: number | null;
+}
+
+/**
+ * Broadcast on every cooldown / circuit transition, so that all replicas pick
+ * alike. Replicas replay `event` on their own state, so concurrent outcomes
+ * handled by different replicas all count; `health` (the origin's result) is
+ * adopted by a replica that holds nothing for the channel yet (just started).
+ */
 export interface ChannelHealthChange {
+  /** The replica that saw the event; it already applied it and ignores its own echo. */
+  origin: string;
   transition: ChannelHealthTransition;
+  event: ChannelHealthEvent;
   health: ChannelHealthSnapshot;
 }
 

@@ -45,6 +45,13 @@ export class AdminInput {
     return this.body[field] === null ? null : this.string(field);
   }
 
+  boolean(field: string): boolean | undefined {
+    const value = this.body[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'boolean') throw bad(field, `${field} must be true or false`);
+    return value;
+  }
+
   integer(field: string): number | undefined {
     const value = this.body[field];
     if (value === undefined) return undefined;

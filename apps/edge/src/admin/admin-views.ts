@@ -1,10 +1,17 @@
 import {
   formatMoney,
   type BalanceView,
+  type BatchAdjustResult,
+  type ChannelHealthView,
+  type ChannelTestResult,
   type ChannelView,
+  type GroupMultiplierView,
+  type HoldView,
   type KeyView,
   type LedgerEntryView,
   type PriceView,
+  type ReconcileReport,
+  type UsageReport,
   type UserView,
 } from '@tollgate/contracts';
 
@@ -96,4 +103,93 @@ export const toLedgerResponse = (entry: LedgerEntryView) => ({
   tid: entry.tid,
   idempotency_key: entry.idempotencyKey,
   created_at: entry.createdAt,
+});
+
+const moneyOrNull = (micros: string | null) => (micros === null ? null : formatMoney(micros));
+
+export const toHoldResponse = (hold: HoldView) => ({
+  id: hold.holdId,
+  object: 'hold',
+  user_id: hold.userId,
+  key_id: hold.keyId,
+  model: hold.model,
+  amount: formatMoney(hold.amountMicros),
+  tid: hold.tid,
+  created_at: hold.createdAt,
+  expires_at: hold.expiresAt,
+});
+
+export const toBatchResponse = (result: BatchAdjustResult) => ({
+  object: 'batch_adjustment',
+  dry_run: result.dryRun,
+  applied: result.applied,
+  error_count: result.errorCount,
+  rows: result.rows.map((row) => ({
+    index: row.index,
+    user_id: row.userId,
+    amount: /^-?\d+$/.test(row.amountMicros) ? formatMoney(row.amountMicros) : row.amountMicros,
+    idempotency_key: row.idempotencyKey,
+    status: row.status,
+    balance_before: moneyOrNull(row.balanceBeforeMicros),
+    balance_after: moneyOrNull(row.balanceAfterMicros),
+    entry_id: row.entryId,
+    error: row.error,
+  })),
+});
+
+export const toUsageResponse = (report: UsageReport) => ({
+  object: 'usage_report',
+  truncated: report.truncated,
+  data: report.rows.map((row) => ({
+    day: row.day,
+    user_id: row.userId,
+    key_id: row.keyId,
+    model: row.model,
+    requests: row.requests,
+    failed_requests: row.failedRequests,
+    input_tokens: row.inputTokens,
+    output_tokens: row.outputTokens,
+    images: row.images,
+    characters: row.characters,
+    cost: formatMoney(row.costMicros),
+  })),
+});
+
+export const toReconcileResponse = (report: ReconcileReport) => ({
+  object: 'reconcile_report',
+  checked_at: report.checkedAt,
+  ok: report.ok,
+  accounts: report.accounts,
+  keys: report.keys,
+  differences: report.differences.map((d) => ({
+    kind: d.kind,
+    user_id: d.userId,
+    key_id: d.keyId,
+    recorded: formatMoney(d.recordedMicros),
+    expected: formatMoney(d.expectedMicros),
+    difference: formatMoney(d.differenceMicros),
+  })),
+});
+
+export const toGroupResponse = (group: GroupMultiplierView) => ({
+  object: 'group',
+  group: group.group,
+  multiplier: group.multiplier,
+  updated_at: group.updatedAt,
+});
+
+export const toChannelTestResponse = (result: ChannelTestResult) => ({
+  object: 'channel_test',
+  ok: result.ok,
+  status: result.status,
+  latency_ms: result.latencyMs,
+  error: result.error,
+});
+
+export const toChannelHealthResponse = (health: ChannelHealthView) => ({
+  object: 'channel_health',
+  state: health.state,
+  cooldown_until: health.cooldownUntil,
+  consecutive_failures: health.consecutiveFailures,
+  recent_errors: health.recentErrors.map((e) => ({ at: e.at, status: e.status, error_code: e.errorCode })),
 });

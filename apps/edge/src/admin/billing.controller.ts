@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { BillingSubjects, type Principal } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { AdminArea, Caller } from '../principal/admin-principal.js';
@@ -55,15 +55,5 @@ export class BillingController {
   @Get('users/:userId/balance')
   async balance(@Param('userId') userId: string) {
     return toBalanceResponse(await this.bus.request(BillingSubjects.balance, { userId }));
-  }
-
-  @Get('users/:userId/ledger')
-  async ledger(@Param('userId') userId: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    const page = await this.bus.request(BillingSubjects.ledger, {
-      userId,
-      limit: limit ? Number(limit) || 100 : 100,
-      cursor: cursor ?? null,
-    });
-    return { object: 'list', data: page.data.map(toLedgerResponse), next_cursor: page.nextCursor };
   }
 }

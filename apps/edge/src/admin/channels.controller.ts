@@ -6,7 +6,10 @@ import { AdminArea } from '../principal/admin-principal.js';
 import { AdminGuard } from '../principal/admin.guard.js';
 import { NATS_BUS } from '../tokens.js';
 import { AdminInput, unwrap } from './admin-input.js';
-import { toChannelResponse } from './admin-views.js';
+import { toChannelHealthResponse, toChannelResponse, toChannelTestResponse } from './admin-views.js';
+
+/** Longer than the router's own upstream timeout for a test request, so its answer is not cut off. */
+const CHANNEL_TEST_WAIT_MS = 65_000;
 
 function channelId(text: string): number {
   const id = Number(text);
@@ -68,6 +71,28 @@ export class ChannelsController {
     const patch = channelInput(body);
     return toChannelResponse(
       unwrap(await this.bus.request(RouterSubjects.updateChannel, { channelId: channelId(id), patch })),
+    );
+  }
+
+  /** Sends a real request to the upstream and reports status and latency; a pass re-enables an auto-disabled channel. */
+  @Post(':id/test')
+  @HttpCode(200)
+  async test(@Param('id') id: string, @Body() body: unknown) {
+    const model = AdminInput.of(body).string('model');
+    const result = unwrap(
+      await this.bus.request(
+        RouterSubjects.testChannel,
+        { channelId: channelId(id), ...(model ? { model } : {}) },
+        CHANNEL_TEST_WAIT_MS,
+      ),
+    );
+    return toChannelTestResponse(result);
+  }
+
+  @Get(':id/health')
+  async health(@Param('id') id: string) {
+    return toChannelHealthResponse(
+      unwrap(await this.bus.request(RouterSubjects.channelHealth, { channelId: channelId(id) })),
     );
   }
 

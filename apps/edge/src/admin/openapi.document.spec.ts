@@ -2,12 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { BillingController } from './billing.controller.js';
+import { BillingStaffController } from './billing-staff.controller.js';
 import { ChannelsController } from './channels.controller.js';
 import { UsersController } from './users.controller.js';
 import { ADMIN_OPENAPI } from './openapi.document.js';
 
 /** Documented admin controllers: add a new one here and to the document. */
-const CONTROLLERS = [UsersController, ChannelsController, BillingController];
+const CONTROLLERS = [UsersController, ChannelsController, BillingController, BillingStaffController];
 
 function routesOf(controller: new (...args: never[]) => unknown): string[] {
   const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');

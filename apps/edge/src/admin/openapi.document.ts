@@ -169,6 +169,18 @@ export const ADMIN_OPENAPI = {
           characters_per_million: money('Per million characters of speech input'),
         },
       },
+      Hold: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          object: { const: 'hold' },
+          user_id: { type: 'string' },
+          key_id: { type: 'string' },
+          model: { type: 'string' },
+          amount: money('Held'),
+          expires_at: { type: 'string', format: 'date-time' },
+        },
+      },
       Balance: {
         type: 'object',
         properties: {
@@ -279,13 +291,129 @@ export const ADMIN_OPENAPI = {
       get: op('A user’s balance and held amount', 'billing', ref('Balance'), { params: [pathParam('userId')] }),
     },
     '/admin/v1/users/{userId}/ledger': {
-      get: op('A user’s ledger, newest first (cursor pages)', 'billing', list('LedgerEntry'), {
+      get: op('A user’s ledger, newest first (cursor pages; format=csv exports CSV)', 'billing', list('LedgerEntry'), {
         params: [
           pathParam('userId'),
-          { name: 'limit', in: 'query', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
           { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          { name: 'type', in: 'query', schema: { type: 'string' }, description: 'Comma-separated entry types' },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
         ],
       }),
+    },
+    '/admin/v1/users/{userId}/adjustments': {
+      post: op(
+        'Adjust a balance by a signed amount (idempotent by idempotency_key)',
+        'billing',
+        { type: 'object' },
+        {
+          params: [pathParam('userId')],
+          status: '201',
+          body: {
+            type: 'object',
+            required: ['amount', 'reason', 'idempotency_key'],
+            properties: {
+              amount: money('Signed'),
+              reason: { type: 'string' },
+              idempotency_key: { type: 'string' },
+              allow_negative: { type: 'boolean', description: 'Let a debit take the balance below zero' },
+            },
+          },
+        },
+      ),
+    },
+    '/admin/v1/adjustments/batch': {
+      post: op(
+        'Many adjustments: dry run shows each row; applying is all-or-nothing',
+        'billing',
+        { type: 'object' },
+        {
+          body: {
+            type: 'object',
+            properties: {
+              dry_run: { type: 'boolean' },
+              allow_negative: { type: 'boolean' },
+              rows: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    user_id: { type: 'string' },
+                    amount: money('Signed'),
+                    reason: { type: 'string' },
+                    idempotency_key: { type: 'string' },
+                  },
+                },
+              },
+              csv: {
+                type: 'string',
+                description: 'Instead of rows: CSV with header user_id,amount,reason,idempotency_key',
+              },
+            },
+          },
+        },
+      ),
+    },
+    '/admin/v1/users/{userId}/holds': {
+      get: op('A user’s open holds', 'billing', list('Hold'), { params: [pathParam('userId')] }),
+    },
+    '/admin/v1/usage': {
+      get: op(
+        'Usage by user, key, model and day',
+        'billing',
+        { type: 'object' },
+        {
+          params: ['from', 'to', 'user_id', 'key_id', 'model'].map((name) => ({
+            name,
+            in: 'query',
+            schema: { type: 'string' },
+          })),
+        },
+      ),
+    },
+    '/admin/v1/reconcile': {
+      get: op('Balances against ledgers and holds; differences listed', 'billing', { type: 'object' }),
+    },
+    '/admin/v1/groups': {
+      get: op('Group price multipliers', 'billing', { type: 'object' }),
+    },
+    '/admin/v1/groups/{group}/multiplier': {
+      put: op(
+        'Set a group’s price multiplier',
+        'billing',
+        { type: 'object' },
+        {
+          params: [pathParam('group')],
+          body: {
+            type: 'object',
+            required: ['multiplier'],
+            properties: { multiplier: { type: 'string', example: '0.8' } },
+          },
+        },
+      ),
+    },
+    '/admin/v1/channels/{id}/test': {
+      post: op(
+        'Send a real request upstream; report status and latency',
+        'admin',
+        { type: 'object' },
+        {
+          params: [pathParam('id', { type: 'integer' })],
+          body: { type: 'object', properties: { model: { type: 'string' } } },
+        },
+      ),
+    },
+    '/admin/v1/channels/{id}/health': {
+      get: op(
+        'Channel health: state, cooldown, recent errors',
+        'admin',
+        { type: 'object' },
+        {
+          params: [pathParam('id', { type: 'integer' })],
+        },
+      ),
     },
   },
 };

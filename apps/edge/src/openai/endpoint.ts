@@ -1,8 +1,8 @@
 import type { Usage, UsageEstimate } from '@tollgate/contracts';
-import { DenialException, DenialReason } from '@tollgate/errors';
 import type { EdgeConfig } from '../edge.config.js';
+import type { JsonObject } from './body-fields.js';
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject } from './body-fields.js';
 
 /**
  * What the relay needs to know about one OpenAI endpoint family: where it
@@ -12,25 +12,25 @@ export type JsonObject = Record<string, unknown>;
 export interface EndpointSpec {
   /** Path under a channel's base URL (which ends in /v1). */
   upstreamPath: string;
+  /**
+   * The model OpenAI uses when the body names none (images, moderations);
+   * absent = `model` is required. The gateway routes and bills by it, so it
+   * is written into the outbound body.
+   */
+  defaultModel?: string;
+  /** `stream: true` is relayed as server-sent events (chat and legacy completions). */
+  streams: boolean;
   /** Throws a DenialException for the endpoint's documented 400s. */
   validate(body: JsonObject): void;
   estimate(body: JsonObject, config: EdgeConfig): UsageEstimate;
-  /** Usage from a JSON response body; null when the upstream did not report it. */
+  /**
+   * Usage from a JSON response body (null when the answer was not JSON, e.g.
+   * speech audio); what the upstream did not report is counted or estimated.
+   */
   usageFromResponse(json: JsonObject | null, body: JsonObject, estimate: UsageEstimate): Usage;
 }
 
-export const invalid = (param: string, detail: string): DenialException =>
-  new DenialException(DenialReason.InvalidRequest, { param, detail });
-
-export function requirePositiveInteger(body: JsonObject, field: string): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw invalid(field, `${field} must be a positive integer`);
-  }
-  return value;
-}
-
+/** A non-negative whole number at `json[outer][inner]`, or null. */
 export function numberField(json: JsonObject | null, path: [string, string]): number | null {
   const outer = json?.[path[0]];
   if (!outer || typeof outer !== 'object') return null;

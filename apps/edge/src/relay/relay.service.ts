@@ -1,3 +1,5 @@
+import { pipeline } from 'node:stream/promises';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -9,26 +11,57 @@ import {
   type Usage,
   type UsageEstimate,
 } from '@tollgate/contracts';
-import { DenialException } from '@tollgate/errors';
+import { DenialException, DOCUMENTED_ERRORS } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
 import type { Logger } from '@tollgate/observability';
 import type { EdgeConfig } from '../edge.config.js';
-import { invalid, type EndpointSpec, type JsonObject } from '../openai/endpoint.js';
+import { invalid, isJsonObject, type JsonObject } from '../openai/body-fields.js';
+import type { EndpointSpec } from '../openai/endpoint.js';
+import { tokenUsage } from '../openai/token-usage.js';
 import { PrincipalService } from '../principal/principal.service.js';
 import { SettlementPublisher } from '../settlement/settlement.publisher.js';
 import { EDGE_CONFIG, LOGGER, NATS_BUS } from '../tokens.js';
-import { UpstreamClient, type UpstreamResult } from '../upstream/upstream.client.js';
+import { isTimeout, UpstreamClient, type UpstreamResult } from '../upstream/upstream.client.js';
+import { ClientConnection } from './client-connection.js';
+import { OutboundBody } from './outbound-body.js';
+import { StreamFilter } from './stream-filter.js';
+import { relayStream } from './stream-relay.js';
+import { errorCode, parseJsonObject, passThroughError, readErrorBody } from './upstream-body.js';
 import { denialAfterFailures, isRetryableStatus, parseRetryAfter, type AttemptFailure } from './upstream-failure.js';
 
-/** Upstream response headers that describe the body and may be passed to the client. */
-const PASSED_HEADERS = ['content-type', 'openai-processing-ms', 'x-request-id'];
-const MAX_ERROR_BODY = 64 * 1024;
+/** Upstream response headers that describe the answer and may be passed to the client. */
+const PASSED_HEADERS = ['content-type', 'openai-processing-ms', 'x-request-id'] as const;
+/** A client that left before its answer (nginx's convention; never sent, only recorded). */
+const CLIENT_CLOSED_REQUEST = 499;
+const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, images: 0, characters: 0 };
 
+type UpstreamResponse = Extract<UpstreamResult, { kind: 'response' }>;
+
+/** One client request on its way through the relay. */
+interface Exchange {
+  spec: EndpointSpec;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  body: JsonObject;
+  /** The model the client asked for (or the endpoint's default): what it is routed, billed and answered as. */
+  model: string;
+  principal: Principal;
+  stream: boolean;
+  estimate: UsageEstimate;
+  outbound: OutboundBody;
+  client: ClientConnection;
+}
+
+/** How the request ended, for the settlement. */
 interface RelayOutcome {
+  /** The status the client saw. */
   status: number;
+  /** What to charge; null = nothing was delivered, the hold is released in full. */
   usage: Usage | null;
   channelId: number | null;
 }
+
+type AttemptResult = { done: RelayOutcome } | { failed: AttemptFailure };
 
 /**
  * The request path of ARCHITECTURE.md for every OpenAI endpoint: auth →
@@ -49,25 +82,52 @@ export class RelayService {
 
   async relay(spec: EndpointSpec, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
-    const body = request.body;
-    const json: JsonObject | null =
-      body && typeof body === 'object' && !Array.isArray(body) ? (body as JsonObject) : null;
-    const model = typeof json?.model === 'string' && json.model !== '' ? json.model : null;
+    const body = isJsonObject(request.body) ? request.body : null;
+    const named = body?.model;
+    const model =
+      typeof named === 'string' && named !== ''
+        ? named
+        : named === undefined || named === null
+          ? (spec.defaultModel ?? null)
+          : null;
 
     const principal = await this.principals.authenticate(request, model);
-    if (!json) throw invalid('body', 'the request body must be a JSON object');
-    if (!model) throw invalid('model', 'model is required');
-    spec.validate(json);
+    if (!body) throw invalid('body', 'the request body must be a JSON object');
+    if (model === null) {
+      throw typeof named === 'string' || named === undefined || named === null
+        ? invalid('model', 'model is required')
+        : invalid('model', 'model must be a string');
+    }
+    spec.validate(body);
+    const stream = spec.streams && body.stream === true;
 
     const first = await this.pick(model, principal, []);
-    const estimate = spec.estimate(json, this.config);
+    const estimate = spec.estimate(body, this.config);
     const hold = await this.reserve(principal, model, estimate);
 
-    let outcome: RelayOutcome = { status: 0, usage: null, channelId: null };
+    const exchange: Exchange = {
+      spec,
+      request,
+      reply,
+      body,
+      model,
+      principal,
+      stream,
+      estimate,
+      outbound: new OutboundBody(body, request.rawBody, stream),
+      client: new ClientConnection(reply.raw),
+    };
+    let outcome: RelayOutcome = { status: 500, usage: null, channelId: first.channelId };
     try {
-      outcome = await this.forward(spec, json, request, reply, principal, model, first, estimate);
+      outcome = await this.forward(exchange, first);
+    } catch (error) {
+      outcome = {
+        ...outcome,
+        status: error instanceof DenialException ? DOCUMENTED_ERRORS[error.denial.reason].status : 500,
+      };
+      throw error;
     } finally {
-      const succeeded = outcome.status >= 200 && outcome.status < 300;
+      exchange.client.dispose();
       this.settlements.publish({
         holdId: hold.holdId,
         tid: request.tid,
@@ -75,93 +135,125 @@ export class RelayService {
         keyId: principal.keyId,
         model,
         channelId: outcome.channelId,
-        succeeded,
-        usage:
-          succeeded && outcome.usage ? outcome.usage : { inputTokens: 0, outputTokens: 0, images: 0, characters: 0 },
+        succeeded: outcome.usage !== null,
+        usage: outcome.usage ?? NO_USAGE,
         httpStatus: outcome.status,
         latencyMs: Math.round(performance.now() - started),
-        stream: false,
+        stream,
       });
     }
   }
 
-  private async forward(
-    spec: EndpointSpec,
-    body: JsonObject,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    principal: Principal,
-    model: string,
-    first: PickedChannel,
-    estimate: UsageEstimate,
-  ): Promise<RelayOutcome> {
+  /** Tries channels until one answers with something other than a retryable failure. */
+  private async forward(exchange: Exchange, first: PickedChannel): Promise<RelayOutcome> {
     const tried: number[] = [];
     let channel: PickedChannel | null = first;
+    let lastChannelId = first.channelId;
     let lastFailure: AttemptFailure | null = null;
 
     for (let attempt = 0; channel !== null; attempt++) {
       tried.push(channel.channelId);
-      const attemptStarted = performance.now();
-      const result = await this.upstream.send({
-        channel,
-        path: spec.upstreamPath,
-        body: this.outboundBody(body, request.rawBody, channel.upstreamModel, model),
-      });
+      lastChannelId = channel.channelId;
+      const result = await this.attempt(exchange, channel);
+      if ('done' in result) return result.done;
+      lastFailure = result.failed;
+      if (exchange.client.gone) break;
+      // A pinned channel is the only one the client may use: its failure is final.
       const canRetry: boolean = !channel.pinned && attempt < this.config.UPSTREAM_MAX_RETRIES;
-
-      if (result.kind === 'failure') {
-        this.reportOutcome(channel, model, 0, attemptStarted, null, null, result.timedOut);
-        this.logger.warn({ channelId: channel.channelId, reason: result.reason }, 'upstream call failed');
-        lastFailure = { kind: 'network', timedOut: result.timedOut };
-      } else if (isRetryableStatus(result.status)) {
-        const errorBody = await readBounded(result.body);
-        const retryAfterSeconds = parseRetryAfter(result.headers['retry-after']);
-        this.reportOutcome(
-          channel,
-          model,
-          result.status,
-          attemptStarted,
-          retryAfterSeconds,
-          errorCode(errorBody),
-          false,
-        );
-        this.logger.warn({ channelId: channel.channelId, status: result.status }, 'upstream refused');
-        lastFailure = { kind: 'status', status: result.status, retryAfterSeconds };
-      } else {
-        this.reportOutcome(channel, model, result.status, attemptStarted, null, null, false);
-        const usage = await this.respond(spec, body, estimate, result, reply, request.tid, channel, model);
-        return { status: result.status, usage, channelId: channel.channelId };
-      }
-
-      channel = canRetry ? await this.pickForRetry(model, principal, tried) : null;
+      channel = canRetry ? await this.pickForRetry(exchange, tried) : null;
     }
+    if (exchange.client.gone) return { status: CLIENT_CLOSED_REQUEST, usage: null, channelId: lastChannelId };
+    this.logger.warn({ tried, failure: lastFailure }, 'no upstream attempt succeeded');
     throw DenialException.of(denialAfterFailures(lastFailure));
   }
 
-  /** Sends a non-retryable upstream answer to the client: success, or a 4xx passed through. */
-  private async respond(
-    spec: EndpointSpec,
-    body: JsonObject,
-    estimate: UsageEstimate,
-    result: Extract<UpstreamResult, { kind: 'response' }>,
-    reply: FastifyReply,
-    tid: string,
-    channel: PickedChannel,
-    model: string,
-  ): Promise<Usage | null> {
-    const raw = Buffer.from(await result.body.arrayBuffer());
-    const contentType = String(result.headers['content-type'] ?? '');
-    const isJson = contentType.includes('json');
-    const parsed = isJson ? parseJsonObject(raw) : null;
-    for (const name of PASSED_HEADERS) {
-      const value = result.headers[name];
-      if (value !== undefined) void reply.header(name, value);
+  /** One upstream call. Nothing reaches the client unless the answer is final (not retried). */
+  private async attempt(exchange: Exchange, channel: PickedChannel): Promise<AttemptResult> {
+    const { spec, model, client } = exchange;
+    const started = performance.now();
+    const result = await this.upstream.send({
+      channel,
+      path: spec.upstreamPath,
+      body: exchange.outbound.for(channel.upstreamModel),
+      signal: client.signal,
+    });
+    if (client.gone) {
+      if (result.kind === 'response') result.body.destroy();
+      this.logger.info(
+        { channelId: channel.channelId },
+        'client left before the upstream answered; upstream call aborted',
+      );
+      return { done: { status: CLIENT_CLOSED_REQUEST, usage: null, channelId: channel.channelId } };
     }
-    void reply.code(result.status);
+    if (result.kind === 'failure') {
+      this.reportOutcome(channel, model, 0, elapsed(started), null, null, result.timedOut);
+      this.logger.warn({ channelId: channel.channelId, reason: result.reason }, 'upstream call failed');
+      return { failed: { kind: 'network', timedOut: result.timedOut } };
+    }
+    if (isRetryableStatus(result.status)) {
+      const errorBody = await readErrorBody(result.body);
+      const retryAfterSeconds = parseRetryAfter(result.headers['retry-after']);
+      this.reportOutcome(
+        channel,
+        model,
+        result.status,
+        elapsed(started),
+        retryAfterSeconds,
+        errorCode(errorBody),
+        false,
+      );
+      this.logger.warn({ channelId: channel.channelId, status: result.status }, 'upstream refused');
+      return { failed: { kind: 'status', status: result.status, retryAfterSeconds } };
+    }
 
-    if (result.status >= 400) {
-      void reply.header('content-type', 'application/json').send(JSON.stringify(passThroughError(parsed, raw, tid)));
-      return null;
+    const success = result.status >= 200 && result.status < 300;
+    const contentType = headerText(result.headers['content-type']);
+    if (success && exchange.stream && contentType.includes('text/event-stream')) {
+      return { done: await this.relayEvents(exchange, channel, result, started) };
+    }
+    if (success && !contentType.includes('json')) {
+      return { done: await this.relayBinary(exchange, channel, result, started) };
+    }
+
+    // JSON is read whole before anything is sent, so a body that breaks off can still go to another channel.
+    let raw: Buffer;
+    try {
+      raw = Buffer.from(await result.body.arrayBuffer());
+    } catch (error) {
+      if (client.gone) return { done: { status: CLIENT_CLOSED_REQUEST, usage: null, channelId: channel.channelId } };
+      const timedOut = isTimeout(error);
+      this.reportOutcome(channel, model, 0, elapsed(started), null, null, timedOut);
+      this.logger.warn({ channelId: channel.channelId, err: describeError(error) }, 'upstream body broke off');
+      return { failed: { kind: 'network', timedOut } };
+    }
+    const parsed = contentType.includes('json') ? parseJsonObject(raw) : null;
+    this.reportOutcome(
+      channel,
+      model,
+      result.status,
+      elapsed(started),
+      null,
+      success ? null : errorCode(parsed),
+      false,
+    );
+    return { done: this.respondJson(exchange, channel, result, raw, parsed) };
+  }
+
+  /** A final JSON answer: a success (model name restored) or an upstream error passed through with the tid. */
+  private respondJson(
+    exchange: Exchange,
+    channel: PickedChannel,
+    result: UpstreamResponse,
+    raw: Buffer,
+    parsed: JsonObject | null,
+  ): RelayOutcome {
+    const { reply, model } = exchange;
+    void reply.headers(passedHeaders(result.headers)).code(result.status);
+    if (result.status >= 300) {
+      void reply
+        .header('content-type', 'application/json')
+        .send(JSON.stringify(passThroughError(parsed, raw, exchange.request.tid)));
+      return { status: result.status, usage: null, channelId: channel.channelId };
     }
     // Responses name the model the client asked for, not the channel's upstream name.
     if (parsed && channel.upstreamModel !== model && 'model' in parsed) {
@@ -170,18 +262,107 @@ export class RelayService {
     } else {
       void reply.send(raw);
     }
-    return spec.usageFromResponse(parsed, body, estimate);
+    return {
+      status: result.status,
+      usage: exchange.spec.usageFromResponse(parsed, exchange.body, exchange.estimate),
+      channelId: channel.channelId,
+    };
   }
 
-  /** The body as received when nothing changes, so it is not serialised again. */
-  private outboundBody(
-    body: JsonObject,
-    raw: Buffer | undefined,
-    upstreamModel: string,
-    model: string,
-  ): Buffer | string {
-    if (upstreamModel === model && raw) return raw;
-    return JSON.stringify({ ...body, model: upstreamModel });
+  /**
+   * A final answer that is not JSON (speech audio): piped through as it
+   * arrives. All or nothing for billing: audio cut off is not usable, so a
+   * transfer that does not finish is not charged.
+   */
+  private async relayBinary(
+    exchange: Exchange,
+    channel: PickedChannel,
+    result: UpstreamResponse,
+    started: number,
+  ): Promise<RelayOutcome> {
+    const { reply, model } = exchange;
+    const headers = clientHeaders(reply, result.headers, { 'x-tid': exchange.request.tid });
+    const length = result.headers['content-length'];
+    if (typeof length === 'string') headers['content-length'] = length;
+    reply.hijack();
+    reply.raw.writeHead(result.status, headers);
+    const firstByteMs = elapsed(started);
+    try {
+      await pipeline(result.body, reply.raw);
+    } catch (error) {
+      if (exchange.client.gone) {
+        this.reportOutcome(channel, model, result.status, firstByteMs, null, null, false);
+        return { status: CLIENT_CLOSED_REQUEST, usage: null, channelId: channel.channelId };
+      }
+      const timedOut = isTimeout(error);
+      this.reportOutcome(channel, model, 0, elapsed(started), null, null, timedOut);
+      this.logger.warn(
+        { channelId: channel.channelId, err: describeError(error) },
+        'upstream body broke off mid-transfer',
+      );
+      return { status: result.status, usage: null, channelId: channel.channelId };
+    }
+    this.reportOutcome(channel, model, result.status, firstByteMs, null, null, false);
+    return {
+      status: result.status,
+      usage: exchange.spec.usageFromResponse(null, exchange.body, exchange.estimate),
+      channelId: channel.channelId,
+    };
+  }
+
+  /**
+   * A stream: relayed event by event from the moment the upstream answers
+   * 200 — from then on nothing is retried. Whatever happens, the client is
+   * charged for what was produced (upstream usage, else tokens counted from
+   * the streamed text): a stream the client left, or the upstream broke off,
+   * is a partial delivery. Only a stream that produced nothing is free.
+   */
+  private async relayEvents(
+    exchange: Exchange,
+    channel: PickedChannel,
+    result: UpstreamResponse,
+    started: number,
+  ): Promise<RelayOutcome> {
+    const { reply, model, request } = exchange;
+    const filter = new StreamFilter({
+      stripUsageChunk: exchange.outbound.usageAddedByEdge,
+      clientModel: channel.upstreamModel !== model ? model : null,
+    });
+    const firstByteMs = elapsed(started);
+    reply.hijack();
+    const streamed = await relayStream({
+      upstream: result.body,
+      raw: reply.raw,
+      headers: clientHeaders(reply, result.headers, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        // Proxies such as nginx would otherwise buffer the stream.
+        'x-accel-buffering': 'no',
+        'x-tid': request.tid,
+      }),
+      filter,
+      client: exchange.client,
+      tid: request.tid,
+    });
+
+    // One outcome per attempt, when its end is known: a stream that broke off counts against the channel.
+    if (streamed.end === 'upstream_failed') {
+      this.reportOutcome(channel, model, 0, elapsed(started), null, null, streamed.timedOut);
+      this.logger.warn({ channelId: channel.channelId, reason: streamed.failure }, 'upstream stream broke off');
+    } else {
+      this.reportOutcome(channel, model, result.status, firstByteMs, null, null, false);
+      if (streamed.end === 'client_gone') {
+        this.logger.info({ channelId: channel.channelId }, 'client left mid-stream; upstream call aborted');
+      }
+    }
+
+    const usage = tokenUsage(filter.usageHolder, exchange.estimate, () => filter.producedText());
+    const delivered = streamed.end === 'completed' || filter.usageHolder !== null || usage.outputTokens > 0;
+    return {
+      status: streamed.end === 'client_gone' ? CLIENT_CLOSED_REQUEST : result.status,
+      usage: delivered ? usage : null,
+      channelId: channel.channelId,
+    };
   }
 
   private async pick(model: string, principal: Principal, exclude: number[]): Promise<PickedChannel> {
@@ -196,9 +377,9 @@ export class RelayService {
   }
 
   /** A retry that finds no other channel ends the attempts; the last upstream failure is reported. */
-  private async pickForRetry(model: string, principal: Principal, exclude: number[]): Promise<PickedChannel | null> {
+  private async pickForRetry(exchange: Exchange, exclude: number[]): Promise<PickedChannel | null> {
     try {
-      return await this.pick(model, principal, exclude);
+      return await this.pick(exchange.model, exchange.principal, exclude);
     } catch (error) {
       if (error instanceof DenialException) return null;
       throw error;
@@ -224,7 +405,7 @@ export class RelayService {
     channel: PickedChannel,
     model: string,
     status: number,
-    started: number,
+    latencyMs: number,
     retryAfterSeconds: number | null,
     code: string | null,
     timedOut: boolean,
@@ -233,7 +414,7 @@ export class RelayService {
       channelId: channel.channelId,
       model,
       status,
-      latencyMs: Math.round(performance.now() - started),
+      latencyMs,
       retryAfterSeconds,
       errorCode: code,
       timedOut,
@@ -241,49 +422,41 @@ export class RelayService {
   }
 }
 
-function parseJsonObject(raw: Buffer): JsonObject | null {
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : null;
-  } catch {
-    return null;
-  }
+const elapsed = (started: number): number => Math.round(performance.now() - started);
+
+function headerText(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value)?.toLowerCase() ?? '';
 }
 
-async function readBounded(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<JsonObject | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_ERROR_BODY) {
-      body.destroy();
-      return null;
-    }
-    chunks.push(chunk);
+function passedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name of PASSED_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = value;
   }
-  return parseJsonObject(Buffer.concat(chunks));
+  return out;
 }
 
-function errorCode(json: JsonObject | null): string | null {
-  const error = json?.error;
-  if (!error || typeof error !== 'object') return null;
-  const code = (error as JsonObject).code ?? (error as JsonObject).type;
-  return typeof code === 'string' ? code : null;
+/**
+ * Headers for a response written directly to the socket (after hijack):
+ * those already set on the reply (the X-Tid hook's), the upstream's passed
+ * ones, then ours.
+ */
+function clientHeaders(
+  reply: FastifyReply,
+  upstream: IncomingHttpHeaders,
+  own: Record<string, string>,
+): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) out[name] = value;
+  }
+  return Object.assign(out, passedHeaders(upstream), own);
 }
 
-/** An upstream 4xx keeps its status and body; an OpenAI-shaped error gains the tid, anything else is wrapped. */
-function passThroughError(parsed: JsonObject | null, raw: Buffer, tid: string): JsonObject {
-  const error = parsed?.error;
-  if (error && typeof error === 'object' && !Array.isArray(error)) {
-    return { ...parsed, error: { ...(error as JsonObject), tid } };
-  }
-  return {
-    error: {
-      message: raw.toString('utf8').slice(0, 2000) || 'The upstream provider refused the request.',
-      type: 'upstream_error',
-      param: null,
-      code: null,
-      tid,
-    },
-  };
+/** A short, secret-free description for logs. */
+function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
 }

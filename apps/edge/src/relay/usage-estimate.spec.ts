@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { countChatTokens, countText } from './usage-estimate.js';
+import { countChatTokens, countInputTokens, countText } from './usage-estimate.js';
 
 describe(countChatTokens.name, () => {
   it('counts message text with the tokenizer plus the chat format overhead', () => {
@@ -15,5 +15,23 @@ describe(countChatTokens.name, () => {
 
   it('is zero for a body without messages', () => {
     expect(countChatTokens(undefined)).toBe(0);
+  });
+});
+
+describe(countText.name, () => {
+  it('counts special-token markup in user text as plain text instead of throwing', () => {
+    expect(countText('say <|endoftext|> please')).toBeGreaterThan(3);
+  });
+});
+
+describe(countInputTokens.name, () => {
+  it('counts a string, a list of strings, token arrays and text parts', () => {
+    const one = countText('Hello there');
+    expect(countInputTokens('Hello there')).toBe(one);
+    expect(countInputTokens(['Hello there', 'Hello there'])).toBe(2 * one);
+    expect(countInputTokens([1, 2, 3])).toBe(3);
+    expect(countInputTokens([[1, 2], [3]])).toBe(3);
+    expect(countInputTokens([{ type: 'text', text: 'Hello there' }, { type: 'image_url' }])).toBe(one);
+    expect(countInputTokens(undefined)).toBe(0);
   });
 });

@@ -4,6 +4,13 @@ import { countTokens } from 'gpt-tokenizer';
 const TOKENS_PER_MESSAGE = 4;
 const TOKENS_PER_REPLY = 3;
 
+/**
+ * Special tokens in user text are counted as ordinary text: the tokenizer's
+ * default refuses them with an exception, which would turn a prompt that
+ * merely mentions "<|endoftext|>" into a 500.
+ */
+const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
 /** Counts the text of a chat message's content: a string or an array of parts. */
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -36,6 +43,26 @@ export function countChatTokens(messages: unknown): number {
   return total;
 }
 
+/**
+ * Tokens of a `prompt` (completions) or `input` (embeddings, moderations):
+ * a string, an array of strings, a token array (one token per number), an
+ * array of token arrays, or multimodal parts (their `text` counts).
+ */
+export function countInputTokens(input: unknown): number {
+  if (typeof input === 'string') return countText(input);
+  if (typeof input === 'number') return 1;
+  if (Array.isArray(input)) {
+    let total = 0;
+    for (const item of input as unknown[]) total += countInputTokens(item);
+    return total;
+  }
+  if (input && typeof input === 'object') {
+    const text = (input as { text?: unknown }).text;
+    return typeof text === 'string' ? countText(text) : 0;
+  }
+  return 0;
+}
+
 export function countText(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text);
+  return text.length === 0 ? 0 : countTokens(text, AS_PLAIN_TEXT);
 }

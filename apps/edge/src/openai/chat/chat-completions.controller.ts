@@ -7,6 +7,7 @@ import { chatCompletionsEndpoint } from './chat-completions.endpoint.js';
 export class ChatCompletionsController {
   constructor(private readonly relay: RelayService) {}
 
+  /** JSON, or server-sent events with `stream: true`. */
   @Post('chat/completions')
   chatCompletions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.relay(chatCompletionsEndpoint, request, reply);

@@ -1,32 +1,48 @@
 import type { UsageEstimate } from '@tollgate/contracts';
 import { countChatTokens } from '../../relay/usage-estimate.js';
-import { invalid, numberField, requirePositiveInteger, type EndpointSpec, type JsonObject } from '../endpoint.js';
+import {
+  checkSamplingFields,
+  checkStreamFields,
+  invalid,
+  isJsonObject,
+  optionalArray,
+  optionalInteger,
+} from '../body-fields.js';
+import { responseTexts } from '../choice-text.js';
+import type { EndpointSpec } from '../endpoint.js';
+import { tokenUsage } from '../token-usage.js';
+
+/** OpenAI's bound on `n` for chat completions. */
+const MAX_CHOICES = 128;
 
 export const chatCompletionsEndpoint: EndpointSpec = {
   upstreamPath: '/chat/completions',
+  streams: true,
 
-  validate(body: JsonObject): void {
+  validate(body): void {
     const messages = body.messages;
+    if (messages === undefined || messages === null) throw invalid('messages', 'messages is required');
     if (!Array.isArray(messages) || messages.length === 0) {
       throw invalid('messages', 'messages must be a non-empty array');
     }
-    for (const message of messages) {
-      if (!message || typeof message !== 'object' || typeof (message as JsonObject).role !== 'string') {
+    for (const message of messages as unknown[]) {
+      if (!isJsonObject(message) || typeof message.role !== 'string') {
         throw invalid('messages', 'each message must be an object with a role');
       }
     }
-    requirePositiveInteger(body, 'max_tokens');
-    requirePositiveInteger(body, 'max_completion_tokens');
-    requirePositiveInteger(body, 'n');
-    if (body.stream !== undefined && typeof body.stream !== 'boolean')
-      throw invalid('stream', 'stream must be a boolean');
+    optionalInteger(body, 'max_tokens', 1);
+    optionalInteger(body, 'max_completion_tokens', 1);
+    optionalInteger(body, 'n', 1, MAX_CHOICES);
+    checkStreamFields(body);
+    checkSamplingFields(body);
+    optionalArray(body, 'tools');
   },
 
   estimate(body, config): UsageEstimate {
     const n = typeof body.n === 'number' ? body.n : 1;
     const maxOutput =
-      (body.max_completion_tokens as number | undefined) ??
-      (body.max_tokens as number | undefined) ??
+      (body.max_completion_tokens as number | null | undefined) ??
+      (body.max_tokens as number | null | undefined) ??
       config.DEFAULT_MAX_OUTPUT_TOKENS;
     return {
       inputTokens: countChatTokens(body.messages),
@@ -38,11 +54,6 @@ export const chatCompletionsEndpoint: EndpointSpec = {
   },
 
   usageFromResponse(json, _body, estimate) {
-    return {
-      inputTokens: numberField(json, ['usage', 'prompt_tokens']) ?? estimate.inputTokens,
-      outputTokens: numberField(json, ['usage', 'completion_tokens']) ?? 0,
-      images: 0,
-      characters: 0,
-    };
+    return tokenUsage(json, estimate, () => responseTexts(json));
   },
 };

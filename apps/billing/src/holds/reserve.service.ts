@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ok, refused, type Hold, type Reply, type ReserveRequest } from '@tollgate/contracts';
+import { DenialReason, deny } from '@tollgate/errors';
+import { TraceContext } from '@tollgate/observability';
+import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
+import { parseMicros } from '../ledger/money.js';
+import { keyModelScope, tooManyRequests, userScope } from '../limits/rate-limit.js';
+import { PriceBook } from '../pricing/price-book.js';
+import { invalid, isCount, isUuid } from '../request-checks.js';
+import { HoldsRepository } from './holds.repository.js';
+
+/**
+ * `reserve`, once per client request, on the request path: price the
+ * estimate (in memory), then one database call that counts the request
+ * against its rate limits and holds the estimated cost on the user's balance
+ * and the key's budget — or refuses, changing nothing.
+ */
+@Injectable()
+export class ReserveService {
+  constructor(
+    private readonly book: PriceBook,
+    private readonly holds: HoldsRepository,
+    @Inject(BILLING_CONFIG)
+    private readonly config: Pick<
+      BillingConfig,
+      'DEFAULT_KEY_RPM' | 'DEFAULT_USER_RPM' | 'HOLD_TTL_MS' | 'RESERVE_SYNCHRONOUS_COMMIT'
+    >,
+  ) {}
+
+  async reserve(request: ReserveRequest): Promise<Reply<Hold>> {
+    const problem = checkReserveRequest(request);
+    if (problem) return problem;
+    const keyBudgetMicros = request.budgetMicros === null ? null : parseMicros(request.budgetMicros);
+    if (request.budgetMicros !== null && keyBudgetMicros === null) {
+      return invalid('budgetMicros', 'budgetMicros must be a non-negative micro-unit string or null');
+    }
+
+    // A model without a price is refused before anything is counted or held.
+    const quote = await this.book.quote(request.model, request.group, request.estimate);
+    if (!quote.ok) return quote;
+
+    const keyRpm = request.rpmLimit ?? this.config.DEFAULT_KEY_RPM;
+    // Lower case, as PostgreSQL returns uuids: one key is one rate-limit counter however it is spelled.
+    const userId = request.userId.toLowerCase();
+    const keyId = request.keyId.toLowerCase();
+    const result = await this.holds.reserve({
+      userId,
+      keyId,
+      model: request.model,
+      group: request.group,
+      tid: TraceContext.tid() ?? null,
+      actor: `key:${keyId}`,
+      quote: quote.value,
+      keyBudgetMicros,
+      keyScope: keyModelScope(keyId, request.model),
+      keyRpm,
+      userScope: userScope(userId),
+      userRpm: this.config.DEFAULT_USER_RPM,
+      ttlMs: this.config.HOLD_TTL_MS,
+      synchronousCommit: this.config.RESERVE_SYNCHRONOUS_COMMIT,
+    });
+
+    switch (result.outcome) {
+      case 'ok':
+        return ok({
+          holdId: result.holdId,
+          amountMicros: quote.value.amountMicros.toString(),
+          rateLimit: { limit: result.limit, remaining: result.remaining, resetSeconds: result.resetSeconds },
+        });
+      case 'key_rate_limited':
+      case 'user_rate_limited':
+        return refused(tooManyRequests(request.model, result.limit, result.resetSeconds));
+      case 'insufficient_user_quota':
+        return refused(deny(DenialReason.InsufficientUserQuota));
+      case 'key_budget_exceeded':
+        return refused(deny(DenialReason.KeyBudgetExceeded, { keySuffix: request.keySuffix }));
+    }
+  }
+}
+
+/** The edge is trusted but not blindly: a malformed request is a 400, never a money error. */
+function checkReserveRequest(request: ReserveRequest): Reply<never> | null {
+  if (!isUuid(request.userId)) return invalid('userId', 'userId must be a uuid');
+  if (!isUuid(request.keyId)) return invalid('keyId', 'keyId must be a uuid');
+  if (typeof request.model !== 'string' || request.model === '') return invalid('model', 'model is required');
+  if (typeof request.group !== 'string') return invalid('group', 'group is required');
+  if (request.rpmLimit !== null && (!Number.isSafeInteger(request.rpmLimit) || request.rpmLimit < 1)) {
+    return invalid('rpmLimit', 'rpmLimit must be a positive integer or null');
+  }
+  const estimate = request.estimate;
+  if (typeof estimate !== 'object' || estimate === null) return invalid('estimate', 'estimate is required');
+  for (const field of ['inputTokens', 'outputTokens', 'images', 'characters'] as const) {
+    if (!isCount(estimate[field])) return invalid(`estimate.${field}`, `${field} must be a non-negative integer`);
+  }
+  if (estimate.imageSize !== null && typeof estimate.imageSize !== 'string') {
+    return invalid('estimate.imageSize', 'imageSize must be a string or null');
+  }
+  return null;
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { billingInstance, fund, type BillingInstance } from '../testing/billing-fixture.js';
+import { TestDatabase } from '../testing/test-database.js';
+import { LedgerQueryError, LedgerService } from './ledger.service.js';
+
+describe(LedgerService.name, () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let billing: BillingInstance;
+  let sut: LedgerService;
+  const userId = randomUUID();
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    db = await database.open();
+    billing = billingInstance(db);
+    sut = billing.ledger;
+    for (const amount of [100n, 200n, 300n, 400n, 500n]) await fund(billing, userId, amount);
+    await billing.adjustments.adjust({
+      userId,
+      amountMicros: '-50',
+      actor: 'staff',
+      reason: 'fix',
+      idempotencyKey: randomUUID(),
+    });
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('shows a balance, and zero for a user with no account', async () => {
+    expect(await sut.balance(userId)).toEqual({
+      userId,
+      balanceMicros: '1450',
+      heldMicros: '0',
+      updatedAt: expect.any(String),
+    });
+    const stranger = randomUUID();
+    expect(await sut.balance(stranger)).toEqual({
+      userId: stranger,
+      balanceMicros: '0',
+      heldMicros: '0',
+      updatedAt: null,
+    });
+  });
+
+  it('pages newest first with a cursor', async () => {
+    const first = await sut.page({ userId, limit: 4 });
+    const second = await sut.page({ userId, limit: 4, cursor: first.nextCursor });
+
+    expect(first.data.map((entry) => entry.amountMicros)).toEqual(['-50', '500', '400', '300']);
+    expect(first.nextCursor).not.toBeNull();
+    expect(second.data.map((entry) => entry.amountMicros)).toEqual(['200', '100']);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('filters by type and by time', async () => {
+    const adjustments = await sut.page({ userId, types: ['adjustment'] });
+    const future = await sut.page({ userId, from: new Date(Date.now() + 60_000).toISOString() });
+    const past = await sut.page({ userId, to: new Date(Date.now() - 60_000).toISOString() });
+    const now = await sut.page({
+      userId,
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+    });
+
+    expect(adjustments.data).toEqual([
+      expect.objectContaining({ type: 'adjustment', reason: 'fix', balanceAfterMicros: '1450' }),
+    ]);
+    expect(future.data).toEqual([]);
+    expect(past.data).toEqual([]);
+    expect(now.data).toHaveLength(6);
+  });
+
+  it('throws on a query the edge should have refused', async () => {
+    await expect(sut.page({ userId, cursor: 'abc' })).rejects.toThrow(LedgerQueryError);
+    await expect(sut.page({ userId, from: 'yesterday' })).rejects.toThrow(LedgerQueryError);
+  });
+});

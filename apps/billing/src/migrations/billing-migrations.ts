@@ -1,0 +1,7 @@
+import { CreateBillingSchema1764400000000 } from './1764400000000-create-billing-schema.js';
+
+/** The schema billing owns; its SQL names every table as `billing.<table>`. */
+export const BILLING_SCHEMA = 'billing';
+
+/** In the order they apply. */
+export const BILLING_MIGRATIONS = [CreateBillingSchema1764400000000];

@@ -1,0 +1,111 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  BillingSubjects,
+  ok,
+  type EventSubject,
+  type GroupMultiplierView,
+  type PricesChanged,
+  type PriceView,
+  type Reply,
+} from '@tollgate/contracts';
+import { NATS_BUS } from '../tokens.js';
+import { formatBasisPoints } from './cost.js';
+import { PRICE_COLUMNS, toPriceView, type PriceRow } from './model-price.js';
+import { checkGroupMultiplierInput, checkPriceInput } from './price-input.js';
+import { PriceBook } from './price-book.js';
+
+/** What this service needs from the bus (NatsBus in the app): tell every replica, and hear from them. */
+export interface PriceChangeBus {
+  broadcast(target: EventSubject<PricesChanged>, payload: PricesChanged): void;
+  onBroadcast(target: EventSubject<PricesChanged>, handler: (payload: PricesChanged) => void): unknown;
+}
+
+interface MultiplierRow {
+  group_name: string;
+  multiplier_bp: number;
+  updated_at: Date;
+}
+
+/** Staff-facing price and group-multiplier management. */
+@Injectable()
+export class PricesService implements OnModuleInit {
+  constructor(
+    private readonly db: DataSource,
+    private readonly book: PriceBook,
+    @Inject(NATS_BUS) private readonly bus: PriceChangeBus,
+  ) {}
+
+  onModuleInit(): void {
+    // Outside the queue group: every billing replica drops a changed price at once.
+    this.bus.onBroadcast(BillingSubjects.pricesChanged, (change) => this.book.evict(change));
+  }
+
+  /** Creates or changes a model's prices; absent fields keep their value (0 for a new model). */
+  async setPrice(input: unknown): Promise<Reply<PriceView>> {
+    const checked = checkPriceInput(input);
+    if (!checked.ok) return checked;
+    const patch = checked.value;
+    const [row] = await this.db.query<PriceRow[]>(
+      `INSERT INTO billing.prices AS p
+              (model, input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros)
+       VALUES ($1, coalesce($2::bigint, 0), coalesce($3::bigint, 0), coalesce($4::jsonb, '{}'::jsonb), coalesce($5::bigint, 0))
+       ON CONFLICT (model) DO UPDATE SET
+         input_per_million_micros = coalesce($2::bigint, p.input_per_million_micros),
+         output_per_million_micros = coalesce($3::bigint, p.output_per_million_micros),
+         image_price_micros = coalesce($4::jsonb, p.image_price_micros),
+         characters_per_million_micros = coalesce($5::bigint, p.characters_per_million_micros),
+         updated_at = now()
+       RETURNING ${PRICE_COLUMNS}`,
+      [
+        patch.model,
+        patch.inputPerMillionMicros?.toString() ?? null,
+        patch.outputPerMillionMicros?.toString() ?? null,
+        patch.imagePriceMicros === null ? null : JSON.stringify(patch.imagePriceMicros),
+        patch.charactersPerMillionMicros?.toString() ?? null,
+      ],
+    );
+    this.changed({ models: [patch.model] });
+    return ok(toPriceView(row));
+  }
+
+  async listPrices(): Promise<PriceView[]> {
+    const rows = await this.db.query<PriceRow[]>(`SELECT ${PRICE_COLUMNS} FROM billing.prices ORDER BY model`);
+    return rows.map(toPriceView);
+  }
+
+  async setGroupMultiplier(input: unknown): Promise<Reply<GroupMultiplierView>> {
+    const checked = checkGroupMultiplierInput(input);
+    if (!checked.ok) return checked;
+    const { group, multiplierBasisPoints } = checked.value;
+    const [row] = await this.db.query<MultiplierRow[]>(
+      `INSERT INTO billing.group_multipliers (group_name, multiplier_bp) VALUES ($1, $2)
+       ON CONFLICT (group_name) DO UPDATE SET multiplier_bp = EXCLUDED.multiplier_bp, updated_at = now()
+       RETURNING group_name, multiplier_bp, updated_at`,
+      [group, multiplierBasisPoints],
+    );
+    this.changed({ groups: [group] });
+    return ok(toMultiplierView(row));
+  }
+
+  async listGroupMultipliers(): Promise<GroupMultiplierView[]> {
+    const rows = await this.db.query<MultiplierRow[]>(
+      `SELECT group_name, multiplier_bp, updated_at FROM billing.group_multipliers ORDER BY group_name`,
+    );
+    return rows.map(toMultiplierView);
+  }
+
+  private changed(change: { models?: string[]; groups?: string[] }): void {
+    this.book.evict(change);
+    this.bus.broadcast(BillingSubjects.pricesChanged, change);
+  }
+}
+
+function toMultiplierView(row: MultiplierRow): GroupMultiplierView {
+  return {
+    group: row.group_name,
+    multiplierBasisPoints: row.multiplier_bp,
+    multiplier: formatBasisPoints(row.multiplier_bp),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import type { Hold } from '@tollgate/contracts';
+import { DenialReason } from '@tollgate/errors';
+import {
+  billingInstance,
+  fund,
+  keySpent,
+  moneyOf,
+  newCustomer,
+  priceTestModel,
+  reserveRequest,
+  settlementFor,
+  testConfig,
+  type BillingInstance,
+  type Customer,
+} from '../testing/billing-fixture.js';
+import { TestDatabase } from '../testing/test-database.js';
+import { SettleService } from './settle.service.js';
+
+describe(SettleService.name, () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let billing: BillingInstance;
+  let sut: SettleService;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    db = await database.open();
+    billing = billingInstance(db);
+    sut = billing.settle;
+    await priceTestModel(billing);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  async function holdFor(customer: Customer, instance: BillingInstance = billing): Promise<Hold> {
+    const reply = await instance.reserve.reserve(reserveRequest(customer));
+    if (!reply.ok) throw new Error(`reserve refused: ${reply.denial.reason}`);
+    return reply.value;
+  }
+
+  const ledgerTypes = async (userId: string) =>
+    (await billing.ledger.page({ userId })).data.map((entry) => [
+      entry.type,
+      entry.amountMicros,
+      entry.balanceAfterMicros,
+    ]);
+
+  it('charges the actual cost, returns the hold, and writes ledger and usage log', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const hold = await holdFor(customer);
+
+    // 100 in × 1 + 20 out × 2 = 140 micros, against a hold of 200.
+    const outcome = await sut.settle(settlementFor(customer, hold.holdId));
+
+    expect(outcome).toEqual({ kind: 'settled', chargedMicros: 140n, releasedMicros: 200n });
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    expect(await keySpent(db, customer.keyId)).toBe(140n);
+    expect(await ledgerTypes(customer.userId)).toEqual([
+      ['charge', '-140', '860'],
+      ['release', '200', '1000'],
+      ['hold', '-200', '800'],
+      ['topup', '1000', '1000'],
+    ]);
+    const [usage] = await db.query<Array<Record<string, unknown>>>(
+      `SELECT * FROM billing.usage_log WHERE hold_id = $1`,
+      [hold.holdId],
+    );
+    expect(usage).toMatchObject({
+      tid: '4bf92f3577b34da6a3ce929d0e0e4736',
+      user_id: customer.userId,
+      key_id: customer.keyId,
+      channel_id: 1,
+      input_tokens: 100,
+      output_tokens: 20,
+      cost_micros: '140',
+      latency_ms: 120,
+      http_status: 200,
+      succeeded: true,
+      stream: false,
+    });
+  });
+
+  it('charges a hold once, however often its settlement arrives', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const hold = await holdFor(customer);
+    const settlement = settlementFor(customer, hold.holdId);
+
+    const first = await sut.settle(settlement);
+    const again = await sut.settle(settlement);
+
+    expect(first.kind).toBe('settled');
+    expect(again).toEqual({ kind: 'not_open', status: 'settled' });
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+  });
+
+  it('charges once when duplicates arrive at the same time on two replicas', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const hold = await holdFor(customer);
+    const other = billingInstance(await database.open()).settle;
+    const settlement = settlementFor(customer, hold.holdId);
+
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? sut : other).settle(settlement)));
+
+    expect(outcomes.filter((outcome) => outcome.kind === 'settled')).toHaveLength(1);
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    const charges = await billing.ledger.page({ userId: customer.userId, types: ['charge'] });
+    expect(charges.data).toHaveLength(1);
+  });
+
+  it('charges the actual cost beyond the hold: the balance goes negative and the next reserve is refused', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 300n);
+    const hold = await holdFor(customer);
+
+    // 100 in + 400 out × 2 = 900 micros, against a hold of 200 and a balance of 300.
+    await sut.settle(
+      settlementFor(customer, hold.holdId, {
+        usage: { inputTokens: 100, outputTokens: 400, images: 0, characters: 0 },
+      }),
+    );
+
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: -600n, held: 0n, ledger: -600n });
+    expect(await keySpent(db, customer.keyId)).toBe(900n);
+    const next = await billing.reserve.reserve(reserveRequest(customer));
+    expect(next).toEqual({ ok: false, denial: { reason: DenialReason.InsufficientUserQuota } });
+  });
+
+  it('releases a failed request in full', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const hold = await holdFor(customer);
+
+    const outcome = await sut.settle(settlementFor(customer, hold.holdId, { succeeded: false, httpStatus: 502 }));
+
+    expect(outcome).toEqual({ kind: 'released', releasedMicros: 200n });
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+    expect(await keySpent(db, customer.keyId)).toBe(0n);
+    expect(await ledgerTypes(customer.userId)).toEqual([
+      ['release', '200', '1000'],
+      ['hold', '-200', '800'],
+      ['topup', '1000', '1000'],
+    ]);
+  });
+
+  it('charges at the prices the hold was quoted at, even if they change before the settlement', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const hold = await holdFor(customer);
+    await billing.prices.setPrice({ model: 'test-model', inputPerMillionMicros: '5000000' });
+
+    const outcome = await sut.settle(settlementFor(customer, hold.holdId));
+
+    await billing.prices.setPrice({ model: 'test-model', inputPerMillionMicros: '1000000' });
+    expect(outcome).toMatchObject({ chargedMicros: 140n });
+  });
+
+  it('ignores a settlement for a hold it never made', async () => {
+    const customer = newCustomer();
+
+    expect(await sut.settle(settlementFor(customer, '00000000-0000-4000-8000-000000000000'))).toEqual({
+      kind: 'unknown_hold',
+    });
+  });
+
+  describe('hold expiry', () => {
+    it('charges an overdue hold at the held amount, once, and a late settlement changes nothing', async () => {
+      const shortLived = billingInstance(db, testConfig({ HOLD_TTL_MS: '1' }));
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 1_000n);
+      const hold = await holdFor(customer, shortLived);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      // Two replicas sweep at once: the advisory lock and SKIP LOCKED expire each hold once.
+      const swept = await Promise.all([billing.expiry.sweep(), billingInstance(await database.open()).expiry.sweep()]);
+
+      expect(swept[0] + swept[1]).toBeGreaterThanOrEqual(1);
+      const [row] = await db.query<Array<{ status: string; charged_micros: string }>>(
+        `SELECT status, charged_micros FROM billing.holds WHERE id = $1`,
+        [hold.holdId],
+      );
+      expect(row).toEqual({ status: 'expired', charged_micros: '200' });
+      expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 0n, ledger: 800n });
+      expect(await keySpent(db, customer.keyId)).toBe(200n);
+      expect(await ledgerTypes(customer.userId)).toEqual([
+        ['expiry', '0', '800'],
+        ['hold', '-200', '800'],
+        ['topup', '1000', '1000'],
+      ]);
+
+      expect(await sut.settle(settlementFor(customer, hold.holdId))).toEqual({ kind: 'not_open', status: 'expired' });
+      expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 0n, ledger: 800n });
+    });
+
+    it('leaves holds that are not overdue alone', async () => {
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 1_000n);
+      const hold = await holdFor(customer);
+
+      await billing.expiry.sweep();
+
+      expect(await billing.holds.openHolds(customer.userId)).toEqual([
+        expect.objectContaining({ holdId: hold.holdId, amountMicros: '200', model: 'test-model' }),
+      ]);
+    });
+  });
+
+  it('leaves every account and key reconciled', async () => {
+    expect((await billing.reconcile.reconcile()).differences).toEqual([]);
+  });
+});

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Settlement } from '@tollgate/contracts';
+import { NatsBus } from '@tollgate/nats';
+import {
+  billingInstance,
+  fund,
+  moneyOf,
+  newCustomer,
+  priceTestModel,
+  reserveRequest,
+  settlementFor,
+  testConfig,
+  type BillingInstance,
+} from '../testing/billing-fixture.js';
+import { TestDatabase } from '../testing/test-database.js';
+import { SettleService } from './settle.service.js';
+import { SettlementConsumer } from './settlement.consumer.js';
+
+const NATS_URL = 'nats://127.0.0.1:4222';
+
+jest.setTimeout(30_000);
+
+/**
+ * Against the real local NATS (JetStream) and PostgreSQL. The stream, its
+ * subject and the durable consumer get names unique to this run, so that
+ * parallel runs and a running suite never share them; the stream is deleted
+ * at the end.
+ */
+describe(SettlementConsumer.name, () => {
+  const run = randomBytes(6).toString('hex');
+  const config = testConfig({
+    SETTLEMENT_STREAM_NAME: `BILLING_SPEC_${run}`,
+    SETTLEMENT_SUBJECT: `spec.billing.${run}.settlements`,
+    SETTLEMENT_DURABLE: `billing-spec-${run}`,
+    SETTLEMENT_ACK_WAIT_MS: '5000',
+  });
+  let database: TestDatabase;
+  let db: DataSource;
+  let bus: NatsBus;
+  let billing: BillingInstance;
+  let replicas: SettlementConsumer[];
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    db = await database.open();
+    billing = billingInstance(db, config);
+    await priceTestModel(billing);
+    bus = await NatsBus.connect({
+      servers: NATS_URL,
+      name: `billing-spec-${run}`,
+      requestTimeoutMs: 2000,
+      logger: billing.logger,
+    });
+    // Two billing replicas sharing the durable consumer, each with its own DataSource.
+    const second = billingInstance(await database.open(), config);
+    replicas = [
+      new SettlementConsumer(bus, billing.settle, config, billing.logger),
+      new SettlementConsumer(bus, second.settle, config, billing.logger),
+    ];
+    for (const replica of replicas) await replica.onApplicationBootstrap();
+  });
+
+  afterAll(async () => {
+    for (const replica of replicas ?? []) await replica.onModuleDestroy();
+    if (bus) {
+      const jsm = await bus.jetstreamManager();
+      await jsm.streams.delete(config.SETTLEMENT_STREAM_NAME);
+      await bus.close();
+    }
+    await database?.drop();
+  });
+
+  async function drained(): Promise<void> {
+    const jsm = await bus.jetstreamManager();
+    for (let i = 0; i < 200; i++) {
+      const info = await jsm.consumers.info(config.SETTLEMENT_STREAM_NAME, config.SETTLEMENT_DURABLE);
+      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('settlements were not consumed in time');
+  }
+
+  it('creates the stream and the durable consumer as configured', async () => {
+    const jsm = await bus.jetstreamManager();
+
+    const stream = await jsm.streams.info(config.SETTLEMENT_STREAM_NAME);
+    const consumer = await jsm.consumers.info(config.SETTLEMENT_STREAM_NAME, config.SETTLEMENT_DURABLE);
+
+    expect(stream.config).toMatchObject({
+      subjects: [config.SETTLEMENT_SUBJECT],
+      storage: 'file',
+      duplicate_window: config.SETTLEMENT_DUPLICATE_WINDOW_MS * 1_000_000,
+    });
+    expect(consumer.config).toMatchObject({
+      durable_name: config.SETTLEMENT_DURABLE,
+      ack_policy: 'explicit',
+      ack_wait: 5_000 * 1_000_000,
+      max_deliver: config.SETTLEMENT_MAX_DELIVER,
+    });
+  });
+
+  it('charges once for a settlement published several times', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const hold = await billing.reserve.reserve(reserveRequest(customer));
+    if (!hold.ok) throw new Error('reserve refused');
+    const payload = JSON.stringify(settlementFor(customer, hold.value.holdId));
+    const js = bus.jetstream();
+
+    // The edge's retry after a lost ack: the same msgID, dropped by the stream's duplicate window.
+    const acks = [];
+    for (let i = 0; i < 3; i++)
+      acks.push(await js.publish(config.SETTLEMENT_SUBJECT, payload, { msgID: hold.value.holdId }));
+    // A duplicate the stream cannot recognise (another msgID): the database makes it a no-op.
+    await js.publish(config.SETTLEMENT_SUBJECT, payload, { msgID: `${hold.value.holdId}-again` });
+    await drained();
+
+    expect(acks.map((ack) => ack.duplicate)).toEqual([false, true, true]);
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    const charges = await billing.ledger.page({ userId: customer.userId, types: ['charge', 'release'] });
+    expect(charges.data.map((entry) => [entry.type, entry.amountMicros])).toEqual([
+      ['charge', '-140'],
+      ['release', '200'],
+    ]);
+  });
+
+  it('settles many holds through both replicas, each exactly once', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 100_000n);
+    const holds: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const hold = await billing.reserve.reserve(reserveRequest(customer));
+      if (hold.ok) holds.push(hold.value.holdId);
+    }
+    const js = bus.jetstream();
+
+    await Promise.all(
+      holds.map((holdId, i) =>
+        js.publish(
+          config.SETTLEMENT_SUBJECT,
+          JSON.stringify(settlementFor(customer, holdId, { succeeded: i % 4 !== 0 })),
+          {
+            msgID: holdId,
+          },
+        ),
+      ),
+    );
+    await drained();
+
+    // 30 succeeded at 140, 10 failed at 0.
+    expect(await moneyOf(db, customer.userId)).toEqual({
+      balance: 100_000n - 30n * 140n,
+      held: 0n,
+      ledger: 100_000n - 30n * 140n,
+    });
+    expect((await billing.reconcile.reconcile()).differences).toEqual([]);
+  });
+
+  it('drops a message that is not a settlement instead of retrying it forever', async () => {
+    await bus.jetstream().publish(config.SETTLEMENT_SUBJECT, '{"holdId":"nope"}');
+
+    await drained();
+    const jsm = await bus.jetstreamManager();
+    expect((await jsm.consumers.info(config.SETTLEMENT_STREAM_NAME, config.SETTLEMENT_DURABLE)).num_redelivered).toBe(
+      0,
+    );
+  });
+
+  it('acknowledges only after the transaction committed: a failed apply comes back and is charged then', async () => {
+    for (const replica of replicas) await replica.onModuleDestroy();
+    let failures = 1;
+    class FlakySettle extends SettleService {
+      override settle(settlement: Settlement) {
+        if (failures-- > 0) return Promise.reject(new Error('database unavailable'));
+        return super.settle(settlement);
+      }
+    }
+    const flaky = new SettlementConsumer(bus, new FlakySettle(db, billing.logger), config, billing.logger);
+    replicas = [flaky];
+    await flaky.onApplicationBootstrap();
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const hold = await billing.reserve.reserve(reserveRequest(customer));
+    if (!hold.ok) throw new Error('reserve refused');
+
+    await bus
+      .jetstream()
+      .publish(config.SETTLEMENT_SUBJECT, JSON.stringify(settlementFor(customer, hold.value.holdId)), {
+        msgID: hold.value.holdId,
+      });
+    await drained();
+
+    expect(failures).toBeLessThan(0);
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+  });
+
+  it('leaves the work queue empty', async () => {
+    const jsm = await bus.jetstreamManager();
+
+    expect((await jsm.streams.info(config.SETTLEMENT_STREAM_NAME)).state.messages).toBe(0);
+  });
+});

@@ -1,0 +1,120 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { NatsBus } from '@tollgate/nats';
+import { isTid, TraceContext, type Logger } from '@tollgate/observability';
+import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
+import { LOGGER, NATS_BUS } from '../tokens.js';
+import { parseSettlement } from './settlement-message.js';
+import { ensureSettlementStream } from './settlement-stream.js';
+import { SettleService } from './settle.service.js';
+
+const RESTART_DELAY_MS = 1000;
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/**
+ * Consumes settlements from JetStream through the durable pull consumer that
+ * every billing replica shares (each message goes to one of them). A message
+ * is acknowledged only after its transaction committed; a failure (database
+ * down) is negatively acknowledged with a growing delay and comes back, so a
+ * settlement is never lost. A message that can never be applied (not a
+ * settlement at all) is terminated and logged instead of retried forever.
+ */
+@Injectable()
+export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    private readonly settlements: SettleService,
+    @Inject(BILLING_CONFIG) private readonly config: BillingConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureSettlementStream(
+      await this.bus.jetstreamManager(),
+      {
+        stream: this.config.SETTLEMENT_STREAM_NAME,
+        subject: this.config.SETTLEMENT_SUBJECT,
+        durable: this.config.SETTLEMENT_DURABLE,
+        duplicateWindowMs: this.config.SETTLEMENT_DUPLICATE_WINDOW_MS,
+        ackWaitMs: this.config.SETTLEMENT_ACK_WAIT_MS,
+        maxDeliver: this.config.SETTLEMENT_MAX_DELIVER,
+      },
+      this.logger,
+    );
+    this.loop = this.consumeUntilStopped();
+  }
+
+  /** Stops pulling, then lets the settlements in hand finish (and be acknowledged) before NATS closes. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.messages?.close();
+    await this.loop;
+    await Promise.all(this.inFlight);
+  }
+
+  private async consumeUntilStopped(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const consumer = await this.bus
+          .jetstream()
+          .consumers.get(this.config.SETTLEMENT_STREAM_NAME, this.config.SETTLEMENT_DURABLE);
+        this.messages = await consumer.consume({ max_messages: this.config.SETTLEMENT_CONCURRENCY * 4 });
+        if (this.stopped) await this.messages.close();
+        for await (const msg of this.messages) await this.dispatch(msg);
+      } catch (error) {
+        if (!this.stopped) this.logger.error({ err: error }, 'settlement consumer stopped; restarting');
+      }
+      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
+    }
+  }
+
+  /** Starts one settlement; returns once there is room for the next (SETTLEMENT_CONCURRENCY at a time). */
+  private async dispatch(msg: JsMsg): Promise<void> {
+    const task: Promise<void> = this.handle(msg).finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+    if (this.inFlight.size >= this.config.SETTLEMENT_CONCURRENCY) await Promise.race(this.inFlight);
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    let body: unknown;
+    try {
+      body = msg.json<unknown>();
+    } catch {
+      body = undefined;
+    }
+    const settlement = parseSettlement(body);
+    if ('error' in settlement) {
+      this.logger.error({ seq: msg.seq, problem: settlement.error }, 'not a settlement; dropped');
+      // No reason on the wire: servers before 2.11 do not understand "+TERM <reason>".
+      msg.term();
+      return;
+    }
+    const apply = async (): Promise<void> => {
+      try {
+        const outcome = await this.settlements.settle(settlement);
+        msg.ack();
+        if (outcome.kind === 'unknown_hold')
+          this.logger.warn({ holdId: settlement.holdId }, 'settlement for an unknown hold');
+        else if (outcome.kind === 'not_open') {
+          this.logger.info(
+            { holdId: settlement.holdId, status: outcome.status },
+            'settlement for a closed hold; nothing to do',
+          );
+        }
+      } catch (error) {
+        const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(msg.info.deliveryCount, 10));
+        this.logger.error(
+          { err: error, holdId: settlement.holdId, retryInMs: delay },
+          'settlement not applied; will retry',
+        );
+        msg.nak(delay);
+      }
+    };
+    await (isTid(settlement.tid) ? TraceContext.run(settlement.tid, apply) : apply());
+  }
+}

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { DenialReason } from '@tollgate/errors';
+import { billingInstance, moneyOf, type BillingInstance } from '../testing/billing-fixture.js';
+import { TestDatabase } from '../testing/test-database.js';
+import { AdjustmentsService } from './adjustments.service.js';
+
+describe(AdjustmentsService.name, () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let billing: BillingInstance;
+  let sut: AdjustmentsService;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    db = await database.open();
+    billing = billingInstance(db);
+    sut = billing.adjustments;
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  const topUp = (userId: string, amountMicros: string, idempotencyKey: string = randomUUID()) =>
+    sut.topUp({ userId, amountMicros, actor: 'staff-1', reason: 'invoice 42', idempotencyKey });
+
+  describe('topUp', () => {
+    it('credits the balance and writes a topup entry', async () => {
+      const userId = randomUUID();
+
+      const reply = await topUp(userId, '12500000');
+
+      expect(reply).toEqual({
+        ok: true,
+        value: {
+          entry: expect.objectContaining({
+            userId,
+            type: 'topup',
+            amountMicros: '12500000',
+            balanceAfterMicros: '12500000',
+            actor: 'staff-1',
+            reason: 'invoice 42',
+          }),
+          balance: expect.objectContaining({ userId, balanceMicros: '12500000', heldMicros: '0' }),
+          replayed: false,
+        },
+      });
+    });
+
+    it('applies the same idempotency key once and answers the first result again', async () => {
+      const userId = randomUUID();
+      const first = await topUp(userId, '1000', 'invoice-7');
+
+      const second = await topUp(userId, '1000', 'invoice-7');
+
+      expect(second.ok && second.value.replayed).toBe(true);
+      expect(second.ok && second.value.entry).toEqual(first.ok && first.value.entry);
+      expect(await moneyOf(db, userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+    });
+
+    it('applies the same key once when it arrives 20 times at the same time, on two replicas', async () => {
+      const userId = randomUUID();
+      const other = billingInstance(await database.open()).adjustments;
+      const key = randomUUID();
+
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? sut : other).topUp({
+            userId,
+            amountMicros: '500',
+            actor: 'staff-1',
+            reason: 'r',
+            idempotencyKey: key,
+          }),
+        ),
+      );
+
+      expect(replies.every((reply) => reply.ok)).toBe(true);
+      expect(replies.filter((reply) => reply.ok && !reply.value.replayed)).toHaveLength(1);
+      expect(await moneyOf(db, userId)).toEqual({ balance: 500n, held: 0n, ledger: 500n });
+    });
+
+    it('gives a key to one user only when several use it at the same time', async () => {
+      const users = Array.from({ length: 10 }, () => randomUUID());
+      const other = billingInstance(await database.open()).adjustments;
+
+      const replies = await Promise.all(
+        users.map((userId, i) =>
+          (i % 2 ? sut : other).topUp({
+            userId,
+            amountMicros: '100',
+            actor: 'a',
+            reason: 'r',
+            idempotencyKey: 'shared-key',
+          }),
+        ),
+      );
+
+      expect(replies.filter((reply) => reply.ok)).toHaveLength(1);
+      expect(replies.filter((reply) => !reply.ok && reply.denial.reason === DenialReason.Conflict)).toHaveLength(9);
+      const balances = await Promise.all(users.map(async (userId) => (await moneyOf(db, userId)).balance));
+      expect(balances.filter((balance) => balance === 100n)).toHaveLength(1);
+      expect(balances.filter((balance) => balance === 0n)).toHaveLength(9);
+    });
+
+    it('treats a user id in upper case as the same user', async () => {
+      const userId = randomUUID();
+      await topUp(userId, '300', `case-${userId}`);
+
+      const again = await topUp(userId.toUpperCase(), '300', `case-${userId}`);
+
+      expect(again.ok && again.value.replayed).toBe(true);
+      expect(await moneyOf(db, userId)).toMatchObject({ balance: 300n });
+    });
+
+    it('refuses a key already used for a different change', async () => {
+      const userId = randomUUID();
+      await topUp(userId, '1000', 'invoice-8');
+
+      const reply = await topUp(userId, '2000', 'invoice-8');
+
+      expect(reply.ok ? null : reply.denial.reason).toBe(DenialReason.Conflict);
+      expect(await moneyOf(db, userId)).toMatchObject({ balance: 1_000n });
+    });
+
+    it.each([
+      ['0', 'amountMicros'],
+      ['-5', 'amountMicros'],
+      ['1.5', 'amountMicros'],
+      ['1e3', 'amountMicros'],
+    ])('refuses an amount of %p', async (amountMicros, param) => {
+      const reply = await topUp(randomUUID(), amountMicros);
+
+      expect(reply).toEqual({
+        ok: false,
+        denial: { reason: DenialReason.InvalidRequest, params: expect.objectContaining({ param }) },
+      });
+    });
+
+    it('refuses unknown fields and keys reserved for billing itself', async () => {
+      const base = { userId: randomUUID(), amountMicros: '1', actor: 'a', reason: 'r' };
+
+      const extra = await sut.topUp({ ...base, idempotencyKey: 'k-1', amount: '1' });
+      const reserved = await sut.topUp({ ...base, idempotencyKey: `hold:${randomUUID()}` });
+
+      expect(extra.ok ? null : extra.denial.params?.param).toBe('amount');
+      expect(reserved.ok ? null : reserved.denial.params?.param).toBe('idempotencyKey');
+    });
+  });
+
+  describe('adjust', () => {
+    const adjust = (userId: string, amountMicros: string, extra: Record<string, unknown> = {}) =>
+      sut.adjust({
+        userId,
+        amountMicros,
+        actor: 'staff-2',
+        reason: 'goodwill',
+        idempotencyKey: randomUUID(),
+        ...extra,
+      });
+
+    it('applies a signed amount with its reason', async () => {
+      const userId = randomUUID();
+      await topUp(userId, '1000');
+
+      const reply = await adjust(userId, '-400');
+
+      expect(reply.ok && reply.value.entry).toMatchObject({
+        type: 'adjustment',
+        amountMicros: '-400',
+        reason: 'goodwill',
+      });
+      expect(await moneyOf(db, userId)).toEqual({ balance: 600n, held: 0n, ledger: 600n });
+    });
+
+    it('will not take the balance below zero unless allowNegative', async () => {
+      const userId = randomUUID();
+      await topUp(userId, '100');
+
+      const refused = await adjust(userId, '-101');
+      const allowed = await adjust(userId, '-101', { allowNegative: true });
+
+      expect(refused).toEqual({
+        ok: false,
+        denial: { reason: DenialReason.Conflict, params: { detail: expect.stringContaining('below zero') } },
+      });
+      expect(allowed.ok).toBe(true);
+      expect(await moneyOf(db, userId)).toEqual({ balance: -1n, held: 0n, ledger: -1n });
+    });
+
+    it('is idempotent by key like a top-up', async () => {
+      const userId = randomUUID();
+      const request = { userId, amountMicros: '250', actor: 'staff-2', reason: 'refund', idempotencyKey: 'refund-1' };
+
+      await sut.adjust(request);
+      const again = await sut.adjust(request);
+
+      expect(again.ok && again.value.replayed).toBe(true);
+      expect(await moneyOf(db, userId)).toMatchObject({ balance: 250n });
+    });
+
+    it('requires a reason and a non-zero amount', async () => {
+      const userId = randomUUID();
+
+      const noReason = await sut.adjust({ userId, amountMicros: '5', actor: 'a', idempotencyKey: randomUUID() });
+      const zero = await adjust(userId, '0');
+
+      expect(noReason.ok ? null : noReason.denial.params?.param).toBe('reason');
+      expect(zero.ok ? null : zero.denial.params?.param).toBe('amountMicros');
+    });
+  });
+});

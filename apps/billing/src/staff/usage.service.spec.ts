@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { DenialReason } from '@tollgate/errors';
+import {
+  billingInstance,
+  fund,
+  newCustomer,
+  priceTestModel,
+  reserveRequest,
+  settlementFor,
+  type BillingInstance,
+  type Customer,
+} from '../testing/billing-fixture.js';
+import { TestDatabase } from '../testing/test-database.js';
+import { UsageService } from './usage.service.js';
+
+describe(UsageService.name, () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let billing: BillingInstance;
+  let sut: UsageService;
+  const alice = newCustomer();
+  const bob = newCustomer();
+
+  async function request(customer: Customer, succeeded: boolean): Promise<void> {
+    const hold = await billing.reserve.reserve(reserveRequest(customer));
+    if (!hold.ok) throw new Error('reserve refused');
+    await billing.settle.settle(settlementFor(customer, hold.value.holdId, { succeeded }));
+  }
+
+  beforeAll(async () => {
+    database = await TestDatabase.create();
+    db = await database.open();
+    billing = billingInstance(db);
+    sut = billing.usage;
+    await priceTestModel(billing);
+    await fund(billing, alice.userId, 10_000n);
+    await fund(billing, bob.userId, 10_000n);
+    await request(alice, true);
+    await request(alice, true);
+    await request(alice, false);
+    await request(bob, true);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('sums usage by day, user, key and model', async () => {
+    const reply = await sut.usage({ userId: alice.userId });
+
+    const day = new Date().toISOString().slice(0, 10);
+    expect(reply).toEqual({
+      ok: true,
+      value: {
+        truncated: false,
+        rows: [
+          {
+            day,
+            userId: alice.userId,
+            keyId: alice.keyId,
+            model: 'test-model',
+            requests: 3,
+            failedRequests: 1,
+            inputTokens: 300,
+            outputTokens: 60,
+            images: 0,
+            characters: 0,
+            costMicros: '280',
+          },
+        ],
+      },
+    });
+  });
+
+  it('filters by date and truncates at the limit', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+
+    const none = await sut.usage({ from: tomorrow });
+    const one = await sut.usage({ to: tomorrow, limit: 1 });
+
+    expect(none.ok && none.value.rows).toEqual([]);
+    expect(one.ok && one.value).toMatchObject({ truncated: true, rows: [expect.any(Object)] });
+  });
+
+  it.each([
+    [{ from: 'soon' }, 'from'],
+    [{ userId: 'x' }, 'userId'],
+    [{ limit: 0 }, 'limit'],
+    [{ day: '2026-01-01' }, 'day'],
+  ])('refuses %p', async (request, param) => {
+    expect(await sut.usage(request)).toEqual({
+      ok: false,
+      denial: { reason: DenialReason.InvalidRequest, params: expect.objectContaining({ param }) },
+    });
+  });
+});

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ok, type Reply, type UsageReport, type UsageRow } from '@tollgate/contracts';
+import { checkShape, invalid, isUuid, optionalInstant } from '../request-checks.js';
+
+const DEFAULT_ROWS = 1000;
+const MAX_ROWS = 10_000;
+
+interface AggregateRow {
+  day: string;
+  user_id: string;
+  key_id: string;
+  model: string;
+  requests: string;
+  failed: string;
+  input_tokens: string;
+  output_tokens: string;
+  images: string;
+  characters: string;
+  cost: string;
+}
+
+/** `usage`: the usage log summed by UTC day, user, key and model. */
+@Injectable()
+export class UsageService {
+  constructor(private readonly db: DataSource) {}
+
+  async usage(input: unknown): Promise<Reply<UsageReport>> {
+    const shape = checkShape(input, ['from', 'to', 'userId', 'keyId', 'model', 'limit']);
+    if (!shape.ok) return shape;
+    const { from: fromInput, to: toInput, userId, keyId, model, limit: limitInput } = shape.value;
+    const from = optionalInstant(fromInput);
+    const to = optionalInstant(toInput);
+    if (from === 'invalid') return invalid('from', 'from must be an ISO 8601 date or date-time');
+    if (to === 'invalid') return invalid('to', 'to must be an ISO 8601 date or date-time');
+    if (userId !== undefined && !isUuid(userId)) return invalid('userId', 'userId must be a uuid');
+    if (keyId !== undefined && !isUuid(keyId)) return invalid('keyId', 'keyId must be a uuid');
+    if (model !== undefined && (typeof model !== 'string' || model === ''))
+      return invalid('model', 'model must be a name');
+    if (
+      limitInput !== undefined &&
+      (typeof limitInput !== 'number' || !Number.isSafeInteger(limitInput) || limitInput < 1 || limitInput > MAX_ROWS)
+    ) {
+      return invalid('limit', `limit must be an integer from 1 to ${MAX_ROWS}`);
+    }
+    const limit = typeof limitInput === 'number' ? limitInput : DEFAULT_ROWS;
+
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (column: string, operator: string, value: unknown): void => {
+      params.push(value);
+      where.push(`${column} ${operator} $${params.length}`);
+    };
+    if (from) add('created_at', '>=', from);
+    if (to) add('created_at', '<', to);
+    if (userId !== undefined) add('user_id', '=', userId);
+    if (keyId !== undefined) add('key_id', '=', keyId);
+    if (model !== undefined) add('model', '=', model);
+    params.push(limit + 1);
+    const rows = await this.db.query<AggregateRow[]>(
+      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, user_id, key_id, model,
+              count(*) AS requests, count(*) FILTER (WHERE NOT succeeded) AS failed,
+              sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+              sum(images) AS images, sum(characters) AS characters, sum(cost_micros) AS cost
+         FROM billing.usage_log
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4
+        LIMIT $${params.length}`,
+      params,
+    );
+    return ok({ rows: rows.slice(0, limit).map(toUsageRow), truncated: rows.length > limit });
+  }
+}
+
+function toUsageRow(row: AggregateRow): UsageRow {
+  return {
+    day: row.day,
+    userId: row.user_id,
+    keyId: row.key_id,
+    model: row.model,
+    requests: Number(row.requests),
+    failedRequests: Number(row.failed),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    images: Number(row.images),
+    characters: Number(row.characters),
+    costMicros: String(row.cost),
+  };
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { ReserveRequest, Settlement, UsageEstimate } from '@tollgate/contracts';
+import { createLogger } from '@tollgate/observability';
+import { loadBillingConfig, type BillingConfig } from '../billing.config.js';
+import { HoldExpirySweeper } from '../holds/hold-expiry.sweeper.js';
+import { HoldsRepository } from '../holds/holds.repository.js';
+import { ReserveService } from '../holds/reserve.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { RateWindowSweeper } from '../limits/rate-window.sweeper.js';
+import { PriceBook } from '../pricing/price-book.js';
+import { PricesService } from '../pricing/prices.service.js';
+import { SettleService } from '../settlement/settle.service.js';
+import { AdjustmentLedger } from '../staff/adjustment-ledger.js';
+import { AdjustmentsService } from '../staff/adjustments.service.js';
+import { BatchAdjustService } from '../staff/batch-adjust.service.js';
+import { ReconcileService } from '../staff/reconcile.service.js';
+import { UsageService } from '../staff/usage.service.js';
+
+/** Settings for specs: `env` as the process would read it. */
+export const testConfig = (env: Record<string, string> = {}): BillingConfig =>
+  loadBillingConfig({ LOG_LEVEL: 'silent', ...env });
+
+/**
+ * The billing services over one DataSource, wired by hand as the module wires
+ * them (no NATS: price broadcasts go nowhere). Two of these over two
+ * DataSources behave like two billing replicas.
+ */
+export function billingInstance(db: DataSource, config: BillingConfig = testConfig()) {
+  const logger = createLogger('billing-test', 'silent');
+  const bus = { broadcast: () => undefined, onBroadcast: () => undefined };
+  const book = new PriceBook(db, config);
+  const holds = new HoldsRepository(db);
+  const ledger = new LedgerService(db);
+  const adjustmentLedger = new AdjustmentLedger(db);
+  return {
+    db,
+    config,
+    logger,
+    book,
+    holds,
+    ledger,
+    prices: new PricesService(db, book, bus),
+    reserve: new ReserveService(book, holds, config),
+    settle: new SettleService(db, logger),
+    adjustments: new AdjustmentsService(adjustmentLedger, ledger),
+    batches: new BatchAdjustService(adjustmentLedger),
+    reconcile: new ReconcileService(db),
+    usage: new UsageService(db),
+    expiry: new HoldExpirySweeper(db, config, logger),
+    rateWindows: new RateWindowSweeper(db, config, logger),
+  };
+}
+
+export type BillingInstance = ReturnType<typeof billingInstance>;
+
+/** A model priced at 1 micro per input token and 2 per output token: an estimate of 100 in + 50 out holds 200. */
+export const TEST_MODEL = 'test-model';
+export const ESTIMATE: UsageEstimate = {
+  inputTokens: 100,
+  outputTokens: 50,
+  images: 0,
+  imageSize: null,
+  characters: 0,
+};
+export const ESTIMATE_MICROS = 200n;
+
+export async function priceTestModel(instance: BillingInstance): Promise<void> {
+  const reply = await instance.prices.setPrice({
+    model: TEST_MODEL,
+    inputPerMillionMicros: '1000000',
+    outputPerMillionMicros: '2000000',
+  });
+  if (!reply.ok) throw new Error('could not price the test model');
+}
+
+export interface Customer {
+  userId: string;
+  keyId: string;
+}
+
+export const newCustomer = (): Customer => ({ userId: randomUUID(), keyId: randomUUID() });
+
+export async function fund(instance: BillingInstance, userId: string, micros: bigint): Promise<void> {
+  const reply = await instance.adjustments.topUp({
+    userId,
+    amountMicros: micros.toString(),
+    actor: 'spec',
+    reason: 'funding',
+    idempotencyKey: `fund-${randomUUID()}`,
+  });
+  if (!reply.ok) throw new Error(`could not fund ${userId}`);
+}
+
+export function reserveRequest(customer: Customer, overrides: Partial<ReserveRequest> = {}): ReserveRequest {
+  return {
+    userId: customer.userId,
+    keyId: customer.keyId,
+    keySuffix: 'a1B2c3',
+    group: 'default',
+    model: TEST_MODEL,
+    rpmLimit: 100_000,
+    budgetMicros: null,
+    estimate: ESTIMATE,
+    ...overrides,
+  };
+}
+
+export function settlementFor(customer: Customer, holdId: string, overrides: Partial<Settlement> = {}): Settlement {
+  return {
+    holdId,
+    tid: '4bf92f3577b34da6a3ce929d0e0e4736',
+    userId: customer.userId,
+    keyId: customer.keyId,
+    model: TEST_MODEL,
+    channelId: 1,
+    succeeded: true,
+    usage: { inputTokens: 100, outputTokens: 20, images: 0, characters: 0 },
+    httpStatus: 200,
+    latencyMs: 120,
+    stream: false,
+    ...overrides,
+  };
+}
+
+/** balance and sum(ledger) for one user, straight from the tables. */
+export async function moneyOf(
+  db: DataSource,
+  userId: string,
+): Promise<{ balance: bigint; held: bigint; ledger: bigint }> {
+  const [row] = await db.query<Array<{ balance: string | null; held: string | null; ledger: string }>>(
+    `SELECT (SELECT balance_micros FROM billing.accounts WHERE user_id = $1) AS balance,
+            (SELECT held_micros FROM billing.accounts WHERE user_id = $1) AS held,
+            (SELECT coalesce(sum(amount_micros), 0) FROM billing.ledger WHERE user_id = $1) AS ledger`,
+    [userId],
+  );
+  return { balance: BigInt(row?.balance ?? 0), held: BigInt(row?.held ?? 0), ledger: BigInt(row?.ledger ?? 0) };
+}
+
+export async function keySpent(db: DataSource, keyId: string): Promise<bigint> {
+  const rows = await db.query<Array<{ spent_micros: string }>>(
+    `SELECT spent_micros FROM billing.key_spend WHERE key_id = $1`,
+    [keyId],
+  );
+  return BigInt(rows[0]?.spent_micros ?? 0);
+}
+
+/**
+ * Rate-limit windows are whole minutes of the database clock; a spec that
+ * counts requests waits out the last seconds of a minute so that all of its
+ * requests land in one window.
+ */
+export async function awaitRoomInWindow(db: DataSource, seconds = 4): Promise<void> {
+  const [{ left }] = await db.query<[{ left: number }]>(
+    `SELECT extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now())::float8 AS left`,
+  );
+  if (left < seconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 100));
+}

@@ -1,0 +1,156 @@
+import { LEDGER_ENTRY_TYPES, parseMoney, type LedgerEntryType } from '@tollgate/contracts';
+import { UsageError } from './cli-errors.js';
+
+/**
+ * Checks of command-line input, made before anything is sent, so a typo in
+ * an amount or a missing reason never reaches the server. Each returns the
+ * value in the form the admin API expects, or throws a UsageError naming
+ * the option at fault.
+ */
+
+export type MoneySign = 'positive' | 'non-zero' | 'non-negative';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Billing writes its own ledger rows under these prefixes; a staff key that used one would collide with them. */
+const RESERVED_IDEMPOTENCY_KEY = /^(hold|charge|release|expiry):/;
+const GROUP = /^[\w.-]{1,64}$/;
+
+/** A money amount as the API takes it: a decimal string with at most 6 decimals ("12.50", "-3"). */
+export function money(text: string | undefined, what: string, sign: MoneySign): string {
+  if (text === undefined || text.trim() === '') throw new UsageError(`${what} is required`);
+  const micros = parseMoney(text);
+  if (micros === null) {
+    throw new UsageError(`${what} "${text}" is not a decimal amount with at most 6 decimals (e.g. 12.50)`);
+  }
+  if (sign === 'positive' && micros <= 0n) throw new UsageError(`${what} must be greater than zero (got ${text})`);
+  if (sign === 'non-zero' && micros === 0n) throw new UsageError(`${what} must not be zero`);
+  if (sign === 'non-negative' && micros < 0n) throw new UsageError(`${what} must not be negative (got ${text})`);
+  return text.trim();
+}
+
+export function requiredText(text: string | undefined, what: string, maxLength: number): string {
+  if (text === undefined || text.trim() === '') throw new UsageError(`${what} is required`);
+  if (text.length > maxLength) throw new UsageError(`${what} must be at most ${maxLength} characters`);
+  return text.trim();
+}
+
+/** Why a balance changed is part of the ledger; the API refuses a change without one. */
+export function reason(text: string | undefined, option = '--reason'): string {
+  return requiredText(text, `${option} (why the balance changes; it is kept in the ledger)`, 500);
+}
+
+/**
+ * Money commands must be safe to re-run: with the same key, a retried or
+ * repeated command changes nothing the second time. So the key is required,
+ * never made up by the CLI (a fresh key per run would defeat the point).
+ */
+export function idempotencyKey(text: string | undefined, option = '--idempotency-key'): string {
+  if (text === undefined || text.trim() === '') {
+    throw new UsageError(
+      `${option} is required: money commands must be safe to re-run, so give a key that names this change ` +
+        `(e.g. invoice-2024-0042) and use the same key if you retry`,
+    );
+  }
+  if (text.length > 200) throw new UsageError(`${option} must be at most 200 characters`);
+  if (RESERVED_IDEMPOTENCY_KEY.test(text)) {
+    throw new UsageError(`${option} may not start with hold:, charge:, release: or expiry: (billing uses those)`);
+  }
+  return text;
+}
+
+export function uuid(text: string | undefined, what: string): string {
+  if (text === undefined || !UUID.test(text.trim())) {
+    throw new UsageError(`${what} must be a UUID such as 0b5f2a52-4a8e-4b8f-9c57-2f2d5a3c1e7d (got "${text ?? ''}")`);
+  }
+  return text.trim();
+}
+
+export function integer(text: string, what: string, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${what} must be a whole number ${range} (got "${text}")`);
+  }
+  return value;
+}
+
+export function channelId(text: string): number {
+  return integer(text, 'channel id', { min: 1 });
+}
+
+/** An ISO 8601 date or date-time; passed on as typed, the server reads it the same way. */
+export function isoDate(text: string | undefined, what: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(Date.parse(text))) {
+    throw new UsageError(`${what} must be an ISO 8601 date or date-time, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`);
+  }
+  return text;
+}
+
+export function choice<T extends string>(text: string | undefined, allowed: readonly T[], what: string): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new UsageError(`${what} must be one of ${allowed.join(', ')} (got "${text}")`);
+  }
+  return text as T;
+}
+
+export function group(text: string | undefined, what = 'group'): string | undefined {
+  if (text === undefined) return undefined;
+  if (!GROUP.test(text)) throw new UsageError(`${what} must be 1–64 letters, digits, _, . or - (got "${text}")`);
+  return text;
+}
+
+/** "a, b,c" → ["a", "b", "c"]; blanks dropped. */
+export function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** "1024x1024=0.04" → ["1024x1024", "0.04"]. */
+export function keyValue(text: string, what: string): [string, string] {
+  const at = text.indexOf('=');
+  const key = at > 0 ? text.slice(0, at).trim() : '';
+  const value = at > 0 ? text.slice(at + 1).trim() : '';
+  if (key === '' || value === '') throw new UsageError(`${what} must look like name=value (got "${text}")`);
+  return [key, value];
+}
+
+/** Repeated values of one option ("--image a=1 --image b=2"), for commander's argParser. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A group's price multiplier: "0.8" for 20% off; the API keeps 4 decimals. */
+export function multiplier(text: string): string {
+  const micros = parseMoney(text);
+  if (micros === null || micros < 0n || micros % 100n !== 0n) {
+    throw new UsageError(`multiplier must be a non-negative decimal with at most 4 decimals, e.g. 0.8 (got "${text}")`);
+  }
+  return text.trim();
+}
+
+export function ledgerTypes(text: string | undefined): LedgerEntryType[] | undefined {
+  if (text === undefined) return undefined;
+  const types = commaList(text);
+  const unknown = types.filter((type) => !(LEDGER_ENTRY_TYPES as readonly string[]).includes(type));
+  if (types.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--type must be a comma-separated list of ${LEDGER_ENTRY_TYPES.join(', ')}`);
+  }
+  return types as LedgerEntryType[];
+}
+
+/**
+ * An option that can be cleared: the word for "nothing" (never, none, all, any)
+ * becomes null, which the API reads as "remove the limit".
+ */
+export function clearable<T>(
+  text: string | undefined,
+  clearWord: string,
+  parse: (text: string) => T,
+): T | null | undefined {
+  if (text === undefined) return undefined;
+  return text.trim().toLowerCase() === clearWord ? null : parse(text);
+}

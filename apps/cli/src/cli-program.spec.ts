@@ -1,0 +1,360 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { runCli } from './cli-program.js';
+import { ExitCode } from './cli-errors.js';
+import { FakeAdminServer } from './testing/fake-admin-server.js';
+
+const USER = '0b5f2a52-4a8e-4b8f-9c57-2f2d5a3c1e7d';
+const OTHER = '6a1c3e9d-2b7f-4c1a-8d3e-5f6a7b8c9d0e';
+const TID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+const balance = (amount: string) => ({
+  object: 'balance',
+  user_id: USER,
+  balance: amount,
+  held: '0.000000',
+  updated_at: '2024-05-01T00:00:00.000Z',
+});
+const entry = (amount: string, key: string) => ({
+  id: '17',
+  object: 'ledger_entry',
+  user_id: USER,
+  type: 'adjustment',
+  amount,
+  balance_after: '7.500000',
+  hold_id: null,
+  actor: 'root',
+  reason: 'refund',
+  tid: null,
+  idempotency_key: key,
+  created_at: '2024-05-01T00:00:00.000Z',
+});
+const batchRow = (index: number, status: string, error: string | null = null) => ({
+  index,
+  user_id: index === 0 ? USER : OTHER,
+  amount: '-1.000000',
+  idempotency_key: `k${index}`,
+  status,
+  balance_before: '2.000000',
+  balance_after: error ? null : '1.000000',
+  entry_id: null,
+  error,
+});
+
+describe(runCli.name, () => {
+  const server = new FakeAdminServer();
+  const files = new Map<string, string>();
+  let stdout = '';
+  let stderr = '';
+
+  const run = (args: string[], env: { key?: string } = { key: 'sk-admin' }) =>
+    runCli(args, {
+      config: { url: server.url, key: env.key },
+      io: { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) },
+      readFile: (path) => {
+        const text = files.get(path);
+        if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+        return text;
+      },
+    });
+
+  beforeAll(async () => {
+    await server.start();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  beforeEach(() => {
+    server.reset();
+    files.clear();
+    stdout = '';
+    stderr = '';
+  });
+
+  describe('usage errors: exit 2 and nothing sent', () => {
+    it.each([
+      [
+        'an adjustment without an idempotency key',
+        ['adjust', USER, '-2.5', '--reason', 'refund'],
+        /--idempotency-key is required/,
+      ],
+      ['a top-up without a reason', ['topup', USER, '5', '--idempotency-key', 'k1'], /--reason .* is required/],
+      [
+        'a top-up of a bad amount',
+        ['topup', USER, '5.1234567', '--reason', 'r', '--idempotency-key', 'k1'],
+        /at most 6 decimals/,
+      ],
+      ['a negative top-up', ['topup', USER, '-5', '--reason', 'r', '--idempotency-key', 'k1'], /greater than zero/],
+      ['a user id that is not one', ['balance', 'bob'], /userId must be a UUID/],
+      ['an unknown command', ['refund'], /unknown command 'refund'/],
+      ['a missing argument', ['keys', 'list'], /missing required argument 'userId'/],
+      ['a missing batch file', ['batch-adjust', 'nope.csv'], /batch file nope.csv does not exist/],
+      ['a bad ledger type', ['ledger', USER, '--type', 'gift'], /--type must be/],
+      ['a group without a subcommand', ['users'], /Usage: tollgate users/],
+      ['an update with nothing to change', ['users', 'update', USER], /nothing to change/],
+    ])('%s', async (_what, args, message) => {
+      expect(await run(args)).toBe(ExitCode.Usage);
+      expect(stderr).toMatch(message);
+      expect(server.requests).toHaveLength(0);
+    });
+
+    it('refuses to run without an admin key, naming both ways to give one', async () => {
+      expect(await run(['balance', USER], {})).toBe(ExitCode.Usage);
+      expect(stderr).toContain('no admin key: set TOLLGATE_ADMIN_KEY or pass --key <key>');
+      expect(server.requests).toHaveLength(0);
+    });
+
+    it('exits 0 for --help', async () => {
+      expect(await run(['adjust', '--help'])).toBe(ExitCode.Ok);
+      expect(stdout).toContain('--idempotency-key <key>');
+    });
+  });
+
+  it('prints the API error message, code and tid on stderr and exits 1', async () => {
+    server.on(`GET /admin/v1/users/${USER}`, {
+      status: 404,
+      body: {
+        error: {
+          message: 'No such user',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'user_not_found',
+          tid: TID,
+        },
+      },
+    });
+    expect(await run(['users', 'get', USER])).toBe(ExitCode.Failure);
+    expect(stderr).toBe(`error: No such user\n  (status 404, code user_not_found, tid ${TID})\n`);
+    expect(stdout).toBe('');
+  });
+
+  it('sends an adjustment with a negative amount, its reason and key, and shows the result', async () => {
+    server.on(`POST /admin/v1/users/${USER}/adjustments`, {
+      status: 201,
+      body: { entry: entry('-2.500000', 'ticket-9'), balance: balance('7.500000'), replayed: false },
+    });
+    expect(await run(['adjust', USER, '-2.5', '--reason', 'refund', '--idempotency-key', 'ticket-9'])).toBe(
+      ExitCode.Ok,
+    );
+    expect(server.requests[0].body).toEqual({ amount: '-2.5', reason: 'refund', idempotency_key: 'ticket-9' });
+    expect(server.requests[0].headers.authorization).toBe('Bearer sk-admin');
+    expect(stdout).toContain('Adjusted by -2.500000 for user');
+    expect(stdout).toMatch(/balance now:\s+7\.500000/);
+  });
+
+  it('says plainly when a repeated key changed nothing', async () => {
+    server.on(`POST /admin/v1/users/${USER}/adjustments`, {
+      status: 201,
+      body: { entry: entry('-2.500000', 'ticket-9'), balance: balance('7.500000'), replayed: true },
+    });
+    await run(['adjust', USER, '-2.5', '--reason', 'refund', '--idempotency-key', 'ticket-9', '--allow-negative']);
+    expect(server.requests[0].body).toMatchObject({ allow_negative: true });
+    expect(stdout).toContain('Already done: idempotency key ticket-9 was used before; nothing changed this time.');
+  });
+
+  it('prints the raw JSON with --json, before or after the command', async () => {
+    const body = balance('3.000000');
+    server.on(`GET /admin/v1/users/${USER}/balance`, { body });
+    await run(['balance', USER, '--json']);
+    expect(JSON.parse(stdout)).toEqual(body);
+    stdout = '';
+    await run(['--json', 'balance', USER]);
+    expect(JSON.parse(stdout)).toEqual(body);
+  });
+
+  it('takes --url and --key before the command over the environment, and --key after `usage` as its filter', async () => {
+    server.on('GET /admin/v1/usage', { body: { object: 'usage_report', truncated: false, data: [] } });
+    const code = await runCli(['--url', server.url, '--key', 'sk-flag', 'usage', '--key', OTHER, '--user', USER], {
+      config: { url: 'http://127.0.0.1:1', key: 'sk-env' },
+      io: { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) },
+    });
+    expect(code).toBe(ExitCode.Ok);
+    expect(server.requests[0].headers.authorization).toBe('Bearer sk-flag');
+    expect(Object.fromEntries(server.requests[0].query)).toEqual({ key_id: OTHER, user_id: USER });
+    expect(stdout).toBe('(no usage)\n');
+  });
+
+  describe('batch-adjust', () => {
+    const csv = `user_id,amount,reason,idempotency_key\n${USER},-1,r,k0\n${OTHER},-1,r,k1\n`;
+
+    it('sends the rows and the dry-run flag, and shows every row', async () => {
+      files.set('b.csv', csv);
+      server.on('POST /admin/v1/adjustments/batch', {
+        body: {
+          object: 'batch_adjustment',
+          dry_run: true,
+          applied: false,
+          error_count: 0,
+          rows: [batchRow(0, 'would_apply'), batchRow(1, 'would_apply')],
+        },
+      });
+      expect(await run(['batch-adjust', 'b.csv', '--dry-run'])).toBe(ExitCode.Ok);
+      expect(server.requests[0].body).toEqual({
+        dry_run: true,
+        rows: [
+          { user_id: USER, amount: '-1', reason: 'r', idempotency_key: 'k0' },
+          { user_id: OTHER, amount: '-1', reason: 'r', idempotency_key: 'k1' },
+        ],
+      });
+      expect(stdout.match(/would_apply/g)).toHaveLength(2);
+      expect(stdout).toContain('Dry run: all 2 row(s) would apply. Nothing was changed.');
+    });
+
+    it('exits 1 and says nothing was applied when a row has an error', async () => {
+      files.set('b.csv', csv);
+      server.on('POST /admin/v1/adjustments/batch', {
+        body: {
+          object: 'batch_adjustment',
+          dry_run: false,
+          applied: false,
+          error_count: 1,
+          rows: [batchRow(0, 'not_applied'), batchRow(1, 'error', 'would take the balance below zero')],
+        },
+      });
+      expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Failure);
+      expect(stdout).toContain('would take the balance below zero');
+      expect(stdout).toContain('NOT applied: 1 row(s) with errors, so no row was applied');
+    });
+
+    it('exits 1 on a dry run that found errors, and 0 once applied', async () => {
+      files.set('b.csv', csv);
+      server.on('POST /admin/v1/adjustments/batch', {
+        body: {
+          object: 'batch_adjustment',
+          dry_run: true,
+          applied: false,
+          error_count: 1,
+          rows: [batchRow(0, 'would_apply'), batchRow(1, 'error', 'x')],
+        },
+      });
+      expect(await run(['batch-adjust', 'b.csv', '--dry-run'])).toBe(ExitCode.Failure);
+      server.on('POST /admin/v1/adjustments/batch', {
+        body: {
+          object: 'batch_adjustment',
+          dry_run: false,
+          applied: true,
+          error_count: 0,
+          rows: [batchRow(0, 'applied'), batchRow(1, 'replayed')],
+        },
+      });
+      expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Ok);
+      expect(stdout).toContain('Applied: 2 row(s) committed.');
+    });
+
+    it('refuses a bad file without calling the server', async () => {
+      files.set('b.csv', `user_id,amount,reason,idempotency_key\n${USER},1.1234567,r,k0\n`);
+      expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Usage);
+      expect(stderr).toContain('line 2: amount "1.1234567" is not a decimal amount');
+      expect(server.requests).toHaveLength(0);
+    });
+  });
+
+  describe('reconcile', () => {
+    const report = { object: 'reconcile_report', checked_at: '2024-05-01T00:00:00.000Z', accounts: 3, keys: 2 };
+
+    it('exits 0 on a clean system', async () => {
+      server.on('GET /admin/v1/reconcile', { body: { ...report, ok: true, differences: [] } });
+      expect(await run(['reconcile'])).toBe(ExitCode.Ok);
+      expect(stdout).toMatch(/result:\s+ok: no differences/);
+    });
+
+    it('lists differences and exits 1', async () => {
+      server.on('GET /admin/v1/reconcile', {
+        body: {
+          ...report,
+          ok: false,
+          differences: [
+            {
+              kind: 'balance_vs_ledger',
+              user_id: USER,
+              key_id: null,
+              recorded: '5.000000',
+              expected: '4.000000',
+              difference: '1.000000',
+            },
+          ],
+        },
+      });
+      expect(await run(['reconcile'])).toBe(ExitCode.Failure);
+      expect(stdout).toContain('balance_vs_ledger');
+      expect(stdout).toMatch(/1 difference\(s\)/);
+    });
+  });
+
+  it('prints the CSV export as the API sent it, and the next cursor on stderr', async () => {
+    server.on(`GET /admin/v1/users/${USER}/ledger`, {
+      body: 'id,created_at\r\n1,2024-05-01\r\n',
+      headers: { 'content-type': 'text/csv', 'x-next-cursor': 'c2' },
+    });
+    expect(await run(['ledger', USER, '--csv', '--type', 'topup,adjustment', '--from', '2024-05-01'])).toBe(
+      ExitCode.Ok,
+    );
+    expect(stdout).toBe('id,created_at\r\n1,2024-05-01\r\n');
+    expect(stderr).toBe('more entries: --cursor c2\n');
+    expect(Object.fromEntries(server.requests[0].query)).toEqual({
+      type: 'topup,adjustment',
+      from: '2024-05-01',
+      format: 'csv',
+    });
+  });
+
+  it('sets a price from decimal options, images included', async () => {
+    server.on('PUT /admin/v1/prices/dall-e-3', {
+      body: {
+        object: 'price',
+        model: 'dall-e-3',
+        input_per_million: '0.000000',
+        output_per_million: '0.000000',
+        image_prices: { '1024x1024': '0.040000' },
+        characters_per_million: '0.000000',
+        updated_at: '2024-05-01T00:00:00.000Z',
+      },
+    });
+    const args = [
+      'prices',
+      'set',
+      'dall-e-3',
+      '--input',
+      '0',
+      '--output',
+      '0',
+      '--image',
+      '1024x1024=0.04',
+      '--image',
+      '1792x1024=0.08',
+    ];
+    expect(await run(args)).toBe(ExitCode.Ok);
+    expect(server.requests[0].body).toEqual({
+      input_per_million: '0',
+      output_per_million: '0',
+      image_prices: { '1024x1024': '0.04', '1792x1024': '0.08' },
+    });
+  });
+
+  it('lists users as an aligned table and points to the next page', async () => {
+    server.on('GET /admin/v1/users', {
+      body: {
+        object: 'list',
+        next_cursor: 'abc',
+        data: [
+          {
+            id: USER,
+            object: 'user',
+            name: 'Ann',
+            email: null,
+            role: 'user',
+            group: 'default',
+            status: 'active',
+            created_at: 't1',
+            updated_at: 't1',
+          },
+        ],
+      },
+    });
+    expect(await run(['users', 'list', '--limit', '1'])).toBe(ExitCode.Ok);
+    expect(stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+EMAIL\s+ROLE\s+GROUP\s+STATUS\s+CREATED$/);
+    expect(stdout).toContain(`${USER}  Ann   -      user  default  active  t1`);
+    expect(stderr).toBe('more users: --cursor abc\n');
+  });
+});

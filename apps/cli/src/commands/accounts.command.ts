@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { adminPath } from '../admin-client.js';
+import type { BalanceResponse, HoldResponse, LedgerEntryResponse, ListResponse } from '../api-views.js';
+import { leaf, type CliContext } from '../cli-context.js';
+import { UsageError } from '../cli-errors.js';
+import { integer, isoDate, ledgerTypes, uuid } from '../cli-input.js';
+import { renderRecord, renderTable, type Column } from '../table.js';
+
+const HOLD_COLUMNS: Array<Column<HoldResponse>> = [
+  { header: 'id', value: (h) => h.id },
+  { header: 'key', value: (h) => h.key_id },
+  { header: 'model', value: (h) => h.model },
+  { header: 'amount', value: (h) => h.amount, align: 'right' },
+  { header: 'created', value: (h) => h.created_at },
+  { header: 'expires', value: (h) => h.expires_at },
+  { header: 'tid', value: (h) => h.tid },
+];
+
+const LEDGER_COLUMNS: Array<Column<LedgerEntryResponse>> = [
+  { header: 'id', value: (e) => e.id, align: 'right' },
+  { header: 'created', value: (e) => e.created_at },
+  { header: 'type', value: (e) => e.type },
+  { header: 'amount', value: (e) => e.amount, align: 'right' },
+  { header: 'balance after', value: (e) => e.balance_after, align: 'right' },
+  { header: 'actor', value: (e) => e.actor },
+  { header: 'reason', value: (e) => e.reason },
+  { header: 'idempotency key', value: (e) => e.idempotency_key },
+];
+
+interface LedgerOptions {
+  type?: string;
+  from?: string;
+  to?: string;
+  limit?: string;
+  cursor?: string;
+  csv?: boolean;
+}
+
+export function registerAccountCommands(program: Command, ctx: CliContext): void {
+  leaf(program, 'balance <userId>', "a user's balance and the amount held by requests in flight").action(
+    async (userId: string, _options: unknown, command: Command) => {
+      const balance = await ctx.client().get<BalanceResponse>(adminPath`users/${uuid(userId, 'userId')}/balance`);
+      ctx.print(command, balance, () =>
+        renderRecord([
+          ['user', balance.user_id],
+          ['balance', balance.balance],
+          ['held', balance.held],
+          ['updated', balance.updated_at],
+        ]),
+      );
+    },
+  );
+
+  leaf(program, 'holds <userId>', "a user's open holds").action(
+    async (userId: string, _options: unknown, command: Command) => {
+      const holds = await ctx
+        .client()
+        .get<ListResponse<HoldResponse>>(adminPath`users/${uuid(userId, 'userId')}/holds`);
+      ctx.print(command, holds, () => renderTable(HOLD_COLUMNS, holds.data, '(no open holds)'));
+    },
+  );
+
+  leaf(program, 'ledger <userId>', "a user's ledger, newest first")
+    .option(
+      '--type <types>',
+      'only these entry types, comma-separated (topup, adjustment, hold, charge, release, expiry)',
+    )
+    .option('--from <date>', 'entries at or after this ISO 8601 date or date-time')
+    .option('--to <date>', 'entries before this ISO 8601 date or date-time')
+    .option('--limit <n>', 'entries per page, 1–1000 (default 100; 1000 with --csv)')
+    .option('--cursor <cursor>', 'the next page, as printed after the previous one')
+    .option('--csv', "print the API's CSV export instead of a table")
+    .action(async (userId: string, options: LedgerOptions, command: Command) => {
+      const path = adminPath`users/${uuid(userId, 'userId')}/ledger`;
+      const query = {
+        type: ledgerTypes(options.type)?.join(','),
+        from: isoDate(options.from, '--from'),
+        to: isoDate(options.to, '--to'),
+        limit: options.limit === undefined ? undefined : integer(options.limit, '--limit', { min: 1, max: 1000 }),
+        cursor: options.cursor,
+      };
+      if (options.csv && ctx.wantsJson(command)) throw new UsageError('--csv and --json cannot be combined');
+      if (options.csv) {
+        const { text, headers } = await ctx.client().getText(path, { ...query, format: 'csv' });
+        ctx.deps.io.stdout(text);
+        const next = headers.get('x-next-cursor');
+        if (next) ctx.note(`more entries: --cursor ${next}`);
+        return;
+      }
+      const page = await ctx.client().get<ListResponse<LedgerEntryResponse>>(path, query);
+      ctx.print(command, page, () => renderTable(LEDGER_COLUMNS, page.data, '(no ledger entries)'));
+      if (page.next_cursor && !ctx.wantsJson(command)) ctx.note(`more entries: --cursor ${page.next_cursor}`);
+    });
+}

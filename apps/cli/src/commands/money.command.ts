@@ -1,0 +1,127 @@
+import type { Command } from 'commander';
+import { adminPath } from '../admin-client.js';
+import type { AdjustmentResponse, BatchResponse, BatchRowResponse } from '../api-views.js';
+import { readBatchFile } from '../batch-file.js';
+import { leaf, type CliContext } from '../cli-context.js';
+import { idempotencyKey, money, reason, uuid } from '../cli-input.js';
+import { renderRecord, renderTable, type Column } from '../table.js';
+
+interface MoneyOptions {
+  reason?: string;
+  idempotencyKey?: string;
+  allowNegative?: boolean;
+}
+
+const renderAdjustment = (result: AdjustmentResponse, verb: string): string => {
+  const { entry, balance } = result;
+  const headline = result.replayed
+    ? `Already done: idempotency key ${entry.idempotency_key} was used before; nothing changed this time.`
+    : `${verb} ${entry.amount} for user ${entry.user_id}.`;
+  return (
+    `${headline}\n` +
+    renderRecord([
+      ['entry', entry.id],
+      ['type', entry.type],
+      ['amount', entry.amount],
+      ['reason', entry.reason],
+      ['idempotency key', entry.idempotency_key],
+      ['recorded at', entry.created_at],
+      ['balance now', balance.balance],
+      ['held', balance.held],
+    ])
+  );
+};
+
+const BATCH_COLUMNS: Array<Column<BatchRowResponse>> = [
+  { header: '#', value: (r) => r.index + 1, align: 'right' },
+  { header: 'user', value: (r) => r.user_id },
+  { header: 'amount', value: (r) => r.amount, align: 'right' },
+  { header: 'key', value: (r) => r.idempotency_key },
+  { header: 'status', value: (r) => r.status },
+  { header: 'before', value: (r) => r.balance_before, align: 'right' },
+  { header: 'after', value: (r) => r.balance_after, align: 'right' },
+  { header: 'error', value: (r) => r.error },
+];
+
+/** One line that says plainly whether money moved. */
+function batchSummary(batch: BatchResponse): string {
+  const rows = batch.rows.length;
+  if (batch.dry_run) {
+    return batch.error_count === 0
+      ? `Dry run: all ${rows} row(s) would apply. Nothing was changed.`
+      : `Dry run: ${batch.error_count} of ${rows} row(s) have errors; the batch would not be applied. Nothing was changed.`;
+  }
+  if (batch.applied) return `Applied: ${rows} row(s) committed.`;
+  return `NOT applied: ${batch.error_count} row(s) with errors, so no row was applied (all or nothing). Nothing was changed.`;
+}
+
+/** A dry run fails only on errors; a real run also fails whenever it was not committed. */
+export function batchFailed(batch: BatchResponse): boolean {
+  return batch.error_count > 0 || (!batch.dry_run && !batch.applied);
+}
+
+export function registerMoneyCommands(program: Command, ctx: CliContext): void {
+  leaf(program, 'topup <userId> <amount>', 'add money to a balance (safe to re-run with the same key)')
+    .option('--reason <text>', 'why; kept in the ledger (required)')
+    .option('--idempotency-key <key>', 'names this top-up; the same key again changes nothing (required)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  tollgate topup <userId> 25.00 --reason "invoice 42 paid" --idempotency-key invoice-42\n',
+    )
+    .action(async (userId: string, amount: string, options: MoneyOptions, command: Command) => {
+      const body = {
+        amount: money(amount, 'amount', 'positive'),
+        reason: reason(options.reason),
+        idempotency_key: idempotencyKey(options.idempotencyKey),
+      };
+      const result = await ctx
+        .client()
+        .post<AdjustmentResponse>(adminPath`users/${uuid(userId, 'userId')}/topups`, body);
+      ctx.print(command, result, () => renderAdjustment(result, 'Topped up'));
+    });
+
+  leaf(program, 'adjust <userId> <amount>', 'correct a balance by a signed amount (safe to re-run with the same key)')
+    .option('--reason <text>', 'why; kept in the ledger (required)')
+    .option('--idempotency-key <key>', 'names this adjustment; the same key again changes nothing (required)')
+    .option('--allow-negative', 'let a debit take the balance below zero')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  tollgate adjust <userId> -2.50 --reason "refund of double charge" --idempotency-key ticket-981\n' +
+        '  tollgate adjust <userId> 1.25 --reason "goodwill credit" --idempotency-key ticket-982\n',
+    )
+    .action(async (userId: string, amount: string, options: MoneyOptions, command: Command) => {
+      const body = {
+        amount: money(amount, 'amount', 'non-zero'),
+        reason: reason(options.reason),
+        idempotency_key: idempotencyKey(options.idempotencyKey),
+        ...(options.allowNegative ? { allow_negative: true } : {}),
+      };
+      const result = await ctx
+        .client()
+        .post<AdjustmentResponse>(adminPath`users/${uuid(userId, 'userId')}/adjustments`, body);
+      ctx.print(command, result, () => renderAdjustment(result, 'Adjusted by'));
+    });
+
+  leaf(program, 'batch-adjust <file>', 'many adjustments from CSV or JSON, all or nothing; exits 1 unless applied')
+    .option('--dry-run', 'check every row and show its effect without changing anything')
+    .option('--allow-negative', 'let debits take balances below zero')
+    .addHelpText(
+      'after',
+      '\nThe file is CSV with the header user_id,amount,reason,idempotency_key, or a JSON array of\n' +
+        'objects with those fields (amounts as strings, e.g. "-2.50"). Every row needs its own\n' +
+        'idempotency key, so a batch that timed out can simply be sent again.\n' +
+        '\nExample:\n  tollgate batch-adjust credits.csv --dry-run && tollgate batch-adjust credits.csv\n',
+    )
+    .action(async (file: string, options: { dryRun?: boolean; allowNegative?: boolean }, command: Command) => {
+      const rows = readBatchFile(file, ctx.deps.readFile);
+      const body = {
+        rows,
+        dry_run: options.dryRun === true,
+        ...(options.allowNegative ? { allow_negative: true } : {}),
+      };
+      const batch = await ctx.client().post<BatchResponse>('adjustments/batch', body);
+      ctx.print(command, batch, () => `${renderTable(BATCH_COLUMNS, batch.rows)}\n${batchSummary(batch)}\n`);
+      if (batchFailed(batch)) ctx.fail();
+    });
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { readCliConfig } from './cli-context.js';
+import { runCli } from './cli-program.js';
+
+/** The `tollgate` command. The environment is read here, once; everything below takes it as a value. */
+const deps = {
+  config: readCliConfig(process.env),
+  io: {
+    stdout: (text: string) => void process.stdout.write(text),
+    stderr: (text: string) => void process.stderr.write(text),
+  },
+};
+
+runCli(process.argv.slice(2), deps).then(
+  (code) => {
+    // exitCode rather than exit(): a large table piped to another program is still being flushed.
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tollgate: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,56 @@
+export type Cell = string | number | bigint | boolean | null | undefined;
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => Cell;
+  /** Numbers and money read best right-aligned, so their decimal points line up. */
+  align?: 'left' | 'right';
+}
+
+const GAP = '  ';
+
+/**
+ * Text from the server shown in a terminal: names, reasons and error texts
+ * are user input, and an escape sequence in one could rewrite the operator's
+ * screen, so control characters (newlines included) become spaces.
+ */
+export function cellText(value: Cell): string {
+  if (value === null || value === undefined || value === '') return '-';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/** Width in code points; good enough for ids, money and names (wide CJK glyphs would need a width table). */
+const width = (text: string): number => [...text].length;
+
+const pad = (text: string, size: number, align: 'left' | 'right'): string => {
+  const fill = ' '.repeat(Math.max(0, size - width(text)));
+  return align === 'right' ? fill + text : text + fill;
+};
+
+/** Aligned columns under upper-case headers, kubectl-style; `empty` is printed instead when there are no rows. */
+export function renderTable<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[], empty = '(none)'): string {
+  if (rows.length === 0) return `${empty}\n`;
+  const headers = columns.map((column) => column.header.toUpperCase());
+  const cells = rows.map((row) => columns.map((column) => cellText(column.value(row))));
+  const widths = headers.map((header, index) => Math.max(width(header), ...cells.map((line) => width(line[index]))));
+  const line = (values: string[]) =>
+    values
+      .map((value, index) => pad(value, widths[index], columns[index].align ?? 'left'))
+      .join(GAP)
+      .trimEnd();
+  return [line(headers), ...cells.map(line)].join('\n') + '\n';
+}
+
+/** One object as "label: value" lines with the values aligned. */
+export function renderRecord(pairs: ReadonlyArray<readonly [string, Cell]>): string {
+  if (pairs.length === 0) return '';
+  const labelWidth = Math.max(...pairs.map(([label]) => width(label))) + 1;
+  return pairs.map(([label, value]) => `${pad(`${label}:`, labelWidth, 'left')} ${cellText(value)}`).join('\n') + '\n';
+}
+
+/** A list for one cell: "a, b"; an empty or null list reads as `none`. */
+export function listText(values: readonly string[] | null | undefined, none = '-'): string {
+  return values && values.length > 0 ? values.join(', ') : none;
+}

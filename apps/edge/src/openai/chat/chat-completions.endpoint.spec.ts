@@ -1,0 +1,99 @@
+import { describe, expect, it } from '@jest/globals';
+import { DenialException, renderDenial } from '@tollgate/errors';
+import type { EdgeConfig } from '../../edge.config.js';
+import { countChatTokens, countText } from '../../relay/usage-estimate.js';
+import type { JsonObject } from '../endpoint.js';
+import { chatCompletionsEndpoint as sut } from './chat-completions.endpoint.js';
+
+function errorFor(body: JsonObject): { code: string | null; message: string; param: string | null } | null {
+  try {
+    sut.validate(body);
+    return null;
+  } catch (error) {
+    if (!(error instanceof DenialException)) throw error;
+    const rendered = renderDenial(error.denial, 'tid');
+    expect(rendered.status).toBe(400);
+    const { code, message, param } = rendered.body.error;
+    return { code, message, param };
+  }
+}
+
+const messages = [{ role: 'user', content: 'Hello there' }];
+const config = { DEFAULT_MAX_OUTPUT_TOKENS: 4096 } as EdgeConfig;
+
+describe('chatCompletionsEndpoint', () => {
+  it('accepts a minimal and a full request', () => {
+    expect(errorFor({ model: 'm', messages })).toBeNull();
+    expect(
+      errorFor({
+        model: 'm',
+        messages,
+        max_tokens: 5,
+        n: 2,
+        stream: true,
+        stream_options: { include_usage: false },
+        temperature: 0.2,
+        tools: [],
+        max_completion_tokens: null,
+      }),
+    ).toBeNull();
+  });
+
+  it.each([
+    [{}, 'messages', 'Invalid request: messages is required'],
+    [{ messages: 'hi' }, 'messages', 'Invalid request: messages must be a non-empty array'],
+    [{ messages: [] }, 'messages', 'Invalid request: messages must be a non-empty array'],
+    [{ messages: ['hi'] }, 'messages', 'Invalid request: each message must be an object with a role'],
+    [{ messages: [{ content: 'x' }] }, 'messages', 'Invalid request: each message must be an object with a role'],
+    [{ messages, max_tokens: -1 }, 'max_tokens', 'Invalid request: max_tokens must be at least 1'],
+    [{ messages, max_tokens: '5' }, 'max_tokens', 'Invalid request: max_tokens must be an integer'],
+    [{ messages, max_tokens: 1.5 }, 'max_tokens', 'Invalid request: max_tokens must be an integer'],
+    [
+      { messages, max_completion_tokens: 0 },
+      'max_completion_tokens',
+      'Invalid request: max_completion_tokens must be at least 1',
+    ],
+    [{ messages, n: '2' }, 'n', 'Invalid request: n must be an integer'],
+    [{ messages, n: 0 }, 'n', 'Invalid request: n must be at least 1'],
+    [{ messages, stream: 'yes' }, 'stream', 'Invalid request: stream must be a boolean'],
+    [{ messages, stream_options: true }, 'stream_options', 'Invalid request: stream_options must be an object'],
+    [
+      { messages, stream: true, stream_options: { include_usage: 1 } },
+      'stream_options.include_usage',
+      'Invalid request: stream_options.include_usage must be a boolean',
+    ],
+    [{ messages, temperature: 'hot' }, 'temperature', 'Invalid request: temperature must be a number'],
+    [{ messages, tools: {} }, 'tools', 'Invalid request: tools must be an array'],
+  ])('refuses %j: %s', (body, param, message) => {
+    expect(errorFor({ model: 'm', ...body })).toEqual({ code: 'invalid_request', param, message });
+  });
+
+  it('holds the counted prompt and max output × n', () => {
+    expect(sut.estimate({ messages, max_tokens: 10, n: 3 }, config)).toEqual({
+      inputTokens: countChatTokens(messages),
+      outputTokens: 30,
+      images: 0,
+      imageSize: null,
+      characters: 0,
+    });
+    expect(sut.estimate({ messages, max_completion_tokens: 7, max_tokens: 10 }, config).outputTokens).toBe(7);
+    expect(sut.estimate({ messages }, config).outputTokens).toBe(4096);
+  });
+
+  it('bills the reported usage, else counts the answer text', () => {
+    const estimate = sut.estimate({ messages }, config);
+    expect(sut.usageFromResponse({ usage: { prompt_tokens: 9, completion_tokens: 4 } }, {}, estimate)).toEqual({
+      inputTokens: 9,
+      outputTokens: 4,
+      images: 0,
+      characters: 0,
+    });
+    const answer = { choices: [{ message: { role: 'assistant', content: 'This is a fake answer.' } }] };
+    expect(sut.usageFromResponse(answer, {}, estimate)).toEqual({
+      inputTokens: estimate.inputTokens,
+      outputTokens: countText('This is a fake answer.'),
+      images: 0,
+      characters: 0,
+    });
+  });
+});

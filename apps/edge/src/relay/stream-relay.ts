@@ -1,0 +1,93 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { isTimeout } from '../upstream/upstream.client.js';
+import type { ClientConnection } from './client-connection.js';
+import type { StreamFilter } from './stream-filter.js';
+
+/** How a relayed stream ended. */
+export type StreamEnd = 'completed' | 'client_gone' | 'upstream_failed';
+
+export interface StreamRelayResult {
+  end: StreamEnd;
+  /** upstream_failed because the upstream was silent for longer than the channel's idle timeout. */
+  timedOut: boolean;
+  /** For the logs: why the upstream stream broke off. */
+  failure: string | null;
+}
+
+export const STREAM_ERROR_CODE = 'upstream_stream_error';
+
+/**
+ * What the client reads when the upstream breaks off mid-stream: the status
+ * line went out long ago, so the error travels in-band, in the OpenAI error
+ * shape (the official SDKs raise it as an APIError), then the stream ends.
+ */
+export function streamErrorEvents(tid: string): string {
+  const error = {
+    message: 'The upstream provider stopped in the middle of the answer; the answer is incomplete. Please try again.',
+    type: 'server_error',
+    param: null,
+    code: STREAM_ERROR_CODE,
+    tid,
+  };
+  return `data: ${JSON.stringify({ error })}\n\ndata: [DONE]\n\n`;
+}
+
+function drained(raw: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
+}
+
+const ignore = (): void => undefined;
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
+}
+
+/**
+ * Relays an upstream event stream to the client as it arrives: the headers
+ * are flushed at once, and each upstream chunk is written (through the
+ * filter) as soon as it is read — nothing is buffered beyond an incomplete
+ * event. A slow client slows the upstream read (backpressure) instead of
+ * growing memory. Always ends the response.
+ */
+export async function relayStream(args: {
+  /** The upstream response body (undici's, in production). */
+  upstream: AsyncIterable<Buffer | string>;
+  raw: ServerResponse;
+  headers: OutgoingHttpHeaders;
+  filter: StreamFilter;
+  client: ClientConnection;
+  tid: string;
+}): Promise<StreamRelayResult> {
+  const { upstream, raw, filter, client } = args;
+  // A write racing a client disconnect must not become an unhandled 'error' event.
+  raw.on('error', ignore);
+  raw.writeHead(200, args.headers);
+  raw.flushHeaders();
+  try {
+    for await (const chunk of upstream) {
+      const out = filter.push(chunk);
+      if (out.length > 0 && !raw.destroyed && !raw.write(out)) await drained(raw);
+    }
+    const rest = filter.end();
+    if (rest.length > 0 && !raw.destroyed) raw.write(rest);
+    return { end: 'completed', timedOut: false, failure: null };
+  } catch (error) {
+    filter.discard();
+    if (client.gone) return { end: 'client_gone', timedOut: false, failure: null };
+    if (!raw.destroyed) raw.write(streamErrorEvents(args.tid));
+    return { end: 'upstream_failed', timedOut: isTimeout(error), failure: describe(error) };
+  } finally {
+    if (!raw.destroyed && !raw.writableEnded) raw.end();
+    raw.off('error', ignore);
+  }
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ChannelInput } from '@tollgate/contracts';
+import { DenialReason } from '@tollgate/errors';
+import { normaliseChannelInput } from './channel-input.js';
+
+const valid: ChannelInput = {
+  name: ' primary ',
+  baseUrl: 'https://api.openai.com/v1/',
+  apiKey: 'sk-secret-upstream-key-1234',
+  models: ['gpt-4o', 'gpt-4o', ' gpt-4o-mini '],
+};
+
+/** Runs the check and returns the refused param, or null when accepted. */
+function refusedParam(input: Record<string, unknown>, mode: 'create' | 'update' = 'create'): string | null {
+  const given = input as Partial<ChannelInput>;
+  const reply = mode === 'create' ? normaliseChannelInput(given, 'create') : normaliseChannelInput(given, 'update');
+  if (reply.ok) return null;
+  expect(reply.denial.reason).toBe(DenialReason.InvalidRequest);
+  expect(reply.denial.params?.detail).toBeTruthy();
+  return reply.denial.params?.param ?? '';
+}
+
+describe(normaliseChannelInput.name, () => {
+  it('normalises a valid channel: trimmed, deduplicated, no trailing slash', () => {
+    expect(normaliseChannelInput(valid, 'create')).toEqual({
+      ok: true,
+      value: {
+        name: 'primary',
+        baseUrl: 'https://api.openai.com/v1',
+        apiKey: 'sk-secret-upstream-key-1234',
+        models: ['gpt-4o', 'gpt-4o-mini'],
+      },
+    });
+  });
+
+  it.each(['name', 'baseUrl', 'apiKey', 'models'])('requires %s on create', (field) => {
+    const input: Record<string, unknown> = { ...valid };
+    delete input[field];
+    expect(refusedParam(input)).toBe({ name: 'name', baseUrl: 'base_url', apiKey: 'api_key', models: 'models' }[field]);
+  });
+
+  it('requires nothing on update, and checks what is given', () => {
+    expect(normaliseChannelInput({}, 'update')).toEqual({ ok: true, value: {} });
+    expect(refusedParam({ weight: 0 }, 'update')).toBe('weight');
+  });
+
+  it.each([
+    ['ftp://example.com/v1', 'base_url'],
+    ['javascript:alert(1)', 'base_url'],
+    ['not a url', 'base_url'],
+    ['https://user:pass@example.com/v1', 'base_url'],
+    ['https://example.com/v1?x=1', 'base_url'],
+  ])('refuses base URL %p', (baseUrl, param) => {
+    expect(refusedParam({ ...valid, baseUrl })).toBe(param);
+  });
+
+  it('accepts http and https base URLs', () => {
+    expect(refusedParam({ ...valid, baseUrl: 'http://127.0.0.1:8080/v1' })).toBeNull();
+    expect(refusedParam({ ...valid, baseUrl: 'https://example.com' })).toBeNull();
+  });
+
+  it.each([
+    [{ type: 'anthropic' }, 'type'],
+    [{ apiKey: '' }, 'api_key'],
+    [{ apiKey: 'has space' }, 'api_key'],
+    [{ apiKey: 'line\nbreak' }, 'api_key'],
+    [{ models: [] }, 'models'],
+    [{ models: 'gpt-4o' }, 'models'],
+    [{ models: ['gpt-4o', ''] }, 'models'],
+    [{ modelMapping: ['a'] }, 'model_mapping'],
+    [{ modelMapping: { a: 1 } }, 'model_mapping'],
+    [{ modelMapping: { a: '' } }, 'model_mapping'],
+    [{ groups: [] }, 'groups'],
+    [{ groups: ['has space'] }, 'groups'],
+    [{ priority: 1.5 }, 'priority'],
+    [{ priority: '1' }, 'priority'],
+    [{ weight: 0 }, 'weight'],
+    [{ weight: -3 }, 'weight'],
+    [{ status: 'auto_disabled' }, 'status'],
+    [{ status: 'paused' }, 'status'],
+    [{ timeouts: 5 }, 'timeouts'],
+    [{ timeouts: { connectMs: 0 } }, 'timeouts.connect_ms'],
+    [{ timeouts: { firstByteMs: 1.5 } }, 'timeouts.first_byte_ms'],
+    [{ timeouts: { idleMs: 'x' } }, 'timeouts.idle_ms'],
+    [{ name: '   ' }, 'name'],
+  ])('refuses %p with param %p', (patch, param) => {
+    expect(refusedParam({ ...valid, ...patch })).toBe(param);
+  });
+
+  it('never echoes the api key in a refusal', () => {
+    const reply = normaliseChannelInput({ ...valid, apiKey: 'sk-leak me' }, 'create');
+    expect(JSON.stringify(reply)).not.toContain('sk-leak');
+  });
+
+  it('keeps optional fields, with null timeouts meaning the configured default', () => {
+    const reply = normaliseChannelInput(
+      {
+        ...valid,
+        modelMapping: { 'gpt-4o': 'gpt-4o-2024-08-06' },
+        groups: ['default', 'vip'],
+        priority: -2,
+        weight: 5,
+        status: 'disabled',
+        timeouts: { connectMs: 1000, idleMs: null },
+      },
+      'create',
+    );
+    expect(reply.ok && reply.value).toMatchObject({
+      modelMapping: { 'gpt-4o': 'gpt-4o-2024-08-06' },
+      groups: ['default', 'vip'],
+      priority: -2,
+      weight: 5,
+      status: 'disabled',
+      timeouts: { connectMs: 1000, idleMs: null },
+    });
+  });
+});

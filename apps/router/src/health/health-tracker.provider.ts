@@ -1,0 +1,22 @@
+import type { FactoryProvider } from '@nestjs/common';
+import type { Clock } from '../clock.js';
+import { ROUTER_CONFIG, type RouterConfig } from '../router.config.js';
+import { CLOCK, HEALTH_TRACKER } from '../tokens.js';
+import { COOLDOWN_BASE_MS, RECENT_ERRORS_KEPT } from './health-settings.js';
+import { HealthTracker } from './health-tracker.js';
+
+export const healthTrackerProvider: FactoryProvider<HealthTracker> = {
+  provide: HEALTH_TRACKER,
+  inject: [ROUTER_CONFIG, CLOCK],
+  useFactory: (config: RouterConfig, clock: Clock) =>
+    new HealthTracker(
+      {
+        cooldownBaseMs: COOLDOWN_BASE_MS,
+        cooldownMaxMs: config.COOLDOWN_MAX_MS,
+        breakerFailureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+        breakerOpenMs: config.BREAKER_OPEN_MS,
+        recentErrorsKept: RECENT_ERRORS_KEPT,
+      },
+      clock,
+    ),
+};

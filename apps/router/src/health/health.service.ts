@@ -1,0 +1,135 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  ok,
+  refused,
+  RouterSubjects,
+  type ChannelHealthChange,
+  type ChannelHealthView,
+  type Reply,
+  type UpstreamOutcome,
+} from '@tollgate/contracts';
+import { DenialReason, deny } from '@tollgate/errors';
+import type { Logger } from '@tollgate/observability';
+import type { BroadcastBus } from '../broadcast-bus.js';
+import { isChannelId } from '../channels/channel-id.js';
+import { ChannelRegistry } from '../channels/channel-registry.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { providerFor } from '../providers/providers.js';
+import { HEALTH_TRACKER, LOGGER, NATS_BUS } from '../tokens.js';
+import type { HealthTracker } from './health-tracker.js';
+import { classifyOutcome } from './outcome-kind.js';
+
+/** Transitions ops may want to see in the log, with the level to log them at. */
+const LOGGED: Partial<Record<ChannelHealthChange['transition'], 'info' | 'warn'>> = {
+  circuit_opened: 'warn',
+  circuit_closed: 'info',
+  cooldown_started: 'info',
+  re_enabled: 'info',
+};
+
+/**
+ * Channel health across replicas: records the outcomes the edge reports
+ * (one replica each, through the queue group), broadcasts every resulting
+ * change, applies the changes other replicas broadcast, and turns dead keys
+ * into `auto_disabled` in the database.
+ */
+@Injectable()
+export class HealthService implements OnModuleInit {
+  constructor(
+    private readonly registry: ChannelRegistry,
+    private readonly channels: ChannelsService,
+    @Inject(HEALTH_TRACKER) private readonly tracker: HealthTracker,
+    @Inject(NATS_BUS) private readonly bus: BroadcastBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    // Outside the queue group: every replica replays every other replica's health events.
+    this.bus.onBroadcast(RouterSubjects.healthChanged, (change) => {
+      const here = this.tracker.receive(change);
+      // The origin logged its transition. Log here only when events crossed and this
+      // replica saw another one (e.g. the failure that opened the circuit came from
+      // elsewhere), so a transition is not logged once per replica.
+      if (here && here.transition !== change.transition) this.log(here, { from: change.origin });
+    });
+  }
+
+  async record(outcome: UpstreamOutcome): Promise<void> {
+    if (!isChannelId(outcome?.channelId) || typeof outcome.status !== 'number') {
+      this.logger.warn({ channelId: outcome?.channelId }, 'malformed upstream outcome ignored');
+      return;
+    }
+    const channel = this.registry.table.get(outcome.channelId);
+    // Deleted since the request started: nothing to keep.
+    if (!channel) return;
+    const normalised: UpstreamOutcome = {
+      ...outcome,
+      errorCode: outcome.errorCode ?? null,
+      retryAfterSeconds: outcome.retryAfterSeconds ?? null,
+      timedOut: outcome.timedOut === true,
+    };
+    const kind = classifyOutcome(normalised, providerFor(channel.type).deadKeyErrorCodes);
+    const { change, autoDisableReason } = this.tracker.record(normalised, kind);
+    if (change)
+      this.publish(change, { channelName: channel.name, status: outcome.status, errorCode: normalised.errorCode });
+    if (autoDisableReason !== null && (await this.channels.markAutoDisabled(channel.id, autoDisableReason))) {
+      // The event name is what ops alert on; the reason never contains the key.
+      this.logger.warn(
+        {
+          event: 'channel.auto_disabled',
+          channelId: channel.id,
+          channelName: channel.name,
+          status: outcome.status,
+          errorCode: normalised.errorCode,
+          reason: autoDisableReason,
+        },
+        'channel auto-disabled: its upstream key is rejected or out of credit',
+      );
+    }
+  }
+
+  /** A pick handed out a half-open channel: tell every replica the probe is taken. */
+  notePicked(channelId: number): void {
+    const change = this.tracker.notePicked(channelId);
+    if (change) this.publish(change, {});
+  }
+
+  /**
+   * An auto-disabled channel passed a real request: enable it, with fresh
+   * health, everywhere. False when it was not auto_disabled (an admin's
+   * `disabled` stays).
+   */
+  async reEnable(channelId: number, how: 'auto_enable' | 'channel_test'): Promise<boolean> {
+    if (!(await this.channels.reEnableAutoDisabled(channelId))) return false;
+    this.publish(this.tracker.reset(channelId), { via: how });
+    return true;
+  }
+
+  view(channelId: number): Reply<ChannelHealthView> {
+    const channel = isChannelId(channelId) ? this.registry.table.get(channelId) : undefined;
+    if (!channel) return refused(deny(DenialReason.ResourceNotFound, { detail: 'no such channel' }));
+    return ok(this.tracker.describe(channel));
+  }
+
+  private publish(change: ChannelHealthChange, context: Record<string, unknown>): void {
+    this.bus.broadcast(RouterSubjects.healthChanged, change);
+    this.log(change, context);
+  }
+
+  private log(change: ChannelHealthChange, context: Record<string, unknown>): void {
+    const level = LOGGED[change.transition];
+    if (level) {
+      const { health } = change;
+      this.logger[level](
+        {
+          event: `channel.${change.transition}`,
+          channelId: health.channelId,
+          consecutiveFailures: health.consecutiveFailures,
+          cooldownUntil: health.cooldownUntil === null ? null : new Date(health.cooldownUntil).toISOString(),
+          ...context,
+        },
+        `channel ${change.transition.replaceAll('_', ' ')}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ok, refused, type PickedChannel, type PickRequest, type Reply } from '@tollgate/contracts';
+import { DenialReason, deny } from '@tollgate/errors';
+import { ChannelRegistry } from '../channels/channel-registry.js';
+import { upstreamModelFor } from '../channels/routable-channel.js';
+import type { Clock } from '../clock.js';
+import { HealthService } from '../health/health.service.js';
+import type { HealthTracker } from '../health/health-tracker.js';
+import { CLOCK, HEALTH_TRACKER, RANDOM } from '../tokens.js';
+import { selectChannel } from './channel-selector.js';
+import type { RandomSource } from './random-source.js';
+
+/** `pick` and `models`, answered from the in-memory table: no database query on the request path. */
+@Injectable()
+export class SelectionService {
+  constructor(
+    private readonly registry: ChannelRegistry,
+    private readonly health: HealthService,
+    @Inject(HEALTH_TRACKER) private readonly tracker: HealthTracker,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RANDOM) private readonly random: RandomSource,
+  ) {}
+
+  pick(request: PickRequest): Reply<PickedChannel> {
+    if (typeof request?.model !== 'string' || typeof request.group !== 'string') {
+      return refused(deny(DenialReason.InvalidRequest, { param: 'model', detail: 'model and group are required' }));
+    }
+    const selection = selectChannel(this.registry.table, this.tracker, request, this.clock(), this.random);
+    if (!selection.ok) return selection;
+    const { channel, pinned, probe } = selection.value;
+    if (probe) this.health.notePicked(channel.id);
+    return ok({
+      channelId: channel.id,
+      name: channel.name,
+      type: channel.type,
+      baseUrl: channel.baseUrl,
+      apiKey: channel.apiKey,
+      upstreamModel: upstreamModelFor(channel, request.model),
+      pinned,
+      timeouts: { ...channel.timeouts },
+    });
+  }
+
+  models(group: string): string[] {
+    return typeof group === 'string' ? this.registry.table.modelsFor(group) : [];
+  }
+}

@@ -1,0 +1,9 @@
+/** Nest injection tokens shared inside the router service. */
+export const LOGGER = Symbol('LOGGER');
+export const NATS_BUS = Symbol('NATS_BUS');
+export const SECRET_BOX = Symbol('SECRET_BOX');
+export const CLOCK = Symbol('CLOCK');
+export const RANDOM = Symbol('RANDOM');
+export const HEALTH_TRACKER = Symbol('HEALTH_TRACKER');
+/** The configured ChannelTimeouts, used wherever a channel has none of its own. */
+export const CHANNEL_TIMEOUT_DEFAULTS = Symbol('CHANNEL_TIMEOUT_DEFAULTS');

@@ -1,0 +1,64 @@
+/**
+ * Provisioning through the admin API with the root key, exactly as an operator would: a user with a key,
+ * one channel per fake-provider instance, prices for the bench models and a top-up. Every call's status is
+ * checked and a failure is reported with the answer's body — a bench that measures 401s fast is worse than
+ * no bench.
+ */
+import { request } from 'undici';
+import { PROFILES } from '../profiles.js';
+
+/** Far above anything the bench can send in a minute: the limit is checked on every request, never binding. */
+const BENCH_KEY_RPM = 100_000_000;
+
+async function adminCall(edgeUrl, rootKey, method, path, body) {
+  const res = await request(`${edgeUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    throw new Error(`${method} ${path} → ${res.statusCode}: ${text}`);
+  }
+  return text ? JSON.parse(text) : null;
+}
+
+export async function setUpTollgate({ edgeUrl, rootKey, upstreams }) {
+  const call = (method, path, body) => adminCall(edgeUrl, rootKey, method, path, body);
+
+  const user = await call('POST', '/admin/v1/users', { name: `bench-${Date.now()}` });
+  const created = await call('POST', `/admin/v1/users/${user.id}/keys`, { name: 'bench', rpm_limit: BENCH_KEY_RPM });
+  if (typeof created?.key !== 'string') throw new Error(`key creation answered without a key: ${JSON.stringify(created)}`);
+  if (created.rpm_limit !== BENCH_KEY_RPM) {
+    throw new Error(`the key's rpm_limit is ${created.rpm_limit}, not ${BENCH_KEY_RPM}: the bench would be throttled`);
+  }
+
+  // One channel per upstream, listing the models routed to it. The client's model name is the upstream
+  // model name (no model_mapping), as for the peers: no body rewrite that the peers do not do either.
+  const modelsByUpstream = {};
+  for (const profile of Object.values(PROFILES)) {
+    (modelsByUpstream[profile.upstream] ??= new Set()).add(profile.model);
+  }
+  const channels = [];
+  for (const [upstream, models] of Object.entries(modelsByUpstream)) {
+    channels.push(
+      await call('POST', '/admin/v1/channels', {
+        name: `bench-${upstream}`,
+        base_url: `${upstreams[upstream].url}/v1`,
+        api_key: 'sk-fake',
+        models: [...models],
+      }),
+    );
+  }
+
+  for (const model of new Set(Object.values(PROFILES).map((profile) => profile.model))) {
+    await call('PUT', `/admin/v1/prices/${model}`, { input_per_million: '0.15', output_per_million: '0.60' });
+  }
+  await call('POST', `/admin/v1/users/${user.id}/topups`, {
+    amount: '1000000',
+    reason: 'bench',
+    idempotency_key: 'bench-topup',
+  });
+
+  return { userId: user.id, key: created.key, channelIds: channels.map((channel) => channel.id) };
+}
