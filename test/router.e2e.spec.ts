@@ -1,0 +1,164 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
+import { useSuite } from './support/suite.js';
+import { waitFor } from '../tools/launcher/src/service-processes.js';
+
+interface ErrorBody {
+  error: { message: string; code: string | null; tid: string };
+}
+
+const NO_CHANNEL =
+  'Incorrect model ID. Please request to view the model page or you do not have permission to use this model';
+const PROVIDER_LIMITED = 'Rate limited by provider – contact support to request higher concurrency or try again later.';
+
+describe('router: channels, selection, pinning, health and the channel rows of the table', () => {
+  const suite = useSuite({ replicas: { router: 2 } });
+  let customer: Customer;
+  let admin: Customer;
+
+  beforeAll(async () => {
+    for (const model of ['split', 'prio', 'limited', 'dead', 'pinned', 'replicas'])
+      await setPrice(suite, model, '0.01', '0.01');
+    customer = await createCustomer(suite, { balance: '1000', key: { rpm_limit: 100000 } });
+    admin = await createCustomer(suite, { balance: '1000', role: 'admin', key: { rpm_limit: 100000 } });
+  });
+
+  async function chat(model: string, key = customer.key) {
+    const response = await fetch(`${suite.edgeUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5 }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: JSON.parse(text) as ErrorBody & { model?: string }, text };
+  }
+
+  /** Which upstream model names the fake provider was asked for since `from`. */
+  const upstreamModels = (from: number) =>
+    suite.fake.requests
+      .filter((r) => r.path === '/v1/chat/completions' && r.receivedAt >= from)
+      .map((r) => String((r.body as { model?: unknown }).model));
+
+  it('503 "Incorrect model ID" when no channel serves the model', async () => {
+    const result = await chat('nobody-serves-this');
+    expect([result.status, result.body.error.message]).toEqual([503, NO_CHANNEL]);
+    expect(result.body.error.tid).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('splits traffic by weight within a priority (3:1 within ±0.1 over 400 requests)', async () => {
+    await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-a' }, weight: 3 });
+    await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-b' }, weight: 1 });
+    const from = Date.now();
+    for (let batch = 0; batch < 20; batch++) {
+      const results = await Promise.all(Array.from({ length: 20 }, () => chat('split')));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      // The client sees the model it asked for, not the upstream name.
+      expect(results.every((r) => r.body.model === 'split')).toBe(true);
+    }
+    const models = upstreamModels(from);
+    expect(models).toHaveLength(400);
+    const shareA = models.filter((m) => m === 'split-a').length / models.length;
+    // Binomial sd at p = 0.75, n = 400 is 0.022: ±0.1 is more than 4 sd.
+    expect(Math.abs(shareA - 0.75)).toBeLessThan(0.1);
+  });
+
+  it('uses a lower priority only when the higher one fails or was tried', async () => {
+    await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-high' }, priority: 10 });
+    await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-low' }, priority: 0 });
+    let from = Date.now();
+    for (let i = 0; i < 20; i++) expect((await chat('prio')).status).toBe(200);
+    expect(new Set(upstreamModels(from))).toEqual(new Set(['prio-high']));
+
+    suite.fake.setDefaults({ byModel: { 'prio-high': { status: 500 } } });
+    from = Date.now();
+    const result = await chat('prio');
+    expect(result.status).toBe(200);
+    expect(upstreamModels(from)).toEqual(['prio-high', 'prio-low']);
+    suite.fake.setDefaults({ byModel: { 'prio-high': null } });
+  });
+
+  it('cools a channel down after an upstream 429 and recovers after Retry-After', async () => {
+    await createChannel(suite, { models: ['limited'], model_mapping: { limited: 'limited-up' } });
+    suite.fake.setDefaults({ byModel: { 'limited-up': { status: 429, retryAfter: 2 } } });
+    const first = await chat('limited');
+    expect([first.status, first.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
+    suite.fake.setDefaults({ byModel: { 'limited-up': null } });
+
+    // Cooling down: the router refuses without calling the upstream.
+    const from = Date.now();
+    const second = await chat('limited');
+    expect([second.status, second.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
+    expect(upstreamModels(from)).toEqual([]);
+
+    await waitFor(async () => (await chat('limited')).status === 200, 6000, 'recovery after the cooldown');
+  });
+
+  it('auto-disables a channel after an upstream 401 and re-enables it after a passing test', async () => {
+    const id = await createChannel(suite, { models: ['dead'], model_mapping: { dead: 'dead-up' } });
+    suite.fake.setDefaults({ byModel: { 'dead-up': { status: 401, errorCode: 'invalid_api_key' } } });
+    const result = await chat('dead');
+    expect(result.status).toBe(503);
+    type Channel = { status: string; status_reason: string | null };
+    await waitFor(
+      async () => (await suite.admin<Channel>('GET', `/admin/v1/channels/${id}`)).body.status === 'auto_disabled',
+      5000,
+      'auto-disable',
+    );
+    expect((await suite.admin<Channel>('GET', `/admin/v1/channels/${id}`)).body.status_reason).toBeTruthy();
+    expect((await chat('dead')).body.error.message).toBe(NO_CHANNEL);
+
+    suite.fake.setDefaults({ byModel: { 'dead-up': null } });
+    const test = await suite.admin<{ ok: boolean; status: number; latency_ms: number }>(
+      'POST',
+      `/admin/v1/channels/${id}/test`,
+      {},
+    );
+    expect(test.status).toBe(200);
+    expect(test.body).toMatchObject({ ok: true, status: 200 });
+    expect((await suite.admin<Channel>('GET', `/admin/v1/channels/${id}`)).body.status).toBe('enabled');
+    await waitFor(async () => (await chat('dead')).status === 200, 3000, 'the re-enabled channel');
+  });
+
+  describe('pinned channels', () => {
+    let pinned: number;
+    beforeAll(async () => {
+      pinned = await createChannel(suite, { models: ['pinned'] });
+    });
+
+    it.each(['abc', '0', '-1', '1.5', '999999'])('400 "invalid channel ID" for a pin of %p', async (pin) => {
+      const result = await chat('pinned', `${admin.key}-${pin}`);
+      expect([result.status, result.body.error.message]).toEqual([400, 'Bad Request – invalid channel ID.']);
+    });
+
+    it('serves an admin pin and refuses a disabled pinned channel with 403', async () => {
+      expect((await chat('pinned', `${admin.key}-${pinned}`)).status).toBe(200);
+      expect((await suite.admin('PATCH', `/admin/v1/channels/${pinned}`, { status: 'disabled' })).status).toBe(200);
+      await waitFor(
+        async () => (await chat('pinned', `${admin.key}-${pinned}`)).status === 403,
+        3000,
+        'the disabled pin to be refused',
+      );
+      const result = await chat('pinned', `${admin.key}-${pinned}`);
+      expect(result.body.error.message).toBe('Forbidden – channel has been disabled.');
+    });
+  });
+
+  it('has both router replicas agree within a second after a channel is disabled', async () => {
+    const id = await createChannel(suite, { models: ['replicas'] });
+    const before = await Promise.all(Array.from({ length: 20 }, () => chat('replicas')));
+    expect(before.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect((await suite.admin('PATCH', `/admin/v1/channels/${id}`, { status: 'disabled' })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await Promise.all(Array.from({ length: 20 }, () => chat('replicas')));
+    expect(after.map((r) => r.body.error?.message)).toEqual(Array(20).fill(NO_CHANNEL));
+  });
+
+  it('never shows the upstream key in a response, an error body or a log line', async () => {
+    const listed = await suite.admin('GET', '/admin/v1/channels');
+    expect(JSON.stringify(listed.body)).not.toContain('sk-upstream-secret-0000');
+    expect(JSON.stringify(listed.body)).toContain('"api_key_last4":"0000"');
+    for (const service of ['edge', 'auth', 'router', 'billing'] as const) {
+      expect(suite.logs(service)).not.toContain('sk-upstream-secret');
+    }
+  });
+});
