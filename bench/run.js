@@ -15,8 +15,11 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
+import process from 'node:process';
+import console from 'node:console';
 import { addedOverDirect, aggregateTarget, ratios as computeRatios } from './lib/aggregate.js';
 import { startFakeProvider } from './lib/fake-provider.js';
+import { renderProfileSummary, summarizeProfileDir } from './lib/cpu-profile.js';
 import { evaluateGoals } from './lib/goals.js';
 import { machineInfo } from './lib/machine.js';
 import { parseOptions } from './lib/options.js';
@@ -27,6 +30,7 @@ import { cleanup, installSignalHandlers, onCleanup, sleep } from './lib/processe
 import { PROFILES, chatBody, streamBody } from './lib/profiles.js';
 import { renderReport } from './lib/report.js';
 import { summarize } from './lib/stats.js';
+import { traceTollgate } from './lib/tollgate-trace.js';
 import { sequentialClient } from './lib/load/sequential.js';
 import { streamingClient } from './lib/load/streaming.js';
 import { startDirect } from './lib/targets/direct.js';
@@ -107,6 +111,7 @@ async function main() {
     log(`warming up ${target.name}…`);
     await warmUp(target, options);
     await settle(target);
+    targets[target.name].idleCpuShare = await measureIdle(target, sampler);
   }
 
   // --- Measured rounds ---
@@ -138,6 +143,18 @@ async function main() {
     }
   }
 
+  // --- Tollgate's request timeline from a NATS wire-tap: after the measurements, as the tap costs a little ---
+  let trace = null;
+  const tollgate = live.find((target) => target.name === 'tollgate');
+  if (options.trace && tollgate && targets.tollgate.status === 'measured') {
+    log(`tracing ${options.traceRequests} Tollgate requests on NATS…`);
+    trace = await traceTollgate(tollgate, {
+      natsUrl: tollgate.natsUrl,
+      requests: options.traceRequests,
+      body: chatBody('fast'),
+    }).catch((error) => ({ error: `${error?.message ?? error}` }));
+  }
+
   // --- Figures, report, raw results ---
   const summaries = {};
   for (const target of live) {
@@ -145,6 +162,7 @@ async function main() {
     summaries[target.name] = aggregateTarget(targets[target.name]);
     const labels = target.processGroups().map((group) => group.label);
     summaries[target.name].highWaterMb = sampler.highWaterMarksMb(labels);
+    summaries[target.name].idleCpuShare = targets[target.name].idleCpuShare;
   }
   const added = Object.fromEntries(
     Object.keys(summaries).map((name) => [name, addedOverDirect(summaries[name], summaries.direct)]),
@@ -165,13 +183,17 @@ async function main() {
     machine,
     phases: phases.map(({ id, title, profile }) => ({ id, title, profile, model: PROFILES[profile].model })),
     targets: Object.fromEntries(
-      Object.entries(targets).map(([name, t]) => [name, { status: t.status, reason: t.reason, version: t.version, notes: t.notes }]),
+      Object.entries(targets).map(([name, t]) => [
+        name,
+        { status: t.status, reason: t.reason, version: t.version, notes: t.notes },
+      ]),
     ),
     summaries,
     added,
     ratios,
     goals,
     settlement: summaries.tollgate ? settlement : null,
+    trace,
     profiles: live.find((target) => target.profileDir)?.profileDir ?? null,
     raw: Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, rawSlices(t.slices)])),
   };
@@ -179,9 +201,19 @@ async function main() {
   // Everything the bench started is stopped before the report is written (CPU profiles are written on exit).
   await cleanup();
 
+  let profileText = '';
+  if (run.profiles) {
+    const windows = Object.values(targets.tollgate?.slices ?? {})
+      .flat()
+      .filter((slice) => slice.hrStartUs)
+      .map((slice) => [slice.hrStartUs, slice.hrEndUs]);
+    run.profileSummaries = summarizeProfileDir(run.profiles, 15, windows);
+    const title = "Where the Tollgate services' CPU time went (node --cpu-prof, measured slices only)";
+    profileText = `\n${title}\n${'='.repeat(title.length)}\n${run.profileSummaries.map(renderProfileSummary).join('\n\n')}\n`;
+  }
   const file = join(RESULTS_DIR, `${options.runId}.json`);
-  writeFileSync(file, JSON.stringify({ ...run, report }, jsonReplacer));
-  console.log(report);
+  writeFileSync(file, JSON.stringify({ ...run, report: report + profileText }, jsonReplacer));
+  console.log(report + profileText);
   console.log(`\nraw results: ${relative(process.cwd(), file)}`);
   if (run.profiles) console.log(`CPU profiles: ${relative(process.cwd(), run.profiles)}`);
 }
@@ -192,7 +224,8 @@ async function verify(target, options) {
     const client = sequentialClient(target.endpoint(profile));
     try {
       const { errors } = await client.run(chatBody(profile), 1);
-      if (errors.count > 0) throw new TargetUnavailable(`smoke request (${PROFILES[profile].model}) failed: ${errors.samples[0]}`);
+      if (errors.count > 0)
+        throw new TargetUnavailable(`smoke request (${PROFILES[profile].model}) failed: ${errors.samples[0]}`);
     } finally {
       await client.close();
     }
@@ -207,6 +240,18 @@ async function verify(target, options) {
   }
 }
 
+/**
+ * CPU a target uses with no load at all (timers, polling consumers, health checks): it is part of every
+ * slice's CPU figure, and at concurrency 1 it can be a visible share of the per-request figure.
+ */
+async function measureIdle(target, sampler) {
+  await target.refreshPids?.();
+  const window = sampler.open(target.processGroups().map((group) => group.label));
+  const seconds = 2;
+  await sleep(seconds * 1000);
+  return Object.fromEntries(Object.entries(window.close()).map(([label, stats]) => [label, stats.cpuS / seconds]));
+}
+
 async function runSlice(target, phase, round, sampler) {
   await target.refreshPids?.();
   const labels = [
@@ -216,10 +261,16 @@ async function runSlice(target, phase, round, sampler) {
   ];
   const window = sampler.open(labels);
   const startedAt = new Date().toISOString();
+  // Monotonic µs, the clock of --cpu-prof samples: lets the profile summary keep only measured time.
+  const hrStartUs = Number(process.hrtime.bigint() / 1000n);
+  const stopActivity = phase.id.startsWith('c64') ? target.startActivitySampling?.() : undefined;
   try {
     const result = await phase.run(target.endpoint(phase.profile), round);
-    return { round, startedAt, ...result, proc: window.close() };
+    const hrEndUs = Number(process.hrtime.bigint() / 1000n);
+    const postgresActivity = stopActivity?.();
+    return { round, startedAt, hrStartUs, hrEndUs, ...result, proc: window.close(), postgresActivity };
   } catch (error) {
+    stopActivity?.();
     window.close();
     return { round, startedAt, failed: true, error: `${error?.message ?? error}` };
   }
@@ -298,7 +349,8 @@ function rawSlices(slices) {
 
 /** Raw latency arrays are kept in µs, rounded to 0.1 µs to keep the JSON readable. */
 function jsonReplacer(key, value) {
-  if (Array.isArray(value) && /Us$/.test(key) && typeof value[0] === 'number') return value.map((v) => Math.round(v * 10) / 10);
+  if (Array.isArray(value) && /Us$/.test(key) && typeof value[0] === 'number')
+    return value.map((v) => Math.round(v * 10) / 10);
   return value;
 }
 

@@ -217,7 +217,9 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     // Both replicas answered some of these, and both refused the revoked key.
     suite.processes('auth').forEach((replica, i) => {
       const newLines = replica.output().slice(logOffsets[i]).split('\n');
-      expect(newLines.some((line) => line.includes(customer.keyId) && line.includes('authentication refused'))).toBe(true);
+      expect(newLines.some((line) => line.includes(customer.keyId) && line.includes('authentication refused'))).toBe(
+        true,
+      );
     });
   });
 

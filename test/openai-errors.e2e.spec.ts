@@ -113,7 +113,11 @@ describe('OpenAI API surface: documented errors', () => {
     [{ model: 'm', messages: 'hi' }, 'messages', 'messages must be a non-empty array'],
     [{ model: 'm', messages: [{ role: 'user', content: 'hi' }], n: '2' }, 'n', 'n must be an integer'],
     [{ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: 'yes' }, 'stream', 'stream must be a boolean'],
-    [{ model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: -5 }, 'max_tokens', 'max_tokens must be at least 1'],
+    [
+      { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: -5 },
+      'max_tokens',
+      'max_tokens must be at least 1',
+    ],
   ])('refuses a wrong body %j as invalid_request naming %s', async (body, param, detail) => {
     const response = await raw(suite, '/v1/chat/completions', { key: customer.key, body: JSON.stringify(body) });
     expect(response.status).toBe(400);
@@ -135,7 +139,11 @@ describe('OpenAI API surface: documented errors', () => {
   it('refuses malformed JSON with 400 malformed_json and a tid', async () => {
     const response = await raw(suite, '/v1/chat/completions', { key: customer.key, body: '{"model": "m",' });
     expect(response.status).toBe(400);
-    expect(response.error).toMatchObject({ type: 'invalid_request_error', code: 'malformed_json', tid: expect.stringMatching(TID) });
+    expect(response.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'malformed_json',
+      tid: expect.stringMatching(TID),
+    });
     expect(response.error.tid).toBe(response.tid);
   });
 
@@ -177,7 +185,11 @@ describe('OpenAI API surface: documented errors', () => {
   it('passes an upstream 400 through for a stream request too, before any event', async () => {
     suite.fake.enqueue([{ status: 400, errorCode: 'invalid_value' }]);
     const error = await apiError(() =>
-      client.chat.completions.create({ model: 'e2e-refused', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+      client.chat.completions.create({
+        model: 'e2e-refused',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      }),
     );
     expect(error.status).toBe(400);
     expect(error.code).toBe('invalid_value');

@@ -46,8 +46,22 @@ function aggregateConcurrent(slices) {
     errorSamples: slices.flatMap((slice) => slice.errorSamples).slice(0, 3),
     latencyUs: summarize(slices.flatMap((slice) => slice.latenciesUs)),
     perRoundRps: slices.map((slice) => slice.rps),
+    postgresActivity: mergeActivity(slices.map((slice) => slice.postgresActivity).filter(Boolean)),
     autocannonPerRound: slices.map((slice) => slice.autocannon),
   };
+}
+
+/** Average number of the database's backends in each state/wait event, over all samples. */
+function mergeActivity(list) {
+  if (list.length === 0) return null;
+  const samples = sumBy(list, (entry) => entry.samples);
+  const counts = list.reduce((acc, entry) => mergeCounts(acc, entry.backendsByActivity), {});
+  const averageBackends = Object.fromEntries(
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, n]) => [key, samples ? n / samples : 0]),
+  );
+  return { samples, averageBackends };
 }
 
 function aggregateStreaming(slices) {
@@ -64,7 +78,12 @@ function aggregateStreaming(slices) {
   };
 }
 
-const AGGREGATORS = { c1: aggregateSequential, c64: aggregateConcurrent, c64slow: aggregateConcurrent, stream: aggregateStreaming };
+const AGGREGATORS = {
+  c1: aggregateSequential,
+  c64: aggregateConcurrent,
+  c64slow: aggregateConcurrent,
+  stream: aggregateStreaming,
+};
 
 /** CPU and memory per process group over one phase's slices. */
 function aggregateProcesses(slices) {
@@ -106,17 +125,27 @@ export function addedOverDirect(summary, direct) {
   const p = summary.phases;
   const d = direct.phases;
   return {
-    c1: p.c1 && d.c1 && { p50Us: minus(p.c1.latencyUs.p50, d.c1.latencyUs.p50), p99Us: minus(p.c1.latencyUs.p99, d.c1.latencyUs.p99) },
-    c64: p.c64 && d.c64 && { p50Us: minus(p.c64.latencyUs.p50, d.c64.latencyUs.p50), p99Us: minus(p.c64.latencyUs.p99, d.c64.latencyUs.p99) },
-    c64slow: p.c64slow && d.c64slow && {
-      p50Us: minus(p.c64slow.latencyUs.p50, d.c64slow.latencyUs.p50),
-      p99Us: minus(p.c64slow.latencyUs.p99, d.c64slow.latencyUs.p99),
-    },
-    stream: p.stream && d.stream && {
-      ttfcP50Us: minus(p.stream.ttfcUs.p50, d.stream.ttfcUs.p50),
-      ttfcP99Us: minus(p.stream.ttfcUs.p99, d.stream.ttfcUs.p99),
-      totalP50Us: minus(p.stream.totalUs.p50, d.stream.totalUs.p50),
-    },
+    c1: p.c1 &&
+      d.c1 && {
+        p50Us: minus(p.c1.latencyUs.p50, d.c1.latencyUs.p50),
+        p99Us: minus(p.c1.latencyUs.p99, d.c1.latencyUs.p99),
+      },
+    c64: p.c64 &&
+      d.c64 && {
+        p50Us: minus(p.c64.latencyUs.p50, d.c64.latencyUs.p50),
+        p99Us: minus(p.c64.latencyUs.p99, d.c64.latencyUs.p99),
+      },
+    c64slow: p.c64slow &&
+      d.c64slow && {
+        p50Us: minus(p.c64slow.latencyUs.p50, d.c64slow.latencyUs.p50),
+        p99Us: minus(p.c64slow.latencyUs.p99, d.c64slow.latencyUs.p99),
+      },
+    stream: p.stream &&
+      d.stream && {
+        ttfcP50Us: minus(p.stream.ttfcUs.p50, d.stream.ttfcUs.p50),
+        ttfcP99Us: minus(p.stream.ttfcUs.p99, d.stream.ttfcUs.p99),
+        totalP50Us: minus(p.stream.totalUs.p50, d.stream.totalUs.p50),
+      },
   };
 }
 

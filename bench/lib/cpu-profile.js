@@ -9,6 +9,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import console from 'node:console';
 
 function origin(url) {
   if (!url) return '(native/V8)';
@@ -20,13 +22,23 @@ function origin(url) {
   return url.replace(/^file:\/\//, '');
 }
 
-export function summarizeProfile(file, top = 15) {
+/**
+ * `windows`: optional [startUs, endUs] ranges on the monotonic clock (process.hrtime in µs — the clock V8's
+ * profiler stamps samples with, shared by all processes on Linux). Only samples inside them count, which
+ * leaves out start-up, warm-up and the idle time between slices.
+ */
+export function summarizeProfile(file, top = 15, windows = null) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const inWindow = (t) => !windows || windows.some(([start, end]) => t >= start && t <= end);
   const selfUs = new Map();
+  let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (!inWindow(t)) continue;
     const id = profile.samples[i];
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   }
   const functions = new Map();
   const origins = new Map();
@@ -40,7 +52,9 @@ export function summarizeProfile(file, top = 15) {
       continue;
     }
     busyUs += us;
-    const where = callFrame.url ? `${callFrame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${callFrame.lineNumber + 1}` : '';
+    const where = callFrame.url
+      ? `${callFrame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${callFrame.lineNumber + 1}`
+      : '';
     const key = `${name} ${where}`;
     functions.set(key, (functions.get(key) ?? 0) + us);
     const from = name.startsWith('(') ? name : origin(callFrame.url);
@@ -51,14 +65,20 @@ export function summarizeProfile(file, top = 15) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([key, us]) => ({ key, ms: Math.round(us / 1000), share: busyUs ? us / busyUs : 0 }));
-  return { file: basename(file), busyMs: Math.round(busyUs / 1000), idleMs: Math.round(idleUs / 1000), origins: ranked(origins), functions: ranked(functions) };
+  return {
+    file: basename(file),
+    busyMs: Math.round(busyUs / 1000),
+    idleMs: Math.round(idleUs / 1000),
+    origins: ranked(origins),
+    functions: ranked(functions),
+  };
 }
 
-export function summarizeProfileDir(dir, top = 15) {
+export function summarizeProfileDir(dir, top = 15, windows = null) {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.cpuprofile'))
     .sort()
-    .map((name) => summarizeProfile(join(dir, name), top));
+    .map((name) => summarizeProfile(join(dir, name), top, windows));
 }
 
 export function renderProfileSummary(summary) {

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import process from 'node:process';
 import { request } from 'undici';
 import { spawnManaged, waitForLine } from './processes.js';
 import { REPO_ROOT } from './paths.js';

@@ -9,7 +9,11 @@ export const RSS_LIMIT_MB = 150;
 export function evaluateGoals({ tollgate, direct, portkey, added }) {
   const goals = [];
   const judge = (goal, measured, met, figure) =>
-    goals.push({ goal, status: measured ? (met ? 'MET' : 'NOT MET') : 'NOT MEASURED', figure: measured ? figure : '—' });
+    goals.push({
+      goal,
+      status: measured ? (met ? 'MET' : 'NOT MET') : 'NOT MEASURED',
+      figure: measured ? figure : '—',
+    });
 
   const c1 = added?.c1;
   judge('added latency over direct, c=1, p50 ≤ 1.5 ms', c1?.p50Us != null, c1?.p50Us <= 1500, c1 && ms(c1.p50Us));
@@ -29,7 +33,8 @@ export function evaluateGoals({ tollgate, direct, portkey, added }) {
     'time to first chunk within 1 ms of direct (p50)',
     ttfc?.ttfcP50Us != null && direct?.phases?.stream,
     ttfc?.ttfcP50Us <= 1000,
-    ttfc && `+${ms(ttfc.ttfcP50Us)} (${ms(tollgate.phases.stream.ttfcUs.p50)} vs ${ms(direct.phases.stream.ttfcUs.p50)})`,
+    ttfc &&
+      `+${ms(ttfc.ttfcP50Us)} (${ms(tollgate.phases.stream.ttfcUs.p50)} vs ${ms(direct.phases.stream.ttfcUs.p50)})`,
   );
 
   const services = Object.entries(tollgate?.peakRssMb ?? {}).filter(([label]) =>

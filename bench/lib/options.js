@@ -6,6 +6,7 @@
  * gets two 10 s slices at concurrency 64, interleaved with the other targets' slices (see run.js for why).
  */
 import { parseArgs } from 'node:util';
+import process from 'node:process';
 
 const ALL_TARGETS = ['direct', 'nginx', 'portkey', 'tollgate'];
 
@@ -49,6 +50,7 @@ const USAGE = `usage: npm run bench -- [options]      (or: node bench/run.js [op
   --log-level L              LOG_LEVEL of the Tollgate services                (BENCH_LOG_LEVEL, default warn)
   --nginx-workers N|auto     nginx worker_processes                            (BENCH_NGINX_WORKERS, default 1)
   --cpu-prof                 run the Tollgate services under node --cpu-prof; profiles land in bench/results/
+  --no-trace                 skip the NATS wire-tap timeline of Tollgate requests (run after the measurements)
   --database-url URL         server to create the throw-away database on       (BENCH_DATABASE_URL,
                              default postgres://postgres@127.0.0.1:5432/postgres)
   -h, --help                 this text`;
@@ -81,6 +83,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
       'log-level': { type: 'string' },
       'nginx-workers': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      'no-trace': { type: 'boolean' },
       'database-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -126,6 +129,8 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     logLevel: pick('log-level', 'BENCH_LOG_LEVEL') ?? 'warn',
     nginxWorkers,
     cpuProf: values['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
+    trace: !(values['no-trace'] ?? env.BENCH_NO_TRACE === '1'),
+    traceRequests: quick ? 50 : 300,
     databaseUrl: pick('database-url', 'BENCH_DATABASE_URL') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
 }

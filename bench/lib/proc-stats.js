@@ -11,6 +11,7 @@
  * time goes (edge vs auth vs router vs billing vs NATS vs PostgreSQL).
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { clearInterval, setInterval } from 'node:timers';
 
 const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux x86-64
 
@@ -104,7 +105,7 @@ export class ProcSampler {
     const window = { labels: new Set(labels), peakKb: {}, cpuStart: {} };
     for (const label of labels) {
       const group = this.groups.get(label);
-      if (group) window.cpuStart[label] = cpuOf(group);
+      if (group) window.cpuStart[label] = cpuByPid(group);
     }
     this.windows.add(window);
     this.sample();
@@ -119,7 +120,7 @@ export class ProcSampler {
           out[label] = {
             role: group.role,
             peakRssMb: (window.peakKb[label] ?? 0) / 1024,
-            cpuS: Math.max(0, cpuOf(group) - (window.cpuStart[label] ?? 0)),
+            cpuS: cpuSince(group, window.cpuStart[label] ?? new Map()),
           };
         }
         return out;
@@ -146,6 +147,18 @@ function safePids(group) {
   }
 }
 
-function cpuOf(group) {
-  return safePids(group).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+/** CPU seconds per pid, so that processes appearing or leaving during a window are accounted for. */
+function cpuByPid(group) {
+  return new Map(safePids(group).map((pid) => [pid, cpuSeconds(pid)]));
+}
+
+/**
+ * CPU used by a group since `start` (a cpuByPid map): per pid still alive, its CPU minus its CPU at the
+ * start — all of it for a process that started during the window (a new PostgreSQL backend). A process
+ * that ended during the window is lost; none of the measured ones should.
+ */
+function cpuSince(group, start) {
+  let total = 0;
+  for (const pid of safePids(group)) total += Math.max(0, cpuSeconds(pid) - (start.get(pid) ?? 0));
+  return total;
 }

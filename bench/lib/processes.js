@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
+import process from 'node:process';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 const OUTPUT_TAIL_BYTES = 16 * 1024;
 
@@ -44,6 +46,13 @@ export function installSignalHandlers() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  // A bug in a callback must not leave nginx, nats-server or the services running either.
+  const onCrash = (error) => {
+    process.stderr.write(`bench: ${error?.stack ?? error}\n`);
+    void cleanup().finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
 }
 
 /**
@@ -101,7 +110,10 @@ async function stopChild(child, exited, signal, graceMs) {
 /** Resolves with the first line matching `pattern`, or rejects on timeout or if the child exits first. */
 export function waitForLine(handle, pattern, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const existing = handle.output().split('\n').find((line) => pattern.test(line));
+    const existing = handle
+      .output()
+      .split('\n')
+      .find((line) => pattern.test(line));
     if (existing) return resolve(existing.match(pattern));
     const timer = setTimeout(() => {
       off();
@@ -118,7 +130,9 @@ export function waitForLine(handle, pattern, timeoutMs) {
     void handle.exited.then(({ code, signal, error }) => {
       clearTimeout(timer);
       off();
-      reject(new Error(`${handle.name} exited (${error?.message ?? `code ${code}, signal ${signal}`}):\n${handle.output()}`));
+      reject(
+        new Error(`${handle.name} exited (${error?.message ?? `code ${code}, signal ${signal}`}):\n${handle.output()}`),
+      );
     });
   });
 }

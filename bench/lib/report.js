@@ -4,6 +4,7 @@
  * the resolution the added-latency targets need.
  */
 import { headline } from './aggregate.js';
+import { renderTimeline } from './tollgate-trace.js';
 
 const fmtMs = (us) => (us === null || us === undefined ? '—' : (us / 1000).toFixed(3));
 const fmtAdded = (us) => (us === null || us === undefined ? '—' : `${us >= 0 ? '+' : ''}${(us / 1000).toFixed(3)}`);
@@ -15,7 +16,10 @@ export function table(headers, rows) {
   const cells = [headers, ...rows].map((row) => row.map((cell) => String(cell ?? '')));
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const line = (row) =>
-    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -31,7 +35,8 @@ function missingLines(names, targets, summaries, phaseId) {
     .filter((name) => !summaries[name]?.phases?.[phaseId])
     .map((name) => {
       const t = targets[name];
-      const why = t.status === 'measured' ? 'no successful slice (see the log above)' : `${t.status}: ${shortReason(t.reason)}`;
+      const why =
+        t.status === 'measured' ? 'no successful slice (see the log above)' : `${t.status}: ${shortReason(t.reason)}`;
       return `  ${name}: ${why}`;
     });
 }
@@ -59,17 +64,31 @@ export function renderReport(run) {
   );
   for (const name of names) {
     const t = targets[name];
-    const note = t.status === 'measured' ? [t.version, ...(t.notes ?? [])].filter(Boolean).join('; ') : `${t.status}: ${shortReason(t.reason)}`;
+    const note =
+      t.status === 'measured'
+        ? [t.version, ...(t.notes ?? [])].filter(Boolean).join('; ')
+        : `${t.status}: ${shortReason(t.reason)}`;
     out.push(`  ${name.padEnd(9)} ${note}`);
   }
 
   if (phases.some((phase) => phase.id === 'c1')) {
     section(phaseTitle('c1'));
-    const rows = names.filter((name) => measured(name, 'c1')).map((name) => {
-      const s = measured(name, 'c1');
-      const a = added[name]?.c1;
-      return [name, fmtInt(s.requests), fmtMs(s.latencyUs.p50), fmtMs(s.latencyUs.p90), fmtMs(s.latencyUs.p99), fmtAdded(a?.p50Us), fmtAdded(a?.p99Us), errorsCell(s.errors, s.errorKinds)];
-    });
+    const rows = names
+      .filter((name) => measured(name, 'c1'))
+      .map((name) => {
+        const s = measured(name, 'c1');
+        const a = added[name]?.c1;
+        return [
+          name,
+          fmtInt(s.requests),
+          fmtMs(s.latencyUs.p50),
+          fmtMs(s.latencyUs.p90),
+          fmtMs(s.latencyUs.p99),
+          fmtAdded(a?.p50Us),
+          fmtAdded(a?.p99Us),
+          errorsCell(s.errors, s.errorKinds),
+        ];
+      });
     out.push(table(['target', 'requests', 'p50', 'p90', 'p99', 'added p50', 'added p99', 'errors'], rows));
     out.push(...missingLines(names, targets, summaries, 'c1'));
   }
@@ -77,14 +96,36 @@ export function renderReport(run) {
   for (const id of ['c64', 'c64slow']) {
     if (!phases.some((phase) => phase.id === id)) continue;
     section(phaseTitle(id));
-    const rows = names.filter((name) => measured(name, id)).map((name) => {
-      const s = measured(name, id);
-      const a = added[name]?.[id];
-      const kinds = { ...Object.fromEntries(Object.entries(s.statusCodes).filter(([code]) => !code.startsWith('2'))), ...s.socketErrorKinds };
-      return [name, fmtInt(s.rps), fmtMs(s.latencyUs.p50), fmtMs(s.latencyUs.p99), fmtAdded(a?.p50Us), fmtAdded(a?.p99Us), fmtInt(s.ok), errorsCell(s.errors, kinds)];
-    });
+    const rows = names
+      .filter((name) => measured(name, id))
+      .map((name) => {
+        const s = measured(name, id);
+        const a = added[name]?.[id];
+        const kinds = {
+          ...Object.fromEntries(Object.entries(s.statusCodes).filter(([code]) => !code.startsWith('2'))),
+          ...s.socketErrorKinds,
+        };
+        return [
+          name,
+          fmtInt(s.rps),
+          fmtMs(s.latencyUs.p50),
+          fmtMs(s.latencyUs.p99),
+          fmtAdded(a?.p50Us),
+          fmtAdded(a?.p99Us),
+          fmtInt(s.ok),
+          errorsCell(s.errors, kinds),
+        ];
+      });
     out.push(table(['target', 'req/s', 'p50', 'p99', 'added p50', 'added p99', 'ok', 'errors'], rows));
     out.push(...missingLines(names, targets, summaries, id));
+    const activity = summaries.tollgate?.phases?.[id]?.postgresActivity;
+    if (activity) {
+      const top = Object.entries(activity.averageBackends)
+        .slice(0, 5)
+        .map(([key, n]) => `${n.toFixed(1)} ${key}`)
+        .join(', ');
+      out.push(`  tollgate's PostgreSQL backends during these slices (average count by state · wait): ${top}`);
+    }
     if (id === 'c64slow') {
       const ideal = options.connections / 0.05;
       out.push(`(ideal with a 50 ms upstream: ${options.connections} / 0.05 s = ${fmtInt(ideal)} req/s)`);
@@ -93,12 +134,25 @@ export function renderReport(run) {
 
   if (phases.some((phase) => phase.id === 'stream')) {
     section(phaseTitle('stream'));
-    const rows = names.filter((name) => measured(name, 'stream')).map((name) => {
-      const s = measured(name, 'stream');
-      const a = added[name]?.stream;
-      return [name, fmtInt(s.requests), fmtMs(s.ttfcUs.p50), fmtMs(s.ttfcUs.p99), fmtAdded(a?.ttfcP50Us), fmtMs(s.totalUs.p50), fmtMs(s.totalUs.p99), errorsCell(s.errors, s.errorKinds)];
-    });
-    out.push(table(['target', 'requests', 'TTFC p50', 'TTFC p99', 'added TTFC', 'total p50', 'total p99', 'errors'], rows));
+    const rows = names
+      .filter((name) => measured(name, 'stream'))
+      .map((name) => {
+        const s = measured(name, 'stream');
+        const a = added[name]?.stream;
+        return [
+          name,
+          fmtInt(s.requests),
+          fmtMs(s.ttfcUs.p50),
+          fmtMs(s.ttfcUs.p99),
+          fmtAdded(a?.ttfcP50Us),
+          fmtMs(s.totalUs.p50),
+          fmtMs(s.totalUs.p99),
+          errorsCell(s.errors, s.errorKinds),
+        ];
+      });
+    out.push(
+      table(['target', 'requests', 'TTFC p50', 'TTFC p99', 'added TTFC', 'total p50', 'total p99', 'errors'], rows),
+    );
     out.push(...missingLines(names, targets, summaries, 'stream'));
     for (const name of names) {
       const sample = summaries[name]?.phases?.stream?.errorSamples?.[0];
@@ -117,18 +171,28 @@ export function renderReport(run) {
       const c64 = summary.processes.c64?.[label];
       const c1 = summary.processes.c1?.[label];
       const role = Object.values(summary.processes).find((perPhase) => perPhase[label])?.[label].role;
+      const idle = summary.idleCpuShare?.[label];
       procRows.push([
         name,
         label,
         role ?? '',
         fmtMb(summary.peakRssMb[label]),
         fmtMb(summary.highWaterMb?.[label]),
+        idle === undefined ? '—' : `${(idle * 100).toFixed(1)}%`,
         c1?.cpuUsPerRequest == null ? '—' : fmtInt(c1.cpuUsPerRequest),
         c64?.cpuUsPerRequest == null ? '—' : fmtInt(c64.cpuUsPerRequest),
       ]);
     }
   }
-  out.push(table(['target', 'process', 'role', 'peak RSS MB', 'VmHWM MB', 'CPU µs/req c=1', 'CPU µs/req c=64'], procRows));
+  out.push(
+    table(
+      ['target', 'process', 'role', 'peak RSS MB', 'VmHWM MB', 'idle CPU', 'CPU µs/req c=1', 'CPU µs/req c=64'],
+      procRows,
+    ),
+  );
+  out.push(
+    "(idle CPU: share of one core with no load, measured for 2 s after warm-up; PostgreSQL backends' RSS includes shared buffers)",
+  );
   if (run.settlement) {
     out.push(
       `Tollgate settlement backlog after the c=64 slices (JetStream, billing consumer): max ${fmtInt(run.settlement.maxBacklog)} messages, ` +
@@ -136,21 +200,37 @@ export function renderReport(run) {
     );
   }
 
+  if (run.trace) {
+    section('Tollgate request timeline (concurrency 1, NATS wire-tap, after the measured phases)');
+    out.push(run.trace.error ? `trace failed: ${run.trace.error}` : renderTimeline(run.trace));
+  }
+
   section('Tollgate / peer ratios (latency: lower is better; req/s: higher is better)');
   if (!summaries.tollgate) {
-    out.push(`n/a — Tollgate ${targets.tollgate ? `${targets.tollgate.status}: ${shortReason(targets.tollgate.reason)}` : 'not selected'}`);
+    out.push(
+      `n/a — Tollgate ${targets.tollgate ? `${targets.tollgate.status}: ${shortReason(targets.tollgate.reason)}` : 'not selected'}`,
+    );
   } else {
     const metrics = Object.keys(headline(summaries.tollgate));
     const peers = Object.keys(ratios);
     const rows = metrics.map((metric) => {
       const value = headline(summaries.tollgate)[metric];
-      return [metric, value === null ? '—' : metric.includes('req/s') ? fmtInt(value) : value.toFixed(3), ...peers.map((peer) => fmtRatio(ratios[peer][metric]))];
+      return [
+        metric,
+        value === null ? '—' : metric.includes('req/s') ? fmtInt(value) : value.toFixed(3),
+        ...peers.map((peer) => fmtRatio(ratios[peer][metric])),
+      ];
     });
     out.push(table(['metric', 'tollgate', ...peers.map((peer) => `T/${peer}`)], rows));
   }
 
   section('Targets');
-  out.push(table(['target', 'status', 'figure'], goals.map((goal) => [goal.goal, goal.status, goal.figure])));
+  out.push(
+    table(
+      ['target', 'status', 'figure'],
+      goals.map((goal) => [goal.goal, goal.status, goal.figure]),
+    ),
+  );
 
   const missing = names.filter((name) => targets[name].status !== 'measured');
   if (missing.length > 0) {

@@ -1,5 +1,5 @@
 import { SETTLEMENT_STREAM } from '@tollgate/contracts';
-import { bool, commonSettings, databaseSettings, loadConfig, num, str } from '@tollgate/config';
+import { bool, commonSettings, databaseSettings, loadConfig, str } from '@tollgate/config';
 import { EnvError, makeValidator } from 'envalid';
 
 /** An integer setting with a lower bound, so that `DEFAULT_KEY_RPM=0` stops start-up instead of refusing everything. */
@@ -14,7 +14,6 @@ const positiveInt = intAtLeast(1);
 export const billingSettings = {
   ...commonSettings,
   ...databaseSettings,
-  EMBEDDED_PG_PORT: num({ default: 54329, desc: 'Port of the embedded PostgreSQL shared by the services' }),
   DEFAULT_KEY_RPM: positiveInt({
     default: 600,
     desc: 'Requests per minute per key and model when the key has no rpm_limit of its own',
@@ -40,7 +39,10 @@ export const billingSettings = {
     desc: 'How long a replica keeps a price or group multiplier in memory; changes are broadcast and apply at once',
   }),
   SETTLEMENT_STREAM_NAME: str({ default: SETTLEMENT_STREAM.stream, desc: 'JetStream stream holding settlements' }),
-  SETTLEMENT_SUBJECT: str({ default: SETTLEMENT_STREAM.subject, desc: 'Subject the edge publishes settlements on' }),
+  SETTLEMENT_SUBJECT: str({
+    default: SETTLEMENT_STREAM.subject,
+    desc: "Subject the stream captures; must equal the edge's SETTLEMENT_SUBJECT",
+  }),
   SETTLEMENT_DURABLE: str({
     default: SETTLEMENT_STREAM.durableConsumer,
     desc: 'Durable pull consumer shared by every billing replica',

@@ -114,41 +114,33 @@ function checkRows(path: string, raw: RawRow[]): BatchRow[] {
   const seenKeys = new Map<string, string>();
   const rows: BatchRow[] = [];
   for (const { where, fields } of raw) {
-    const check = <T>(parse: () => T): T | undefined => {
+    /** One field through its check; a problem is noted (not thrown) so every row gets looked at. */
+    const field = (column: BatchColumn, parse: (text: string | undefined) => string): string | undefined => {
+      const value = fields[column];
+      if (value !== undefined && value !== null && typeof value !== 'string') {
+        // JSON numbers are binary floats; money is only ever taken as exact decimal text.
+        problems.push(`${where}: ${column} must be a string${column === 'amount' ? ' such as "12.50"' : ''}`);
+        return undefined;
+      }
       try {
-        return parse();
+        return parse(value ?? undefined);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         problems.push(`${where}: ${error.message}`);
         return undefined;
       }
     };
-    const text = (column: BatchColumn): string | undefined => {
-      const value = fields[column];
-      if (value === undefined || value === null) return undefined;
-      if (typeof value === 'string') return value;
-      // JSON numbers are binary floats; money is only ever taken as exact decimal text.
-      problems.push(`${where}: ${column} must be a string${column === 'amount' ? ' such as "12.50"' : ''}`);
-      return '';
-    };
-    const row = {
-      user_id: check(() => uuid(text('user_id'), 'user_id')),
-      amount: check(() => money(text('amount'), 'amount', 'non-zero')),
-      reason: check(() => reason(text('reason'), 'reason')),
-      idempotency_key: check(() => idempotencyKey(text('idempotency_key'), 'idempotency_key')),
-    };
-    if (row.idempotency_key !== undefined) {
-      const first = seenKeys.get(row.idempotency_key);
-      if (first) problems.push(`${where}: idempotency_key "${row.idempotency_key}" is also used on ${first}`);
-      else seenKeys.set(row.idempotency_key, where);
+    const user_id = field('user_id', (text) => uuid(text, 'user_id'));
+    const amount = field('amount', (text) => money(text, 'amount', 'non-zero'));
+    const why = field('reason', (text) => reason(text, 'reason'));
+    const key = field('idempotency_key', (text) => idempotencyKey(text, 'idempotency_key'));
+    if (key !== undefined) {
+      const first = seenKeys.get(key);
+      if (first) problems.push(`${where}: idempotency_key "${key}" is also used on ${first}`);
+      else seenKeys.set(key, where);
     }
-    if (
-      row.user_id !== undefined &&
-      row.amount !== undefined &&
-      row.reason !== undefined &&
-      row.idempotency_key !== undefined
-    ) {
-      rows.push(row as BatchRow);
+    if (user_id !== undefined && amount !== undefined && why !== undefined && key !== undefined) {
+      rows.push({ user_id, amount, reason: why, idempotency_key: key });
     }
   }
   if (problems.length > 0) {

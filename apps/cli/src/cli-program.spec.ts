@@ -93,6 +93,20 @@ describe(runCli.name, () => {
       ['a bad ledger type', ['ledger', USER, '--type', 'gift'], /--type must be/],
       ['a group without a subcommand', ['users'], /Usage: tollgate users/],
       ['an update with nothing to change', ['users', 'update', USER], /nothing to change/],
+      ['a channel id that is not a number', ['channels', 'get', 'abc'], /channel id must be a whole number/],
+      [
+        'a channel without its required fields',
+        ['channels', 'create', '--name', 'x'],
+        /needs --base-url, --api-key, --models/,
+      ],
+      ['a multiplier with 5 decimals', ['groups', 'set', 'vip', '0.12345'], /at most 4 decimals/],
+      ['--csv with --json', ['ledger', USER, '--csv', '--json'], /cannot be combined/],
+      [
+        'the admin key after the command',
+        ['users', 'list', '--key', 'sk-x'],
+        /--url and --key are global options: put them before/,
+      ],
+      ['an admin key as the usage filter', ['usage', '--key', 'sk-x'], /the admin key goes before the command/],
     ])('%s', async (_what, args, message) => {
       expect(await run(args)).toBe(ExitCode.Usage);
       expect(stderr).toMatch(message);
@@ -109,6 +123,21 @@ describe(runCli.name, () => {
       expect(await run(['adjust', '--help'])).toBe(ExitCode.Ok);
       expect(stdout).toContain('--idempotency-key <key>');
     });
+  });
+
+  it('tells the operator to re-run a money command whose outcome a lost connection left unknown', async () => {
+    const gone = new FakeAdminServer();
+    await gone.start();
+    await gone.close();
+    const code = await runCli(['topup', USER, '5', '--reason', 'paid', '--idempotency-key', 'inv-1'], {
+      config: { url: gone.url, key: 'sk-admin' },
+      io: { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) },
+    });
+    expect(code).toBe(ExitCode.Failure);
+    expect(stderr).toContain(`could not reach the admin API at ${gone.url}: ECONNREFUSED`);
+    expect(stderr).toContain(
+      'Run the same command again (same --idempotency-key) to find out: it cannot be applied twice.',
+    );
   });
 
   it('prints the API error message, code and tid on stderr and exits 1', async () => {
@@ -151,6 +180,50 @@ describe(runCli.name, () => {
     await run(['adjust', USER, '-2.5', '--reason', 'refund', '--idempotency-key', 'ticket-9', '--allow-negative']);
     expect(server.requests[0].body).toMatchObject({ allow_negative: true });
     expect(stdout).toContain('Already done: idempotency key ticket-9 was used before; nothing changed this time.');
+  });
+
+  it('prints a new key once, with the warning that it cannot be shown again', async () => {
+    server.on(`POST /admin/v1/users/${USER}/keys`, {
+      status: 201,
+      body: {
+        id: OTHER,
+        object: 'api_key',
+        user_id: USER,
+        name: 'ci',
+        prefix: 'sk-Ab',
+        last6: 'xyz123',
+        status: 'active',
+        expires_at: null,
+        allowed_models: ['gpt-4o-mini'],
+        allowed_ip_ranges: null,
+        budget: '5.000000',
+        rpm_limit: null,
+        last_used_at: null,
+        created_at: 't',
+        key: 'sk-AbSECRETxyz123',
+      },
+    });
+    const args = [
+      'keys',
+      'create',
+      USER,
+      '--name',
+      'ci',
+      '--models',
+      'gpt-4o-mini',
+      '--budget',
+      '5',
+      '--ip-ranges',
+      'any',
+    ];
+    expect(await run(args)).toBe(ExitCode.Ok);
+    expect(server.requests[0]?.body).toEqual({
+      name: 'ci',
+      allowed_models: ['gpt-4o-mini'],
+      allowed_ip_ranges: null,
+      budget: '5',
+    });
+    expect(stdout).toContain('key: sk-AbSECRETxyz123\nSave this key now');
   });
 
   it('prints the raw JSON with --json, before or after the command', async () => {

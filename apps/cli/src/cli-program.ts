@@ -25,6 +25,13 @@ Exit codes:
   2  bad command line or input; nothing was sent
 `;
 
+/** Global options must precede the command (see enablePositionalOptions below); say so when one comes after it. */
+function globalOptionHint(error: string): string {
+  return /unknown option '--(url|key)'/.test(error)
+    ? '(--url and --key are global options: put them before the command, e.g. tollgate --key <key> users list)\n'
+    : '';
+}
+
 /** The whole command tree. Built anew per run: commander keeps parsed values on the commands. */
 export function buildProgram(deps: CliDeps): { program: Command; ctx: CliContext } {
   const program = new Command('tollgate');
@@ -33,7 +40,11 @@ export function buildProgram(deps: CliDeps): { program: Command; ctx: CliContext
     .description('Operate a Tollgate gateway: users, keys, channels, prices and balances, over the admin API.')
     .enablePositionalOptions() // so `usage --key <keyId>` is the filter, not the admin key
     .exitOverride()
-    .configureOutput({ writeOut: (text) => deps.io.stdout(text), writeErr: (text) => deps.io.stderr(text) })
+    .configureOutput({
+      writeOut: (text) => deps.io.stdout(text),
+      writeErr: (text) => deps.io.stderr(text),
+      outputError: (text, write) => write(text + globalOptionHint(text)),
+    })
     .showHelpAfterError('(add --help for usage)')
     .option('--url <url>', 'the edge URL (default: $TOLLGATE_URL or http://127.0.0.1:8080)')
     .option('--key <key>', 'the admin key (default: $TOLLGATE_ADMIN_KEY)')

@@ -2,6 +2,12 @@
 import { readCliConfig } from './cli-context.js';
 import { runCli } from './cli-program.js';
 
+// `tollgate ledger … --csv | head` closes the pipe early; that is the reader's choice, not a failure to report.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 /** The `tollgate` command. The environment is read here, once; everything below takes it as a value. */
 const deps = {
   config: readCliConfig(process.env),

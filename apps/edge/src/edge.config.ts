@@ -1,4 +1,5 @@
 import { makeExactValidator } from 'envalid';
+import { SETTLEMENT_STREAM } from '@tollgate/contracts';
 import { bool, commonSettings, loadConfig, num, port, str } from '@tollgate/config';
 import { NO_OVERRIDES, parseCapabilityOverrides } from './openai/capabilities/capability-overrides.js';
 import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
@@ -33,6 +34,10 @@ export const edgeSettings = {
       'image fields prompt_max_chars, sizes, default_size, n_min, n_max; speech field input_max_chars; "*" = unknown models',
   }),
   SETTLEMENT_PUBLISH_ATTEMPTS: num({ default: 5 }),
+  SETTLEMENT_SUBJECT: str({
+    default: SETTLEMENT_STREAM.subject,
+    desc: "Subject settlements are published on; must equal billing's SETTLEMENT_SUBJECT",
+  }),
   METRICS_ENABLED: bool({ default: true }),
 };
 

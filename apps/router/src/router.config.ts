@@ -1,5 +1,5 @@
 import { makeValidator } from 'envalid';
-import { bool, commonSettings, databaseSettings, loadConfig, num } from '@tollgate/config';
+import { bool, commonSettings, databaseSettings, loadConfig } from '@tollgate/config';
 import { describeSecretKeyProblem } from './crypto/channel-secret-key.js';
 
 /** Checks the key's shape at start-up without ever echoing the value into the error. */
@@ -21,7 +21,6 @@ const positiveMs = (defaultMs: number, desc: string) => positiveInt({ default: d
 export const routerSettings = {
   ...commonSettings,
   ...databaseSettings,
-  EMBEDDED_PG_PORT: num({ default: 54329 }),
   CHANNEL_SECRET_KEY: secretKey({
     default: '',
     desc:

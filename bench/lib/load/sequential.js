@@ -8,6 +8,7 @@
  * client waits for). Only 2xx answers are timed; anything else counts as an error, with the first few
  * bodies kept so a failing target is diagnosable.
  */
+import process from 'node:process';
 import { Pool } from 'undici';
 
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -8,6 +8,7 @@
  * frames and a final `data: [DONE]`. A gateway that buffers the stream, drops chunks or answers with plain
  * JSON is caught here instead of looking fast.
  */
+import process from 'node:process';
 import { Pool } from 'undici';
 import { recordError } from './sequential.js';
 

@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { URL } from 'node:url';
 import { PROFILES } from '../profiles.js';
 import { childPids } from '../proc-stats.js';
 import { freePort, spawnManaged, waitFor, isListening } from '../processes.js';
@@ -131,9 +132,7 @@ export async function startNginx({ upstreams, tempDir, options }) {
   return {
     name: 'nginx',
     version,
-    notes: [
-      `worker_processes ${options.nginxWorkers}, upstream keepalive, proxy_buffering off, access_log off`,
-    ],
+    notes: [`worker_processes ${options.nginxWorkers}, upstream keepalive, proxy_buffering off, access_log off`],
     endpoint(profile) {
       return {
         origin: `http://127.0.0.1:${portOf[PROFILES[profile].upstream]}`,

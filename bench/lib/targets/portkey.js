@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
+import process from 'node:process';
 import { PROFILES } from '../profiles.js';
 import { REPO_ROOT } from '../paths.js';
 import { freePort, isListening, spawnManaged, waitFor } from '../processes.js';

@@ -28,7 +28,8 @@ export async function setUpTollgate({ edgeUrl, rootKey, upstreams }) {
 
   const user = await call('POST', '/admin/v1/users', { name: `bench-${Date.now()}` });
   const created = await call('POST', `/admin/v1/users/${user.id}/keys`, { name: 'bench', rpm_limit: BENCH_KEY_RPM });
-  if (typeof created?.key !== 'string') throw new Error(`key creation answered without a key: ${JSON.stringify(created)}`);
+  if (typeof created?.key !== 'string')
+    throw new Error(`key creation answered without a key: ${JSON.stringify(created)}`);
   if (created.rpm_limit !== BENCH_KEY_RPM) {
     throw new Error(`the key's rpm_limit is ${created.rpm_limit}, not ${BENCH_KEY_RPM}: the bench would be throttled`);
   }

@@ -11,6 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import process from 'node:process';
+import { clearInterval, setInterval } from 'node:timers';
+import { URL } from 'node:url';
 import { request } from 'undici';
 import pg from 'pg';
 import { PROFILES } from '../profiles.js';
@@ -64,7 +67,15 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
   const natsDir = join(tempDir, 'nats');
   mkdirSync(natsDir, { recursive: true });
   const nats = spawnManaged('nats-server', natsBinary, [
-    '-a', '127.0.0.1', '-p', String(natsPort), '-m', String(natsMonitorPort), '-js', '-sd', natsDir,
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(natsPort),
+    '-m',
+    String(natsMonitorPort),
+    '-js',
+    '-sd',
+    natsDir,
   ]);
   started.push(nats);
   await waitFor(async () => nats.isRunning() && isListening(natsPort), 10_000, 'nats-server').catch(() => {
@@ -117,7 +128,9 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
 
   const services = {};
   for (const name of SERVICES) {
-    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+    const nodeArgs = profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
     services[name] = spawnManaged(`tollgate/${name}`, process.execPath, [...nodeArgs, entries[name]], {
       env,
       cwd: REPO_ROOT,
@@ -161,7 +174,16 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
   }
 
   const natsMonitor = new NatsMonitor(natsMonitorPort);
+  // PostgreSQL backends serving our database: pools open connections as load grows, so the list is
+  // refreshed before each slice and every second during it.
   const postgresPids = { current: [] };
+  const refreshPids = async () => {
+    const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    postgresPids.current = rows.map((row) => row.pid);
+  };
+  await refreshPids();
+  const pidRefresher = setInterval(() => void refreshPids().catch(() => {}), 1000);
+  pidRefresher.unref();
   return {
     name: 'tollgate',
     version: 'working tree (dist/)',
@@ -170,6 +192,7 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
       `nats-server private (JetStream), PostgreSQL ${postgresVersion} database ${dbName}`,
     ],
     postgresVersion,
+    natsUrl: env.NATS_URL,
     endpoint(profile) {
       return {
         origin: edgeUrl,
@@ -181,18 +204,46 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     processGroups: () => [
       ...SERVICES.map((name) => ({ label: `tollgate/${name}`, role: 'gateway', pids: () => [services[name].pid] })),
       { label: 'tollgate/nats-server', role: 'infra', pids: () => [nats.pid] },
+      // Backends' RSS includes the shared buffers they touched: the sum over-counts shared memory.
       { label: 'tollgate/postgres backends', role: 'infra', pids: () => postgresPids.current },
     ],
-    /** PostgreSQL backends serving our database: looked up again before each slice (pools may reconnect). */
-    async refreshPids() {
-      const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
-      postgresPids.current = rows.map((row) => row.pid);
+    refreshPids,
+    /**
+     * What the PostgreSQL backends of our database are doing, sampled every 100 ms while a slice runs
+     * (pg_stat_activity: state + wait event). Many backends in Lock:transactionid means transactions queue on
+     * the same rows; "idle in transaction" means a row lock is held while the service does a round trip.
+     */
+    startActivitySampling() {
+      const counts = {};
+      let samples = 0;
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        admin
+          .query('SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = $1', [dbName])
+          .then(({ rows }) => {
+            samples++;
+            for (const row of rows) {
+              const key = `${row.state ?? '?'}${row.wait_event ? ` · ${row.wait_event_type}:${row.wait_event}` : ''}`;
+              counts[key] = (counts[key] ?? 0) + 1;
+            }
+          })
+          .catch(() => {})
+          .finally(() => (busy = false));
+      }, 100);
+      timer.unref();
+      return () => {
+        clearInterval(timer);
+        return { samples, backendsByActivity: counts };
+      };
     },
     /** Settlements published but not yet processed by billing (JetStream consumer backlog). */
     settlementBacklog: () => natsMonitor.pendingSettlements(),
     isAlive: () => SERVICES.every((name) => services[name].isRunning()) && nats.isRunning(),
     deathReport: () => failure('a service stopped during the run').message,
     async stop() {
+      clearInterval(pidRefresher);
       // The edge first, so nothing new starts while the others stop; then NATS. The database is dropped by
       // its own clean-up step.
       for (const name of [...SERVICES].reverse()) await services[name].stop();

@@ -22,5 +22,8 @@ export const databaseSettings = {
   }),
   DATA_DIR: str({ default: '.data', desc: 'Where the embedded PostgreSQL and the root key live' }),
   DATABASE_POOL_SIZE: num({ default: 10, desc: 'PostgreSQL connections per service process' }),
-  EMBEDDED_PG_PORT: num({ default: 54329, desc: 'Port of the embedded PostgreSQL (loopback only) used when DATABASE_URL is empty' }),
+  EMBEDDED_PG_PORT: num({
+    default: 54329,
+    desc: 'Port of the embedded PostgreSQL (loopback only) used when DATABASE_URL is empty',
+  }),
 };

@@ -12,6 +12,12 @@ export interface UsageEstimate {
 }
 
 export interface ReserveRequest {
+  /**
+   * Chosen by the edge (a uuid), so that a reserve whose reply is lost (a
+   * timeout, billing restarting) can still be released: the edge then
+   * publishes a failed settlement for this id.
+   */
+  holdId: string;
   userId: string;
   keyId: string;
   keySuffix: string;

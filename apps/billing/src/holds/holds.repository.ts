@@ -4,6 +4,8 @@ import type { HoldView } from '@tollgate/contracts';
 import type { Quote } from '../pricing/price-book.js';
 
 export interface ReserveCall {
+  /** The edge's id for the hold (see ReserveRequest.holdId). */
+  holdId: string;
   userId: string;
   keyId: string;
   model: string;
@@ -56,7 +58,7 @@ export class HoldsRepository {
   async reserve(call: ReserveCall): Promise<ReserveOutcome> {
     const { prices } = call.quote;
     const rows = await this.db.query<ReserveRow[]>(
-      `SELECT * FROM billing.reserve_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+      `SELECT * FROM billing.reserve_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
       [
         call.userId,
         call.keyId,
@@ -78,6 +80,7 @@ export class HoldsRepository {
         prices.charactersPerMillionMicros.toString(),
         call.quote.multiplierBp,
         call.synchronousCommit,
+        call.holdId,
       ],
     );
     const row = rows[0];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { DenialReason } from '@tollgate/errors';
@@ -95,7 +96,9 @@ describe(ReserveService.name, () => {
     await fund(billing, customer.userId, 1_000_000n);
     const request = reserveRequest(customer, { budgetMicros: (ESTIMATE_MICROS * k).toString(), keySuffix: 'Zz9yX8' });
 
-    const replies = await Promise.all(Array.from({ length: 200 }, () => sut.reserve(request)));
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, () => sut.reserve({ ...request, holdId: randomUUID() })),
+    );
 
     expect(replies.filter((reply) => reply.ok)).toHaveLength(Number(k));
     const refusals = replies.flatMap((reply) => (reply.ok ? [] : [reply.denial]));

@@ -44,6 +44,7 @@ export class ReserveService {
     const userId = request.userId.toLowerCase();
     const keyId = request.keyId.toLowerCase();
     const result = await this.holds.reserve({
+      holdId: request.holdId.toLowerCase(),
       userId,
       keyId,
       model: request.model,
@@ -80,6 +81,7 @@ export class ReserveService {
 
 /** The edge is trusted but not blindly: a malformed request is a 400, never a money error. */
 function checkReserveRequest(request: ReserveRequest): Reply<never> | null {
+  if (!isUuid(request.holdId)) return invalid('holdId', 'holdId must be a uuid');
   if (!isUuid(request.userId)) return invalid('userId', 'userId must be a uuid');
   if (!isUuid(request.keyId)) return invalid('keyId', 'keyId must be a uuid');
   if (typeof request.model !== 'string' || request.model === '') return invalid('model', 'model is required');

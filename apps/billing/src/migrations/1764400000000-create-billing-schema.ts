@@ -154,7 +154,7 @@ CREATE FUNCTION billing.reserve_hold(
   p_key_scope text, p_key_rpm integer, p_user_scope text, p_user_rpm integer,
   p_ttl_ms bigint, p_image_size text,
   p_input_price bigint, p_output_price bigint, p_image_price bigint, p_characters_price bigint, p_multiplier_bp integer,
-  p_synchronous_commit boolean
+  p_synchronous_commit boolean, p_hold_id uuid
 ) RETURNS TABLE (r_outcome text, r_hold_id uuid, r_limit integer, r_remaining integer, r_reset_seconds integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -164,7 +164,7 @@ DECLARE
   v_user_count integer;
   v_balance bigint;
   v_spent bigint;
-  v_hold uuid := gen_random_uuid();
+  v_hold uuid := p_hold_id;
 BEGIN
   IF NOT p_synchronous_commit THEN
     -- Opt-in (RESERVE_SYNCHRONOUS_COMMIT=false): this transaction's commit does

@@ -10,6 +10,9 @@ import { SettleService } from './settle.service.js';
 
 const RESTART_DELAY_MS = 1000;
 const MAX_RETRY_DELAY_MS = 30_000;
+/** How long a settlement waits for its hold to appear: 12 × 5 s, far beyond any reserve's lifetime. */
+const UNKNOWN_HOLD_ATTEMPTS = 12;
+const UNKNOWN_HOLD_RETRY_MS = 5000;
 
 /**
  * Consumes settlements from JetStream through the durable pull consumer that
@@ -80,6 +83,21 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
     if (this.inFlight.size >= this.config.SETTLEMENT_CONCURRENCY) await Promise.race(this.inFlight);
   }
 
+  /**
+   * A settlement can overtake its own hold: the edge publishes a release when
+   * a reserve's reply is lost, while that reserve may still be committing.
+   * Ask again for a while, so the release lands once the hold exists; after
+   * that the reserve never happened and there is nothing to settle.
+   */
+  private settleUnknownHoldLater(msg: JsMsg, holdId: string): void {
+    if (msg.info.deliveryCount < UNKNOWN_HOLD_ATTEMPTS) {
+      msg.nak(UNKNOWN_HOLD_RETRY_MS);
+      return;
+    }
+    msg.ack();
+    this.logger.warn({ holdId, attempts: msg.info.deliveryCount }, 'settlement for a hold that never existed; dropped');
+  }
+
   private async handle(msg: JsMsg): Promise<void> {
     let body: unknown;
     try {
@@ -97,10 +115,12 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
     const apply = async (): Promise<void> => {
       try {
         const outcome = await this.settlements.settle(settlement);
+        if (outcome.kind === 'unknown_hold') {
+          this.settleUnknownHoldLater(msg, settlement.holdId);
+          return;
+        }
         msg.ack();
-        if (outcome.kind === 'unknown_hold')
-          this.logger.warn({ holdId: settlement.holdId }, 'settlement for an unknown hold');
-        else if (outcome.kind === 'not_open') {
+        if (outcome.kind === 'not_open') {
           this.logger.info(
             { holdId: settlement.holdId, status: outcome.status },
             'settlement for a closed hold; nothing to do',

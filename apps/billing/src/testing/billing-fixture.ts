@@ -94,6 +94,7 @@ export async function fund(instance: BillingInstance, userId: string, micros: bi
 
 export function reserveRequest(customer: Customer, overrides: Partial<ReserveRequest> = {}): ReserveRequest {
   return {
+    holdId: randomUUID(),
     userId: customer.userId,
     keyId: customer.keyId,
     keySuffix: 'a1B2c3',

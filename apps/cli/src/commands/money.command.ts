@@ -3,6 +3,7 @@ import { adminPath } from '../admin-client.js';
 import type { AdjustmentResponse, BatchResponse, BatchRowResponse } from '../api-views.js';
 import { readBatchFile } from '../batch-file.js';
 import { leaf, type CliContext } from '../cli-context.js';
+import { ConnectionError } from '../cli-errors.js';
 import { idempotencyKey, money, reason, uuid } from '../cli-input.js';
 import { renderRecord, renderTable, type Column } from '../table.js';
 
@@ -43,6 +44,21 @@ const BATCH_COLUMNS: Array<Column<BatchRowResponse>> = [
   { header: 'error', value: (r) => r.error },
 ];
 
+/**
+ * A lost connection leaves a money command's outcome unknown. Because the
+ * key makes it idempotent, the answer is always the same: run it again.
+ */
+async function retryable<T>(request: Promise<T>, again: string): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error;
+    throw new ConnectionError(
+      `${error.message}\n  The change may or may not have been made. ${again}: it cannot be applied twice.`,
+    );
+  }
+}
+
 /** One line that says plainly whether money moved. */
 function batchSummary(batch: BatchResponse): string {
   const rows = batch.rows.length;
@@ -74,9 +90,10 @@ export function registerMoneyCommands(program: Command, ctx: CliContext): void {
         reason: reason(options.reason),
         idempotency_key: idempotencyKey(options.idempotencyKey),
       };
-      const result = await ctx
-        .client()
-        .post<AdjustmentResponse>(adminPath`users/${uuid(userId, 'userId')}/topups`, body);
+      const result = await retryable(
+        ctx.client().post<AdjustmentResponse>(adminPath`users/${uuid(userId, 'userId')}/topups`, body),
+        'Run the same command again (same --idempotency-key) to find out',
+      );
       ctx.print(command, result, () => renderAdjustment(result, 'Topped up'));
     });
 
@@ -97,9 +114,10 @@ export function registerMoneyCommands(program: Command, ctx: CliContext): void {
         idempotency_key: idempotencyKey(options.idempotencyKey),
         ...(options.allowNegative ? { allow_negative: true } : {}),
       };
-      const result = await ctx
-        .client()
-        .post<AdjustmentResponse>(adminPath`users/${uuid(userId, 'userId')}/adjustments`, body);
+      const result = await retryable(
+        ctx.client().post<AdjustmentResponse>(adminPath`users/${uuid(userId, 'userId')}/adjustments`, body),
+        'Run the same command again (same --idempotency-key) to find out',
+      );
       ctx.print(command, result, () => renderAdjustment(result, 'Adjusted by'));
     });
 
@@ -120,7 +138,10 @@ export function registerMoneyCommands(program: Command, ctx: CliContext): void {
         dry_run: options.dryRun === true,
         ...(options.allowNegative ? { allow_negative: true } : {}),
       };
-      const batch = await ctx.client().post<BatchResponse>('adjustments/batch', body);
+      const request = ctx.client().post<BatchResponse>('adjustments/batch', body);
+      const batch = body.dry_run
+        ? await request
+        : await retryable(request, 'Send the same file again to find out (applied rows come back as replayed)');
       ctx.print(command, batch, () => `${renderTable(BATCH_COLUMNS, batch.rows)}\n${batchSummary(batch)}\n`);
       if (batchFailed(batch)) ctx.fail();
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ReconcileResponse, UsageResponse, UsageRowResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
+import { UsageError } from '../cli-errors.js';
 import { isoDate, requiredText, uuid } from '../cli-input.js';
 import { renderRecord, renderTable, type Column } from '../table.js';
 
@@ -28,6 +29,16 @@ const DIFFERENCE_COLUMNS: Array<Column<Difference>> = [
   { header: 'difference', value: (d) => d.difference, align: 'right' },
 ];
 
+/** Here --key filters by an API key's id; an operator who meant the admin key is told where that goes. */
+function keyId(text: string): string {
+  if (text.startsWith('sk-')) {
+    throw new UsageError(
+      'usage --key takes the id of an API key to filter by; the admin key goes before the command: tollgate --key <adminKey> usage',
+    );
+  }
+  return uuid(text, '--key');
+}
+
 interface UsageOptions {
   from?: string;
   to?: string;
@@ -49,7 +60,7 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
         from: isoDate(options.from, '--from'),
         to: isoDate(options.to, '--to'),
         user_id: options.user === undefined ? undefined : uuid(options.user, '--user'),
-        key_id: options.key === undefined ? undefined : uuid(options.key, '--key'),
+        key_id: options.key === undefined ? undefined : keyId(options.key),
         model: options.model === undefined ? undefined : requiredText(options.model, '--model', 200),
       };
       const report = await ctx.client().get<UsageResponse>('usage', query);

@@ -106,3 +106,16 @@ export function checkTextOrTokens(body: JsonObject, field: string): void {
     throw invalid(field, `${field} must be a string, an array of strings or an array of token ids`);
   }
 }
+
+/**
+ * `n`, the number of choices or images: a number that is not a whole number
+ * in [min, max] is the seed's `n_not_within_range` ("invalid value of n");
+ * a value of another type is an invalid request like any wrong type.
+ */
+export function checkN(body: JsonObject, min: number, max: number): number | undefined {
+  const n = body.n;
+  if (n === undefined || n === null) return undefined;
+  if (typeof n !== 'number') throw invalid('n', 'n must be an integer');
+  if (!Number.isInteger(n) || n < min || n > max) throw new DenialException(DenialReason.NNotWithinRange);
+  return n;
+}

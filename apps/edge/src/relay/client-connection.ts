@@ -21,7 +21,9 @@ export class ClientConnection {
   };
 
   constructor(private readonly raw: ServerResponse) {
-    raw.once('close', this.onClose);
+    // The client may already have left while auth, routing and billing were asked.
+    if (raw.destroyed) this.onClose();
+    else raw.once('close', this.onClose);
   }
 
   get signal(): AbortSignal {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
@@ -24,6 +25,7 @@ import { EDGE_CONFIG, LOGGER, NATS_BUS } from '../tokens.js';
 import { isTimeout, UpstreamClient, type UpstreamResult } from '../upstream/upstream.client.js';
 import { ClientConnection } from './client-connection.js';
 import { OutboundBody } from './outbound-body.js';
+import { requestedModel } from './requested-model.js';
 import { StreamFilter } from './stream-filter.js';
 import { relayStream } from './stream-relay.js';
 import { errorCode, parseJsonObject, passThroughError, readErrorBody } from './upstream-body.js';
@@ -83,27 +85,17 @@ export class RelayService {
   async relay(spec: EndpointSpec, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const body = isJsonObject(request.body) ? request.body : null;
-    const named = body?.model;
-    const model =
-      typeof named === 'string' && named !== ''
-        ? named
-        : named === undefined || named === null
-          ? (spec.defaultModel ?? null)
-          : null;
+    const { model, problem } = requestedModel(body, spec);
 
     const principal = await this.principals.authenticate(request, model);
     if (!body) throw invalid('body', 'the request body must be a JSON object');
-    if (model === null) {
-      throw typeof named === 'string' || named === undefined || named === null
-        ? invalid('model', 'model is required')
-        : invalid('model', 'model must be a string');
-    }
+    if (problem) throw problem;
     spec.validate(body);
     const stream = spec.streams && body.stream === true;
 
     const first = await this.pick(model, principal, []);
     const estimate = spec.estimate(body, this.config);
-    const hold = await this.reserve(principal, model, estimate);
+    const hold = await this.reserve(principal, model, estimate, request.tid);
 
     const exchange: Exchange = {
       spec,
@@ -386,17 +378,43 @@ export class RelayService {
     }
   }
 
-  private async reserve(principal: Principal, model: string, estimate: UsageEstimate): Promise<Hold> {
-    const reply = await this.bus.request(BillingSubjects.reserve, {
-      userId: principal.userId,
-      keyId: principal.keyId,
-      keySuffix: principal.keySuffix,
-      group: principal.group,
-      model,
-      rpmLimit: principal.rpmLimit,
-      budgetMicros: principal.budgetMicros,
-      estimate,
-    });
+  /**
+   * The hold id is chosen here. If billing's answer is lost (a timeout, billing
+   * restarting), the hold may exist all the same, so a release is published
+   * for that id: billing applies it once the hold appears, or drops it if the
+   * reserve never happened. No request leaves a hold behind.
+   */
+  private async reserve(principal: Principal, model: string, estimate: UsageEstimate, tid: string): Promise<Hold> {
+    const holdId = randomUUID();
+    let reply;
+    try {
+      reply = await this.bus.request(BillingSubjects.reserve, {
+        holdId,
+        userId: principal.userId,
+        keyId: principal.keyId,
+        keySuffix: principal.keySuffix,
+        group: principal.group,
+        model,
+        rpmLimit: principal.rpmLimit,
+        budgetMicros: principal.budgetMicros,
+        estimate,
+      });
+    } catch (error) {
+      this.settlements.publish({
+        holdId,
+        tid,
+        userId: principal.userId,
+        keyId: principal.keyId,
+        model,
+        channelId: null,
+        succeeded: false,
+        usage: NO_USAGE,
+        httpStatus: 503,
+        latencyMs: 0,
+        stream: false,
+      });
+      throw error;
+    }
     if (!reply.ok) throw DenialException.of(reply.denial);
     return reply.value;
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SETTLEMENT_STREAM, type Settlement } from '@tollgate/contracts';
+import type { Settlement } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { TraceContext, type Logger } from '@tollgate/observability';
 import type { EdgeConfig } from '../edge.config.js';
@@ -29,7 +29,7 @@ export class SettlementPublisher {
     const payload = JSON.stringify(settlement);
     for (let attempt = 1; attempt <= this.config.SETTLEMENT_PUBLISH_ATTEMPTS; attempt++) {
       try {
-        await this.bus.jetstream().publish(SETTLEMENT_STREAM.subject, payload, {
+        await this.bus.jetstream().publish(this.config.SETTLEMENT_SUBJECT, payload, {
           msgID: settlement.holdId,
           headers: this.bus.traceHeaders(),
         });

@@ -54,7 +54,6 @@ describe('chatCompletionsEndpoint', () => {
       'Invalid request: max_completion_tokens must be at least 1',
     ],
     [{ messages, n: '2' }, 'n', 'Invalid request: n must be an integer'],
-    [{ messages, n: 0 }, 'n', 'Invalid request: n must be at least 1'],
     [{ messages, stream: 'yes' }, 'stream', 'Invalid request: stream must be a boolean'],
     [{ messages, stream_options: true }, 'stream_options', 'Invalid request: stream_options must be an object'],
     [
@@ -66,6 +65,14 @@ describe('chatCompletionsEndpoint', () => {
     [{ messages, tools: {} }, 'tools', 'Invalid request: tools must be an array'],
   ])('refuses %j: %s', (body, param, message) => {
     expect(errorFor({ model: 'm', ...body })).toEqual({ code: 'invalid_request', param, message });
+  });
+
+  it.each([[0], [129], [1.5], [-2]])('answers n=%d with the seed row n_not_within_range', (n) => {
+    expect(errorFor({ model: 'm', messages, n })).toEqual({
+      code: 'n_not_within_range',
+      message: 'invalid value of n',
+      param: null,
+    });
   });
 
   it('holds the counted prompt and max output × n', () => {

@@ -1,6 +1,7 @@
 import type { UsageEstimate } from '@tollgate/contracts';
 import { countChatTokens } from '../../relay/usage-estimate.js';
 import {
+  checkN,
   checkSamplingFields,
   checkStreamFields,
   invalid,
@@ -32,7 +33,7 @@ export const chatCompletionsEndpoint: EndpointSpec = {
     }
     optionalInteger(body, 'max_tokens', 1);
     optionalInteger(body, 'max_completion_tokens', 1);
-    optionalInteger(body, 'n', 1, MAX_CHOICES);
+    checkN(body, 1, MAX_CHOICES);
     checkStreamFields(body);
     checkSamplingFields(body);
     optionalArray(body, 'tools');

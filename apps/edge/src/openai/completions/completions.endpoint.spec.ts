@@ -37,6 +37,10 @@ describe('completionsEndpoint', () => {
     expect(errorFor({ model: 'm', ...body })).toEqual({ code: 'invalid_request', param });
   });
 
+  it('answers an n out of range with the seed row n_not_within_range', () => {
+    expect(errorFor({ model: 'm', prompt: 'x', n: 0 })).toEqual({ code: 'n_not_within_range', param: null });
+  });
+
   it('allows max_tokens 0 (echo scoring)', () => {
     expect(errorFor({ model: 'm', prompt: 'x', max_tokens: 0, echo: true })).toBeNull();
   });

@@ -1,6 +1,7 @@
 import type { UsageEstimate } from '@tollgate/contracts';
 import { countInputTokens } from '../../relay/usage-estimate.js';
 import {
+  checkN,
   checkSamplingFields,
   checkStreamFields,
   checkTextOrTokens,
@@ -31,7 +32,7 @@ export const completionsEndpoint: EndpointSpec = {
     checkTextOrTokens(body, 'prompt');
     // 0 is allowed here (with `echo`, to score a prompt without generating).
     optionalInteger(body, 'max_tokens', 0);
-    optionalInteger(body, 'n', 1, MAX_CHOICES);
+    checkN(body, 1, MAX_CHOICES);
     optionalInteger(body, 'best_of', 1, 20);
     optionalInteger(body, 'logprobs', 0, 5);
     optionalBoolean(body, 'echo');

@@ -1,6 +1,6 @@
 import type { UsageEstimate } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
-import { invalid, optionalBoolean, optionalChoice, optionalString, type JsonObject } from '../body-fields.js';
+import { checkN, invalid, optionalBoolean, optionalChoice, optionalString, type JsonObject } from '../body-fields.js';
 import type { ModelCapabilities } from '../capabilities/model-capabilities.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { longerThan } from '../text-length.js';
@@ -32,13 +32,7 @@ export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
       const limits = capabilities.image(modelOf(body));
       if (longerThan(prompt, limits.promptMaxChars)) throw new DenialException(DenialReason.PromptTooLong);
 
-      const n = body.n;
-      if (n !== undefined && n !== null) {
-        if (typeof n !== 'number') throw invalid('n', 'n must be an integer');
-        if (!Number.isInteger(n) || n < limits.nMin || n > limits.nMax) {
-          throw new DenialException(DenialReason.NNotWithinRange);
-        }
-      }
+      checkN(body, limits.nMin, limits.nMax);
       const size = sizeOf(body);
       if (size !== undefined && !limits.sizes.includes(size)) throw new DenialException(DenialReason.SizeNotSupported);
 

@@ -1,0 +1,234 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { SETTLEMENT_STREAM, type Settlement } from '@tollgate/contracts';
+import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
+import { useSuite, type Suite } from './support/suite.js';
+import { waitFor } from '../tools/launcher/src/service-processes.js';
+
+const QUOTA = 'Your account balance is insufficient. Please recharge your account to continue using the API.';
+
+interface LedgerEntry {
+  type: string;
+  amount: string;
+  hold_id: string | null;
+}
+interface ErrorBody {
+  error: { message: string; code: string | null; tid: string };
+}
+
+const micros = (decimal: string): bigint => {
+  const [whole = '0', fraction = ''] = decimal.replace('-', '').split('.');
+  const value = BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+  return decimal.startsWith('-') ? -value : value;
+};
+
+async function ledgerOf(suite: Suite, userId: string): Promise<LedgerEntry[]> {
+  const entries: LedgerEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=1000&cursor=${cursor}` : '?limit=1000';
+    const page = await suite.admin<{ data: LedgerEntry[]; next_cursor: string | null }>(
+      'GET',
+      `/admin/v1/users/${userId}/ledger${query}`,
+    );
+    entries.push(...page.body.data);
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  return entries;
+}
+
+async function balanceOf(suite: Suite, userId: string): Promise<{ balance: bigint; held: bigint }> {
+  const response = await suite.admin<{ balance: string; held: string }>('GET', `/admin/v1/users/${userId}/balance`);
+  if (response.status !== 200) throw new Error(`balance: ${response.status} ${JSON.stringify(response.body)}`);
+  const body = response.body;
+  return { balance: micros(body.balance), held: micros(body.held) };
+}
+
+/** Every hold settled, the balance equal to the sum of the ledger, and reconcile clean. */
+async function expectBooksBalanced(suite: Suite, userId: string, settleWithinMs = 20_000): Promise<LedgerEntry[]> {
+  await waitFor(
+    async () => (await balanceOf(suite, userId).catch(() => null))?.held === 0n,
+    settleWithinMs,
+    'every hold to be settled',
+  );
+  const ledger = await ledgerOf(suite, userId);
+  const sum = ledger.reduce((total, entry) => total + micros(entry.amount), 0n);
+  expect((await balanceOf(suite, userId)).balance).toBe(sum);
+  const reconcile = await suite.admin<{ ok: boolean; differences: unknown[] }>('GET', '/admin/v1/reconcile');
+  expect(reconcile.body).toMatchObject({ ok: true, differences: [] });
+  return ledger;
+}
+
+describe('billing: exact balances, holds, settlements, rate limits', () => {
+  const suite = useSuite({ replicas: { billing: 2 } });
+
+  beforeAll(async () => {
+    // Output-only pricing, 1 micro-unit per token, and an upstream that always
+    // reports exactly max_tokens: every request costs exactly what it holds.
+    await createChannel(suite, { models: ['exact', 'slow', 'limited', 'budget'] });
+    suite.fake.setDefaults({ completionTokens: 10 });
+    for (const model of ['exact', 'slow', 'limited', 'budget']) await setPrice(suite, model, '0', '1');
+  });
+
+  const chat = async (key: string, model: string) => {
+    const response = await fetch(`${suite.edgeUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 10 }),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as ErrorBody };
+  };
+
+  it('never overspends: a balance for exactly K requests serves exactly K of 200 concurrent ones', async () => {
+    const K = 37;
+    // Each request holds exactly 10 micro-units (10 output tokens at 1 micro-unit each).
+    const customer = await createCustomer(suite, {
+      balance: ((K * 10) / 1_000_000).toFixed(6),
+      key: { rpm_limit: 10_000 },
+    });
+    const results = await Promise.all(Array.from({ length: 200 }, () => chat(customer.key, 'exact')));
+    const served = results.filter((r) => r.status === 200).length;
+    const refused = results.filter((r) => r.status === 403 && r.body.error.message === QUOTA);
+    expect(served).toBe(K);
+    expect(refused).toHaveLength(200 - K);
+    expect(refused.every((r) => r.body.error.code === 'insufficient_user_quota')).toBe(true);
+    const ledger = await expectBooksBalanced(suite, customer.userId);
+    expect(ledger.filter((e) => e.type === 'charge')).toHaveLength(K);
+    expect((await balanceOf(suite, customer.userId)).balance).toBe(0n);
+  });
+
+  it('charges a settlement once, however often it is delivered', async () => {
+    const customer = await createCustomer(suite, { balance: '1' });
+    expect((await chat(customer.key, 'exact')).status).toBe(200);
+    const ledger = await expectBooksBalanced(suite, customer.userId);
+    const charge = ledger.find((e) => e.type === 'charge');
+    expect(charge?.hold_id).toBeTruthy();
+
+    const nats = await connect({ servers: suite.natsUrl });
+    try {
+      const js = jetstream(nats);
+      const duplicate: Settlement = {
+        holdId: String(charge?.hold_id),
+        tid: '0'.repeat(31) + '1',
+        userId: customer.userId,
+        keyId: customer.keyId,
+        model: 'exact',
+        channelId: null,
+        succeeded: true,
+        usage: { inputTokens: 0, outputTokens: 500_000, images: 0, characters: 0 },
+        httpStatus: 200,
+        latencyMs: 1,
+        stream: false,
+      };
+      // The same message id: JetStream drops it; another id: billing's own idempotency must.
+      const same = await js.publish(SETTLEMENT_STREAM.subject, JSON.stringify(duplicate), { msgID: duplicate.holdId });
+      expect(same.duplicate).toBe(true);
+      await js.publish(SETTLEMENT_STREAM.subject, JSON.stringify(duplicate), { msgID: `${duplicate.holdId}-again` });
+    } finally {
+      await nats.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await expectBooksBalanced(suite, customer.userId);
+    expect(after.filter((e) => e.type === 'charge')).toHaveLength(1);
+    expect(after).toHaveLength(ledger.length);
+  });
+
+  it('loses and doubles nothing when billing stops during a burst of 500 requests and comes back', async () => {
+    const customer = await createCustomer(suite, { balance: '100', key: { rpm_limit: 100_000 } });
+    suite.fake.setDefaults({ byModel: { slow: { latencyMs: 150 } } });
+    let served = 0;
+    const burst = (async () => {
+      const queue = Array.from({ length: 500 }, (_, i) => i);
+      await Promise.all(
+        Array.from({ length: 25 }, async () => {
+          while (queue.shift() !== undefined) if ((await chat(customer.key, 'slow')).status === 200) served++;
+        }),
+      );
+    })();
+    // Let holds pile up in flight, then take billing away while their settlements are being published.
+    await waitFor(async () => served >= 50, 20_000, 'the burst to get going');
+    await suite.stopService('billing');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await suite.startService('billing');
+    await suite.startService('billing');
+    await burst;
+    await waitFor(async () => (await fetch(`${suite.edgeUrl}/healthz`)).status === 200, 15_000, 'billing back');
+    suite.fake.setDefaults({ byModel: { slow: null } });
+
+    expect(served).toBeGreaterThan(50);
+    // A settlement a stopping replica had pulled but not yet seen comes back after the ack wait (30 s).
+    const ledger = await expectBooksBalanced(suite, customer.userId, 45_000);
+    const charges = ledger.filter((e) => e.type === 'charge');
+    expect(charges).toHaveLength(served);
+    expect(new Set(charges.map((e) => e.hold_id)).size).toBe(served);
+  }, 120_000);
+
+  it('holds a key to its rate limit exactly across two billing replicas, with Retry-After and RateLimit headers', async () => {
+    const customer = await createCustomer(suite, { balance: '10', key: { rpm_limit: 10 } });
+    const results = await Promise.all(Array.from({ length: 30 }, () => chat(customer.key, 'limited')));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(10);
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(20);
+    const sample = limited[0];
+    expect(sample?.body.error.message).toBe('The limited model Too many requests; please try again later.');
+    expect(Number(sample?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(sample?.headers.get('ratelimit-limit')).toBe('10');
+    expect(sample?.headers.get('ratelimit-remaining')).toBe('0');
+  });
+
+  it('refuses a key whose budget is spent with its own error', async () => {
+    const customer = await createCustomer(suite, { balance: '10', key: { budget: '0.000025' } });
+    expect((await chat(customer.key, 'budget')).status).toBe(200);
+    expect((await chat(customer.key, 'budget')).status).toBe(200);
+    const refused = await chat(customer.key, 'budget');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('insufficient_key_quota');
+    expect(refused.body.error.message).toContain(customer.key.slice(-6));
+  });
+
+  it('never serves a model without a price', async () => {
+    await createChannel(suite, { models: ['unpriced'] });
+    const customer = await createCustomer(suite, { balance: '10' });
+    const result = await chat(customer.key, 'unpriced');
+    expect(result.status).toBe(503);
+    expect(result.body.error.code).toBe('model_price_missing');
+  });
+
+  it('applies an adjustment once per idempotency key, and a batch all or nothing', async () => {
+    const customer = await createCustomer(suite, { balance: '5' });
+    const adjust = () =>
+      suite.admin<{ replayed: boolean; balance: { balance: string } }>(
+        'POST',
+        `/admin/v1/users/${customer.userId}/adjustments`,
+        { amount: '-1.5', reason: 'refund correction', idempotency_key: `adj-${customer.userId}` },
+      );
+    const first = await adjust();
+    const second = await adjust();
+    expect([first.status, first.body.replayed, first.body.balance.balance]).toEqual([201, false, '3.500000']);
+    expect([second.body.replayed, second.body.balance.balance]).toEqual([true, '3.500000']);
+
+    const rows = [
+      { user_id: customer.userId, amount: '1', reason: 'goodwill', idempotency_key: `b1-${customer.userId}` },
+      { user_id: customer.userId, amount: '-100', reason: 'too much', idempotency_key: `b2-${customer.userId}` },
+    ];
+    const dry = await suite.admin<{ applied: boolean; error_count: number; rows: { status: string }[] }>(
+      'POST',
+      '/admin/v1/adjustments/batch',
+      { rows, dry_run: true },
+    );
+    expect(dry.body.applied).toBe(false);
+    expect(dry.body.error_count).toBe(1);
+    expect(dry.body.rows.map((r) => r.status)).toEqual(['would_apply', 'error']);
+    const applied = await suite.admin<{ applied: boolean }>('POST', '/admin/v1/adjustments/batch', { rows });
+    expect(applied.body.applied).toBe(false);
+    expect((await balanceOf(suite, customer.userId)).balance).toBe(3_500_000n);
+
+    const good = await suite.admin<{ applied: boolean }>('POST', '/admin/v1/adjustments/batch', {
+      rows: rows.slice(0, 1),
+    });
+    expect(good.body.applied).toBe(true);
+    expect((await balanceOf(suite, customer.userId)).balance).toBe(4_500_000n);
+    await expectBooksBalanced(suite, customer.userId);
+  });
+});
