@@ -174,6 +174,7 @@ async function main() {
     direct: summaries.direct,
     portkey: summaries.portkey,
     added: added.tollgate,
+    tollgateStatus: targets.tollgate?.status,
   });
   const machine = { ...machineInfo(), loadAverageAtEnd: os.loadavg() };
   const run = {

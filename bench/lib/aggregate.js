@@ -152,15 +152,18 @@ export function addedOverDirect(summary, direct) {
 /** The headline metrics, in one place, so the ratio table and the JSON agree. */
 export function headline(summary) {
   const p = summary?.phases ?? {};
+  // A phase whose every request failed has no latency: null, never 0.
+  const ms = (us) => (us === null || us === undefined ? null : us / 1000);
+  const rps = (phase) => (phase && phase.ok > 0 ? phase.rps : null);
   return {
-    'c=1 p50 (ms)': p.c1 ? p.c1.latencyUs.p50 / 1000 : null,
-    'c=1 p99 (ms)': p.c1 ? p.c1.latencyUs.p99 / 1000 : null,
-    'c=64 0ms req/s': p.c64?.rps ?? null,
-    'c=64 0ms p99 (ms)': p.c64 ? p.c64.latencyUs.p99 / 1000 : null,
-    'c=64 50ms req/s': p.c64slow?.rps ?? null,
-    'c=64 50ms p99 (ms)': p.c64slow ? p.c64slow.latencyUs.p99 / 1000 : null,
-    'stream TTFC p50 (ms)': p.stream ? p.stream.ttfcUs.p50 / 1000 : null,
-    'stream total p50 (ms)': p.stream ? p.stream.totalUs.p50 / 1000 : null,
+    'c=1 p50 (ms)': ms(p.c1?.latencyUs.p50),
+    'c=1 p99 (ms)': ms(p.c1?.latencyUs.p99),
+    'c=64 0ms req/s': rps(p.c64),
+    'c=64 0ms p99 (ms)': ms(p.c64?.latencyUs.p99),
+    'c=64 50ms req/s': rps(p.c64slow),
+    'c=64 50ms p99 (ms)': ms(p.c64slow?.latencyUs.p99),
+    'stream TTFC p50 (ms)': ms(p.stream?.ttfcUs.p50),
+    'stream total p50 (ms)': ms(p.stream?.totalUs.p50),
   };
 }
 

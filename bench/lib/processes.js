@@ -80,9 +80,15 @@ export function spawnManaged(name, command, args, { env, cwd, stopSignal = 'SIGT
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
   });
 
+  let exitInfo = null;
+  void exited.then((info) => (exitInfo = info));
   const handle = {
     name,
     child,
+    /** How it ended: "exit code 1", "signal SIGKILL", or null while running. */
+    exitDescription: () =>
+      exitInfo &&
+      (exitInfo.error?.message ?? (exitInfo.signal ? `signal ${exitInfo.signal}` : `exit code ${exitInfo.code}`)),
     get pid() {
       return child.pid;
     },

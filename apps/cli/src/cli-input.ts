@@ -18,7 +18,7 @@ const GROUP = /^[\w.-]{1,64}$/;
 /** A money amount as the API takes it: a decimal string with at most 6 decimals ("12.50", "-3"). */
 export function money(text: string | undefined, what: string, sign: MoneySign): string {
   if (text === undefined || text.trim() === '') throw new UsageError(`${what} is required`);
-  const micros = parseMoney(text);
+  const micros = parseMoney(text.trim());
   if (micros === null) {
     throw new UsageError(`${what} "${text}" is not a decimal amount with at most 6 decimals (e.g. 12.50)`);
   }

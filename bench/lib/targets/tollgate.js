@@ -141,7 +141,8 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
   const failure = (what) => {
     const outputs = SERVICES.map((name) => {
       const tail = services[name].output().trim().split('\n').slice(-15).join('\n');
-      return `--- ${name} (${services[name].isRunning() ? 'running' : 'exited'}) ---\n${tail}`;
+      const state = services[name].isRunning() ? 'running' : `exited: ${services[name].exitDescription() ?? '?'}`;
+      return `--- ${name} (${state}) ---\n${tail}`;
     }).join('\n');
     return new TargetUnavailable(`${what}\n${outputs}`);
   };
@@ -241,7 +242,11 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     /** Settlements published but not yet processed by billing (JetStream consumer backlog). */
     settlementBacklog: () => natsMonitor.pendingSettlements(),
     isAlive: () => SERVICES.every((name) => services[name].isRunning()) && nats.isRunning(),
-    deathReport: () => failure('a service stopped during the run').message,
+    deathReport: () => {
+      const dead = [...SERVICES.map((name) => services[name]), nats].filter((handle) => !handle.isRunning());
+      const what = dead.map((handle) => `${handle.name} (${handle.exitDescription() ?? '?'})`).join(', ');
+      return failure(`${what} stopped during the run`).message;
+    },
     async stop() {
       clearInterval(pidRefresher);
       // The edge first, so nothing new starts while the others stop; then NATS. The database is dropped by

@@ -3,7 +3,7 @@ import { ok, refused, type Hold, type Reply, type ReserveRequest } from '@tollga
 import { DenialReason, deny } from '@tollgate/errors';
 import { TraceContext } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
-import { parseMicros } from '../ledger/money.js';
+import { parseMicros } from '@tollgate/contracts';
 import { keyModelScope, tooManyRequests, userScope } from '../limits/rate-limit.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { invalid, isCount, isUuid } from '../request-checks.js';

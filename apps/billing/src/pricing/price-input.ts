@@ -1,5 +1,5 @@
 import { ok, type GroupMultiplierInput, type Reply } from '@tollgate/contracts';
-import { parseMicros } from '../ledger/money.js';
+import { parseMicros } from '@tollgate/contracts';
 import { checkShape, invalid, isRecord } from '../request-checks.js';
 import { normaliseImageSize } from './cost.js';
 

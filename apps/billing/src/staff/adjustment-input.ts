@@ -1,5 +1,5 @@
 import { ok, type Reply } from '@tollgate/contracts';
-import { parseMicros } from '../ledger/money.js';
+import { parseMicros } from '@tollgate/contracts';
 import { checkShape, invalid, isRecord, isText, isUuid } from '../request-checks.js';
 import type { AdjustmentLine } from './adjustment-ledger.js';
 
