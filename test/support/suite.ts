@@ -180,7 +180,8 @@ export function useSuite(options: SuiteOptions = {}): Suite {
   return new Proxy({} as Suite, {
     get(_target, property) {
       if (!current) throw new Error('the suite is not running (did beforeAll fail?)');
-      return current[property as keyof Suite];
+      // Suite's members are closures over the running suite, never `this`-bound methods.
+      return Reflect.get(current, property) as unknown;
     },
   });
 }

@@ -70,7 +70,7 @@ function batchRows(input: AdminInput, body: unknown): BatchAdjustRow[] {
 
 function parseBatchCsv(text: string): Record<string, string>[] {
   try {
-    return parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    return parseCsv<Record<string, string>>(text, { columns: true, skip_empty_lines: true, trim: true });
   } catch (error) {
     throw bad('csv', `csv could not be parsed: ${error instanceof Error ? error.message : 'invalid'}`);
   }
