@@ -167,7 +167,12 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
   it('holds a key to its rate limit exactly across two billing replicas, with Retry-After and RateLimit headers', async () => {
     const customer = await createCustomer(suite, { balance: '10', key: { rpm_limit: 10 } });
     const results = await Promise.all(Array.from({ length: 30 }, () => chat(customer.key, 'limited')));
-    expect(results.filter((r) => r.status === 200)).toHaveLength(10);
+    const served = results.filter((r) => r.status === 200);
+    expect(served).toHaveLength(10);
+    expect(served.map((r) => r.headers.get('ratelimit-limit'))).toEqual(Array(10).fill('10'));
+    expect(served.map((r) => Number(r.headers.get('ratelimit-remaining'))).sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
     const limited = results.filter((r) => r.status === 429);
     expect(limited).toHaveLength(20);
     const sample = limited[0];

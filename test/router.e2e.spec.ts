@@ -33,6 +33,13 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     return { status: response.status, body: JSON.parse(text) as ErrorBody & { model?: string }, text };
   }
 
+  /**
+   * Router replicas learn of a channel change by broadcast and agree within a
+   * second (the documented window); tests that need every replica to know a
+   * new channel wait that long.
+   */
+  const propagation = () => new Promise((resolve) => setTimeout(resolve, 1000));
+
   /** Which upstream model names the fake provider was asked for since `from`. */
   const upstreamModels = (from: number) =>
     suite.fake.requests
@@ -48,6 +55,7 @@ describe('router: channels, selection, pinning, health and the channel rows of t
   it('splits traffic by weight within a priority (3:1 within ±0.1 over 400 requests)', async () => {
     await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-a' }, weight: 3 });
     await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-b' }, weight: 1 });
+    await propagation();
     const from = Date.now();
     for (let batch = 0; batch < 20; batch++) {
       const results = await Promise.all(Array.from({ length: 20 }, () => chat('split')));
@@ -65,6 +73,7 @@ describe('router: channels, selection, pinning, health and the channel rows of t
   it('uses a lower priority only when the higher one fails or was tried', async () => {
     await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-high' }, priority: 10 });
     await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-low' }, priority: 0 });
+    await propagation();
     let from = Date.now();
     for (let i = 0; i < 20; i++) expect((await chat('prio')).status).toBe(200);
     expect(new Set(upstreamModels(from))).toEqual(new Set(['prio-high']));
@@ -79,6 +88,7 @@ describe('router: channels, selection, pinning, health and the channel rows of t
 
   it('cools a channel down after an upstream 429 and recovers after Retry-After', async () => {
     await createChannel(suite, { models: ['limited'], model_mapping: { limited: 'limited-up' } });
+    await propagation();
     suite.fake.setDefaults({ byModel: { 'limited-up': { status: 429, retryAfter: 2 } } });
     const first = await chat('limited');
     expect([first.status, first.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
@@ -95,6 +105,7 @@ describe('router: channels, selection, pinning, health and the channel rows of t
 
   it('auto-disables a channel after an upstream 401 and re-enables it after a passing test', async () => {
     const id = await createChannel(suite, { models: ['dead'], model_mapping: { dead: 'dead-up' } });
+    await propagation();
     suite.fake.setDefaults({ byModel: { 'dead-up': { status: 401, errorCode: 'invalid_api_key' } } });
     const result = await chat('dead');
     expect(result.status).toBe(503);
@@ -123,6 +134,7 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     let pinned: number;
     beforeAll(async () => {
       pinned = await createChannel(suite, { models: ['pinned'] });
+      await propagation();
     });
 
     it.each(['abc', '0', '-1', '1.5', '999999'])('400 "invalid channel ID" for a pin of %p', async (pin) => {
@@ -145,6 +157,7 @@ describe('router: channels, selection, pinning, health and the channel rows of t
 
   it('has both router replicas agree within a second after a channel is disabled', async () => {
     const id = await createChannel(suite, { models: ['replicas'] });
+    await propagation();
     const before = await Promise.all(Array.from({ length: 20 }, () => chat('replicas')));
     expect(before.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect((await suite.admin('PATCH', `/admin/v1/channels/${id}`, { status: 'disabled' })).status).toBe(200);

@@ -15,7 +15,7 @@ const capabilityOverrides = makeExactValidator<CapabilityOverrides>((text) => {
 export const edgeSettings = {
   ...commonSettings,
   EDGE_HOST: str({ default: '127.0.0.1', desc: 'Address the HTTP server binds to' }),
-  EDGE_PORT: port({ default: 8080 }),
+  EDGE_PORT: port({ default: 8080, desc: 'HTTP port of the OpenAI and admin API' }),
   BODY_LIMIT_BYTES: num({ default: 4 * 1024 * 1024, desc: 'Largest request body accepted (413 above it)' }),
   TRUSTED_PROXIES: str({
     default: '',
@@ -33,12 +33,15 @@ export const edgeSettings = {
       '{"images":{"dall-e-3":{"n_max":2},"*":{"prompt_max_chars":8000}},"speech":{"tts-1":{"input_max_chars":8192}}}; ' +
       'image fields prompt_max_chars, sizes, default_size, n_min, n_max; speech field input_max_chars; "*" = unknown models',
   }),
-  SETTLEMENT_PUBLISH_ATTEMPTS: num({ default: 5 }),
+  SETTLEMENT_PUBLISH_ATTEMPTS: num({
+    default: 5,
+    desc: 'Tries to hand a settlement to JetStream before leaving the hold to expire',
+  }),
   SETTLEMENT_SUBJECT: str({
     default: SETTLEMENT_STREAM.subject,
     desc: "Subject settlements are published on; must equal billing's SETTLEMENT_SUBJECT",
   }),
-  METRICS_ENABLED: bool({ default: true }),
+  METRICS_ENABLED: bool({ default: true, desc: 'Serve Prometheus metrics on GET /metrics' }),
 };
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;

@@ -126,6 +126,22 @@ describe(SettlementConsumer.name, () => {
     ]);
   });
 
+  it('applies a release that arrived before its hold, once the hold exists', async () => {
+    // The edge publishes a release when a reserve's answer was lost; the reserve may commit after it.
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const request = reserveRequest(customer);
+    const release = settlementFor(customer, request.holdId, { succeeded: false });
+    await bus.jetstream().publish(config.SETTLEMENT_SUBJECT, JSON.stringify(release), { msgID: request.holdId });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const hold = await billing.reserve.reserve(request);
+    expect(hold.ok).toBe(true);
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
+
+    await drained();
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+  });
+
   it('settles many holds through both replicas, each exactly once', async () => {
     const customer = newCustomer();
     await fund(billing, customer.userId, 100_000n);

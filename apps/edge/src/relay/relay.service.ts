@@ -96,6 +96,14 @@ export class RelayService {
     const first = await this.pick(model, principal, []);
     const estimate = spec.estimate(body, this.config);
     const hold = await this.reserve(principal, model, estimate, request.tid);
+    if (hold.rateLimit) {
+      // The IETF RateLimit fields, so clients can pace themselves before they hit a 429.
+      void reply.headers({
+        'ratelimit-limit': String(hold.rateLimit.limit),
+        'ratelimit-remaining': String(hold.rateLimit.remaining),
+        'ratelimit-reset': String(hold.rateLimit.resetSeconds),
+      });
+    }
 
     const exchange: Exchange = {
       spec,
