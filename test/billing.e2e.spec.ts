@@ -200,6 +200,62 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
     expect(result.body.error.code).toBe('model_price_missing');
   });
 
+  it('shows staff the ledger (filtered, paged, as CSV), usage by day, and key holders their own dashboard', async () => {
+    const customer = await createCustomer(suite, { balance: '2' });
+    for (let i = 0; i < 3; i++) expect((await chat(customer.key, 'exact')).status).toBe(200);
+    await expectBooksBalanced(suite, customer.userId);
+
+    const charges = await suite.admin<{ data: LedgerEntry[]; next_cursor: string | null }>(
+      'GET',
+      `/admin/v1/users/${customer.userId}/ledger?type=charge&limit=2`,
+    );
+    expect(charges.body.data.map((e) => e.type)).toEqual(['charge', 'charge']);
+    expect(charges.body.next_cursor).toBeTruthy();
+    const rest = await suite.admin<{ data: LedgerEntry[]; next_cursor: string | null }>(
+      'GET',
+      `/admin/v1/users/${customer.userId}/ledger?type=charge&limit=2&cursor=${charges.body.next_cursor}`,
+    );
+    expect([rest.body.data.length, rest.body.next_cursor]).toEqual([1, null]);
+    const future = await suite.admin<{ data: LedgerEntry[] }>(
+      'GET',
+      `/admin/v1/users/${customer.userId}/ledger?from=2999-01-01`,
+    );
+    expect(future.body.data).toEqual([]);
+    const badType = await suite.admin<ErrorBody>('GET', `/admin/v1/users/${customer.userId}/ledger?type=bogus`);
+    expect([badType.status, badType.body.error.code]).toEqual([400, 'invalid_request']);
+
+    const csv = await fetch(`${suite.edgeUrl}/admin/v1/users/${customer.userId}/ledger?format=csv`, {
+      headers: { authorization: `Bearer ${suite.rootKey}` },
+    });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('id,created_at,user_id,type,amount,balance_after,hold_id,actor,reason,tid,idempotency_key');
+    expect(lines).toHaveLength(1 + 1 + 3 * 3); // header, top-up, and hold + release + charge per request
+
+    type UsageRow = { user_id: string; model: string; requests: number; output_tokens: number; cost: string };
+    const usage = await suite.admin<{ data: UsageRow[] }>('GET', `/admin/v1/usage?user_id=${customer.userId}`);
+    expect(usage.body.data).toEqual([
+      expect.objectContaining({
+        user_id: customer.userId,
+        model: 'exact',
+        requests: 3,
+        output_tokens: 30,
+        cost: '0.000030',
+      }),
+    ]);
+
+    const asCustomer = (path: string) =>
+      fetch(`${suite.edgeUrl}${path}`, { headers: { authorization: `Bearer ${customer.key}` } }).then(
+        async (r) => [r.status, await r.json()] as const,
+      );
+    const [subscriptionStatus, subscription] = await asCustomer('/v1/dashboard/billing/subscription');
+    expect(subscriptionStatus).toBe(200);
+    expect(subscription).toMatchObject({ object: 'billing_subscription', hard_limit_usd: 1.99997 });
+    const [usageStatus, dashboardUsage] = await asCustomer('/v1/dashboard/billing/usage');
+    expect(usageStatus).toBe(200);
+    expect((dashboardUsage as { total_usage: number }).total_usage).toBeCloseTo(0.003, 10);
+  });
+
   it('applies an adjustment once per idempotency key, and a batch all or nothing', async () => {
     const customer = await createCustomer(suite, { balance: '5' });
     const adjust = () =>

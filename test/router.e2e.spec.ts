@@ -89,12 +89,13 @@ describe('router: channels, selection, pinning, health and the channel rows of t
   it('cools a channel down after an upstream 429 and recovers after Retry-After', async () => {
     await createChannel(suite, { models: ['limited'], model_mapping: { limited: 'limited-up' } });
     await propagation();
-    suite.fake.setDefaults({ byModel: { 'limited-up': { status: 429, retryAfter: 2 } } });
+    suite.fake.setDefaults({ byModel: { 'limited-up': { status: 429, retryAfter: 3 } } });
     const first = await chat('limited');
     expect([first.status, first.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
     suite.fake.setDefaults({ byModel: { 'limited-up': null } });
+    await propagation();
 
-    // Cooling down: the router refuses without calling the upstream.
+    // Still cooling down (Retry-After 2 s), on every replica: refused without calling the upstream.
     const from = Date.now();
     const second = await chat('limited');
     expect([second.status, second.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
@@ -145,13 +146,11 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     it('serves an admin pin and refuses a disabled pinned channel with 403', async () => {
       expect((await chat('pinned', `${admin.key}-${pinned}`)).status).toBe(200);
       expect((await suite.admin('PATCH', `/admin/v1/channels/${pinned}`, { status: 'disabled' })).status).toBe(200);
-      await waitFor(
-        async () => (await chat('pinned', `${admin.key}-${pinned}`)).status === 403,
-        3000,
-        'the disabled pin to be refused',
+      await propagation();
+      const results = await Promise.all(Array.from({ length: 10 }, () => chat('pinned', `${admin.key}-${pinned}`)));
+      expect(results.map((r) => [r.status, r.body.error?.message])).toEqual(
+        Array(10).fill([403, 'Forbidden – channel has been disabled.']),
       );
-      const result = await chat('pinned', `${admin.key}-${pinned}`);
-      expect(result.body.error.message).toBe('Forbidden – channel has been disabled.');
     });
   });
 

@@ -55,13 +55,17 @@ function aggregateConcurrent(slices) {
 function mergeActivity(list) {
   if (list.length === 0) return null;
   const samples = sumBy(list, (entry) => entry.samples);
-  const counts = list.reduce((acc, entry) => mergeCounts(acc, entry.backendsByActivity), {});
-  const averageBackends = Object.fromEntries(
-    Object.entries(counts)
-      .sort((a, b) => b[1] - a[1])
-      .map(([key, n]) => [key, samples ? n / samples : 0]),
-  );
-  return { samples, averageBackends };
+  const average = (counts) =>
+    Object.fromEntries(
+      Object.entries(counts)
+        .sort((a, b) => b[1] - a[1])
+        .map(([key, n]) => [key, samples ? n / samples : 0]),
+    );
+  return {
+    samples,
+    averageBackends: average(list.reduce((acc, entry) => mergeCounts(acc, entry.backendsByActivity), {})),
+    averageLockWaitsByStatement: average(list.reduce((acc, entry) => mergeCounts(acc, entry.lockWaitsByStatement), {})),
+  };
 }
 
 function aggregateStreaming(slices) {

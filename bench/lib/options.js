@@ -50,6 +50,8 @@ const USAGE = `usage: npm run bench -- [options]      (or: node bench/run.js [op
   --log-level L              LOG_LEVEL of the Tollgate services                (BENCH_LOG_LEVEL, default warn)
   --nginx-workers N|auto     nginx worker_processes                            (BENCH_NGINX_WORKERS, default 1)
   --cpu-prof                 run the Tollgate services under node --cpu-prof; profiles land in bench/results/
+  --tollgate-users N         spread Tollgate's load over N users/keys (default 1: one tenant, hot rows)
+  --tollgate-env K=V         extra environment for the Tollgate services (repeatable), for experiments
   --no-trace                 skip the NATS wire-tap timeline of Tollgate requests (run after the measurements)
   --database-url URL         server to create the throw-away database on       (BENCH_DATABASE_URL,
                              default postgres://postgres@127.0.0.1:5432/postgres)
@@ -65,6 +67,16 @@ function positiveNumber(name, raw) {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
   return value;
+}
+
+function parseEnvPairs(pairs) {
+  const out = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--tollgate-env wants KEY=VALUE, got "${pair}"`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
 }
 
 export function parseOptions(argv = process.argv.slice(2), env = process.env) {
@@ -84,6 +96,8 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
       'nginx-workers': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'no-trace': { type: 'boolean' },
+      'tollgate-users': { type: 'string' },
+      'tollgate-env': { type: 'string', multiple: true },
       'database-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -130,6 +144,8 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     nginxWorkers,
     cpuProf: values['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
     trace: !(values['no-trace'] ?? env.BENCH_NO_TRACE === '1'),
+    tollgateUsers: Math.max(1, num('tollgate-users', 'BENCH_TOLLGATE_USERS', 1)),
+    tollgateEnv: parseEnvPairs(values['tollgate-env'] ?? []),
     traceRequests: quick ? 50 : 300,
     databaseUrl: pick('database-url', 'BENCH_DATABASE_URL') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };

@@ -125,6 +125,9 @@ export function renderReport(run) {
         .map(([key, n]) => `${n.toFixed(1)} ${key}`)
         .join(', ');
       out.push(`  tollgate's PostgreSQL backends during these slices (average count by state · wait): ${top}`);
+      for (const [statement, n] of Object.entries(activity.averageLockWaitsByStatement ?? {}).slice(0, 3)) {
+        out.push(`    waiting on a lock (avg ${n.toFixed(1)}): ${statement}`);
+      }
     }
     if (id === 'c64slow') {
       const ideal = options.connections / 0.05;

@@ -1,3 +1,2 @@
 /** Nest injection tokens shared inside the auth service. */
-export const LOGGER = Symbol('LOGGER');
-export const NATS_BUS = Symbol('NATS_BUS');
+export { LOGGER, NATS_BUS } from '@tollgate/service';

@@ -1,6 +1,5 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { NatsBus } from '@tollgate/nats';
-import { createLogger, type Logger } from '@tollgate/observability';
+import { Module } from '@nestjs/common';
+import { serviceProviders } from '@tollgate/service';
 import { BillingController } from './admin/billing.controller.js';
 import { BillingStaffController } from './admin/billing-staff.controller.js';
 import { ChannelsController } from './admin/channels.controller.js';
@@ -23,7 +22,7 @@ import { AdminGuard } from './principal/admin.guard.js';
 import { PrincipalService } from './principal/principal.service.js';
 import { RelayService } from './relay/relay.service.js';
 import { SettlementPublisher } from './settlement/settlement.publisher.js';
-import { EDGE_CONFIG, LOGGER, NATS_BUS } from './tokens.js';
+import { EDGE_CONFIG } from './tokens.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 
 @Module({
@@ -46,22 +45,7 @@ import { UpstreamClient } from './upstream/upstream.client.js';
   ],
   providers: [
     { provide: EDGE_CONFIG, useFactory: loadEdgeConfig },
-    {
-      provide: LOGGER,
-      inject: [EDGE_CONFIG],
-      useFactory: (config: EdgeConfig) => createLogger('edge', config.LOG_LEVEL),
-    },
-    {
-      provide: NATS_BUS,
-      inject: [EDGE_CONFIG, LOGGER],
-      useFactory: (config: EdgeConfig, logger: Logger) =>
-        NatsBus.connect({
-          servers: config.NATS_URL,
-          name: 'edge',
-          requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-          logger,
-        }),
-    },
+    ...serviceProviders<EdgeConfig>({ service: 'edge', configToken: EDGE_CONFIG }),
     {
       provide: ModelCapabilities,
       inject: [EDGE_CONFIG],
@@ -75,10 +59,4 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     RelayService,
   ],
 })
-export class EdgeModule implements OnApplicationShutdown {
-  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.bus.close();
-  }
-}
+export class EdgeModule {}

@@ -1,6 +1,5 @@
 /** Nest injection tokens shared inside the router service. */
-export const LOGGER = Symbol('LOGGER');
-export const NATS_BUS = Symbol('NATS_BUS');
+export { LOGGER, NATS_BUS } from '@tollgate/service';
 export const SECRET_BOX = Symbol('SECRET_BOX');
 export const CLOCK = Symbol('CLOCK');
 export const RANDOM = Symbol('RANDOM');

@@ -22,19 +22,19 @@ export async function runConcurrent(endpoint, body, { connections, durationS, ti
     duration: durationS,
     timeout: timeoutS,
     workers: 0,
-    requests: [
-      {
-        method: 'POST',
-        path: endpoint.path,
-        headers: { 'content-type': 'application/json', ...endpoint.headers },
-        body,
-        onResponse: (status, responseBody) => {
-          if ((status < 200 || status >= 300) && errorSamples.length < KEPT_ERROR_SAMPLES) {
-            errorSamples.push(`${status}: ${String(responseBody).slice(0, 500)}`);
-          }
-        },
+    // One request shape per header variant (Tollgate with --tollgate-users N: one key per user); each
+    // connection cycles through them, so the load is spread evenly over the keys.
+    requests: (endpoint.headerVariants ?? [endpoint.headers]).map((headers) => ({
+      method: 'POST',
+      path: endpoint.path,
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      onResponse: (status, responseBody) => {
+        if ((status < 200 || status >= 300) && errorSamples.length < KEPT_ERROR_SAMPLES) {
+          errorSamples.push(`${status}: ${String(responseBody).slice(0, 500)}`);
+        }
       },
-    ],
+    })),
   });
   instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
     if (statusCode >= 200 && statusCode < 300) latenciesUs.push(responseTimeMs * 1000);

@@ -23,16 +23,12 @@ async function adminCall(edgeUrl, rootKey, method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-export async function setUpTollgate({ edgeUrl, rootKey, upstreams }) {
+/**
+ * `users`: how many users (one key each) the load is spread over. One (the default) is one tenant pushing
+ * hard: every request then updates the same balance, key-spend and rate-window rows.
+ */
+export async function setUpTollgate({ edgeUrl, rootKey, upstreams, users = 1 }) {
   const call = (method, path, body) => adminCall(edgeUrl, rootKey, method, path, body);
-
-  const user = await call('POST', '/admin/v1/users', { name: `bench-${Date.now()}` });
-  const created = await call('POST', `/admin/v1/users/${user.id}/keys`, { name: 'bench', rpm_limit: BENCH_KEY_RPM });
-  if (typeof created?.key !== 'string')
-    throw new Error(`key creation answered without a key: ${JSON.stringify(created)}`);
-  if (created.rpm_limit !== BENCH_KEY_RPM) {
-    throw new Error(`the key's rpm_limit is ${created.rpm_limit}, not ${BENCH_KEY_RPM}: the bench would be throttled`);
-  }
 
   // One channel per upstream, listing the models routed to it. The client's model name is the upstream
   // model name (no model_mapping), as for the peers: no body rewrite that the peers do not do either.
@@ -51,15 +47,30 @@ export async function setUpTollgate({ edgeUrl, rootKey, upstreams }) {
       }),
     );
   }
-
   for (const model of new Set(Object.values(PROFILES).map((profile) => profile.model))) {
     await call('PUT', `/admin/v1/prices/${model}`, { input_per_million: '0.15', output_per_million: '0.60' });
   }
-  await call('POST', `/admin/v1/users/${user.id}/topups`, {
-    amount: '1000000',
-    reason: 'bench',
-    idempotency_key: 'bench-topup',
-  });
 
-  return { userId: user.id, key: created.key, channelIds: channels.map((channel) => channel.id) };
+  const keys = [];
+  const userIds = [];
+  for (let i = 0; i < users; i++) {
+    const user = await call('POST', '/admin/v1/users', { name: `bench-${Date.now()}-${i}` });
+    const created = await call('POST', `/admin/v1/users/${user.id}/keys`, { name: 'bench', rpm_limit: BENCH_KEY_RPM });
+    if (typeof created?.key !== 'string') {
+      throw new Error(`key creation answered without a key: ${JSON.stringify(created)}`);
+    }
+    if (created.rpm_limit !== BENCH_KEY_RPM) {
+      throw new Error(
+        `the key's rpm_limit is ${created.rpm_limit}, not ${BENCH_KEY_RPM}: the bench would be throttled`,
+      );
+    }
+    await call('POST', `/admin/v1/users/${user.id}/topups`, {
+      amount: '1000000',
+      reason: 'bench',
+      idempotency_key: `bench-topup-${i}`,
+    });
+    keys.push(created.key);
+    userIds.push(user.id);
+  }
+  return { userIds, keys, channelIds: channels.map((channel) => channel.id) };
 }

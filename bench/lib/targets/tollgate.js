@@ -121,6 +121,8 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     // The per-user limit has no admin API (only this setting): raised so that it is evaluated on every
     // request but never binds during the bench. The key's own limit is raised through the admin API.
     DEFAULT_USER_RPM: '100000000',
+    // Experiments (--tollgate-env KEY=VALUE), e.g. RESERVE_SYNCHRONOUS_COMMIT=false or LOG_LEVEL=info.
+    ...options.tollgateEnv,
   };
   delete env.NODE_OPTIONS;
   const profileDir = options.cpuProf ? join(resultsDir, `profiles-${options.runId}`) : null;
@@ -169,7 +171,7 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
   // --- Admin set-up: user, key, one channel per fake instance, prices, a top-up ---
   let setup;
   try {
-    setup = await setUpTollgate({ edgeUrl, rootKey, upstreams });
+    setup = await setUpTollgate({ edgeUrl, rootKey, upstreams, users: options.tollgateUsers });
   } catch (error) {
     throw failure(`admin set-up failed: ${error.message}`);
   }
@@ -189,7 +191,9 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     name: 'tollgate',
     version: 'working tree (dist/)',
     notes: [
-      `1 replica each of auth, router, billing, edge; LOG_LEVEL=${options.logLevel}; billing + routing on`,
+      `1 replica each of auth, router, billing, edge; LOG_LEVEL=${options.logLevel}; billing + routing on; ` +
+        `${options.tollgateUsers} user(s)/key(s)` +
+        (Object.keys(options.tollgateEnv).length ? `; env ${JSON.stringify(options.tollgateEnv)}` : ''),
       `nats-server private (JetStream), PostgreSQL ${postgresVersion} database ${dbName}`,
     ],
     postgresVersion,
@@ -198,7 +202,8 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
       return {
         origin: edgeUrl,
         path: '/v1/chat/completions',
-        headers: { authorization: `Bearer ${setup.key}` },
+        headers: { authorization: `Bearer ${setup.keys[0]}` },
+        headerVariants: setup.keys.map((key) => ({ authorization: `Bearer ${key}` })),
         model: PROFILES[profile].model,
       };
     },
@@ -216,18 +221,24 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
      */
     startActivitySampling() {
       const counts = {};
+      const waiting = {};
       let samples = 0;
       let busy = false;
       const timer = setInterval(() => {
         if (busy) return;
         busy = true;
         admin
-          .query('SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = $1', [dbName])
+          .query('SELECT state, wait_event_type, wait_event, query FROM pg_stat_activity WHERE datname = $1', [dbName])
           .then(({ rows }) => {
             samples++;
             for (const row of rows) {
               const key = `${row.state ?? '?'}${row.wait_event ? ` · ${row.wait_event_type}:${row.wait_event}` : ''}`;
               counts[key] = (counts[key] ?? 0) + 1;
+              // For lock waits, which statement waits: that names the contended rows.
+              if (row.wait_event_type === 'Lock') {
+                const statement = `${key} · ${String(row.query).replace(/\s+/g, ' ').slice(0, 120)}`;
+                waiting[statement] = (waiting[statement] ?? 0) + 1;
+              }
             }
           })
           .catch(() => {})
@@ -236,7 +247,7 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
       timer.unref();
       return () => {
         clearInterval(timer);
-        return { samples, backendsByActivity: counts };
+        return { samples, backendsByActivity: counts, lockWaitsByStatement: waiting };
       };
     },
     /** Settlements published but not yet processed by billing (JetStream consumer backlog). */

@@ -1,0 +1,3 @@
+export * from './service-tokens.js';
+export * from './service-providers.js';
+export * from './run-nats-service.js';

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { ServiceName } from '@tollgate/contracts';
+import { openServiceDatabase, type ServiceDatabaseOptions } from '@tollgate/db';
+import { createNatsServer, RpcFailureFilter } from '@tollgate/nats';
+import { createLogger, NestPinoLogger, type Logger } from '@tollgate/observability';
+import { LOGGER } from './service-tokens.js';
+
+export interface NatsServiceOptions {
+  service: ServiceName;
+  module: Type<unknown>;
+  config: { NATS_URL: string; LOG_LEVEL: string };
+  /** With `--migrate` on the command line: bring this schema up to date and exit (`npm run migrate`). */
+  database?: (logger: Logger) => ServiceDatabaseOptions;
+}
+
+/**
+ * The main() of a NATS-only service (auth, billing, router): Nest's NATS
+ * server in the service's queue group, pino for Nest's own logs, failures in
+ * handlers logged with their tid, and a graceful stop on SIGTERM / SIGINT.
+ */
+export function runNatsService(options: NatsServiceOptions): void {
+  const { service } = options;
+  start(options).catch((error: unknown) => {
+    process.stderr.write(`${service}: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+async function start({ service, module, config, database }: NatsServiceOptions): Promise<void> {
+  if (process.argv.includes('--migrate')) {
+    if (database) await (await openServiceDatabase(database(createLogger(service, config.LOG_LEVEL)))).close();
+    return;
+  }
+  const app = await NestFactory.createMicroservice(module, {
+    strategy: createNatsServer(service, config.NATS_URL),
+    bufferLogs: true,
+  });
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new NestPinoLogger(logger));
+  app.useGlobalFilters(new RpcFailureFilter(logger));
+  app.enableShutdownHooks();
+  await app.listen();
+  logger.info({ queue: service }, `${service} service listening on NATS`);
+}
