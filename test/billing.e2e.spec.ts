@@ -192,6 +192,17 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
     expect(refused.body.error.message).toContain(customer.key.slice(-6));
   });
 
+  it('releases the hold of a request the router refused', async () => {
+    await setPrice(suite, 'no-channel', '0', '1');
+    const customer = await createCustomer(suite, { balance: '1' });
+    const result = await chat(customer.key, 'no-channel');
+    expect(result.status).toBe(503);
+    expect(result.body.error.message).toMatch(/^Incorrect model ID/);
+    const ledger = await expectBooksBalanced(suite, customer.userId);
+    expect(ledger.map((e) => e.type).sort()).toEqual(['hold', 'release', 'topup']);
+    expect((await balanceOf(suite, customer.userId)).balance).toBe(1_000_000n);
+  });
+
   it('never serves a model without a price', async () => {
     await createChannel(suite, { models: ['unpriced'] });
     const customer = await createCustomer(suite, { balance: '10' });

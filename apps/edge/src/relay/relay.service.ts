@@ -93,9 +93,8 @@ export class RelayService {
     spec.validate(body);
     const stream = spec.streams && body.stream === true;
 
-    const first = await this.pick(model, principal, []);
     const estimate = spec.estimate(body, this.config);
-    const hold = await this.reserve(principal, model, estimate, request.tid);
+    const { first, hold } = await this.pickAndReserve(principal, model, estimate, request.tid);
     if (hold.rateLimit) {
       // The IETF RateLimit fields, so clients can pace themselves before they hit a 429.
       void reply.headers({
@@ -408,23 +407,56 @@ export class RelayService {
         estimate,
       });
     } catch (error) {
-      this.settlements.publish({
-        holdId,
-        tid,
-        userId: principal.userId,
-        keyId: principal.keyId,
-        model,
-        channelId: null,
-        succeeded: false,
-        usage: NO_USAGE,
-        httpStatus: 503,
-        latencyMs: 0,
-        stream: false,
-      });
+      this.releaseHold(holdId, principal, model, tid, 503);
       throw error;
     }
     if (!reply.ok) throw DenialException.of(reply.denial);
     return reply.value;
+  }
+
+  /**
+   * Router and billing are asked at the same time: they do not depend on each
+   * other, and a request pays one round trip instead of two. The documented
+   * precedence still holds — a channel error wins over a 429 or a quota
+   * refusal — and a hold placed for a request the router refused is released.
+   */
+  private async pickAndReserve(
+    principal: Principal,
+    model: string,
+    estimate: UsageEstimate,
+    tid: string,
+  ): Promise<{ first: PickedChannel; hold: Hold }> {
+    const [picked, reserved] = await Promise.allSettled([
+      this.pick(model, principal, []),
+      this.reserve(principal, model, estimate, tid),
+    ]);
+    if (picked.status === 'rejected') {
+      if (reserved.status === 'fulfilled') {
+        const reason: unknown = picked.reason;
+        const status = reason instanceof DenialException ? DOCUMENTED_ERRORS[reason.denial.reason].status : 503;
+        this.releaseHold(reserved.value.holdId, principal, model, tid, status);
+      }
+      throw picked.reason;
+    }
+    if (reserved.status === 'rejected') throw reserved.reason;
+    return { first: picked.value, hold: reserved.value };
+  }
+
+  /** A failed settlement: billing returns the whole hold (applied once the hold exists, see SettlementConsumer). */
+  private releaseHold(holdId: string, principal: Principal, model: string, tid: string, httpStatus: number): void {
+    this.settlements.publish({
+      holdId,
+      tid,
+      userId: principal.userId,
+      keyId: principal.keyId,
+      model,
+      channelId: null,
+      succeeded: false,
+      usage: NO_USAGE,
+      httpStatus,
+      latencyMs: 0,
+      stream: false,
+    });
   }
 
   private reportOutcome(
