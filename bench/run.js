@@ -55,6 +55,7 @@ async function main() {
   }
   installSignalHandlers();
   const startedAt = new Date();
+  const machineAtStart = machineInfo();
   options.runId = startedAt.toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const tempDir = mkdtempSync(join(os.tmpdir(), 'tollgate-bench-'));
@@ -176,7 +177,17 @@ async function main() {
     added: added.tollgate,
     tollgateStatus: targets.tollgate?.status,
   });
-  const machine = { ...machineInfo(), loadAverageAtEnd: os.loadavg() };
+  const machine = {
+    ...machineAtStart,
+    // Other work on a shared machine shows here; interleaving spreads it, it does not remove it.
+    loadAverageAtEnd: os.loadavg(),
+    versions: {
+      nginx: targets.nginx?.version ?? null,
+      portkey: targets.portkey?.version ?? null,
+      postgres: tollgate?.postgresVersion ?? null,
+      natsServer: tollgate?.natsVersion ?? null,
+    },
+  };
   const run = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -165,6 +165,23 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     expect(after.map((r) => r.body.error?.message)).toEqual(Array(20).fill(NO_CHANNEL));
   });
 
+  it('lists and retrieves only the models the key may use and its group is served', async () => {
+    const limited = await createCustomer(suite, { key: { allowed_models: ['split', 'not-served-anywhere'] } });
+    const get = async (path: string, key: string) => {
+      const response = await fetch(`${suite.edgeUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const list = await get('/v1/models', limited.key);
+    expect(list.body).toEqual({ object: 'list', data: [expect.objectContaining({ id: 'split', object: 'model' })] });
+    expect((await get('/v1/models/split', limited.key)).body).toMatchObject({ id: 'split', object: 'model' });
+    expect((await get('/v1/models/not-served-anywhere', limited.key)).status).toBe(404);
+    expect((await get('/v1/models/prio', limited.key)).status).toBe(403);
+
+    const all = await get('/v1/models', customer.key);
+    const ids = (all.body.data as { id: string }[]).map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(['split', 'prio', 'limited']));
+  });
+
   it('never shows the upstream key in a response, an error body or a log line', async () => {
     const listed = await suite.admin('GET', '/admin/v1/channels');
     expect(JSON.stringify(listed.body)).not.toContain('sk-upstream-secret-0000');

@@ -61,6 +61,8 @@ export function renderReport(run) {
   out.push(
     `${options.rounds} interleaved round(s); Tollgate LOG_LEVEL=${options.logLevel}; nginx worker_processes ${options.nginxWorkers}.`,
     'Times in ms (3 decimals = µs). "added" = target − direct in the same run.',
+    `Load average (1 min) at start ${run.machine.loadAverageAtStart[0].toFixed(2)}, at end ${run.machine.loadAverageAtEnd[0].toFixed(2)} ` +
+      `on ${run.machine.cores} cores: other work on this machine adds noise to every figure.`,
   );
   for (const name of names) {
     const t = targets[name];

@@ -20,7 +20,7 @@ import { PROFILES } from '../profiles.js';
 import { REPO_ROOT } from '../paths.js';
 import { freePort, isListening, onCleanup, spawnManaged, waitFor } from '../processes.js';
 import { TargetUnavailable } from './unavailable.js';
-import { findNatsServer, NatsMonitor } from './nats.js';
+import { findNatsServer, NatsMonitor, natsServerVersion } from './nats.js';
 import { setUpTollgate } from './tollgate-setup.js';
 
 const SERVICES = ['auth', 'router', 'billing', 'edge'];
@@ -198,6 +198,7 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     ],
     postgresVersion,
     natsUrl: env.NATS_URL,
+    natsVersion: natsServerVersion(natsBinary),
     endpoint(profile) {
       return {
         origin: edgeUrl,
