@@ -96,6 +96,10 @@ async function main() {
       await verify(target, options);
       Object.assign(targets[name], { status: 'measured', version: target.version, notes: target.notes ?? [] });
       for (const group of target.processGroups()) sampler.track(group.label, group.pids, group.role);
+      // Memory before any load: tells what the load itself adds to the peak.
+      await target.refreshPids?.();
+      const snapshot = sampler.open(target.processGroups().map((group) => group.label)).close();
+      targets[name].startRssMb = Object.fromEntries(Object.entries(snapshot).map(([label, s]) => [label, s.peakRssMb]));
       live.push(target);
       log(`${name} is up (${target.version})`);
     } catch (error) {
@@ -164,6 +168,7 @@ async function main() {
     const labels = target.processGroups().map((group) => group.label);
     summaries[target.name].highWaterMb = sampler.highWaterMarksMb(labels);
     summaries[target.name].idleCpuShare = targets[target.name].idleCpuShare;
+    summaries[target.name].startRssMb = targets[target.name].startRssMb;
   }
   const added = Object.fromEntries(
     Object.keys(summaries).map((name) => [name, addedOverDirect(summaries[name], summaries.direct)]),

@@ -234,6 +234,8 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
     expect(future.body.data).toEqual([]);
     const badType = await suite.admin<ErrorBody>('GET', `/admin/v1/users/${customer.userId}/ledger?type=bogus`);
     expect([badType.status, badType.body.error.code]).toEqual([400, 'invalid_request']);
+    const badCursor = await suite.admin<ErrorBody>('GET', `/admin/v1/users/${customer.userId}/ledger?cursor=abc`);
+    expect([badCursor.status, badCursor.body.error.code]).toEqual([400, 'invalid_request']);
 
     const csv = await fetch(`${suite.edgeUrl}/admin/v1/users/${customer.userId}/ledger?format=csv`, {
       headers: { authorization: `Bearer ${suite.rootKey}` },

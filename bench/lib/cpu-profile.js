@@ -40,6 +40,18 @@ export function summarizeProfile(file, top = 15, windows = null) {
     const id = profile.samples[i];
     selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   }
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  // For native functions (a socket write, a hash): the nearest caller in a package or in Tollgate's code
+  // says who pays for them, e.g. writeBuffer "via @nats-io/transport-node _send".
+  const payerOf = (id) => {
+    for (let cur = parentOf.get(id), hops = 0; cur !== undefined && hops < 30; cur = parentOf.get(cur), hops++) {
+      const { url, functionName } = byId.get(cur).callFrame;
+      if (url && !url.startsWith('node:')) return `${origin(url)} ${functionName || '(anonymous)'}`;
+    }
+    return null;
+  };
+  const payers = new Map(); // function key → Map(payer → µs)
   const functions = new Map();
   const origins = new Map();
   let busyUs = 0;
@@ -57,6 +69,13 @@ export function summarizeProfile(file, top = 15, windows = null) {
       : '';
     const key = `${name} ${where}`;
     functions.set(key, (functions.get(key) ?? 0) + us);
+    if (!callFrame.url && !name.startsWith('(')) {
+      const payer = payerOf(id);
+      if (payer) {
+        const perPayer = payers.get(key) ?? payers.set(key, new Map()).get(key);
+        perPayer.set(payer, (perPayer.get(payer) ?? 0) + us);
+      }
+    }
     const from = name.startsWith('(') ? name : origin(callFrame.url);
     origins.set(from, (origins.get(from) ?? 0) + us);
   }
@@ -64,7 +83,17 @@ export function summarizeProfile(file, top = 15, windows = null) {
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([key, us]) => ({ key, ms: Math.round(us / 1000), share: busyUs ? us / busyUs : 0 }));
+      .map(([key, us]) => {
+        const via = payers.get(key);
+        const viaText = via
+          ? [...via.entries()]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 2)
+              .map(([payer, payerUs]) => `${payer} ${Math.round((payerUs / us) * 100)}%`)
+              .join(', ')
+          : null;
+        return { key, ms: Math.round(us / 1000), share: busyUs ? us / busyUs : 0, via: viaText };
+      });
   return {
     file: basename(file),
     busyMs: Math.round(busyUs / 1000),
@@ -88,7 +117,9 @@ export function renderProfileSummary(summary) {
     '  by origin:',
     ...summary.origins.slice(0, 10).map((entry) => `    ${pct(entry.share)}  ${entry.key}`),
     '  top functions (self time):',
-    ...summary.functions.map((entry) => `    ${pct(entry.share)}  ${entry.key}`),
+    ...summary.functions.map(
+      (entry) => `    ${pct(entry.share)}  ${entry.key.trimEnd()}${entry.via ? ` (via ${entry.via})` : ''}`,
+    ),
   ].join('\n');
 }
 

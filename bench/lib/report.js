@@ -181,6 +181,7 @@ export function renderReport(run) {
         name,
         label,
         role ?? '',
+        fmtMb(summary.startRssMb?.[label]),
         fmtMb(summary.peakRssMb[label]),
         fmtMb(summary.highWaterMb?.[label]),
         idle === undefined ? '—' : `${(idle * 100).toFixed(1)}%`,
@@ -191,7 +192,17 @@ export function renderReport(run) {
   }
   out.push(
     table(
-      ['target', 'process', 'role', 'peak RSS MB', 'VmHWM MB', 'idle CPU', 'CPU µs/req c=1', 'CPU µs/req c=64'],
+      [
+        'target',
+        'process',
+        'role',
+        'RSS at start',
+        'peak RSS MB',
+        'VmHWM MB',
+        'idle CPU',
+        'CPU µs/req c=1',
+        'CPU µs/req c=64',
+      ],
       procRows,
     ),
   );

@@ -295,7 +295,7 @@ export const BillingSubjects = {
   listPrices: subject<Record<string, never>, PriceView[]>('tollgate.billing.prices.list'),
   topUp: subject<TopUpRequest, Reply<AdjustmentResult>>('tollgate.billing.topup'),
   balance: subject<{ userId: string }, BalanceView>('tollgate.billing.balance'),
-  ledger: subject<LedgerRequest, Page<LedgerEntryView>>('tollgate.billing.ledger'),
+  ledger: subject<LedgerRequest, Reply<Page<LedgerEntryView>>>('tollgate.billing.ledger'),
   ping: subject<Record<string, never>, { service: string }>('tollgate.billing.ping'),
   adjust: subject<AdjustRequest, Reply<AdjustmentResult>>('tollgate.billing.adjust'),
   batchAdjust: subject<BatchAdjustRequest, Reply<BatchAdjustResult>>('tollgate.billing.adjust.batch'),

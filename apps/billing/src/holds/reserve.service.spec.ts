@@ -15,6 +15,7 @@ import {
   testConfig,
   TEST_MODEL,
   type BillingInstance,
+  ledgerPage,
 } from '../testing/billing-fixture.js';
 import { TestDatabase } from '../testing/test-database.js';
 import { ReserveService } from './reserve.service.js';
@@ -58,7 +59,7 @@ describe(ReserveService.name, () => {
     });
     expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
     expect(await keySpent(db, customer.keyId)).toBe(200n);
-    const page = await billing.ledger.page({ userId: customer.userId, types: ['hold'] });
+    const page = await ledgerPage(billing.ledger, { userId: customer.userId, types: ['hold'] });
     expect(page.data).toEqual([
       expect.objectContaining({
         type: 'hold',

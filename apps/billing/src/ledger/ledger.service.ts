@@ -2,26 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   LEDGER_ENTRY_TYPES,
+  ok,
+  refused,
+  type Reply,
   type BalanceView,
   type LedgerEntryView,
   type LedgerRequest,
   type Page,
 } from '@tollgate/contracts';
+import { DenialReason, deny } from '@tollgate/errors';
 import { isUuid, optionalInstant } from '../request-checks.js';
 import { LEDGER_COLUMNS, toBalanceView, toLedgerEntryView, type AccountRow, type LedgerRow } from './ledger-entry.js';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
 
-/**
- * `ledger` and `balance` reply with plain values in the contract, so they
- * cannot refuse: a request the edge should have validated (a bad cursor,
- * type or date) is a failure of the caller and throws; an unknown user
- * simply has no money and no entries.
- */
-export class LedgerQueryError extends Error {
-  override name = 'LedgerQueryError';
-}
+const invalid = (param: string, detail: string) => refused<never>(deny(DenialReason.InvalidRequest, { param, detail }));
 
 @Injectable()
 export class LedgerService {
@@ -37,8 +33,9 @@ export class LedgerService {
   }
 
   /** A user's entries, newest first, filtered by type and time; `nextCursor` continues after the last one. */
-  async page(request: LedgerRequest): Promise<Page<LedgerEntryView>> {
-    if (!isUuid(request.userId)) return { data: [], nextCursor: null };
+  /** An unknown user simply has no entries; a malformed filter is refused with the field named. */
+  async page(request: LedgerRequest): Promise<Reply<Page<LedgerEntryView>>> {
+    if (!isUuid(request.userId)) return ok({ data: [], nextCursor: null });
     const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_PAGE) || DEFAULT_PAGE, 1), MAX_PAGE);
     const where = ['user_id = $1'];
     const params: unknown[] = [request.userId];
@@ -47,19 +44,20 @@ export class LedgerService {
       where.push(condition(`$${params.length}`));
     };
     if (request.cursor !== undefined && request.cursor !== null) {
-      if (typeof request.cursor !== 'string' || !/^\d{1,19}$/.test(request.cursor))
-        throw new LedgerQueryError('bad cursor');
+      if (typeof request.cursor !== 'string' || !/^\d{1,19}$/.test(request.cursor)) {
+        return invalid('cursor', 'cursor is not one this API returned');
+      }
       add((p) => `id < ${p}::bigint`, request.cursor);
     }
     if (request.types !== undefined && request.types.length > 0) {
       if (!Array.isArray(request.types) || request.types.some((type) => !LEDGER_ENTRY_TYPES.includes(type))) {
-        throw new LedgerQueryError(`types must be among ${LEDGER_ENTRY_TYPES.join(', ')}`);
+        return invalid('type', `type must be among ${LEDGER_ENTRY_TYPES.join(', ')}`);
       }
       add((p) => `type = ANY(${p}::text[])`, request.types);
     }
     const from = optionalInstant(request.from);
     const to = optionalInstant(request.to);
-    if (from === 'invalid' || to === 'invalid') throw new LedgerQueryError('from and to must be ISO 8601 instants');
+    if (from === 'invalid' || to === 'invalid') return invalid('from', 'from and to must be ISO 8601 instants');
     if (from) add((p) => `created_at >= ${p}`, from);
     if (to) add((p) => `created_at < ${p}`, to);
     params.push(limit + 1);
@@ -68,9 +66,9 @@ export class LedgerService {
       params,
     );
     const page = rows.slice(0, limit);
-    return {
+    return ok({
       data: page.map(toLedgerEntryView),
       nextCursor: rows.length > limit ? (page[page.length - 1]?.id.toString() ?? null) : null,
-    };
+    });
   }
 }

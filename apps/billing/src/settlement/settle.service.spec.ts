@@ -14,6 +14,7 @@ import {
   testConfig,
   type BillingInstance,
   type Customer,
+  ledgerPage,
 } from '../testing/billing-fixture.js';
 import { TestDatabase } from '../testing/test-database.js';
 import { SettleService } from './settle.service.js';
@@ -43,7 +44,7 @@ describe(SettleService.name, () => {
   }
 
   const ledgerTypes = async (userId: string) =>
-    (await billing.ledger.page({ userId })).data.map((entry) => [
+    (await ledgerPage(billing.ledger, { userId })).data.map((entry) => [
       entry.type,
       entry.amountMicros,
       entry.balanceAfterMicros,
@@ -110,7 +111,7 @@ describe(SettleService.name, () => {
 
     expect(outcomes.filter((outcome) => outcome.kind === 'settled')).toHaveLength(1);
     expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
-    const charges = await billing.ledger.page({ userId: customer.userId, types: ['charge'] });
+    const charges = await ledgerPage(billing.ledger, { userId: customer.userId, types: ['charge'] });
     expect(charges.data).toHaveLength(1);
   });
 

@@ -13,6 +13,7 @@ import {
   settlementFor,
   testConfig,
   type BillingInstance,
+  ledgerPage,
 } from '../testing/billing-fixture.js';
 import { TestDatabase } from '../testing/test-database.js';
 import { SettleService } from './settle.service.js';
@@ -119,7 +120,7 @@ describe(SettlementConsumer.name, () => {
 
     expect(acks.map((ack) => ack.duplicate)).toEqual([false, true, true]);
     expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
-    const charges = await billing.ledger.page({ userId: customer.userId, types: ['charge', 'release'] });
+    const charges = await ledgerPage(billing.ledger, { userId: customer.userId, types: ['charge', 'release'] });
     expect(charges.data.map((entry) => [entry.type, entry.amountMicros])).toEqual([
       ['charge', '-140'],
       ['release', '200'],

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { ReserveRequest, Settlement, UsageEstimate } from '@tollgate/contracts';
+import type {
+  LedgerEntryView,
+  LedgerRequest,
+  Page,
+  ReserveRequest,
+  Settlement,
+  UsageEstimate,
+} from '@tollgate/contracts';
 import { createLogger } from '@tollgate/observability';
 import { loadBillingConfig, type BillingConfig } from '../billing.config.js';
 import { HoldExpirySweeper } from '../holds/hold-expiry.sweeper.js';
@@ -156,4 +163,11 @@ export async function awaitRoomInWindow(db: DataSource, seconds = 4): Promise<vo
     `SELECT extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now())::float8 AS left`,
   );
   if (left < seconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 100));
+}
+
+/** A ledger page the test expects to be served (the query is well formed). */
+export async function ledgerPage(ledger: LedgerService, request: LedgerRequest): Promise<Page<LedgerEntryView>> {
+  const reply = await ledger.page(request);
+  if (!reply.ok) throw new Error(`ledger refused: ${JSON.stringify(reply.denial)}`);
+  return reply.value;
 }

@@ -140,14 +140,16 @@ export class BillingStaffController {
   ) {
     if (format !== undefined && format !== 'json' && format !== 'csv')
       throw bad('format', 'format must be json or csv');
-    const page = await this.bus.request(BillingSubjects.ledger, {
-      userId,
-      limit: limitOf(limit, format === 'csv' ? 1000 : 100),
-      cursor: cursor ?? null,
-      types: ledgerTypes(type),
-      from: optionalDate(from, 'from'),
-      to: optionalDate(to, 'to'),
-    });
+    const page = unwrap(
+      await this.bus.request(BillingSubjects.ledger, {
+        userId,
+        limit: limitOf(limit, format === 'csv' ? 1000 : 100),
+        cursor: cursor ?? null,
+        types: ledgerTypes(type),
+        from: optionalDate(from, 'from'),
+        to: optionalDate(to, 'to'),
+      }),
+    );
     if (format === 'csv') {
       void reply.header('content-type', 'text/csv; charset=utf-8');
       if (page.nextCursor) void reply.header('x-next-cursor', page.nextCursor);
