@@ -3,61 +3,14 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { SETTLEMENT_STREAM, type Settlement } from '@tollgate/contracts';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
-import { useSuite, type Suite } from './support/suite.js';
+import { balanceOf, expectBooksBalanced, type LedgerEntry } from './support/ledger.js';
+import { useSuite } from './support/suite.js';
 import { waitFor } from '../tools/launcher/src/service-processes.js';
 
 const QUOTA = 'Your account balance is insufficient. Please recharge your account to continue using the API.';
 
-interface LedgerEntry {
-  type: string;
-  amount: string;
-  hold_id: string | null;
-}
 interface ErrorBody {
   error: { message: string; code: string | null; tid: string };
-}
-
-const micros = (decimal: string): bigint => {
-  const [whole = '0', fraction = ''] = decimal.replace('-', '').split('.');
-  const value = BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
-  return decimal.startsWith('-') ? -value : value;
-};
-
-async function ledgerOf(suite: Suite, userId: string): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = cursor ? `?limit=1000&cursor=${cursor}` : '?limit=1000';
-    const page = await suite.admin<{ data: LedgerEntry[]; next_cursor: string | null }>(
-      'GET',
-      `/admin/v1/users/${userId}/ledger${query}`,
-    );
-    entries.push(...page.body.data);
-    cursor = page.body.next_cursor;
-  } while (cursor);
-  return entries;
-}
-
-async function balanceOf(suite: Suite, userId: string): Promise<{ balance: bigint; held: bigint }> {
-  const response = await suite.admin<{ balance: string; held: string }>('GET', `/admin/v1/users/${userId}/balance`);
-  if (response.status !== 200) throw new Error(`balance: ${response.status} ${JSON.stringify(response.body)}`);
-  const body = response.body;
-  return { balance: micros(body.balance), held: micros(body.held) };
-}
-
-/** Every hold settled, the balance equal to the sum of the ledger, and reconcile clean. */
-async function expectBooksBalanced(suite: Suite, userId: string, settleWithinMs = 20_000): Promise<LedgerEntry[]> {
-  await waitFor(
-    async () => (await balanceOf(suite, userId).catch(() => null))?.held === 0n,
-    settleWithinMs,
-    'every hold to be settled',
-  );
-  const ledger = await ledgerOf(suite, userId);
-  const sum = ledger.reduce((total, entry) => total + micros(entry.amount), 0n);
-  expect((await balanceOf(suite, userId)).balance).toBe(sum);
-  const reconcile = await suite.admin<{ ok: boolean; differences: unknown[] }>('GET', '/admin/v1/reconcile');
-  expect(reconcile.body).toMatchObject({ ok: true, differences: [] });
-  return ledger;
 }
 
 describe('billing: exact balances, holds, settlements, rate limits', () => {

@@ -1,37 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import OpenAI from 'openai';
 import { FAKE_SPEECH, fakeEmbedding, fakeUsage, FAKE_FLAG_MARKER } from '../tools/fake-provider/src/index.js';
-import { waitFor } from '../tools/launcher/src/service-processes.js';
-import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
-import { useSuite, type Suite } from './support/suite.js';
+import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
+import { settledCharge } from './support/ledger.js';
+import { openaiClient } from './support/openai-client.js';
+import { useSuite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
-
-interface LedgerEntry {
-  type: string;
-  amount: string;
-}
-
-const micros = (amount: string): bigint => BigInt(amount.replace('.', ''));
-
-/** Waits for the request's settlement (its release row) and returns what was charged, in micro-units. */
-async function settledCharge(suite: Suite, customer: Customer): Promise<bigint | null> {
-  let entries: LedgerEntry[] = [];
-  await waitFor(
-    async () => {
-      entries = (await suite.admin<{ data: LedgerEntry[] }>('GET', `/admin/v1/users/${customer.userId}/ledger`)).body
-        .data;
-      return entries.some((entry) => entry.type === 'release');
-    },
-    10_000,
-    'the settlement in the ledger',
-  );
-  const charge = entries.find((entry) => entry.type === 'charge');
-  return charge ? -micros(charge.amount) : null;
-}
-
-const clientFor = (suite: Suite, customer: Customer): OpenAI =>
-  new OpenAI({ apiKey: customer.key, baseURL: `${suite.edgeUrl}/v1`, maxRetries: 0 });
 
 /** Tokens at $1 / $2 per million = 1 / 2 micro-units each. */
 const tokenCost = (usage: { prompt_tokens: number; completion_tokens?: number }): bigint =>
@@ -51,7 +26,7 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
   it('answers a chat completion as JSON, with the tid header, and charges the reported usage', async () => {
     const name = await model('e2e-chat-json');
     const customer = await createCustomer(suite, { balance: '5' });
-    const { data, response } = await clientFor(suite, customer)
+    const { data, response } = await openaiClient(suite, customer.key)
       .chat.completions.create({ model: name, messages })
       .withResponse();
     expect(response.status).toBe(200);
@@ -67,7 +42,11 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     const name = await model('e2e-chat-stream');
     const customer = await createCustomer(suite, { balance: '5' });
     suite.fake.clearRequests();
-    const stream = await clientFor(suite, customer).chat.completions.create({ model: name, messages, stream: true });
+    const stream = await openaiClient(suite, customer.key).chat.completions.create({
+      model: name,
+      messages,
+      stream: true,
+    });
     const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
 
@@ -82,7 +61,7 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
   it('streams the usage chunk to a client that asked for it', async () => {
     const name = await model('e2e-chat-stream-usage');
     const customer = await createCustomer(suite, { balance: '5' });
-    const stream = await clientFor(suite, customer).chat.completions.create({
+    const stream = await openaiClient(suite, customer.key).chat.completions.create({
       model: name,
       messages,
       stream: true,
@@ -98,7 +77,7 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
   it('answers and streams legacy completions', async () => {
     const name = await model('e2e-completions');
     const customer = await createCustomer(suite, { balance: '5' });
-    const client = clientFor(suite, customer);
+    const client = openaiClient(suite, customer.key);
     const completion = await client.completions.create({ model: name, prompt: 'Say something', max_tokens: 3 });
     expect(completion.object).toBe('text_completion');
     expect(completion.choices[0]?.text).toBe('This is a');
@@ -116,7 +95,10 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
   it('creates embeddings (the SDK asks for base64 and decodes it) and charges the input tokens', async () => {
     const name = await model('e2e-embedding');
     const customer = await createCustomer(suite, { balance: '5' });
-    const result = await clientFor(suite, customer).embeddings.create({ model: name, input: ['hello', 'world'] });
+    const result = await openaiClient(suite, customer.key).embeddings.create({
+      model: name,
+      input: ['hello', 'world'],
+    });
     expect(result.data.map((item) => item.embedding)).toEqual([fakeEmbedding('hello'), fakeEmbedding('world')]);
     expect(result.model).toBe(name);
     expect(await settledCharge(suite, customer)).toBe(BigInt(result.usage.prompt_tokens));
@@ -131,7 +113,7 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     });
     expect(price.status).toBe(200);
     const customer = await createCustomer(suite, { balance: '5' });
-    const images = await clientFor(suite, customer).images.generate({
+    const images = await openaiClient(suite, customer.key).images.generate({
       model: 'dall-e-2',
       prompt: 'a lighthouse at dusk',
       n: 2,
@@ -151,7 +133,7 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     });
     expect(price.status).toBe(200);
     const customer = await createCustomer(suite, { balance: '5' });
-    const response = await clientFor(suite, customer).audio.speech.create({
+    const response = await openaiClient(suite, customer.key).audio.speech.create({
       model: 'tts-1',
       voice: 'alloy',
       input: 'Hello world',
@@ -169,7 +151,7 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     await setPrice(suite, 'omni-moderation-latest', '0', '0');
     const customer = await createCustomer(suite, { balance: '5' });
     suite.fake.clearRequests();
-    const result = await clientFor(suite, customer).moderations.create({
+    const result = await openaiClient(suite, customer.key).moderations.create({
       input: ['fine text', `text with ${FAKE_FLAG_MARKER}`],
     });
     expect(result.results.map((item) => item.flagged)).toEqual([false, true]);
@@ -180,14 +162,14 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
   it('lists the models the key may use', async () => {
     const customer = await createCustomer(suite, { balance: '1' });
     const ids: string[] = [];
-    for await (const item of clientFor(suite, customer).models.list()) ids.push(item.id);
+    for await (const item of openaiClient(suite, customer.key).models.list()) ids.push(item.id);
     expect(ids).toEqual(expect.arrayContaining(['e2e-chat-json', 'dall-e-2', 'tts-1']));
   });
 
   it("sends a mapped model's upstream name, and answers (JSON and every chunk) with the name the client used", async () => {
     const name = await model('e2e-alias', { model_mapping: { 'e2e-alias': 'e2e-upstream-name' } });
     const customer = await createCustomer(suite, { balance: '5' });
-    const client = clientFor(suite, customer);
+    const client = openaiClient(suite, customer.key);
     suite.fake.clearRequests();
 
     const completion = await client.chat.completions.create({ model: name, messages });
@@ -208,7 +190,11 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     const name = await model('e2e-no-usage');
     suite.fake.setDefaults({ byModel: { [name]: { omitUsage: true } } });
     const customer = await createCustomer(suite, { balance: '5' });
-    const stream = await clientFor(suite, customer).chat.completions.create({ model: name, messages, stream: true });
+    const stream = await openaiClient(suite, customer.key).chat.completions.create({
+      model: name,
+      messages,
+      stream: true,
+    });
     for await (const chunk of stream) expect(chunk.usage ?? null).toBeNull();
     const charge = await settledCharge(suite, customer);
     // Input: the edge's own count of the prompt; output: "This is a fake answer." = 6 tokens (o200k).

@@ -1,13 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import OpenAI, { APIError } from 'openai';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
+import { openaiClient } from './support/openai-client.js';
 import { useSuite, type Suite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
 const BODY_LIMIT_BYTES = 64 * 1024;
-
-const clientFor = (suite: Suite, key: string): OpenAI =>
-  new OpenAI({ apiKey: key, baseURL: `${suite.edgeUrl}/v1`, maxRetries: 0 });
 
 /** The APIError a call ends with (failing the test if it succeeds). */
 async function apiError(call: () => Promise<unknown>): Promise<APIError> {
@@ -54,7 +52,7 @@ describe('OpenAI API surface: documented errors', () => {
 
   it('sets up a customer', async () => {
     customer = await createCustomer(suite, { balance: '5' });
-    client = clientFor(suite, customer.key);
+    client = openaiClient(suite, customer.key);
   });
 
   describe('every 400 row of the seed table, word for word, with a tid', () => {
@@ -91,7 +89,7 @@ describe('OpenAI API surface: documented errors', () => {
 
     it('invalid channel ID: an admin key pinned to a channel that does not exist', async () => {
       const error = await apiError(() =>
-        clientFor(suite, `${suite.rootKey}-999999`).chat.completions.create({
+        openaiClient(suite, `${suite.rootKey}-999999`).chat.completions.create({
           model: 'e2e-anything',
           messages: [{ role: 'user', content: 'hi' }],
         }),
@@ -102,7 +100,7 @@ describe('OpenAI API surface: documented errors', () => {
 
   it('authenticates before it validates: a bad body without a key is a 401', async () => {
     const error = await apiError(() =>
-      clientFor(suite, '').images.generate({} as unknown as OpenAI.Images.ImageGenerateParamsNonStreaming),
+      openaiClient(suite, '').images.generate({} as unknown as OpenAI.Images.ImageGenerateParamsNonStreaming),
     );
     expect(error.status).toBe(401);
   });

@@ -1,39 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import OpenAI, { APIError } from 'openai';
+import { APIError } from 'openai';
 import { countChatTokens, countText } from '../apps/edge/src/relay/usage-estimate.js';
 import { waitFor } from '../tools/launcher/src/service-processes.js';
-import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
-import { useSuite, type Suite } from './support/suite.js';
+import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
+import { settledCharge } from './support/ledger.js';
+import { openaiClient } from './support/openai-client.js';
+import { useSuite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
 /** The fake's longest pause: a chunk scheduled after it is never sent while a test runs. */
 const NEVER_MS = 600_000;
-
-interface LedgerEntry {
-  type: string;
-  amount: string;
-}
-
-const micros = (amount: string): bigint => BigInt(amount.replace('.', ''));
-
-/** Waits for the request's settlement (its release row) and returns what was charged, in micro-units. */
-async function settledCharge(suite: Suite, customer: Customer): Promise<bigint | null> {
-  let entries: LedgerEntry[] = [];
-  await waitFor(
-    async () => {
-      entries = (await suite.admin<{ data: LedgerEntry[] }>('GET', `/admin/v1/users/${customer.userId}/ledger`)).body
-        .data;
-      return entries.some((entry) => entry.type === 'release');
-    },
-    10_000,
-    'the settlement in the ledger',
-  );
-  const charge = entries.find((entry) => entry.type === 'charge');
-  return charge ? -micros(charge.amount) : null;
-}
-
-const clientFor = (suite: Suite, key: string): OpenAI =>
-  new OpenAI({ apiKey: key, baseURL: `${suite.edgeUrl}/v1`, maxRetries: 0 });
 
 const messages = [{ role: 'user' as const, content: 'Tell me something, slowly' }];
 
@@ -61,7 +37,7 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     // Chunk 2 follows chunk 1 only after NEVER_MS: whatever the client holds was relayed chunk by chunk.
     suite.fake.setDefaults({ byModel: { 'e2e-first-chunk': { chunkIntervalMs: NEVER_MS } } });
     const customer = await createCustomer(suite, { balance: '5' });
-    const { data: stream, response } = await clientFor(suite, customer.key)
+    const { data: stream, response } = await openaiClient(suite, customer.key)
       .chat.completions.create({ model: 'e2e-first-chunk', messages, stream: true })
       .withResponse();
     expect(response.headers.get('content-type')).toBe('text/event-stream');
@@ -81,7 +57,7 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     await model('e2e-disconnect');
     suite.fake.setDefaults({ byModel: { 'e2e-disconnect': { chunkIntervalMs: NEVER_MS } } });
     const customer = await createCustomer(suite, { balance: '5' });
-    const { data: stream, response } = await clientFor(suite, customer.key)
+    const { data: stream, response } = await openaiClient(suite, customer.key)
       .chat.completions.create({ model: 'e2e-disconnect', messages, stream: true })
       .withResponse();
     const tid = response.headers.get('x-tid') ?? '';
@@ -106,7 +82,7 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     await model('e2e-drop');
     suite.fake.setDefaults({ byModel: { 'e2e-drop': { dropAfterChunks: 2 } } });
     const customer = await createCustomer(suite, { balance: '5' });
-    const { data: stream, response } = await clientFor(suite, customer.key)
+    const { data: stream, response } = await openaiClient(suite, customer.key)
       .chat.completions.create({ model: 'e2e-drop', messages, stream: true })
       .withResponse();
     const received: string[] = [];
@@ -133,7 +109,7 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     await model('e2e-idle', [{ timeouts: { idle_ms: 300 } }]);
     suite.fake.setDefaults({ byModel: { 'e2e-idle': { chunkIntervalMs: NEVER_MS } } });
     const customer = await createCustomer(suite, { balance: '5' });
-    const stream = await clientFor(suite, customer.key).chat.completions.create({
+    const stream = await openaiClient(suite, customer.key).chat.completions.create({
       model: 'e2e-idle',
       messages,
       stream: true,
@@ -156,7 +132,10 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     await model('e2e-retry', [{}, {}]);
     const customer = await createCustomer(suite, { balance: '5' });
     suite.fake.enqueue([{ status: 500 }]);
-    const completion = await clientFor(suite, customer.key).chat.completions.create({ model: 'e2e-retry', messages });
+    const completion = await openaiClient(suite, customer.key).chat.completions.create({
+      model: 'e2e-retry',
+      messages,
+    });
     expect(completion.choices[0]?.message.content).toBe('This is a fake answer.');
     const calls = upstreamCalls('e2e-retry');
     expect(calls).toHaveLength(2);
@@ -168,7 +147,7 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     await model('e2e-retry-stream', [{}, {}]);
     const customer = await createCustomer(suite, { balance: '5' });
     suite.fake.enqueue([{ status: 429, retryAfter: 30 }]);
-    const stream = await clientFor(suite, customer.key).chat.completions.create({
+    const stream = await openaiClient(suite, customer.key).chat.completions.create({
       model: 'e2e-retry-stream',
       messages,
       stream: true,
@@ -183,7 +162,7 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     await model('e2e-exhausted', [{}, {}, {}, {}]);
     suite.fake.setDefaults({ byModel: { 'e2e-exhausted': { status: 502 } } });
     const customer = await createCustomer(suite, { balance: '5' });
-    const error = await clientFor(suite, customer.key)
+    const error = await openaiClient(suite, customer.key)
       .chat.completions.create({ model: 'e2e-exhausted', messages })
       .then(
         () => null,
@@ -199,7 +178,7 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     const [pinned] = await model('e2e-pinned', [{}, {}]);
     const admin = await createCustomer(suite, { balance: '5', role: 'admin' });
     suite.fake.enqueue([{ status: 500 }]);
-    const error = await clientFor(suite, `${admin.key}-${pinned}`)
+    const error = await openaiClient(suite, `${admin.key}-${pinned}`)
       .chat.completions.create({ model: 'e2e-pinned', messages })
       .then(
         () => null,

@@ -6,7 +6,8 @@
  *   client sends ─ edge work ─ auth request … auth reply ─ edge work ─ router request … reply ─ …
  *   ─ last reply … (edge: upstream call + answer to the client) ─ client has the whole answer
  *
- * Durations are medians over the traced requests, per segment. The tap adds one more subscriber to
+ * Calls sent while another is outstanding are shown as parallel. Durations are medians over the traced
+ * requests, per segment. The tap adds one more subscriber to
  * every message (a little latency per hop), which is why it runs after the measured phases and is
  * reported apart from them. Fire-and-forget messages (the settlement publish to JetStream, the outcome
  * event for the router) are counted, with their sizes, but are not on the client's critical path.
@@ -108,19 +109,30 @@ function buildTimeline(events, windows) {
     const onPath = calls.filter(
       (c) => c.replyAt !== null && c.replyAt <= window.end && c.at >= window.start && !/settlement/.test(c.subject),
     );
-    let previous = window.start;
-    let previousName = 'client → edge, edge work before';
+    // Calls may overlap (the edge can ask two services at once): a call sent before the previous replies
+    // arrived is "in parallel", and edge work is only the time when no call was outstanding.
+    let frontier = window.start;
+    let frontierName = null;
     for (const c of onPath) {
       const name = shortSubject(c.subject);
-      add(`${previousName} ${name}`, c.at - previous);
-      add(`${name} (request → reply on NATS)`, c.replyAt - c.at);
-      previous = c.replyAt;
-      previousName = `edge work after ${name}, before`;
+      if (c.at >= frontier) {
+        add(
+          frontierName ? `edge work after ${frontierName}, before ${name}` : `client → edge, edge work before ${name}`,
+          c.at - frontier,
+        );
+        add(`${name} (request → reply on NATS)`, c.replyAt - c.at);
+      } else {
+        add(
+          `${name} (request → reply, sent while ${frontierName ?? 'another call'} was outstanding)`,
+          c.replyAt - c.at,
+        );
+      }
+      if (c.replyAt > frontier) {
+        frontier = c.replyAt;
+        frontierName = name;
+      }
     }
-    add(
-      `${onPath.length ? `after ${shortSubject(onPath.at(-1).subject)}: ` : ''}upstream call + answer to client`,
-      window.end - previous,
-    );
+    add(`${frontierName ? `after ${frontierName}: ` : ''}upstream call + answer to client`, window.end - frontier);
     add('total (client view)', window.end - window.start);
     for (const c of calls.filter((call) => !onPath.includes(call))) {
       const key = `${c.subject} (request, not waited for by the client)`;

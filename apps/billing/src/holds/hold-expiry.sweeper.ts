@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from '@tollgate/observability';
+import { PeriodicTask } from '@tollgate/service';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { LOGGER } from '../tokens.js';
 
@@ -21,8 +22,7 @@ export const EXPIRY_ACTOR = 'hold-expiry';
  */
 @Injectable()
 export class HoldExpirySweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly db: DataSource,
@@ -31,19 +31,19 @@ export class HoldExpirySweeper implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .then((expired) => expired > 0 && this.logger.info({ expired }, 'overdue holds charged at the held amount'))
-        .catch((error: unknown) => this.logger.error({ err: error }, 'hold expiry failed; will retry'))
-        .finally(() => (this.running = undefined));
-    }, this.config.MAINTENANCE_INTERVAL_MS);
-    this.timer.unref();
+    this.task = new PeriodicTask(
+      async () => {
+        const expired = await this.sweep();
+        if (expired > 0) this.logger.info({ expired }, 'overdue holds charged at the held amount');
+      },
+      this.config.MAINTENANCE_INTERVAL_MS,
+      (error) => this.logger.error({ err: error }, 'hold expiry failed; will retry'),
+    );
+    this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Expires every overdue hold, in batches; returns how many. 0 when another replica holds the sweeper lock. */

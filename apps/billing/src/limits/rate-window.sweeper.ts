@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from '@tollgate/observability';
+import { PeriodicTask } from '@tollgate/service';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { LOGGER } from '../tokens.js';
 import { RATE_WINDOW_SECONDS } from './rate-limit.js';
@@ -11,8 +12,7 @@ import { RATE_WINDOW_SECONDS } from './rate-limit.js';
  */
 @Injectable()
 export class RateWindowSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly db: DataSource,
@@ -21,18 +21,16 @@ export class RateWindowSweeper implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'old rate-limit windows not deleted'))
-        .finally(() => (this.running = undefined));
-    }, this.config.MAINTENANCE_INTERVAL_MS);
-    this.timer.unref();
+    this.task = new PeriodicTask(
+      () => this.sweep(),
+      this.config.MAINTENANCE_INTERVAL_MS,
+      (error) => this.logger.warn({ err: error }, 'old rate-limit windows not deleted'),
+    );
+    this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Returns how many windows were deleted. */

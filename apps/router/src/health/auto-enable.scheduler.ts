@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from '@tollgate/observability';
+import { PeriodicTask } from '@tollgate/service';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { ROUTER_CONFIG, type RouterConfig } from '../router.config.js';
@@ -20,8 +21,7 @@ export const AUTO_ENABLE_LOCK = 'tollgate-router-auto-enable';
  */
 @Injectable()
 export class AutoEnableScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | null = null;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly db: DataSource,
@@ -35,21 +35,17 @@ export class AutoEnableScheduler implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     if (!this.config.AUTO_ENABLE) return;
-    this.timer = setInterval(() => {
-      // A slow round (many channels, slow upstreams) is not overlapped by the next tick.
-      if (this.round) return;
-      this.round = this.runRound()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.error({ err: error }, 'auto-enable round failed'))
-        .finally(() => {
-          this.round = null;
-        });
-    }, this.config.AUTO_ENABLE_INTERVAL_MS);
+    // A slow round (many channels, slow upstreams) is not overlapped by the next tick.
+    this.task = new PeriodicTask(
+      () => this.runRound(),
+      this.config.AUTO_ENABLE_INTERVAL_MS,
+      (error) => this.logger.error({ err: error }, 'auto-enable round failed'),
+    );
+    this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.round;
+    await this.task?.stop();
   }
 
   /**

@@ -1,0 +1,75 @@
+import { expect } from '@jest/globals';
+import { parseMoney } from '@tollgate/contracts';
+import { waitFor } from '../../tools/launcher/src/service-processes.js';
+import type { Customer } from './fixtures.js';
+import type { Suite } from './suite.js';
+
+/** A ledger row as the admin API shows it. */
+export interface LedgerEntry {
+  type: string;
+  amount: string;
+  hold_id: string | null;
+}
+
+/** "12.500000" → 12500000n; a test fails loudly on anything else. */
+export function micros(amount: string): bigint {
+  const value = parseMoney(amount);
+  if (value === null) throw new Error(`not a money amount: ${amount}`);
+  return value;
+}
+
+/** Every ledger row of a user, following the cursor pages. */
+export async function ledgerOf(suite: Suite, userId: string): Promise<LedgerEntry[]> {
+  const entries: LedgerEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=1000&cursor=${cursor}` : '?limit=1000';
+    const page = await suite.admin<{ data: LedgerEntry[]; next_cursor: string | null }>(
+      'GET',
+      `/admin/v1/users/${userId}/ledger${query}`,
+    );
+    entries.push(...page.body.data);
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  return entries;
+}
+
+export async function balanceOf(suite: Suite, userId: string): Promise<{ balance: bigint; held: bigint }> {
+  const response = await suite.admin<{ balance: string; held: string }>('GET', `/admin/v1/users/${userId}/balance`);
+  if (response.status !== 200) throw new Error(`balance: ${response.status} ${JSON.stringify(response.body)}`);
+  return { balance: micros(response.body.balance), held: micros(response.body.held) };
+}
+
+/** Waits for a request's settlement (its release row) and returns what was charged, or null. */
+export async function settledCharge(suite: Suite, customer: Customer): Promise<bigint | null> {
+  let entries: LedgerEntry[] = [];
+  await waitFor(
+    async () => {
+      entries = await ledgerOf(suite, customer.userId);
+      return entries.some((entry) => entry.type === 'release');
+    },
+    10_000,
+    'the settlement in the ledger',
+  );
+  const charge = entries.find((entry) => entry.type === 'charge');
+  return charge ? -micros(charge.amount) : null;
+}
+
+/** Every hold settled, the balance equal to the sum of the ledger, and reconcile clean. */
+export async function expectBooksBalanced(
+  suite: Suite,
+  userId: string,
+  settleWithinMs = 20_000,
+): Promise<LedgerEntry[]> {
+  await waitFor(
+    async () => (await balanceOf(suite, userId).catch(() => null))?.held === 0n,
+    settleWithinMs,
+    'every hold to be settled',
+  );
+  const ledger = await ledgerOf(suite, userId);
+  const sum = ledger.reduce((total, entry) => total + micros(entry.amount), 0n);
+  expect((await balanceOf(suite, userId)).balance).toBe(sum);
+  const reconcile = await suite.admin<{ ok: boolean; differences: unknown[] }>('GET', '/admin/v1/reconcile');
+  expect(reconcile.body).toMatchObject({ ok: true, differences: [] });
+  return ledger;
+}
