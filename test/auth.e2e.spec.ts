@@ -47,6 +47,9 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     return { status: response.status, body: (await response.json()) as ErrorBody, tid: response.headers.get('x-tid') };
   }
 
+  /** Changes reach every replica's cache by broadcast, within the documented second. */
+  const propagation = () => new Promise((resolve) => setTimeout(resolve, 1000));
+
   function expectDenial(result: Awaited<ReturnType<typeof call>>, status: number, message: string): void {
     expect({ status: result.status, message: result.body.error?.message }).toEqual({ status, message });
     expect(result.body.error.tid).toMatch(/^[0-9a-f]{32}$/);
@@ -78,11 +81,14 @@ describe('auth: keys, users, roles and every authentication row of the table', (
 
   it('403 for a suspended account, and back when reactivated', async () => {
     const customer = await createCustomer(suite, { balance: '5' });
+    expect((await call(customer.key)).status).toBe(200); // now cached by the edge
     expect((await suite.admin('PATCH', `/admin/v1/users/${customer.userId}`, { status: 'suspended' })).status).toBe(
       200,
     );
+    await propagation();
     expectDenial(await call(customer.key), 403, 'Account suspended.');
     await suite.admin('PATCH', `/admin/v1/users/${customer.userId}`, { status: 'active' });
+    await propagation();
     expect((await call(customer.key)).status).toBe(200);
   });
 

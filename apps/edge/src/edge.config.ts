@@ -21,6 +21,10 @@ export const edgeSettings = {
     default: '',
     desc: 'Comma-separated CIDRs whose X-Forwarded-For / X-Real-IP are believed; empty = none',
   }),
+  PRINCIPAL_CACHE_TTL_MS: num({
+    default: 10_000,
+    desc: 'How long the edge reuses an accepted authentication; key and user changes are broadcast and evict it at once (0 = off)',
+  }),
   UPSTREAM_MAX_RETRIES: num({ default: 2, desc: 'Extra channels tried after a retryable upstream failure' }),
   DEFAULT_MAX_OUTPUT_TOKENS: num({
     default: 4096,

@@ -17,6 +17,8 @@ export interface Principal {
   rpmLimit: number | null;
   /** Models this key may use; null = all (used to filter GET /v1/models). */
   allowedModels: string[] | null;
+  /** When the key expires (epoch ms), null = never; a cached principal is not used past it. */
+  expiresAt: number | null;
 }
 
 export interface AuthenticateRequest {

@@ -78,6 +78,7 @@ export class AuthenticateService implements OnModuleInit {
       budgetMicros: record.budgetMicros,
       rpmLimit: record.rpmLimit,
       allowedModels: record.allowedModels ? [...record.allowedModels] : null,
+      expiresAt: record.expiresAt,
     });
   }
 

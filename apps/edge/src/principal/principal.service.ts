@@ -1,22 +1,33 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuthSubjects, type Principal } from '@tollgate/contracts';
 import { DenialException } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
 import { resolveClientIp, parseTrustedProxies } from '../http/client-ip.js';
+import { PrincipalCache } from './principal-cache.js';
 import { EDGE_CONFIG, NATS_BUS } from '../tokens.js';
 import type { EdgeConfig } from '../edge.config.js';
 
-/** Asks auth who is calling; a refusal leaves the handler as the documented error. */
+/**
+ * Asks auth who is calling; a refusal leaves the handler as the documented
+ * error. Acceptances are cached briefly (see PrincipalCache): auth's change
+ * broadcasts evict them on every edge, outside any queue group.
+ */
 @Injectable()
-export class PrincipalService {
+export class PrincipalService implements OnModuleInit {
   private readonly trustedProxies;
+  private readonly cache: PrincipalCache;
 
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(EDGE_CONFIG) config: EdgeConfig,
   ) {
     this.trustedProxies = parseTrustedProxies(config.TRUSTED_PROXIES);
+    this.cache = new PrincipalCache(config.PRINCIPAL_CACHE_TTL_MS);
+  }
+
+  onModuleInit(): void {
+    this.bus.onBroadcast(AuthSubjects.invalidated, (change) => this.cache.evict(change));
   }
 
   clientIp(request: FastifyRequest): string {
@@ -29,12 +40,15 @@ export class PrincipalService {
   }
 
   async authenticate(request: FastifyRequest, model: string | null): Promise<Principal> {
-    const reply = await this.bus.request(AuthSubjects.authenticate, {
-      authorization: request.headers.authorization ?? null,
-      clientIp: this.clientIp(request),
-      model,
-    });
+    const authorization = request.headers.authorization ?? null;
+    const clientIp = this.clientIp(request);
+    const cacheKey = PrincipalCache.keyOf(authorization, clientIp, model);
+    const cached = this.cache.get(cacheKey, Date.now());
+    if (cached) return cached;
+    const epoch = this.cache.currentEpoch();
+    const reply = await this.bus.request(AuthSubjects.authenticate, { authorization, clientIp, model });
     if (!reply.ok) throw DenialException.of(reply.denial);
+    this.cache.set(cacheKey, reply.value, epoch, Date.now());
     return reply.value;
   }
 }
