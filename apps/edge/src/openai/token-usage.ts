@@ -1,6 +1,6 @@
 import type { Usage, UsageEstimate } from '@tollgate/contracts';
-import { countText } from '../relay/usage-estimate.js';
-import { numberField, type JsonObject } from './endpoint.js';
+import { countInputTokens, countText } from '../relay/usage-estimate.js';
+import { numberField, type EndpointSpec, type JsonObject } from './endpoint.js';
 
 /**
  * The usage of a token-billed answer: what the upstream reported in its
@@ -21,3 +21,24 @@ export function tokenUsage(holder: JsonObject | null, estimate: UsageEstimate, p
     characters: 0,
   };
 }
+
+/**
+ * Endpoints billed on their input alone (embeddings, moderations): the hold
+ * is the input counted with the tokenizer, the charge what the upstream
+ * reported, else that count.
+ */
+export const inputOnlyBilling: Pick<EndpointSpec, 'estimate' | 'usageFromResponse'> = {
+  estimate: (body) => ({
+    inputTokens: countInputTokens(body.input),
+    outputTokens: 0,
+    images: 0,
+    imageSize: null,
+    characters: 0,
+  }),
+  usageFromResponse: (json, _body, estimate) => ({
+    inputTokens: numberField(json, ['usage', 'prompt_tokens']) ?? estimate.inputTokens,
+    outputTokens: 0,
+    images: 0,
+    characters: 0,
+  }),
+};

@@ -1,7 +1,6 @@
-import type { UsageEstimate } from '@tollgate/contracts';
-import { countInputTokens } from '../../relay/usage-estimate.js';
 import { checkTextOrTokens, invalid, optionalChoice, optionalInteger, optionalString } from '../body-fields.js';
-import { numberField, type EndpointSpec } from '../endpoint.js';
+import type { EndpointSpec } from '../endpoint.js';
+import { inputOnlyBilling } from '../token-usage.js';
 
 /** OpenAI's bound on the number of inputs in one embeddings request. */
 const MAX_INPUTS = 2048;
@@ -22,16 +21,5 @@ export const embeddingsEndpoint: EndpointSpec = {
     optionalString(body, 'user');
   },
 
-  estimate(body): UsageEstimate {
-    return { inputTokens: countInputTokens(body.input), outputTokens: 0, images: 0, imageSize: null, characters: 0 };
-  },
-
-  usageFromResponse(json, _body, estimate) {
-    return {
-      inputTokens: numberField(json, ['usage', 'prompt_tokens']) ?? estimate.inputTokens,
-      outputTokens: 0,
-      images: 0,
-      characters: 0,
-    };
-  },
+  ...inputOnlyBilling,
 };

@@ -1,7 +1,6 @@
-import type { UsageEstimate } from '@tollgate/contracts';
-import { countInputTokens } from '../../relay/usage-estimate.js';
 import { invalid, isJsonObject } from '../body-fields.js';
-import { numberField, type EndpointSpec } from '../endpoint.js';
+import type { EndpointSpec } from '../endpoint.js';
+import { inputOnlyBilling } from '../token-usage.js';
 
 /**
  * `POST /v1/moderations`. `input` is a string, a list of strings, or a list
@@ -27,16 +26,5 @@ export const moderationsEndpoint: EndpointSpec = {
     if (!valid) throw invalid('input', 'input must be a string, an array of strings or an array of input parts');
   },
 
-  estimate(body): UsageEstimate {
-    return { inputTokens: countInputTokens(body.input), outputTokens: 0, images: 0, imageSize: null, characters: 0 };
-  },
-
-  usageFromResponse(json, _body, estimate) {
-    return {
-      inputTokens: numberField(json, ['usage', 'prompt_tokens']) ?? estimate.inputTokens,
-      outputTokens: 0,
-      images: 0,
-      characters: 0,
-    };
-  },
+  ...inputOnlyBilling,
 };
