@@ -156,6 +156,23 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
     expect((await balanceOf(suite, customer.userId)).balance).toBe(1_000_000n);
   });
 
+  it("charges a group's members at the group's multiplier", async () => {
+    await createChannel(suite, { models: ['exact-vip'], groups: ['vip'] });
+    await setPrice(suite, 'exact-vip', '0', '1');
+    const set = await suite.admin<{ group: string; multiplier: string }>('PUT', '/admin/v1/groups/vip/multiplier', {
+      multiplier: '0.5',
+    });
+    expect(set.body).toMatchObject({ group: 'vip', multiplier: '0.5000' });
+    const bad = await suite.admin<ErrorBody>('PUT', '/admin/v1/groups/vip/multiplier', { multiplier: '0.00001' });
+    expect(bad.status).toBe(400);
+
+    const customer = await createCustomer(suite, { balance: '1', group: 'vip' });
+    expect((await chat(customer.key, 'exact-vip')).status).toBe(200);
+    const ledger = await expectBooksBalanced(suite, customer.userId);
+    // 10 output tokens at 1 micro-unit each, halved.
+    expect(ledger.find((e) => e.type === 'charge')?.amount).toBe('-0.000005');
+  });
+
   it('never serves a model without a price', async () => {
     await createChannel(suite, { models: ['unpriced'] });
     const customer = await createCustomer(suite, { balance: '10' });
