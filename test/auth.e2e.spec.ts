@@ -229,6 +229,21 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     });
   });
 
+  it('records when a key was last used', async () => {
+    const customer = await createCustomer(suite, { balance: '5' });
+    type Keys = { data: Array<{ id: string; last_used_at: string | null }> };
+    const before = await suite.admin<Keys>('GET', `/admin/v1/users/${customer.userId}/keys`);
+    expect(before.body.data[0]?.last_used_at).toBeNull();
+    expect((await call(customer.key)).status).toBe(200);
+    // Written off the request path, at most once a minute per key.
+    await waitFor(
+      async () =>
+        (await suite.admin<Keys>('GET', `/admin/v1/users/${customer.userId}/keys`)).body.data[0]?.last_used_at !== null,
+      3000,
+      'last_used_at',
+    );
+  });
+
   it('never stores, logs or returns the raw key except in the response that created it', async () => {
     const customer = await createCustomer(suite, { balance: '5' });
     await call(customer.key);
