@@ -8,6 +8,12 @@ describe(loadConfig.name, () => {
     expect(config.B).toBe(5);
   });
 
+  it('validates the process environment once and shares the result', () => {
+    const specs = { TOLLGATE_SPEC_PROBE: str({ default: 'x' }) };
+    expect(loadConfig('svc', specs)).toBe(loadConfig('svc', specs));
+    expect(loadConfig('svc', specs, {})).not.toBe(loadConfig('svc', specs));
+  });
+
   it('exits with a message naming a bad setting', () => {
     const exit = jest.spyOn(process, 'exit').mockImplementation(() => {
       throw new Error('exit');

@@ -4,16 +4,27 @@ export { bool, num, port, str, url } from 'envalid';
 
 type Specs = { [key: string]: ValidatorSpec<unknown> };
 
+const loaded = new Map<Specs, unknown>();
+
 /**
  * Reads and validates a service's settings once, at start-up. A bad or
  * missing setting stops the process with a message naming it, before any
- * connection is opened. Nothing else in a service reads process.env.
+ * connection is opened. Nothing else in a service reads process.env. A
+ * service's main() and its Nest module both ask for it: from the process
+ * environment it is validated once, then shared.
  */
 export function loadConfig<S extends Specs>(
   service: string,
   specs: S,
   env: NodeJS.ProcessEnv = process.env,
 ): Readonly<CleanedEnv<S>> {
+  if (env === process.env && loaded.has(specs)) return loaded.get(specs) as Readonly<CleanedEnv<S>>;
+  const config = validate(service, specs, env);
+  if (env === process.env) loaded.set(specs, config);
+  return config;
+}
+
+function validate<S extends Specs>(service: string, specs: S, env: NodeJS.ProcessEnv): Readonly<CleanedEnv<S>> {
   const cleaned = cleanEnv(env, specs, {
     reporter: ({ errors }) => {
       const problems = Object.entries(errors).map(([name, error]) => `  ${name}: ${error?.message ?? 'invalid'}`);

@@ -22,7 +22,6 @@ export interface EventSubject<Payload> {
 export const eventSubject = <Payload>(name: string): EventSubject<Payload> => ({ name });
 
 export type RequestOf<S> = S extends Subject<infer Request, unknown> ? Request : never;
-export type ResponseOf<S> = S extends Subject<unknown, infer Response> ? Response : never;
 
 /** What a service answers: a value, or a denial the edge renders as a documented error. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; denial: Denial };

@@ -31,7 +31,6 @@ export enum DenialReason {
   MalformedJson = 'malformed_json',
   InvalidRequest = 'invalid_request',
   UnknownRoute = 'unknown_route',
-  MethodNotAllowed = 'method_not_allowed',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   ResourceNotFound = 'resource_not_found',

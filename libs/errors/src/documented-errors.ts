@@ -157,12 +157,6 @@ export const DOCUMENTED_ERRORS: Record<DenialReason, DocumentedError> = {
     code: 'unknown_url',
     message: (p) => `Unknown request URL: ${p.detail ?? ''}.`,
   },
-  [DenialReason.MethodNotAllowed]: {
-    status: 405,
-    type: 'invalid_request_error',
-    code: 'method_not_allowed',
-    message: (p) => withDetail('Method not allowed', p),
-  },
   [DenialReason.PayloadTooLarge]: {
     status: 413,
     type: 'invalid_request_error',

@@ -84,16 +84,14 @@ async function main(): Promise<void> {
   );
   const rootKeyFile = resolve(dataDir, 'root-key');
   const lines = [
-    '',
     `Tollgate is up: ${edgeUrl}  (OpenAI base URL: ${edgeUrl}/v1, admin API: ${edgeUrl}/admin/v1)`,
     config.TOLLGATE_ROOT_KEY
       ? 'Root key: the one in TOLLGATE_ROOT_KEY'
       : `Root key: ${existsSync(rootKeyFile) ? rootKeyFile : 'printed by auth above'}`,
-    withFakeProvider ? `Fake provider: http://127.0.0.1:${config.FAKE_PROVIDER_PORT}/v1` : '',
+    ...(withFakeProvider ? [`Fake provider: http://127.0.0.1:${config.FAKE_PROVIDER_PORT}/v1`] : []),
     'Ctrl-C stops everything.',
-    '',
   ];
-  process.stdout.write(lines.filter((line, i) => line !== '' || i === 0 || i === lines.length - 1).join('\n') + '\n');
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }
 
 async function ensureNats(): Promise<void> {

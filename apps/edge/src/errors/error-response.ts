@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DenialException, DenialReason, renderDenial, type Denial } from '@tollgate/errors';
 import { RemoteFailureError, ServiceUnavailableError } from '@tollgate/nats';
 import { newTid, type Logger } from '@tollgate/observability';
-import '../http/request-context.js';
+import { TID_RESPONSE_HEADER } from '../http/request-context.js';
 
 /** Fastify's own errors that are really the client's mistake. */
 const FASTIFY_CLIENT_ERRORS: Record<string, DenialReason> = {
@@ -36,10 +36,11 @@ export function denialForError(exception: unknown, request: FastifyRequest, logg
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
+    // Nest's router answers an unknown path — or a known path with another method — with a 404.
     if (status === 404) {
       return { reason: DenialReason.UnknownRoute, params: { detail: `${request.method} ${request.url}` } };
     }
-    if (status === 405) return { reason: DenialReason.MethodNotAllowed };
+    // Fastify's body-limit and content-type errors reach the filter wrapped by Nest, code lost.
     if (status === 413) return { reason: DenialReason.PayloadTooLarge };
     if (status === 415) return { reason: DenialReason.UnsupportedMediaType };
   }
@@ -53,6 +54,6 @@ export function sendDenial(reply: FastifyReply, denial: Denial, tid: string = ne
   const rendered = renderDenial(denial, tid);
   void reply
     .code(rendered.status)
-    .headers({ ...rendered.headers, 'x-tid': tid, 'content-type': 'application/json' })
+    .headers({ ...rendered.headers, [TID_RESPONSE_HEADER]: tid, 'content-type': 'application/json' })
     .send(JSON.stringify(rendered.body));
 }

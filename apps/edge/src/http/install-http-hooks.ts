@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TraceContext, tidFromTraceparent, type Logger } from '@tollgate/observability';
 import { DenialException, DenialReason } from '@tollgate/errors';
-import './request-context.js';
-
-export const TID_RESPONSE_HEADER = 'x-tid';
+import { TID_RESPONSE_HEADER } from './request-context.js';
 
 /**
  * Fastify-level plumbing every route shares:

@@ -10,3 +10,6 @@ declare module 'fastify' {
 }
 
 export type { FastifyReply, FastifyRequest };
+
+/** The response header that carries the tid on every response. */
+export const TID_RESPONSE_HEADER = 'x-tid';

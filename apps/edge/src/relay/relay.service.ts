@@ -19,6 +19,7 @@ import type { EdgeConfig } from '../edge.config.js';
 import { invalid, isJsonObject, type JsonObject } from '../openai/body-fields.js';
 import type { EndpointSpec } from '../openai/endpoint.js';
 import { tokenUsage } from '../openai/token-usage.js';
+import { TID_RESPONSE_HEADER } from '../http/request-context.js';
 import { PrincipalService } from '../principal/principal.service.js';
 import { SettlementPublisher } from '../settlement/settlement.publisher.js';
 import { EDGE_CONFIG, LOGGER, NATS_BUS } from '../tokens.js';
@@ -280,7 +281,7 @@ export class RelayService {
     started: number,
   ): Promise<RelayOutcome> {
     const { reply, model } = exchange;
-    const headers = clientHeaders(reply, result.headers, { 'x-tid': exchange.request.tid });
+    const headers = clientHeaders(reply, result.headers, { [TID_RESPONSE_HEADER]: exchange.request.tid });
     const length = result.headers['content-length'];
     if (typeof length === 'string') headers['content-length'] = length;
     reply.hijack();
@@ -337,7 +338,7 @@ export class RelayService {
         'cache-control': 'no-cache',
         // Proxies such as nginx would otherwise buffer the stream.
         'x-accel-buffering': 'no',
-        'x-tid': request.tid,
+        [TID_RESPONSE_HEADER]: request.tid,
       }),
       filter,
       client: exchange.client,
