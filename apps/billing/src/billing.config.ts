@@ -59,7 +59,10 @@ export const billingSettings = {
     default: 100_000,
     desc: 'Delivery attempts per settlement before JetStream gives up on it (-1 = never)',
   }),
-  SETTLEMENT_CONCURRENCY: positiveInt({ default: 16, desc: 'Settlements one replica applies at the same time' }),
+  SETTLEMENT_CONCURRENCY: positiveInt({
+    default: 128,
+    desc: 'Settlements one replica has in hand at the same time; they are applied in batches of up to 64',
+  }),
 };
 
 export type BillingConfig = ReturnType<typeof loadBillingConfig>;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { HoldView } from '@tollgate/contracts';
+import { MicroBatcher } from '../batching/micro-batcher.js';
 import type { Quote } from '../pricing/price-book.js';
 
 export interface ReserveCall {
@@ -32,6 +33,7 @@ export type ReserveOutcome =
     };
 
 interface ReserveRow {
+  r_index: number;
   r_outcome: ReserveOutcome['outcome'];
   r_hold_id: string | null;
   r_limit: number;
@@ -50,52 +52,68 @@ interface HoldRow {
   expires_at: Date;
 }
 
+/** Reserves running at once per replica; the ones arriving meanwhile form the next batch. */
+const CONCURRENT_RESERVE_BATCHES = 2;
+const MAX_RESERVE_BATCH = 64;
+
 @Injectable()
 export class HoldsRepository {
+  private readonly batcher = new MicroBatcher<ReserveCall, ReserveOutcome>({
+    maxBatchSize: MAX_RESERVE_BATCH,
+    maxConcurrentBatches: CONCURRENT_RESERVE_BATCHES,
+    run: (calls) => this.reserveBatch(calls),
+  });
+
   constructor(private readonly db: DataSource) {}
 
-  /** Rate limits, debit, key budget, hold and ledger row: one call to billing.reserve_hold, one round trip. */
-  async reserve(call: ReserveCall): Promise<ReserveOutcome> {
-    const { prices } = call.quote;
-    const rows = await this.db.query<ReserveRow[]>(
-      `SELECT * FROM billing.reserve_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
-      [
-        call.userId,
-        call.keyId,
-        call.model,
-        call.group,
-        call.tid,
-        call.actor,
-        call.quote.amountMicros.toString(),
-        call.keyBudgetMicros?.toString() ?? null,
-        call.keyScope,
-        call.keyRpm,
-        call.userScope,
-        call.userRpm,
-        call.ttlMs,
-        call.quote.imageSize,
-        prices.inputPerMillionMicros.toString(),
-        prices.outputPerMillionMicros.toString(),
-        prices.imageMicros?.toString() ?? null,
-        prices.charactersPerMillionMicros.toString(),
-        call.quote.multiplierBp,
-        call.synchronousCommit,
-        call.holdId,
-      ],
-    );
-    const row = rows[0];
-    if (!row) throw new Error('billing.reserve_hold returned no row');
-    if (row.r_outcome === 'ok' && row.r_hold_id !== null) {
+  /**
+   * Rate limits, debit, key budget, hold and ledger row, in the database's
+   * billing.reserve_hold. Concurrent reserves share one transaction and one
+   * round trip (billing.reserve_holds); each is still checked on its own.
+   */
+  reserve(call: ReserveCall): Promise<ReserveOutcome> {
+    return this.batcher.submit(call);
+  }
+
+  /** How the reserves were batched (see MicroBatcher.stats). */
+  get batchStats(): MicroBatcher<ReserveCall, ReserveOutcome>['stats'] {
+    return this.batcher.stats;
+  }
+
+  private async reserveBatch(calls: ReserveCall[]): Promise<ReserveOutcome[]> {
+    const items = calls.map((call) => {
+      const { prices } = call.quote;
       return {
-        outcome: 'ok',
-        holdId: row.r_hold_id,
-        limit: row.r_limit,
-        remaining: row.r_remaining,
-        resetSeconds: row.r_reset_seconds,
+        holdId: call.holdId,
+        userId: call.userId,
+        keyId: call.keyId,
+        model: call.model,
+        group: call.group,
+        tid: call.tid,
+        actor: call.actor,
+        amount: call.quote.amountMicros.toString(),
+        keyBudget: call.keyBudgetMicros?.toString() ?? null,
+        keyScope: call.keyScope,
+        keyRpm: call.keyRpm,
+        userScope: call.userScope,
+        userRpm: call.userRpm,
+        ttlMs: call.ttlMs,
+        imageSize: call.quote.imageSize,
+        inputPrice: prices.inputPerMillionMicros.toString(),
+        outputPrice: prices.outputPerMillionMicros.toString(),
+        imagePrice: prices.imageMicros?.toString() ?? null,
+        charactersPrice: prices.charactersPerMillionMicros.toString(),
+        multiplierBp: call.quote.multiplierBp,
       };
-    }
-    if (row.r_outcome === 'ok') throw new Error('billing.reserve_hold admitted a request without a hold id');
-    return { outcome: row.r_outcome, limit: row.r_limit, resetSeconds: row.r_reset_seconds };
+    });
+    // One asking to wait for the WAL flush makes the whole batch wait (they share the commit).
+    const synchronousCommit = calls.some((call) => call.synchronousCommit);
+    const rows = await this.db.query<ReserveRow[]>(`SELECT * FROM billing.reserve_holds($1::jsonb, $2)`, [
+      JSON.stringify(items),
+      synchronousCommit,
+    ]);
+    const byIndex = new Map(rows.map((row) => [row.r_index, row]));
+    return calls.map((_, index) => outcomeOf(byIndex.get(index + 1)));
   }
 
   async openHolds(userId: string): Promise<HoldView[]> {
@@ -115,4 +133,19 @@ export class HoldsRepository {
       expiresAt: row.expires_at.toISOString(),
     }));
   }
+}
+
+function outcomeOf(row: ReserveRow | undefined): ReserveOutcome {
+  if (!row) throw new Error('billing.reserve_holds returned no row for a reserve');
+  if (row.r_outcome === 'ok') {
+    if (row.r_hold_id === null) throw new Error('billing.reserve_hold admitted a request without a hold id');
+    return {
+      outcome: 'ok',
+      holdId: row.r_hold_id,
+      limit: row.r_limit,
+      remaining: row.r_remaining,
+      resetSeconds: row.r_reset_seconds,
+    };
+  }
+  return { outcome: row.r_outcome, limit: row.r_limit, resetSeconds: row.r_reset_seconds };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Settlement } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
+import { MicroBatcher } from '../batching/micro-batcher.js';
 import { costMicros, type UnitPrices } from '../pricing/cost.js';
 import { LOGGER } from '../tokens.js';
 
@@ -30,6 +31,16 @@ interface HoldRow {
 
 const SETTLEMENT_ACTOR = 'settlement';
 
+/** Settlements applied at once per replica; the ones arriving meanwhile form the next batch. */
+const CONCURRENT_SETTLE_BATCHES = 2;
+const MAX_SETTLE_BATCH = 64;
+
+interface SettleRow {
+  r_index: number;
+  r_outcome: string;
+  r_held: string | null;
+}
+
 /**
  * Applies a settlement: charges the actual cost at the prices the hold was
  * quoted at, returns the hold, and writes the ledger and the usage log — all
@@ -43,62 +54,88 @@ const SETTLEMENT_ACTOR = 'settlement';
  */
 @Injectable()
 export class SettleService {
+  private readonly batcher = new MicroBatcher<Settlement, SettleOutcome>({
+    maxBatchSize: MAX_SETTLE_BATCH,
+    maxConcurrentBatches: CONCURRENT_SETTLE_BATCHES,
+    run: (settlements) => this.settleBatch(settlements),
+  });
+
   constructor(
     private readonly db: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
-   * The hold is read without a lock to price the usage at its quoted prices;
-   * then billing.settle_hold applies everything in one round trip, and only
-   * if the hold is still open — a duplicate arriving on another replica at
-   * the same moment finds it closed and changes nothing.
+   * Settlements arriving together are applied together (see MicroBatcher):
+   * one read of their holds, then one call to billing.settle_holds, which
+   * settles each in billing.settle_hold — in one transaction, and only holds
+   * still open, so a duplicate arriving on another replica at the same
+   * moment finds its hold closed and changes nothing.
    */
-  async settle(settlement: Settlement): Promise<SettleOutcome> {
-    const [hold] = await this.db.query<HoldRow[]>(
+  settle(settlement: Settlement): Promise<SettleOutcome> {
+    return this.batcher.submit(settlement);
+  }
+
+  /** How the settlements were batched (see MicroBatcher.stats). */
+  get batchStats(): MicroBatcher<Settlement, SettleOutcome>['stats'] {
+    return this.batcher.stats;
+  }
+
+  private async settleBatch(settlements: Settlement[]): Promise<SettleOutcome[]> {
+    // The hold is read without a lock, to price the usage at its quoted prices; settle_hold re-checks it is open.
+    const holds = await this.db.query<HoldRow[]>(
       `SELECT id, user_id, key_id, model, status, amount_micros, image_price_micros, input_per_million_micros,
               output_per_million_micros, characters_per_million_micros, multiplier_bp
-         FROM billing.holds WHERE id = $1`,
-      [settlement.holdId],
+         FROM billing.holds WHERE id = ANY($1::uuid[])`,
+      [settlements.map((settlement) => settlement.holdId)],
     );
-    if (!hold) return { kind: 'unknown_hold' };
-    if (hold.status !== 'open') return { kind: 'not_open', status: hold.status };
-    if (hold.user_id !== settlement.userId || hold.key_id !== settlement.keyId) {
+    const holdsById = new Map(holds.map((hold) => [hold.id, hold]));
+
+    const outcomes: SettleOutcome[] = [];
+    const items: Array<{ settlementIndex: number; settlement: Settlement; cost: bigint; json: object }> = [];
+    settlements.forEach((settlement, settlementIndex) => {
+      // PostgreSQL returns uuids in lower case.
+      const hold = holdsById.get(settlement.holdId.toLowerCase());
+      if (!hold) {
+        outcomes[settlementIndex] = { kind: 'unknown_hold' };
+        return;
+      }
+      if (hold.status !== 'open') {
+        outcomes[settlementIndex] = { kind: 'not_open', status: hold.status };
+        return;
+      }
+      const cost = this.costOf(hold, settlement);
+      items.push({ settlementIndex, settlement, cost, json: settleItem(hold, settlement, cost) });
+    });
+    if (items.length === 0) return outcomes;
+
+    const rows = await this.db.query<SettleRow[]>(`SELECT * FROM billing.settle_holds($1::jsonb)`, [
+      JSON.stringify(items.map((item) => item.json)),
+    ]);
+    const rowsByIndex = new Map(rows.map((row) => [row.r_index, row]));
+    items.forEach(({ settlementIndex, settlement, cost }, itemIndex) => {
+      const row = rowsByIndex.get(itemIndex + 1);
+      if (!row || row.r_outcome === 'not_open' || row.r_held === null) {
+        outcomes[settlementIndex] = { kind: 'not_open', status: 'closed' };
+        return;
+      }
+      const held = BigInt(row.r_held);
+      outcomes[settlementIndex] = settlement.succeeded
+        ? { kind: 'settled', chargedMicros: cost, releasedMicros: held }
+        : { kind: 'released', releasedMicros: held };
+    });
+    return outcomes;
+  }
+
+  private costOf(hold: HoldRow, settlement: Settlement): bigint {
+    if (hold.user_id !== settlement.userId.toLowerCase() || hold.key_id !== settlement.keyId.toLowerCase()) {
       // The hold is the record of who reserved; the settlement only reports usage.
       this.logger.warn(
         { holdId: hold.id, userId: settlement.userId, keyId: settlement.keyId },
         "settlement names another user or key than its hold; charging the hold's",
       );
     }
-    const cost = settlement.succeeded ? this.actualCost(hold, settlement) : 0n;
-    const reason = settlement.succeeded
-      ? `${hold.model}: ${describeUsage(settlement)}`
-      : `${hold.model}: request failed (HTTP ${settlement.httpStatus})`;
-    const { usage } = settlement;
-    const [row] = await this.db.query<Array<{ r_outcome: string; r_held: string | null }>>(
-      `SELECT * FROM billing.settle_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        hold.id,
-        cost.toString(),
-        settlement.succeeded,
-        reason,
-        settlement.tid || null,
-        SETTLEMENT_ACTOR,
-        settlement.channelId,
-        usage.inputTokens,
-        usage.outputTokens,
-        usage.images,
-        usage.characters,
-        settlement.latencyMs,
-        settlement.httpStatus,
-        settlement.stream,
-      ],
-    );
-    if (!row || row.r_outcome === 'not_open' || row.r_held === null) return { kind: 'not_open', status: 'closed' };
-    const held = BigInt(row.r_held);
-    return settlement.succeeded
-      ? { kind: 'settled', chargedMicros: cost, releasedMicros: held }
-      : { kind: 'released', releasedMicros: held };
+    return settlement.succeeded ? this.actualCost(hold, settlement) : 0n;
   }
 
   private actualCost(hold: HoldRow, settlement: Settlement): bigint {
@@ -120,6 +157,29 @@ export class SettleService {
     }
     return costMicros(prices, usage, hold.multiplier_bp);
   }
+}
+
+/** One item of billing.settle_holds: the arguments of billing.settle_hold. */
+function settleItem(hold: HoldRow, settlement: Settlement, cost: bigint): object {
+  const { usage } = settlement;
+  return {
+    holdId: hold.id,
+    cost: cost.toString(),
+    succeeded: settlement.succeeded,
+    reason: settlement.succeeded
+      ? `${hold.model}: ${describeUsage(settlement)}`
+      : `${hold.model}: request failed (HTTP ${settlement.httpStatus})`,
+    tid: settlement.tid || null,
+    actor: SETTLEMENT_ACTOR,
+    channelId: settlement.channelId,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    images: usage.images,
+    characters: usage.characters,
+    latencyMs: settlement.latencyMs,
+    httpStatus: settlement.httpStatus,
+    stream: settlement.stream,
+  };
 }
 
 function describeUsage(settlement: Settlement): string {

@@ -1,0 +1,92 @@
+import { describe, expect, it } from '@jest/globals';
+import { MicroBatcher } from './micro-batcher.js';
+
+/** A batch run that waits until the test lets it finish, recording every batch it was given. */
+function controlledRun(fail: (item: number) => boolean = () => false) {
+  const batches: number[][] = [];
+  const releases: Array<() => void> = [];
+  const run = async (items: number[]): Promise<string[]> => {
+    batches.push(items);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    if (items.some(fail)) throw new Error(`batch ${items.join(',')} failed`);
+    return items.map((item) => `done ${item}`);
+  };
+  /** Lets the oldest unfinished batch complete, then lets the batcher start the next. */
+  const finishNext = async (): Promise<void> => {
+    releases.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { batches, run, finishNext };
+}
+
+describe(MicroBatcher.name, () => {
+  it('runs a call at once, alone, when a slot is free', async () => {
+    const control = controlledRun();
+    const batcher = new MicroBatcher({ maxBatchSize: 10, maxConcurrentBatches: 1, run: control.run });
+
+    const result = batcher.submit(1);
+    expect(control.batches).toEqual([[1]]);
+    await control.finishNext();
+
+    await expect(result).resolves.toBe('done 1');
+  });
+
+  it('groups the calls that arrive while every slot is busy, up to the batch size', async () => {
+    const control = controlledRun();
+    const batcher = new MicroBatcher({ maxBatchSize: 3, maxConcurrentBatches: 2, run: control.run });
+
+    const results = [1, 2, 3, 4, 5, 6, 7].map((item) => batcher.submit(item));
+    expect(control.batches).toEqual([[1], [2]]);
+    expect(batcher.waiting).toBe(5);
+
+    await control.finishNext();
+    expect(control.batches).toEqual([[1], [2], [3, 4, 5]]);
+    await control.finishNext();
+    expect(control.batches).toEqual([[1], [2], [3, 4, 5], [6, 7]]);
+    await control.finishNext();
+    await control.finishNext();
+
+    await expect(Promise.all(results)).resolves.toEqual([1, 2, 3, 4, 5, 6, 7].map((item) => `done ${item}`));
+    expect(batcher.waiting).toBe(0);
+  });
+
+  it('retries a failed batch item by item, so only the item that fails is refused', async () => {
+    const control = controlledRun((item) => item === 3);
+    const batcher = new MicroBatcher({ maxBatchSize: 10, maxConcurrentBatches: 1, run: control.run });
+
+    const results = [1, 2, 3, 4].map((item) => batcher.submit(item).catch((error: Error) => error.message));
+    await control.finishNext(); // [1]
+    await control.finishNext(); // [2, 3, 4] fails
+    expect(control.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+    await control.finishNext();
+    await control.finishNext();
+    await control.finishNext();
+
+    await expect(Promise.all(results)).resolves.toEqual(['done 1', 'done 2', 'batch 3 failed', 'done 4']);
+    expect(batcher.stats).toEqual({ batches: 5, items: 7, failedBatches: 2 });
+  });
+
+  it('treats a batch that returns the wrong number of results as failed', async () => {
+    let calls = 0;
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 10,
+      maxConcurrentBatches: 1,
+      run: (items) => {
+        calls++;
+        return Promise.resolve(items.length > 1 ? [] : items);
+      },
+    });
+
+    // Both arrive before the first batch has started its run: they share it.
+    const results = await Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
+
+    expect(results).toEqual([1, 2, 3]);
+    expect(calls).toBe(4); // [1], [2, 3] (wrong), [2], [3]
+  });
+
+  it('refuses to be built without room for an item or a batch', () => {
+    const run = (items: number[]) => Promise.resolve(items);
+    expect(() => new MicroBatcher({ maxBatchSize: 0, maxConcurrentBatches: 1, run })).toThrow();
+    expect(() => new MicroBatcher({ maxBatchSize: 1, maxConcurrentBatches: 0, run })).toThrow();
+  });
+});

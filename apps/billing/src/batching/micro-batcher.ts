@@ -1,0 +1,81 @@
+export interface MicroBatcherOptions<I, O> {
+  /** Most items one batch carries. */
+  maxBatchSize: number;
+  /** Batches running at the same time; further items wait and join the next batch. */
+  maxConcurrentBatches: number;
+  /** Runs one batch; returns one result per item, in the items' order. */
+  run(items: I[]): Promise<O[]>;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve(value: O): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Groups concurrent calls into batches without ever waiting to fill one: a
+ * call that finds a free slot runs at once (alone, at low load), and the
+ * calls that arrive while every slot is busy run together as soon as one is
+ * free. The batch size follows the load, and no call waits for a timer.
+ *
+ * A failed batch is retried item by item, so an item that makes its batch
+ * fail (a duplicate key, say) fails alone and the others still go through.
+ * `run` must therefore be all-or-nothing per batch, as a database transaction is.
+ */
+export class MicroBatcher<I, O> {
+  private readonly queue: Array<Pending<I, O>> = [];
+  private running = 0;
+  /** Batches run, items carried and batches that failed whole (then retried item by item), since start. */
+  readonly stats = { batches: 0, items: 0, failedBatches: 0 };
+
+  constructor(private readonly options: MicroBatcherOptions<I, O>) {
+    if (options.maxBatchSize < 1 || options.maxConcurrentBatches < 1) {
+      throw new Error('MicroBatcher needs room for at least one item and one batch');
+    }
+  }
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.startBatches();
+    });
+  }
+
+  /** Items waiting for a free slot (for tests and metrics). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private startBatches(): void {
+    while (this.running < this.options.maxConcurrentBatches && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatchSize);
+      this.running++;
+      void this.runBatch(batch).finally(() => {
+        this.running--;
+        this.startBatches();
+      });
+    }
+  }
+
+  private async runBatch(batch: Array<Pending<I, O>>): Promise<void> {
+    let results: O[];
+    this.stats.batches++;
+    this.stats.items += batch.length;
+    try {
+      results = await this.options.run(batch.map((pending) => pending.item));
+      if (results.length !== batch.length) {
+        throw new Error(`a batch of ${batch.length} returned ${results.length} results`);
+      }
+    } catch (error) {
+      this.stats.failedBatches++;
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      await Promise.all(batch.map((pending) => this.runBatch([pending])));
+      return;
+    }
+    batch.forEach((pending, index) => pending.resolve(results[index]));
+  }
+}
