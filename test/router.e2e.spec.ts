@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from '@nats-io/transport-node';
+import { RouterSubjects, type UpstreamOutcome } from '@tollgate/contracts';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { useSuite } from './support/suite.js';
 import { waitFor } from '../tools/launcher/src/service-processes.js';
@@ -17,7 +19,7 @@ describe('router: channels, selection, pinning, health and the channel rows of t
   let admin: Customer;
 
   beforeAll(async () => {
-    for (const model of ['split', 'prio', 'limited', 'dead', 'pinned', 'replicas'])
+    for (const model of ['split', 'prio', 'limited', 'dead', 'pinned', 'replicas', 'reported'])
       await setPrice(suite, model, '0.01', '0.01');
     customer = await createCustomer(suite, { balance: '1000', key: { rpm_limit: 100000 } });
     admin = await createCustomer(suite, { balance: '1000', role: 'admin', key: { rpm_limit: 100000 } });
@@ -102,6 +104,39 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     expect(upstreamModels(from)).toEqual([]);
 
     await waitFor(async () => (await chat('limited')).status === 200, 6000, 'recovery after the cooldown');
+  });
+
+  it('reports failures to the router, and successes only while the channel has a health record', async () => {
+    await createChannel(suite, { models: ['reported'], model_mapping: { reported: 'reported-up' } });
+    await propagation();
+    const nats = await connect({ servers: suite.natsUrl });
+    const outcomes: UpstreamOutcome[] = [];
+    const subscription = nats.subscribe(RouterSubjects.outcome.name, {
+      callback: (_error, msg) => outcomes.push(msg.json<{ data: UpstreamOutcome }>().data),
+    });
+    await nats.flush();
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      // A healthy channel: its successes change nothing and are not sent.
+      for (let i = 0; i < 3; i++) expect((await chat('reported')).status).toBe(200);
+      await settle();
+      expect(outcomes).toEqual([]);
+
+      // A failure is reported; it gives the channel a record, so the next success is reported too (it clears it).
+      suite.fake.setDefaults({ byModel: { 'reported-up': { status: 500 } } });
+      await chat('reported');
+      suite.fake.setDefaults({ byModel: { 'reported-up': null } });
+      await settle();
+      expect(outcomes.map((outcome) => outcome.status)).toContain(500);
+      const failures = outcomes.length;
+      await propagation();
+      expect((await chat('reported')).status).toBe(200);
+      await settle();
+      expect(outcomes.slice(failures).map((outcome) => outcome.status)).toEqual([200]);
+    } finally {
+      subscription.unsubscribe();
+      await nats.close();
+    }
   });
 
   it('auto-disables a channel after an upstream 401 and re-enables it after a passing test', async () => {

@@ -32,6 +32,12 @@ export interface PickedChannel {
   upstreamModel: string;
   pinned: boolean;
   timeouts: ChannelTimeouts;
+  /**
+   * Whether a success on this channel must be reported as an outcome. False
+   * when the channel has no health history: a success would change nothing,
+   * so the edge saves the message. Failures are always reported.
+   */
+  reportSuccess: boolean;
 }
 
 /** What happened on one upstream call; drives cooldowns and circuit breaking. */

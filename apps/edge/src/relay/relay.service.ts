@@ -469,6 +469,8 @@ export class RelayService {
     code: string | null,
     timedOut: boolean,
   ): void {
+    // A success on a channel without health history changes nothing in the router (see PickedChannel.reportSuccess).
+    if (status >= 200 && status < 300 && !channel.reportSuccess) return;
     this.bus.emit(RouterSubjects.outcome, {
       channelId: channel.channelId,
       model,

@@ -188,6 +188,8 @@ describe(ChannelsService.name, () => {
           apiKey: API_KEY,
           upstreamModel: 'gpt-4o-2024-08-06',
           pinned: false,
+          // No health history yet: a success would change nothing, so the edge need not report it.
+          reportSuccess: false,
         });
         expect(r.selection.models('default')).toEqual(['gpt-4o', 'gpt-4o-mini']);
       }

@@ -65,6 +65,15 @@ export class HealthTracker implements HealthReader {
     return structuredClone(this.records.get(channelId) ?? fresh(channelId));
   }
 
+  /**
+   * Whether the channel has a record that a success would change (failure
+   * counts, a cooldown, a circuit, a probe). Without one, a success is a
+   * no-op (see record), and pick tells the edge not to report it.
+   */
+  hasHistory(channelId: number): boolean {
+    return this.records.has(channelId);
+  }
+
   availability(channelId: number, now: number = this.clock()): Availability {
     const record = this.records.get(channelId);
     if (!record) return { kind: 'available', probe: false };

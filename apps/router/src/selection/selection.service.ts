@@ -38,6 +38,7 @@ export class SelectionService {
       upstreamModel: upstreamModelFor(channel, request.model),
       pinned,
       timeouts: { ...channel.timeouts },
+      reportSuccess: this.tracker.hasHistory(channel.id),
     });
   }
 
