@@ -112,7 +112,9 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     const nats = await connect({ servers: suite.natsUrl });
     const outcomes: UpstreamOutcome[] = [];
     const subscription = nats.subscribe(RouterSubjects.outcome.name, {
-      callback: (_error, msg) => outcomes.push(msg.json<{ data: UpstreamOutcome }>().data),
+      callback: (_error, msg) => {
+        outcomes.push(msg.json<{ data: UpstreamOutcome }>().data);
+      },
     });
     await nats.flush();
     const settle = () => new Promise((resolve) => setTimeout(resolve, 300));

@@ -61,7 +61,7 @@ export const billingSettings = {
   }),
   SETTLEMENT_CONCURRENCY: positiveInt({
     default: 128,
-    desc: 'Settlements one replica has in hand at the same time; they are applied in batches of up to 64',
+    desc: 'Settlement messages one replica has in hand at the same time; their settlements are applied in batches of up to 64',
   }),
 };
 

@@ -69,6 +69,15 @@ export interface Settlement {
   stream: boolean;
 }
 
+/**
+ * One JetStream message on the settlement subject: the settlements one edge
+ * had ready at the same moment, published together (a single settlement
+ * object is accepted too). Each is still applied once per hold.
+ */
+export interface SettlementBatch {
+  settlements: Settlement[];
+}
+
 export interface PriceInput {
   model: string;
   inputPerMillionMicros?: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { HoldView } from '@tollgate/contracts';
-import { MicroBatcher } from '../batching/micro-batcher.js';
+import { MicroBatcher } from '@tollgate/service';
 import type { Quote } from '../pricing/price-book.js';
 
 export interface ReserveCall {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Settlement } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
-import { MicroBatcher } from '../batching/micro-batcher.js';
+import { MicroBatcher } from '@tollgate/service';
 import { costMicros, type UnitPrices } from '../pricing/cost.js';
 import { LOGGER } from '../tokens.js';
 

@@ -1,6 +1,34 @@
 import type { Settlement, Usage } from '@tollgate/contracts';
 import { isCount, isRecord, isUuid } from '../request-checks.js';
 
+/** What one message on the settlement stream holds. */
+export interface SettlementMessage {
+  settlements: Settlement[];
+  /** Entries of a batch that are not settlements, with why (logged and skipped; the rest still applies). */
+  rejected: string[];
+}
+
+/**
+ * Reads a message off the stream: a SettlementBatch (what edges publish) or
+ * a single settlement object (accepted as well). A message with nothing that
+ * is a settlement is an error: the caller terminates it.
+ */
+export function parseSettlementMessage(value: unknown): SettlementMessage | { error: string } {
+  if (isRecord(value) && Array.isArray(value.settlements)) {
+    const settlements: Settlement[] = [];
+    const rejected: string[] = [];
+    for (const [index, entry] of (value.settlements as unknown[]).entries()) {
+      const parsed = parseSettlement(entry);
+      if ('error' in parsed) rejected.push(`settlements[${index}]: ${parsed.error}`);
+      else settlements.push(parsed);
+    }
+    if (settlements.length === 0) return { error: rejected[0] ?? 'settlements is empty' };
+    return { settlements, rejected };
+  }
+  const single = parseSettlement(value);
+  return 'error' in single ? single : { settlements: [single], rejected: [] };
+}
+
 /**
  * Reads a settlement off the stream. A message that is not a settlement can
  * never become one by redelivery: the caller terminates it (and logs it)

@@ -175,6 +175,53 @@ describe(SettlementConsumer.name, () => {
     expect((await billing.reconcile.reconcile()).differences).toEqual([]);
   });
 
+  it('applies a batch message (what edges publish): each settlement once, a malformed entry dropped alone', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 10_000n);
+    const holds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const hold = await billing.reserve.reserve(reserveRequest(customer));
+      if (hold.ok) holds.push(hold.value.holdId);
+    }
+    const batch = {
+      settlements: [
+        ...holds.map((holdId, i) => settlementFor(customer, holdId, { succeeded: i !== 0 })),
+        { holdId: 'not-a-uuid' },
+        // The same hold twice in one message: charged once.
+        settlementFor(customer, holds[1]),
+      ],
+    };
+
+    await bus.jetstream().publish(config.SETTLEMENT_SUBJECT, JSON.stringify(batch), { msgID: `batch-${run}` });
+    await drained();
+
+    // 4 succeeded at 140, 1 released in full.
+    expect(await moneyOf(db, customer.userId)).toEqual({
+      balance: 10_000n - 4n * 140n,
+      held: 0n,
+      ledger: 10_000n - 4n * 140n,
+    });
+  });
+
+  it('asks again for a batch naming a hold that does not exist yet, having applied the others once', async () => {
+    const customer = newCustomer();
+    await fund(billing, customer.userId, 1_000n);
+    const known = await billing.reserve.reserve(reserveRequest(customer));
+    if (!known.ok) throw new Error('reserve refused');
+    const late = reserveRequest(customer);
+    const batch = {
+      settlements: [settlementFor(customer, known.value.holdId), settlementFor(customer, late.holdId)],
+    };
+    await bus.jetstream().publish(config.SETTLEMENT_SUBJECT, JSON.stringify(batch), { msgID: `late-${run}` });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+
+    // The late hold appears; the redelivery (after 5 s) settles it, and the first is not charged again.
+    expect((await billing.reserve.reserve(late)).ok).toBe(true);
+    await drained();
+    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 720n, held: 0n, ledger: 720n });
+  });
+
   it('drops a message that is not a settlement instead of retrying it forever', async () => {
     await bus.jetstream().publish(config.SETTLEMENT_SUBJECT, '{"holdId":"nope"}');
 

@@ -4,7 +4,7 @@ import type { NatsBus } from '@tollgate/nats';
 import { isTid, TraceContext, type Logger } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { LOGGER, NATS_BUS } from '../tokens.js';
-import { parseSettlement } from './settlement-message.js';
+import { parseSettlementMessage } from './settlement-message.js';
 import { ensureSettlementStream } from './settlement-stream.js';
 import { SettleService } from './settle.service.js';
 
@@ -87,15 +87,20 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
    * A settlement can overtake its own hold: the edge publishes a release when
    * a reserve's reply is lost, while that reserve may still be committing.
    * Ask again for a while, so the release lands once the hold exists; after
-   * that the reserve never happened and there is nothing to settle.
+   * that the reserve never happened and there is nothing to settle. (The
+   * other settlements of the message were applied; on redelivery they find
+   * their holds closed and change nothing.)
    */
-  private settleUnknownHoldLater(msg: JsMsg, holdId: string): void {
+  private settleUnknownHoldsLater(msg: JsMsg, holdIds: string[]): void {
     if (msg.info.deliveryCount < UNKNOWN_HOLD_ATTEMPTS) {
       msg.nak(UNKNOWN_HOLD_RETRY_MS);
       return;
     }
     msg.ack();
-    this.logger.warn({ holdId, attempts: msg.info.deliveryCount }, 'settlement for a hold that never existed; dropped');
+    this.logger.warn(
+      { holdIds, attempts: msg.info.deliveryCount },
+      'settlement for a hold that never existed; dropped',
+    );
   }
 
   private async handle(msg: JsMsg): Promise<void> {
@@ -105,36 +110,47 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
     } catch {
       body = undefined;
     }
-    const settlement = parseSettlement(body);
-    if ('error' in settlement) {
-      this.logger.error({ seq: msg.seq, problem: settlement.error }, 'not a settlement; dropped');
+    const message = parseSettlementMessage(body);
+    if ('error' in message) {
+      this.logger.error({ seq: msg.seq, problem: message.error }, 'not a settlement; dropped');
       // No reason on the wire: servers before 2.11 do not understand "+TERM <reason>".
       msg.term();
       return;
     }
-    const apply = async (): Promise<void> => {
-      try {
-        const outcome = await this.settlements.settle(settlement);
-        if (outcome.kind === 'unknown_hold') {
-          this.settleUnknownHoldLater(msg, settlement.holdId);
-          return;
-        }
-        msg.ack();
-        if (outcome.kind === 'not_open') {
-          this.logger.info(
-            { holdId: settlement.holdId, status: outcome.status },
-            'settlement for a closed hold; nothing to do',
-          );
-        }
-      } catch (error) {
-        const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(msg.info.deliveryCount, 10));
-        this.logger.error(
-          { err: error, holdId: settlement.holdId, retryInMs: delay },
-          'settlement not applied; will retry',
+    for (const problem of message.rejected) {
+      this.logger.error({ seq: msg.seq, problem }, 'not a settlement; dropped');
+    }
+    try {
+      // Each settlement under its own tid; billing applies those arriving together in one transaction.
+      const outcomes = await Promise.all(
+        message.settlements.map((settlement) => {
+          const apply = () => this.settlements.settle(settlement);
+          return isTid(settlement.tid) ? TraceContext.run(settlement.tid, apply) : apply();
+        }),
+      );
+      const unknown = message.settlements.filter((_, index) => outcomes[index].kind === 'unknown_hold');
+      if (unknown.length > 0) {
+        this.settleUnknownHoldsLater(
+          msg,
+          unknown.map((settlement) => settlement.holdId),
         );
-        msg.nak(delay);
+        return;
       }
-    };
-    await (isTid(settlement.tid) ? TraceContext.run(settlement.tid, apply) : apply());
+      msg.ack();
+      outcomes.forEach((outcome, index) => {
+        if (outcome.kind !== 'not_open') return;
+        this.logger.info(
+          { tid: message.settlements[index].tid, holdId: message.settlements[index].holdId, status: outcome.status },
+          'settlement for a closed hold; nothing to do',
+        );
+      });
+    } catch (error) {
+      const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(msg.info.deliveryCount, 10));
+      this.logger.error(
+        { err: error, holdIds: message.settlements.map((settlement) => settlement.holdId), retryInMs: delay },
+        'settlement not applied; will retry',
+      );
+      msg.nak(delay);
+    }
   }
 }

@@ -1,20 +1,35 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Settlement } from '@tollgate/contracts';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Settlement, SettlementBatch } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
-import { TraceContext, type Logger } from '@tollgate/observability';
+import type { Logger } from '@tollgate/observability';
+import { MicroBatcher } from '@tollgate/service';
 import type { EdgeConfig } from '../edge.config.js';
 import { EDGE_CONFIG, LOGGER, NATS_BUS } from '../tokens.js';
 
+/** Publishes in flight at once; the settlements finished meanwhile go out together in the next message. */
+const CONCURRENT_PUBLISHES = 2;
+const MAX_SETTLEMENTS_PER_MESSAGE = 64;
+
 /**
  * Hands the actual usage of a request to billing through JetStream. The
- * client never waits for it. The message id is the hold id, so JetStream
- * drops a duplicate publish (a retry after a lost ack) and billing applies
- * each hold once; billing being down only delays the charge, it is not lost.
+ * client never waits for it. Settlements that finish while a publish is in
+ * flight share the next message (see MicroBatcher): at concurrency 1 each
+ * goes alone, under load one message, acknowledgement and delivery carries
+ * many. A message keeps its id across retries, so JetStream drops a duplicate
+ * publish (a retry after a lost ack); billing applies each hold once whatever
+ * arrives twice. Billing being down only delays the charge, it is not lost.
  * If JetStream itself stays unreachable, billing's hold expiry still closes
  * the hold (charged at the held amount, flagged for staff review).
  */
 @Injectable()
-export class SettlementPublisher {
+export class SettlementPublisher implements OnModuleDestroy {
+  private readonly batcher = new MicroBatcher<Settlement, void>({
+    maxBatchSize: MAX_SETTLEMENTS_PER_MESSAGE,
+    maxConcurrentBatches: CONCURRENT_PUBLISHES,
+    run: (settlements) => this.publishWithRetry(settlements),
+  });
+
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -22,26 +37,37 @@ export class SettlementPublisher {
   ) {}
 
   publish(settlement: Settlement): void {
-    void TraceContext.run(settlement.tid, () => this.publishWithRetry(settlement));
+    void this.batcher.submit(settlement);
   }
 
-  private async publishWithRetry(settlement: Settlement): Promise<void> {
-    const payload = JSON.stringify(settlement);
+  /** Settlements already handed over are published before NATS closes (it closes after every onModuleDestroy). */
+  onModuleDestroy(): Promise<void> {
+    return this.batcher.idle();
+  }
+
+  /** Never rejects: what cannot be published is logged, and left to hold expiry. */
+  private async publishWithRetry(settlements: Settlement[]): Promise<void[]> {
+    const batch: SettlementBatch = { settlements };
+    const payload = JSON.stringify(batch);
+    const msgID = settlements.length === 1 ? settlements[0].holdId : randomUUID();
     for (let attempt = 1; attempt <= this.config.SETTLEMENT_PUBLISH_ATTEMPTS; attempt++) {
       try {
-        await this.bus.jetstream().publish(this.config.SETTLEMENT_SUBJECT, payload, {
-          msgID: settlement.holdId,
-          headers: this.bus.traceHeaders(),
-        });
-        return;
+        await this.bus.jetstream().publish(this.config.SETTLEMENT_SUBJECT, payload, { msgID });
+        return settlements.map(() => undefined);
       } catch (error) {
-        this.logger.warn({ err: error, holdId: settlement.holdId, attempt }, 'settlement publish failed');
+        this.logger.warn(
+          { err: error, holdIds: settlements.map((settlement) => settlement.holdId), attempt },
+          'settlement publish failed',
+        );
         await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
       }
     }
-    this.logger.error(
-      { holdId: settlement.holdId, usage: settlement.usage, succeeded: settlement.succeeded },
-      'settlement not published; the hold will expire and be charged at the held amount',
-    );
+    for (const settlement of settlements) {
+      this.logger.error(
+        { tid: settlement.tid, holdId: settlement.holdId, usage: settlement.usage, succeeded: settlement.succeeded },
+        'settlement not published; the hold will expire and be charged at the held amount',
+      );
+    }
+    return settlements.map(() => undefined);
   }
 }

@@ -1,3 +1,5 @@
+import { TraceContext } from '@tollgate/observability';
+
 export interface MicroBatcherOptions<I, O> {
   /** Most items one batch carries. */
   maxBatchSize: number;
@@ -26,6 +28,7 @@ interface Pending<I, O> {
 export class MicroBatcher<I, O> {
   private readonly queue: Array<Pending<I, O>> = [];
   private running = 0;
+  private idleWaiters: Array<() => void> = [];
   /** Batches run, items carried and batches that failed whole (then retried item by item), since start. */
   readonly stats = { batches: 0, items: 0, failedBatches: 0 };
 
@@ -47,6 +50,12 @@ export class MicroBatcher<I, O> {
     return this.queue.length;
   }
 
+  /** Resolves once nothing is waiting or running (for a graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private startBatches(): void {
     while (this.running < this.options.maxConcurrentBatches && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatchSize);
@@ -56,6 +65,11 @@ export class MicroBatcher<I, O> {
         this.startBatches();
       });
     }
+    if (this.running === 0 && this.queue.length === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   }
 
   private async runBatch(batch: Array<Pending<I, O>>): Promise<void> {
@@ -63,7 +77,8 @@ export class MicroBatcher<I, O> {
     this.stats.batches++;
     this.stats.items += batch.length;
     try {
-      results = await this.options.run(batch.map((pending) => pending.item));
+      // A batch serves many requests: it runs under none of their tids (each item carries its own).
+      results = await TraceContext.outside(() => this.options.run(batch.map((pending) => pending.item)));
       if (results.length !== batch.length) {
         throw new Error(`a batch of ${batch.length} returned ${results.length} results`);
       }

@@ -84,6 +84,21 @@ describe(MicroBatcher.name, () => {
     expect(calls).toBe(4); // [1], [2, 3] (wrong), [2], [3]
   });
 
+  it('tells when nothing is waiting or running any more', async () => {
+    const control = controlledRun();
+    const batcher = new MicroBatcher({ maxBatchSize: 2, maxConcurrentBatches: 1, run: control.run });
+    await batcher.idle();
+
+    let idle = false;
+    void Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
+    void batcher.idle().then(() => (idle = true));
+    await control.finishNext();
+    expect(idle).toBe(false);
+    await control.finishNext();
+
+    expect(idle).toBe(true);
+  });
+
   it('refuses to be built without room for an item or a batch', () => {
     const run = (items: number[]) => Promise.resolve(items);
     expect(() => new MicroBatcher({ maxBatchSize: 0, maxConcurrentBatches: 1, run })).toThrow();

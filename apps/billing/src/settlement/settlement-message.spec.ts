@@ -1,0 +1,38 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Settlement } from '@tollgate/contracts';
+import { parseSettlementMessage } from './settlement-message.js';
+
+const settlement: Settlement = {
+  holdId: '0b7f5c0e-8f4a-4d0e-9a53-2f1f5b0d6c11',
+  tid: '4bf92f3577b34da6a3ce929d0e0e4736',
+  userId: 'u',
+  keyId: 'k',
+  model: 'm',
+  channelId: 3,
+  succeeded: true,
+  usage: { inputTokens: 10, outputTokens: 2, images: 0, characters: 0 },
+  httpStatus: 200,
+  latencyMs: 12,
+  stream: false,
+};
+
+describe(parseSettlementMessage.name, () => {
+  it('reads a batch, keeping the settlements and naming the entries that are not', () => {
+    expect(parseSettlementMessage({ settlements: [settlement, { holdId: 'x' }, settlement] })).toEqual({
+      settlements: [settlement, settlement],
+      rejected: ['settlements[1]: holdId must be a uuid'],
+    });
+  });
+
+  it('reads a single settlement as a batch of one', () => {
+    expect(parseSettlementMessage(settlement)).toEqual({ settlements: [settlement], rejected: [] });
+  });
+
+  it('refuses a message holding no settlement at all', () => {
+    expect(parseSettlementMessage({ settlements: [] })).toEqual({ error: 'settlements is empty' });
+    expect(parseSettlementMessage({ settlements: [{ holdId: 'x' }] })).toEqual({
+      error: 'settlements[0]: holdId must be a uuid',
+    });
+    expect(parseSettlementMessage('nope')).toEqual({ error: 'not an object' });
+  });
+});
