@@ -51,7 +51,7 @@ const USAGE = `usage: npm run bench -- [options]      (or: node bench/run.js [op
   --nginx-workers N|auto     nginx worker_processes                            (BENCH_NGINX_WORKERS, default 1)
   --cpu-prof                 run the Tollgate services under node --cpu-prof; profiles land in bench/results/
   --tollgate-users N         spread Tollgate's load over N users/keys (default 1: one tenant, hot rows)
-  --tollgate-env K=V         extra environment for the Tollgate services (repeatable), for experiments
+  --tollgate-env K=V         extra environment for the Tollgate services (repeatable, NODE_OPTIONS too), for experiments
   --no-trace                 skip the NATS wire-tap timeline of Tollgate requests (run after the measurements)
   --database-url URL         server to create the throw-away database on       (BENCH_DATABASE_URL,
                              default postgres://postgres@127.0.0.1:5432/postgres)

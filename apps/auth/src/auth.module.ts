@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { serviceProviders } from '@tollgate/service';
+import { databaseProviders } from '@tollgate/service/database';
 import { AUTH_CONFIG, loadAuthConfig, type AuthConfig } from './auth.config.js';
 import { AuthController } from './auth.controller.js';
 import { authDatabase } from './auth.database.js';
@@ -12,7 +13,8 @@ import { UsersService } from './users/users.service.js';
   controllers: [AuthController],
   providers: [
     { provide: AUTH_CONFIG, useFactory: loadAuthConfig },
-    ...serviceProviders<AuthConfig>({ service: 'auth', configToken: AUTH_CONFIG, database: authDatabase }),
+    ...serviceProviders<AuthConfig>({ service: 'auth', configToken: AUTH_CONFIG }),
+    ...databaseProviders<AuthConfig>({ configToken: AUTH_CONFIG, database: authDatabase }),
     AuthenticateService,
     UsersService,
     KeysService,

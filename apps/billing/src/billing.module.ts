@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { serviceProviders } from '@tollgate/service';
+import { databaseProviders } from '@tollgate/service/database';
 import { BILLING_CONFIG, loadBillingConfig, type BillingConfig } from './billing.config.js';
 import { BillingController } from './billing.controller.js';
 import { HoldExpirySweeper } from './holds/hold-expiry.sweeper.js';
@@ -22,7 +23,8 @@ import { UsageService } from './staff/usage.service.js';
   controllers: [BillingController],
   providers: [
     { provide: BILLING_CONFIG, useFactory: () => loadBillingConfig() },
-    ...serviceProviders<BillingConfig>({ service: 'billing', configToken: BILLING_CONFIG, database: billingDatabase }),
+    ...serviceProviders<BillingConfig>({ service: 'billing', configToken: BILLING_CONFIG }),
+    ...databaseProviders<BillingConfig>({ configToken: BILLING_CONFIG, database: billingDatabase }),
     PriceBook,
     PricesService,
     HoldsRepository,

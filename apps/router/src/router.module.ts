@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { Logger } from '@tollgate/observability';
 import { serviceProviders } from '@tollgate/service';
+import { databaseProviders } from '@tollgate/service/database';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { timeoutDefaults } from './channels/channel-timeouts.js';
 import { ChannelsService } from './channels/channels.service.js';
@@ -22,7 +23,8 @@ import { ChannelTester } from './upstream/channel-tester.js';
   controllers: [RouterController],
   providers: [
     { provide: ROUTER_CONFIG, useFactory: () => loadRouterConfig() },
-    ...serviceProviders<RouterConfig>({ service: 'router', configToken: ROUTER_CONFIG, database: routerDatabase }),
+    ...serviceProviders<RouterConfig>({ service: 'router', configToken: ROUTER_CONFIG }),
+    ...databaseProviders<RouterConfig>({ configToken: ROUTER_CONFIG, database: routerDatabase }),
     { provide: CLOCK, useValue: systemClock },
     { provide: RANDOM, useValue: mathRandom },
     { provide: CHANNEL_TIMEOUT_DEFAULTS, useFactory: timeoutDefaults, inject: [ROUTER_CONFIG] },

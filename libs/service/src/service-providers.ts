@@ -1,7 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Optional, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { ServiceName } from '@tollgate/contracts';
-import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@tollgate/db';
+import type { ServiceDatabase } from '@tollgate/db';
 import { NatsBus } from '@tollgate/nats';
 import { createLogger, type Logger } from '@tollgate/observability';
 import { LOGGER, NATS_BUS, SERVICE_DATABASE } from './service-tokens.js';
@@ -13,12 +12,10 @@ export interface ServiceSettings {
   LOG_LEVEL: string;
 }
 
-export interface ServiceProvidersOptions<C extends ServiceSettings> {
+export interface ServiceProvidersOptions {
   service: ServiceName;
   /** The token under which the app provides its validated config. */
   configToken: symbol;
-  /** The app's schema, for the services that own one. */
-  database?: (config: C, logger: Logger) => ServiceDatabaseOptions;
 }
 
 /** Closes what the providers opened, after every other provider's onModuleDestroy has stopped using them. */
@@ -26,7 +23,8 @@ export interface ServiceProvidersOptions<C extends ServiceSettings> {
 class ServiceShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
-    @Inject(SERVICE_DATABASE) private readonly database: ServiceDatabase | null,
+    /** Provided by databaseProviders (@tollgate/service/database) in the services that own a schema. */
+    @Optional() @Inject(SERVICE_DATABASE) private readonly database: ServiceDatabase | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -36,11 +34,12 @@ class ServiceShutdown implements OnApplicationShutdown {
 }
 
 /**
- * What every service needs and builds the same way: its logger, its NATS
- * client, and, where it owns a schema, the database brought up to date.
+ * What every service needs and builds the same way: its logger and its NATS
+ * client. The services that own a schema add databaseProviders from
+ * @tollgate/service/database.
  */
-export function serviceProviders<C extends ServiceSettings>(options: ServiceProvidersOptions<C>): Provider[] {
-  const { service, configToken, database } = options;
+export function serviceProviders<C extends ServiceSettings>(options: ServiceProvidersOptions): Provider[] {
+  const { service, configToken } = options;
   return [
     { provide: LOGGER, inject: [configToken], useFactory: (config: C) => createLogger(service, config.LOG_LEVEL) },
     {
@@ -54,15 +53,6 @@ export function serviceProviders<C extends ServiceSettings>(options: ServiceProv
           logger,
         }),
     },
-    {
-      provide: SERVICE_DATABASE,
-      inject: [configToken, LOGGER],
-      useFactory: (config: C, logger: Logger) =>
-        database ? openServiceDatabase(database(config, logger)) : Promise.resolve(null),
-    },
-    ...(database
-      ? [{ provide: DataSource, inject: [SERVICE_DATABASE], useFactory: (db: ServiceDatabase) => db.dataSource }]
-      : []),
     ServiceShutdown,
   ];
 }

@@ -70,13 +70,20 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
+/**
+ * Node flags every service runs with; the Dockerfile sets the same in NODE_OPTIONS (README, "Operating it").
+ * A young generation of 8 MB semi-spaces instead of V8's 16 MB: billing and router peaked 13–30 MB lower
+ * under the bench's load, with no CPU cost we could measure.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8'];
+
 export function spawnService(
   name: string,
   entry: string,
   env: NodeJS.ProcessEnv,
   onLine?: (line: string) => void,
 ): ServiceProcess {
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
