@@ -1,4 +1,12 @@
-import { connect, headers, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  connect,
+  createInbox,
+  headers,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { EventSubject, Subject } from '@tollgate/contracts';
 import { TraceContext, type Logger } from '@tollgate/observability';
@@ -13,6 +21,14 @@ export interface NatsBusOptions {
   /** How long a request may wait for its reply before it counts as unavailable. */
   requestTimeoutMs: number;
   logger: Logger;
+}
+
+/** A request waiting for its reply. */
+interface PendingRequest {
+  subject: string;
+  resolve(reply: Msg): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
 }
 
 /** The reply envelope Nest's NATS server sends (see @nestjs/microservices ServerNats). */
@@ -34,10 +50,17 @@ export class NatsBus {
   private nextId = 0;
   private js?: JetStreamClient;
 
+  /** Every reply comes to `<replyPrefix><request id>`, on one subscription. */
+  private readonly replyPrefix = `${createInbox()}.`;
+  private readonly pending = new Map<string, PendingRequest>();
+
   private constructor(
     readonly connection: NatsConnection,
     private readonly options: NatsBusOptions,
-  ) {}
+  ) {
+    connection.subscribe(`${this.replyPrefix}*`, { callback: (_error, msg) => this.settleRequest(msg) });
+    void connection.closed().then(() => this.failPending(new Error('connection closed')));
+  }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const connection = await connect({
@@ -56,23 +79,58 @@ export class NatsBus {
     return bus;
   }
 
-  /** Sends a request to the queue group behind `subject` and waits for its reply. */
+  /**
+   * Sends a request to the queue group behind `subject` and waits for its
+   * reply. Replies are matched to requests here rather than by nats.js's
+   * request(), which builds an Error (with its stack trace) for every request
+   * it completes — 5 % of the edge's CPU in the benchmark's profile.
+   */
   async request<Req, Res>(target: Subject<Req, Res>, data: Req, timeoutMs?: number): Promise<Res> {
-    const packet = JSON.stringify({ pattern: target.name, data, id: String(++this.nextId) });
-    let reply;
-    try {
-      reply = await this.connection.request(target.name, packet, {
-        timeout: timeoutMs ?? this.options.requestTimeoutMs,
-        headers: this.traceHeaders(),
-      });
-    } catch (error) {
-      throw new ServiceUnavailableError(target.name, error);
-    }
+    const id = String(++this.nextId);
+    const packet = JSON.stringify({ pattern: target.name, data, id });
+    const reply = await new Promise<Msg>((resolve, reject) => {
+      const timeout = timeoutMs ?? this.options.requestTimeoutMs;
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ServiceUnavailableError(target.name, new Error(`timed out after ${timeout} ms`)));
+      }, timeout);
+      this.pending.set(id, { subject: target.name, resolve, reject, timer });
+      try {
+        this.connection.publish(target.name, packet, { reply: this.replyPrefix + id, headers: this.traceHeaders() });
+      } catch (error) {
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(new ServiceUnavailableError(target.name, error));
+      }
+    });
     const envelope = reply.json<NestReplyPacket>();
     if (envelope.err !== undefined && envelope.err !== null) {
       throw new RemoteFailureError(target.name, describeRemoteError(envelope.err));
     }
     return envelope.response as Res;
+  }
+
+  /** The first reply completes its request; later ones (and replies to requests that timed out) are dropped. */
+  private settleRequest(msg: Msg): void {
+    const id = msg.subject.slice(this.replyPrefix.length);
+    const request = this.pending.get(id);
+    if (!request) return;
+    this.pending.delete(id);
+    clearTimeout(request.timer);
+    // The server's "no responders" status: nothing subscribes to the subject (the service is stopped).
+    if (msg.data.length === 0 && msg.headers?.code === 503) {
+      request.reject(new ServiceUnavailableError(request.subject, new Error('no responders')));
+      return;
+    }
+    request.resolve(msg);
+  }
+
+  private failPending(cause: Error): void {
+    for (const [id, request] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(request.timer);
+      request.reject(new ServiceUnavailableError(request.subject, cause));
+    }
   }
 
   /** A fire-and-forget event for the queue group (one replica handles it). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { MicroBatcher } from './micro-batcher.js';
 
 /** A batch run that waits until the test lets it finish, recording every batch it was given. */
@@ -97,6 +97,45 @@ describe(MicroBatcher.name, () => {
     await control.finishNext();
 
     expect(idle).toBe(true);
+  });
+
+  it('lets a batch that is not full wait lingerMs for more items, and runs a full one at once', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+    try {
+      const control = controlledRun();
+      const batcher = new MicroBatcher({ maxBatchSize: 3, maxConcurrentBatches: 1, lingerMs: 30, run: control.run });
+
+      const first = [batcher.submit(1), batcher.submit(2)];
+      jest.advanceTimersByTime(29);
+      expect(control.batches).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(control.batches).toEqual([[1, 2]]);
+      await control.finishNext();
+      await expect(Promise.all(first)).resolves.toEqual(['done 1', 'done 2']);
+
+      const full = [batcher.submit(3), batcher.submit(4), batcher.submit(5)];
+      expect(control.batches).toEqual([
+        [1, 2],
+        [3, 4, 5],
+      ]);
+      await control.finishNext();
+      await expect(Promise.all(full)).resolves.toHaveLength(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('runs lingering items at once when asked to become idle', async () => {
+    const control = controlledRun();
+    const batcher = new MicroBatcher({ maxBatchSize: 10, maxConcurrentBatches: 1, lingerMs: 60_000, run: control.run });
+
+    const result = batcher.submit(1);
+    const idle = batcher.idle();
+    expect(control.batches).toEqual([[1]]);
+    await control.finishNext();
+
+    await idle;
+    await expect(result).resolves.toBe('done 1');
   });
 
   it('refuses to be built without room for an item or a batch', () => {

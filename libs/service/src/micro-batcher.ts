@@ -5,6 +5,12 @@ export interface MicroBatcherOptions<I, O> {
   maxBatchSize: number;
   /** Batches running at the same time; further items wait and join the next batch. */
   maxConcurrentBatches: number;
+  /**
+   * How long a batch that is not full waits for more items before it runs
+   * (default 0: it runs as soon as a slot is free). For work nobody waits on,
+   * where fewer, fuller batches matter more than a few milliseconds.
+   */
+  lingerMs?: number;
   /** Runs one batch; returns one result per item, in the items' order. */
   run(items: I[]): Promise<O[]>;
 }
@@ -29,6 +35,7 @@ export class MicroBatcher<I, O> {
   private readonly queue: Array<Pending<I, O>> = [];
   private running = 0;
   private idleWaiters: Array<() => void> = [];
+  private lingerTimer?: NodeJS.Timeout;
   /** Batches run, items carried and batches that failed whole (then retried item by item), since start. */
   readonly stats = { batches: 0, items: 0, failedBatches: 0 };
 
@@ -50,14 +57,26 @@ export class MicroBatcher<I, O> {
     return this.queue.length;
   }
 
-  /** Resolves once nothing is waiting or running (for a graceful shutdown). */
+  /** Runs what is lingering now, and resolves once nothing is waiting or running (for a graceful shutdown). */
   idle(): Promise<void> {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.startBatches(true);
+    return idle;
   }
 
-  private startBatches(): void {
+  private startBatches(withoutLinger = false): void {
+    const lingerMs = this.options.lingerMs ?? 0;
     while (this.running < this.options.maxConcurrentBatches && this.queue.length > 0) {
+      if (lingerMs > 0 && !withoutLinger && this.queue.length < this.options.maxBatchSize) {
+        this.lingerTimer ??= setTimeout(() => {
+          this.lingerTimer = undefined;
+          this.startBatches(true);
+        }, lingerMs);
+        break;
+      }
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
       const batch = this.queue.splice(0, this.options.maxBatchSize);
       this.running++;
       void this.runBatch(batch).finally(() => {

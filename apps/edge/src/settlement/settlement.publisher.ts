@@ -10,13 +10,20 @@ import { EDGE_CONFIG, LOGGER, NATS_BUS } from '../tokens.js';
 /** Publishes in flight at once; the settlements finished meanwhile go out together in the next message. */
 const CONCURRENT_PUBLISHES = 2;
 const MAX_SETTLEMENTS_PER_MESSAGE = 64;
+/**
+ * How long a settlement waits for others to share its message. Nobody waits
+ * for a settlement (the hold already covers the request), and at low load
+ * this turns a publish, an acknowledgement, a delivery and a database
+ * transaction per request into one per 10 ms — work that otherwise competes
+ * with the next request for the CPU.
+ */
+const SETTLEMENT_LINGER_MS = 10;
 
 /**
  * Hands the actual usage of a request to billing through JetStream. The
- * client never waits for it. Settlements that finish while a publish is in
- * flight share the next message (see MicroBatcher): at concurrency 1 each
- * goes alone, under load one message, acknowledgement and delivery carries
- * many. A message keeps its id across retries, so JetStream drops a duplicate
+ * client never waits for it. Settlements finished within a few milliseconds
+ * of each other, or while a publish is in flight, share one message (see
+ * MicroBatcher): one message, acknowledgement and delivery carries many. A message keeps its id across retries, so JetStream drops a duplicate
  * publish (a retry after a lost ack); billing applies each hold once whatever
  * arrives twice. Billing being down only delays the charge, it is not lost.
  * If JetStream itself stays unreachable, billing's hold expiry still closes
@@ -27,6 +34,7 @@ export class SettlementPublisher implements OnModuleDestroy {
   private readonly batcher = new MicroBatcher<Settlement, void>({
     maxBatchSize: MAX_SETTLEMENTS_PER_MESSAGE,
     maxConcurrentBatches: CONCURRENT_PUBLISHES,
+    lingerMs: SETTLEMENT_LINGER_MS,
     run: (settlements) => this.publishWithRetry(settlements),
   });
 

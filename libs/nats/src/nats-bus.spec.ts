@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { subject } from '@tollgate/contracts';
+import { createLogger, TraceContext } from '@tollgate/observability';
+import { NatsBus, TID_HEADER } from './nats-bus.js';
+import { RemoteFailureError, ServiceUnavailableError } from './nats-errors.js';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** Against the machine's NATS server; subjects are unique to this run. */
+describe(NatsBus.name, () => {
+  const run = randomBytes(6).toString('hex');
+  const echo = subject<{ n: number; delayMs?: number }, { n: number; tid: string | null }>(`spec.bus.${run}.echo`);
+  const failing = subject<Record<string, never>, never>(`spec.bus.${run}.failing`);
+  const silent = subject<Record<string, never>, never>(`spec.bus.${run}.silent`);
+  const nobody = subject<Record<string, never>, never>(`spec.bus.${run}.nobody`);
+  let bus: NatsBus;
+  let responder: NatsConnection;
+
+  beforeAll(async () => {
+    bus = await NatsBus.connect({
+      servers: NATS_URL,
+      name: `bus-spec-${run}`,
+      requestTimeoutMs: 2000,
+      logger: createLogger('bus-spec', 'silent'),
+    });
+    responder = await connect({ servers: NATS_URL });
+    // Answers as Nest's NATS server does: { id, response } or { id, err }, to the request's reply subject.
+    responder.subscribe(echo.name, {
+      callback: (_error, msg) => {
+        const packet = msg.json<{ id: string; data: { n: number; delayMs?: number } }>();
+        const answer = () => {
+          msg.respond(
+            JSON.stringify({
+              id: packet.id,
+              response: { n: packet.data.n, tid: msg.headers?.get(TID_HEADER) || null },
+              isDisposed: true,
+            }),
+          );
+        };
+        if (packet.data.delayMs) setTimeout(answer, packet.data.delayMs);
+        else answer();
+      },
+    });
+    responder.subscribe(failing.name, {
+      callback: (_error, msg) => {
+        msg.respond(JSON.stringify({ err: { message: 'database down' }, isDisposed: true }));
+      },
+    });
+    responder.subscribe(silent.name, { callback: () => undefined });
+    await responder.flush();
+  });
+
+  afterAll(async () => {
+    await responder?.close();
+    await bus?.close();
+  });
+
+  it('matches each reply to its request, whatever order the replies come in', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, n) => bus.request(echo, { n, delayMs: (50 - n) % 7 })),
+    );
+
+    expect(replies.map((reply) => reply.n)).toEqual(Array.from({ length: 50 }, (_, n) => n));
+  });
+
+  it('sends the current tid as a header', async () => {
+    const tid = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+    const reply = await TraceContext.run(tid, () => bus.request(echo, { n: 1 }));
+
+    expect(reply.tid).toBe(tid);
+  });
+
+  it('turns a remote exception into a RemoteFailureError naming the subject', async () => {
+    await expect(bus.request(failing, {})).rejects.toThrow(
+      new RemoteFailureError(failing.name, 'database down').message,
+    );
+  });
+
+  it('fails at once when nothing subscribes to the subject', async () => {
+    const started = Date.now();
+
+    const error = await bus.request(nobody, {}).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toContain('no responders');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('fails after the timeout when the service does not answer, and ignores a reply that comes too late', async () => {
+    const error = await bus.request(silent, {}, 200).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).message).toContain('timed out after 200 ms');
+
+    const late = await bus.request(echo, { n: 7, delayMs: 300 }, 100).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(ServiceUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The late reply changed nothing; the bus still answers.
+    expect((await bus.request(echo, { n: 8 })).n).toBe(8);
+  });
+
+  it('fails the requests still waiting when the connection closes', async () => {
+    const other = await NatsBus.connect({
+      servers: NATS_URL,
+      name: `bus-spec-closing-${run}`,
+      requestTimeoutMs: 10_000,
+      logger: createLogger('bus-spec', 'silent'),
+    });
+    const waiting = other.request(silent, {}).catch((e: unknown) => e);
+
+    await other.connection.close();
+
+    expect(await waiting).toBeInstanceOf(ServiceUnavailableError);
+  });
+});
