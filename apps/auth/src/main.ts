@@ -1,4 +1,4 @@
-import { runNatsService } from '@tollgate/service';
+import { runNatsService } from '@tollgate/service/nats-service';
 import { loadAuthConfig } from './auth.config.js';
 import { authDatabase } from './auth.database.js';
 import { AuthModule } from './auth.module.js';

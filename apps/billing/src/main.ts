@@ -1,4 +1,4 @@
-import { runNatsService } from '@tollgate/service';
+import { runNatsService } from '@tollgate/service/nats-service';
 import { loadBillingConfig } from './billing.config.js';
 import { billingDatabase } from './billing.database.js';
 import { BillingModule } from './billing.module.js';

@@ -1,4 +1,4 @@
-import { runNatsService } from '@tollgate/service';
+import { runNatsService } from '@tollgate/service/nats-service';
 import { loadRouterConfig } from './router.config.js';
 import { routerDatabase } from './router.database.js';
 import { RouterModule } from './router.module.js';

@@ -1,5 +1,4 @@
 export * from './service-tokens.js';
 export * from './service-providers.js';
-export * from './run-nats-service.js';
 export * from './periodic-task.js';
 export * from './micro-batcher.js';

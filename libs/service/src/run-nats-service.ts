@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ServiceName } from '@tollgate/contracts';
 import type { ServiceDatabaseOptions } from '@tollgate/db';
-import { createNatsServer, RpcFailureFilter } from '@tollgate/nats';
+import { createNatsServer, RpcFailureFilter } from '@tollgate/nats/server';
 import { createLogger, NestPinoLogger, type Logger } from '@tollgate/observability';
 import { LOGGER } from './service-tokens.js';
 

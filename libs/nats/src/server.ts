@@ -1,0 +1,8 @@
+/**
+ * The entry point `@tollgate/nats/server`: the Nest NATS server the
+ * services behind NATS run (auth, billing, router). Kept out of the main
+ * entry point so that the edge, a NATS client only, never loads
+ * @nestjs/microservices.
+ */
+export * from './nats-microservice.js';
+export * from './rpc-failure.filter.js';
