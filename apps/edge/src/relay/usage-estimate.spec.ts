@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { countTokens as bundledO200kCount } from 'gpt-tokenizer';
 import { countChatTokens, countInputTokens, countText } from './usage-estimate.js';
 
 describe(countChatTokens.name, () => {
@@ -19,6 +20,21 @@ describe(countChatTokens.name, () => {
 });
 
 describe(countText.name, () => {
+  it("counts exactly as gpt-tokenizer's bundled o200k_base encoding", () => {
+    const samples = [
+      'Hello there',
+      'ça va? Grüße aus Köln — 你好，世界！ こんにちは 안녕하세요 مرحبا',
+      'emoji 🙂🚀 and combining e\u0301 marks',
+      'function add(a, b) {\n  return a + b;\n}\n\n\t// tabs, "quotes" and \\ escapes',
+      '   leading spaces, trailing spaces   ',
+      'x'.repeat(5000),
+      'Zalgo: Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇',
+    ];
+    for (const sample of samples) {
+      expect(countText(sample)).toBe(bundledO200kCount(sample, { disallowedSpecial: new Set() }));
+    }
+  });
+
   it('counts special-token markup in user text as plain text instead of throwing', () => {
     expect(countText('say <|endoftext|> please')).toBeGreaterThan(3);
   });

@@ -1,4 +1,6 @@
-import { countTokens } from 'gpt-tokenizer';
+import { loadO200kTokenizer } from './o200k-tokenizer.js';
+
+const tokenizer = loadO200kTokenizer();
 
 /** Tokens OpenAI's chat format adds around each message (role, separators). */
 const TOKENS_PER_MESSAGE = 4;
@@ -64,5 +66,5 @@ export function countInputTokens(input: unknown): number {
 }
 
 export function countText(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text, AS_PLAIN_TEXT);
+  return text.length === 0 ? 0 : tokenizer.countTokens(text, AS_PLAIN_TEXT);
 }
