@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Settlement, SettlementBatch } from '@tollgate/contracts';
+import type { NatsBus } from '@tollgate/nats';
+import { createLogger } from '@tollgate/observability';
+import type { EdgeConfig } from '../edge.config.js';
+import { SettlementPublisher } from './settlement.publisher.js';
+
+const settlement = (holdId: string): Settlement => ({
+  holdId,
+  tid: '4bf92f3577b34da6a3ce929d0e0e4736',
+  userId: 'u',
+  keyId: 'k',
+  model: 'm',
+  channelId: 1,
+  succeeded: true,
+  usage: { inputTokens: 1, outputTokens: 1, images: 0, characters: 0 },
+  httpStatus: 200,
+  latencyMs: 3,
+  stream: false,
+});
+
+/** JetStream as the publisher sees it: records what was published, failing the first `failures` attempts. */
+function fakeBus(failures = 0) {
+  const published: Array<{ subject: string; batch: SettlementBatch; msgID: string }> = [];
+  const attemptedIds: string[] = [];
+  const bus = {
+    jetstream: () => ({
+      publish: (subject: string, payload: string, options: { msgID: string }) => {
+        attemptedIds.push(options.msgID);
+        if (attemptedIds.length <= failures) return Promise.reject(new Error('no stream'));
+        published.push({ subject, batch: JSON.parse(payload) as SettlementBatch, msgID: options.msgID });
+        return Promise.resolve({ duplicate: false });
+      },
+    }),
+  } as unknown as NatsBus;
+  return { bus, published, attemptedIds };
+}
+
+const config = { SETTLEMENT_SUBJECT: 'spec.settlements', SETTLEMENT_PUBLISH_ATTEMPTS: 3 } as EdgeConfig;
+const logger = createLogger('publisher-spec', 'silent');
+
+describe(SettlementPublisher.name, () => {
+  it('publishes settlements finished together in one message, and all of them before shutdown completes', async () => {
+    const { bus, published } = fakeBus();
+    const sut = new SettlementPublisher(bus, logger, config);
+
+    sut.publish(settlement('h1'));
+    sut.publish(settlement('h2'));
+    sut.publish(settlement('h3'));
+    expect(published).toEqual([]); // lingering for company
+    await sut.onModuleDestroy();
+
+    expect(published).toHaveLength(1);
+    expect(published[0].subject).toBe('spec.settlements');
+    expect(published[0].batch.settlements.map((s) => s.holdId)).toEqual(['h1', 'h2', 'h3']);
+  });
+
+  it('gives a message of one settlement its hold id as message id, so JetStream drops a duplicate publish', async () => {
+    const { bus, published } = fakeBus();
+    const sut = new SettlementPublisher(bus, logger, config);
+
+    sut.publish(settlement('only'));
+    await sut.onModuleDestroy();
+
+    expect(published.map((p) => p.msgID)).toEqual(['only']);
+  });
+
+  it('retries a failed publish under the same message id', async () => {
+    const { bus, published, attemptedIds } = fakeBus(1);
+    const sut = new SettlementPublisher(bus, logger, config);
+
+    sut.publish(settlement('a'));
+    sut.publish(settlement('b'));
+    await sut.onModuleDestroy();
+
+    expect(attemptedIds).toHaveLength(2);
+    expect(attemptedIds[1]).toBe(attemptedIds[0]);
+    expect(published).toHaveLength(1);
+    expect(published[0].batch.settlements).toHaveLength(2);
+  });
+});
