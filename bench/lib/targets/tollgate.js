@@ -13,7 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { clearInterval, setInterval } from 'node:timers';
-import { URL } from 'node:url';
+import { pathToFileURL, URL } from 'node:url';
 import { request } from 'undici';
 import pg from 'pg';
 import { PROFILES } from '../profiles.js';
@@ -130,10 +130,13 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
   const profileDir = options.cpuProf ? join(resultsDir, `profiles-${options.runId}`) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
+  const { SERVICE_NODE_FLAGS: serviceNodeFlags } = await import(
+    pathToFileURL(resolve(REPO_ROOT, 'dist/tools/launcher/service-processes.js')).href
+  );
   const services = {};
   for (const name of SERVICES) {
-    // The flags tools/launcher (SERVICE_NODE_FLAGS) and the Dockerfile run the services with.
-    const nodeArgs = ['--max-semi-space-size=8'];
+    // The flags npm start and the tests run the services with (the Dockerfile sets the same in NODE_OPTIONS).
+    const nodeArgs = [...serviceNodeFlags];
     if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
     services[name] = spawnManaged(`tollgate/${name}`, process.execPath, [...nodeArgs, entries[name]], {
       env,
