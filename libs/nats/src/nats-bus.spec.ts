@@ -101,6 +101,33 @@ describe(NatsBus.name, () => {
     expect((await bus.request(echo, { n: 8 })).n).toBe(8);
   });
 
+  it('runs the closing hooks before it closes, so what they send still goes out', async () => {
+    const other = await NatsBus.connect({
+      servers: NATS_URL,
+      name: `bus-spec-hooks-${run}`,
+      requestTimeoutMs: 2000,
+      logger: createLogger('bus-spec', 'silent'),
+    });
+    const last = { name: `spec.bus.${run}.last` };
+    const received: string[] = [];
+    responder.subscribe(last.name, {
+      callback: (_error, msg) => {
+        received.push(msg.string());
+      },
+    });
+    await responder.flush();
+    other.onClosing(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      other.broadcast(last, 'held back until now');
+    });
+
+    await other.close();
+    await responder.flush();
+
+    expect(received).toEqual(['"held back until now"']);
+    expect(other.connection.isClosed()).toBe(true);
+  });
+
   it('fails the requests still waiting when the connection closes', async () => {
     const other = await NatsBus.connect({
       servers: NATS_URL,

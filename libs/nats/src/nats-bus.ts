@@ -53,6 +53,7 @@ export class NatsBus {
   /** Every reply comes to `<replyPrefix><request id>`, on one subscription. */
   private readonly replyPrefix = `${createInbox()}.`;
   private readonly pending = new Map<string, PendingRequest>();
+  private readonly closingHooks: Array<() => Promise<void>> = [];
 
   private constructor(
     readonly connection: NatsConnection,
@@ -185,7 +186,17 @@ export class NatsBus {
     return h;
   }
 
+  /**
+   * Work to finish before the connection closes: a component that holds
+   * messages back (to batch them) hands them over here. Hooks run when close()
+   * is called — at shutdown, after the HTTP server has finished its requests.
+   */
+  onClosing(hook: () => Promise<void>): void {
+    this.closingHooks.push(hook);
+  }
+
   async close(): Promise<void> {
+    await Promise.all(this.closingHooks.map((hook) => hook()));
     if (!this.connection.isClosed()) await this.connection.drain();
   }
 

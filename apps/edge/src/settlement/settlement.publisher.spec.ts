@@ -23,7 +23,11 @@ const settlement = (holdId: string): Settlement => ({
 function fakeBus(failures = 0) {
   const published: Array<{ subject: string; batch: SettlementBatch; msgID: string }> = [];
   const attemptedIds: string[] = [];
+  const closingHooks: Array<() => Promise<void>> = [];
   const bus = {
+    onClosing: (hook: () => Promise<void>) => closingHooks.push(hook),
+    /** What NatsBus.close does first. */
+    close: () => Promise.all(closingHooks.map((hook) => hook())),
     jetstream: () => ({
       publish: (subject: string, payload: string, options: { msgID: string }) => {
         attemptedIds.push(options.msgID);
@@ -32,23 +36,23 @@ function fakeBus(failures = 0) {
         return Promise.resolve({ duplicate: false });
       },
     }),
-  } as unknown as NatsBus;
-  return { bus, published, attemptedIds };
+  };
+  return { bus, natsBus: bus as unknown as NatsBus, published, attemptedIds };
 }
 
 const config = { SETTLEMENT_SUBJECT: 'spec.settlements', SETTLEMENT_PUBLISH_ATTEMPTS: 3 } as EdgeConfig;
 const logger = createLogger('publisher-spec', 'silent');
 
 describe(SettlementPublisher.name, () => {
-  it('publishes settlements finished together in one message, and all of them before shutdown completes', async () => {
-    const { bus, published } = fakeBus();
-    const sut = new SettlementPublisher(bus, logger, config);
+  it('publishes settlements finished together in one message, all of them before the bus closes', async () => {
+    const { bus, natsBus, published } = fakeBus();
+    const sut = new SettlementPublisher(natsBus, logger, config);
 
     sut.publish(settlement('h1'));
     sut.publish(settlement('h2'));
     sut.publish(settlement('h3'));
     expect(published).toEqual([]); // lingering for company
-    await sut.onModuleDestroy();
+    await bus.close();
 
     expect(published).toHaveLength(1);
     expect(published[0].subject).toBe('spec.settlements');
@@ -56,22 +60,22 @@ describe(SettlementPublisher.name, () => {
   });
 
   it('gives a message of one settlement its hold id as message id, so JetStream drops a duplicate publish', async () => {
-    const { bus, published } = fakeBus();
-    const sut = new SettlementPublisher(bus, logger, config);
+    const { natsBus, published } = fakeBus();
+    const sut = new SettlementPublisher(natsBus, logger, config);
 
     sut.publish(settlement('only'));
-    await sut.onModuleDestroy();
+    await sut.flush();
 
     expect(published.map((p) => p.msgID)).toEqual(['only']);
   });
 
   it('retries a failed publish under the same message id', async () => {
-    const { bus, published, attemptedIds } = fakeBus(1);
-    const sut = new SettlementPublisher(bus, logger, config);
+    const { natsBus, published, attemptedIds } = fakeBus(1);
+    const sut = new SettlementPublisher(natsBus, logger, config);
 
     sut.publish(settlement('a'));
     sut.publish(settlement('b'));
-    await sut.onModuleDestroy();
+    await sut.flush();
 
     expect(attemptedIds).toHaveLength(2);
     expect(attemptedIds[1]).toBe(attemptedIds[0]);

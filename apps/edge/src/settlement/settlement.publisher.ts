@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Settlement, SettlementBatch } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import type { Logger } from '@tollgate/observability';
@@ -30,7 +30,7 @@ const SETTLEMENT_LINGER_MS = 10;
  * the hold (charged at the held amount, flagged for staff review).
  */
 @Injectable()
-export class SettlementPublisher implements OnModuleDestroy {
+export class SettlementPublisher {
   private readonly batcher = new MicroBatcher<Settlement, void>({
     maxBatchSize: MAX_SETTLEMENTS_PER_MESSAGE,
     maxConcurrentBatches: CONCURRENT_PUBLISHES,
@@ -42,14 +42,17 @@ export class SettlementPublisher implements OnModuleDestroy {
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
-  ) {}
+  ) {
+    // At shutdown the bus closes after the HTTP server has finished its last requests; their settlements go first.
+    bus.onClosing(() => this.flush());
+  }
 
   publish(settlement: Settlement): void {
     void this.batcher.submit(settlement);
   }
 
-  /** Settlements already handed over are published before NATS closes (it closes after every onModuleDestroy). */
-  onModuleDestroy(): Promise<void> {
+  /** Publishes what is lingering now; resolves once every settlement handed over so far is published (or given up). */
+  flush(): Promise<void> {
     return this.batcher.idle();
   }
 
