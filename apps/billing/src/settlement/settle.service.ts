@@ -131,7 +131,7 @@ export class SettleService {
     if (hold.user_id !== settlement.userId.toLowerCase() || hold.key_id !== settlement.keyId.toLowerCase()) {
       // The hold is the record of who reserved; the settlement only reports usage.
       this.logger.warn(
-        { holdId: hold.id, userId: settlement.userId, keyId: settlement.keyId },
+        { tid: settlement.tid, holdId: hold.id, userId: settlement.userId, keyId: settlement.keyId },
         "settlement names another user or key than its hold; charging the hold's",
       );
     }
@@ -150,7 +150,7 @@ export class SettleService {
       // The estimate said no images and the model has no image price for any
       // size; the request was served, so charge what can be priced and say so loudly.
       this.logger.error(
-        { holdId: hold.id, model: hold.model, images: usage.images },
+        { tid: settlement.tid, holdId: hold.id, model: hold.model, images: usage.images },
         'images without a price were not charged',
       );
       usage = { ...usage, images: 0 };

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Settlement } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { isTid, TraceContext, type Logger } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
@@ -91,16 +92,18 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
    * other settlements of the message were applied; on redelivery they find
    * their holds closed and change nothing.)
    */
-  private settleUnknownHoldsLater(msg: JsMsg, holdIds: string[]): void {
+  private settleUnknownHoldsLater(msg: JsMsg, unknown: Settlement[]): void {
     if (msg.info.deliveryCount < UNKNOWN_HOLD_ATTEMPTS) {
       msg.nak(UNKNOWN_HOLD_RETRY_MS);
       return;
     }
     msg.ack();
-    this.logger.warn(
-      { holdIds, attempts: msg.info.deliveryCount },
-      'settlement for a hold that never existed; dropped',
-    );
+    for (const settlement of unknown) {
+      this.logger.warn(
+        { tid: settlement.tid, holdId: settlement.holdId, attempts: msg.info.deliveryCount },
+        'settlement for a hold that never existed; dropped',
+      );
+    }
   }
 
   private async handle(msg: JsMsg): Promise<void> {
@@ -130,10 +133,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
       );
       const unknown = message.settlements.filter((_, index) => outcomes[index].kind === 'unknown_hold');
       if (unknown.length > 0) {
-        this.settleUnknownHoldsLater(
-          msg,
-          unknown.map((settlement) => settlement.holdId),
-        );
+        this.settleUnknownHoldsLater(msg, unknown);
         return;
       }
       msg.ack();
@@ -147,7 +147,12 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
     } catch (error) {
       const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(msg.info.deliveryCount, 10));
       this.logger.error(
-        { err: error, holdIds: message.settlements.map((settlement) => settlement.holdId), retryInMs: delay },
+        {
+          err: error,
+          tids: message.settlements.map((settlement) => settlement.tid),
+          holdIds: message.settlements.map((settlement) => settlement.holdId),
+          retryInMs: delay,
+        },
         'settlement not applied; will retry',
       );
       msg.nak(delay);

@@ -67,7 +67,12 @@ export class SettlementPublisher {
         return settlements.map(() => undefined);
       } catch (error) {
         this.logger.warn(
-          { err: error, holdIds: settlements.map((settlement) => settlement.holdId), attempt },
+          {
+            err: error,
+            tids: settlements.map((settlement) => settlement.tid),
+            holdIds: settlements.map((settlement) => settlement.holdId),
+            attempt,
+          },
           'settlement publish failed',
         );
         await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
