@@ -138,6 +138,23 @@ describe(MicroBatcher.name, () => {
     await expect(result).resolves.toBe('done 1');
   });
 
+  it('lets nothing linger until it is idle, once asked to become idle', async () => {
+    const control = controlledRun();
+    const batcher = new MicroBatcher({ maxBatchSize: 10, maxConcurrentBatches: 1, lingerMs: 60_000, run: control.run });
+
+    const first = batcher.submit(1);
+    const idle = batcher.idle();
+    expect(control.batches).toEqual([[1]]);
+    // Arriving while the batcher drains: they run as soon as the slot is free, not after the linger.
+    const later = [batcher.submit(2), batcher.submit(3)];
+    await control.finishNext();
+    expect(control.batches).toEqual([[1], [2, 3]]);
+    await control.finishNext();
+
+    await idle;
+    await expect(Promise.all([first, ...later])).resolves.toHaveLength(3);
+  });
+
   it('refuses to be built without room for an item or a batch', () => {
     const run = (items: number[]) => Promise.resolve(items);
     expect(() => new MicroBatcher({ maxBatchSize: 0, maxConcurrentBatches: 1, run })).toThrow();

@@ -25,7 +25,8 @@ interface Pending<I, O> {
  * Groups concurrent calls into batches without ever waiting to fill one: a
  * call that finds a free slot runs at once (alone, at low load), and the
  * calls that arrive while every slot is busy run together as soon as one is
- * free. The batch size follows the load, and no call waits for a timer.
+ * free. The batch size follows the load, and no call waits for a timer —
+ * unless `lingerMs` asks for it, for work nobody waits on.
  *
  * A failed batch is retried item by item, so an item that makes its batch
  * fail (a duplicate key, say) fails alone and the others still go through.
@@ -36,6 +37,8 @@ export class MicroBatcher<I, O> {
   private running = 0;
   private idleWaiters: Array<() => void> = [];
   private lingerTimer?: NodeJS.Timeout;
+  /** Set by idle() until it resolves: nothing lingers while someone waits for the batcher to empty. */
+  private draining = false;
   /** Batches run, items carried and batches that failed whole (then retried item by item), since start. */
   readonly stats = { batches: 0, items: 0, failedBatches: 0 };
 
@@ -61,14 +64,15 @@ export class MicroBatcher<I, O> {
   idle(): Promise<void> {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    this.startBatches(true);
+    this.draining = true;
+    this.startBatches();
     return idle;
   }
 
-  private startBatches(withoutLinger = false): void {
-    const lingerMs = this.options.lingerMs ?? 0;
+  private startBatches(lingerOver = false): void {
+    const lingerMs = this.draining ? 0 : (this.options.lingerMs ?? 0);
     while (this.running < this.options.maxConcurrentBatches && this.queue.length > 0) {
-      if (lingerMs > 0 && !withoutLinger && this.queue.length < this.options.maxBatchSize) {
+      if (lingerMs > 0 && !lingerOver && this.queue.length < this.options.maxBatchSize) {
         this.lingerTimer ??= setTimeout(() => {
           this.lingerTimer = undefined;
           this.startBatches(true);
@@ -87,6 +91,7 @@ export class MicroBatcher<I, O> {
     if (this.running === 0 && this.queue.length === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
+      this.draining = false;
       for (const resolve of waiters) resolve();
     }
   }
