@@ -140,5 +140,7 @@ describe(NatsBus.name, () => {
     await other.connection.close();
 
     expect(await waiting).toBeInstanceOf(ServiceUnavailableError);
+    // And a request made after the close fails at once instead of waiting for its timeout.
+    await expect(other.request(echo, { n: 1 })).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 });
