@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Settlement } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
-import { isTid, TraceContext, type Logger } from '@tollgate/observability';
+import type { Logger } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { LOGGER, NATS_BUS } from '../tokens.js';
 import { parseSettlementMessage } from './settlement-message.js';
@@ -124,13 +124,8 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
       this.logger.error({ seq: msg.seq, problem }, 'not a settlement; dropped');
     }
     try {
-      // Each settlement under its own tid; billing applies those arriving together in one transaction.
-      const outcomes = await Promise.all(
-        message.settlements.map((settlement) => {
-          const apply = () => this.settlements.settle(settlement);
-          return isTid(settlement.tid) ? TraceContext.run(settlement.tid, apply) : apply();
-        }),
-      );
+      // Applied in batches, outside any one request's trace context: the log lines name each settlement's tid.
+      const outcomes = await Promise.all(message.settlements.map((settlement) => this.settlements.settle(settlement)));
       const unknown = message.settlements.filter((_, index) => outcomes[index].kind === 'unknown_hold');
       if (unknown.length > 0) {
         this.settleUnknownHoldsLater(msg, unknown);

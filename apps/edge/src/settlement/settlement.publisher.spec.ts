@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Settlement, SettlementBatch } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
-import { createLogger } from '@tollgate/observability';
+import { createLogger, type Logger } from '@tollgate/observability';
 import type { EdgeConfig } from '../edge.config.js';
 import { SettlementPublisher } from './settlement.publisher.js';
 
@@ -81,5 +81,29 @@ describe(SettlementPublisher.name, () => {
     expect(attemptedIds[1]).toBe(attemptedIds[0]);
     expect(published).toHaveLength(1);
     expect(published[0].batch.settlements).toHaveLength(2);
+  });
+
+  it('gives up after SETTLEMENT_PUBLISH_ATTEMPTS, logging each settlement with its tid, and never rejects', async () => {
+    const { natsBus, published, attemptedIds } = fakeBus(Number.MAX_SAFE_INTEGER);
+    const errors: Array<{ fields: { tid?: string; holdId?: string }; message: string }> = [];
+    const capturing = {
+      warn: () => undefined,
+      error: (fields: { tid?: string; holdId?: string }, message: string) => errors.push({ fields, message }),
+    } as unknown as Logger;
+    const sut = new SettlementPublisher(natsBus, capturing, { ...config, SETTLEMENT_PUBLISH_ATTEMPTS: 2 });
+
+    sut.publish(settlement('lost-1'));
+    sut.publish(settlement('lost-2'));
+    await sut.flush();
+
+    expect(attemptedIds).toHaveLength(2);
+    expect(published).toEqual([]);
+    expect(errors.map(({ fields }) => [fields.holdId, fields.tid])).toEqual([
+      ['lost-1', '4bf92f3577b34da6a3ce929d0e0e4736'],
+      ['lost-2', '4bf92f3577b34da6a3ce929d0e0e4736'],
+    ]);
+    expect(new Set(errors.map(({ message }) => message))).toEqual(
+      new Set(['settlement not published; the hold will expire and be charged at the held amount']),
+    );
   });
 });

@@ -23,7 +23,8 @@ const SETTLEMENT_LINGER_MS = 10;
  * Hands the actual usage of a request to billing through JetStream. The
  * client never waits for it. Settlements finished within a few milliseconds
  * of each other, or while a publish is in flight, share one message (see
- * MicroBatcher): one message, acknowledgement and delivery carries many. A message keeps its id across retries, so JetStream drops a duplicate
+ * MicroBatcher): one message, acknowledgement and delivery carries many. A
+ * message keeps its id across retries, so JetStream drops a duplicate
  * publish (a retry after a lost ack); billing applies each hold once whatever
  * arrives twice. Billing being down only delays the charge, it is not lost.
  * If JetStream itself stays unreachable, billing's hold expiry still closes
@@ -75,7 +76,9 @@ export class SettlementPublisher {
           },
           'settlement publish failed',
         );
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+        if (attempt < this.config.SETTLEMENT_PUBLISH_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+        }
       }
     }
     for (const settlement of settlements) {
