@@ -5,3 +5,4 @@ export * from './auth.contract.js';
 export * from './router.contract.js';
 export * from './billing.contract.js';
 export * from './money.js';
+export * from './schema/index.js';

@@ -1,0 +1,170 @@
+import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import type { ErrorAnnotations } from './validator.js';
+
+/**
+ * Every limit of the contracts, declared once. The edge's checks, the
+ * services' checks, the OpenAPI document and the CLI all read these.
+ */
+export const LIMITS = {
+  /** Names of users, keys, channels; model names. */
+  nameLength: 200,
+  reasonLength: 500,
+  idempotencyKeyLength: 200,
+  groupNameLength: 64,
+  emailLength: 320,
+  urlLength: 2048,
+  upstreamKeyLength: 4096,
+  /** Rows of one batch adjustment: its reply (every row's result) must fit in one NATS message. */
+  batchRows: 1000,
+  /** CSV text of a batch: 1,000 rows of generous width. */
+  batchCsvLength: 1_000_000,
+  /** Entries of one ledger page (also of one CSV export). */
+  ledgerPage: 1000,
+  /** Users of one page of the user list. */
+  usersPage: 200,
+  /** Rows of one usage report. */
+  usageRows: 10_000,
+  /** Sizes in one model's image price table. */
+  imageSizes: 50,
+  /** Models, groups, IP ranges in one list. */
+  listItems: 1000,
+  /** A PostgreSQL integer column. */
+  int4: 2_147_483_647,
+  /** A channel's connect, first-byte or idle timeout. */
+  timeoutMs: 3_600_000,
+  /** A group price multiplier, in basis points: ×100 at most, so a typo of two extra zeros is refused, not charged. */
+  multiplierBasisPoints: 1_000_000,
+  /** Whole digits of a decimal amount: 10^12 − 1 units is 10^18 micros, inside a bigint column. */
+  moneyWholeDigits: 12,
+  moneyFractionDigits: 6,
+} as const;
+
+type Options = SchemaOptions & ErrorAnnotations;
+
+/** Present and not only white space. */
+const NOT_BLANK = '\\S';
+
+export const Text = (max: number, options: Options = {}) =>
+  Type.String({
+    minLength: 1,
+    maxLength: max,
+    pattern: NOT_BLANK,
+    errorMessage: `{param} must be 1 to ${max} characters, not only spaces`,
+    ...options,
+  });
+
+export const Name = (options: Options = {}) => Text(LIMITS.nameLength, options);
+export const ModelName = (options: Options = {}) =>
+  Name({ description: 'A model name as clients send it', ...options });
+export const Reason = (options: Options = {}) =>
+  Text(LIMITS.reasonLength, { description: 'Why the balance changes; kept in the ledger', ...options });
+
+export const GroupName = (options: Options = {}) =>
+  Type.String({
+    pattern: `^[\\w.-]{1,${LIMITS.groupNameLength}}$`,
+    errorMessage: `{param} must be 1–${LIMITS.groupNameLength} letters, digits, dots, dashes or underscores`,
+    ...options,
+  });
+
+/** Keys of the ledger rows billing writes itself start with these; staff keys may not collide with them. */
+export const RESERVED_IDEMPOTENCY_PREFIXES = ['hold:', 'charge:', 'release:', 'expiry:'] as const;
+
+export const IdempotencyKey = (options: Options = {}) =>
+  Type.String({
+    minLength: 1,
+    maxLength: LIMITS.idempotencyKeyLength,
+    pattern: `^(?!${RESERVED_IDEMPOTENCY_PREFIXES.join('|')})[\\s\\S]*\\S`,
+    errorMessage: `{param} must be 1 to ${LIMITS.idempotencyKeyLength} characters, not only spaces, and may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')}`,
+    description: 'The same key twice applies once; the second answer is the first one, marked replayed',
+    ...options,
+  });
+
+export const Uuid = (options: Options = {}) => Type.String({ format: 'uuid', ...options });
+export const Instant = (options: Options = {}) => Type.String({ format: 'date-time', ...options });
+export const Email = (options: Options = {}) =>
+  Type.String({ format: 'email', maxLength: LIMITS.emailLength, ...options });
+export const IpRange = (options: Options = {}) => Type.String({ format: 'ip-range', ...options });
+
+/** An http(s) URL without credentials (every listing would show them), query or fragment. */
+export const BaseUrl = (options: Options = {}) =>
+  Type.String({
+    format: 'uri',
+    maxLength: LIMITS.urlLength,
+    pattern: '^https?://[^/?#@\\s]+(/[^?#\\s]*)?$',
+    errorMessage:
+      '{param} must be an http:// or https:// URL without credentials, query or fragment, e.g. https://api.openai.com/v1',
+    ...options,
+  });
+
+/** Printable ASCII without spaces: an upstream key ends up in an HTTP header. */
+export const UpstreamKey = (options: Options = {}) =>
+  Type.String({
+    pattern: `^[\\x21-\\x7e]{1,${LIMITS.upstreamKeyLength}}$`,
+    errorMessage: '{param} must be a non-empty string without spaces or control characters',
+    writeOnly: true,
+    ...options,
+  });
+
+export const Int4 = (options: Options & { minimum?: number; maximum?: number } = {}) =>
+  Type.Integer({ minimum: -LIMITS.int4, maximum: LIMITS.int4, ...options });
+
+export const RpmLimit = (options: Options = {}) =>
+  Type.Integer({ minimum: 1, maximum: LIMITS.int4, description: 'Requests per minute', ...options });
+
+export const TimeoutMs = (options: Options = {}) => Type.Integer({ minimum: 1, maximum: LIMITS.timeoutMs, ...options });
+
+const WHOLE = `\\d{1,${LIMITS.moneyWholeDigits}}`;
+const FRACTION = `(\\.\\d{1,${LIMITS.moneyFractionDigits}})?`;
+const NOT_ZERO = '(?!0+(\\.0+)?$)';
+const moneyMessage = (what: string) =>
+  `{param} must be ${what} decimal string with at most ${LIMITS.moneyFractionDigits} decimals, e.g. "12.50"`;
+
+/** Money as people write it in the admin API: a decimal string, never a float. */
+export const Money = (options: Options = {}) =>
+  Type.String({ pattern: `^${WHOLE}${FRACTION}$`, errorMessage: moneyMessage('a non-negative'), ...options });
+export const PositiveMoney = (options: Options = {}) =>
+  Type.String({ pattern: `^${NOT_ZERO}${WHOLE}${FRACTION}$`, errorMessage: moneyMessage('a positive'), ...options });
+export const NonZeroSignedMoney = (options: Options = {}) =>
+  Type.String({
+    pattern: `^-?${NOT_ZERO}${WHOLE}${FRACTION}$`,
+    errorMessage: moneyMessage('a non-zero, signed'),
+    ...options,
+  });
+
+const MICRO_DIGITS = LIMITS.moneyWholeDigits + LIMITS.moneyFractionDigits;
+/** Money between services: an integer number of micro-units, as a string (JSON numbers are not exact). */
+export const Micros = (options: Options = {}) =>
+  Type.String({
+    pattern: `^\\d{1,${MICRO_DIGITS}}$`,
+    errorMessage: '{param} must be a non-negative integer number of micro-units, as a string',
+    ...options,
+  });
+export const SignedMicros = (options: Options = {}) =>
+  Type.String({
+    pattern: `^-?\\d{1,${MICRO_DIGITS}}$`,
+    errorMessage: '{param} must be a signed integer number of micro-units, as a string',
+    ...options,
+  });
+export const NonZeroSignedMicros = (options: Options = {}) =>
+  Type.String({
+    pattern: `^-?(?!0+$)\\d{1,${MICRO_DIGITS}}$`,
+    errorMessage: '{param} must be a non-zero signed integer number of micro-units, as a string',
+    ...options,
+  });
+export const PositiveMicros = (options: Options = {}) =>
+  Type.String({
+    pattern: `^(?!0+$)\\d{1,${MICRO_DIGITS}}$`,
+    errorMessage: '{param} must be a positive integer number of micro-units, as a string',
+    ...options,
+  });
+
+/** `T` or `null`: null means "none" (or "back to the default") where a field says so. */
+export const Nullable = <T extends TSchema>(schema: T, options: Options = {}) =>
+  Type.Union([schema, Type.Null()], options);
+
+/** A union of string literals, listed in the document as an enum-like `anyOf` of consts. */
+export const OneOf = <const T extends readonly string[]>(values: T, options: Options = {}) =>
+  Type.Union(
+    values.map((value) => Type.Literal(value)),
+    options,
+  ) as unknown as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;

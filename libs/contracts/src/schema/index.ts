@@ -1,0 +1,2 @@
+export * from './validator.js';
+export * from './fields.js';
