@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { startFakeProvider, type FakeProvider } from '../../tools/fake-provider/src/index.js';
+import { assertDocumented } from './openapi-conformance.js';
 import {
   findNatsServer,
   freePort,
@@ -150,7 +151,16 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await response.text();
-        return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+        const parsed: unknown = text ? JSON.parse(text) : null;
+        // The document the edge serves must describe every answer a test sees.
+        assertDocumented({
+          method,
+          path,
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          body: parsed,
+        });
+        return { status: response.status, body: parsed as T };
       },
       stop,
     };

@@ -6,3 +6,5 @@ export * from './router.contract.js';
 export * from './billing.contract.js';
 export * from './money.js';
 export * from './schema/index.js';
+export * from './admin/index.js';
+export * from './http/index.js';

@@ -21,7 +21,7 @@ export const LIMITS = {
   /** Entries of one ledger page (also of one CSV export). */
   ledgerPage: 1000,
   /** Users of one page of the user list. */
-  usersPage: 200,
+  usersPage: 500,
   /** Rows of one usage report. */
   usageRows: 10_000,
   /** Sizes in one model's image price table. */
@@ -81,9 +81,20 @@ export const IdempotencyKey = (options: Options = {}) =>
 
 export const Uuid = (options: Options = {}) => Type.String({ format: 'uuid', ...options });
 export const Instant = (options: Options = {}) => Type.String({ format: 'date-time', ...options });
+/** A day or an instant, for filters: `2026-11-01` or `2026-11-01T12:00:00Z`. */
+export const DateOrInstant = (options: Options = {}) =>
+  Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
+    errorMessage: '{param} must be an ISO 8601 date or date-time',
+    ...options,
+  });
 export const Email = (options: Options = {}) =>
   Type.String({ format: 'email', maxLength: LIMITS.emailLength, ...options });
-export const IpRange = (options: Options = {}) => Type.String({ format: 'ip-range', ...options });
+export const IpRange = (options: Options = {}) =>
+  Type.String({
+    format: 'ip-range',
+    errorMessage: '{param} must list IPv4 or IPv6 addresses or CIDR ranges, e.g. 10.0.0.0/8',
+    ...options,
+  });
 
 /** An http(s) URL without credentials (every listing would show them), query or fragment. */
 export const BaseUrl = (options: Options = {}) =>

@@ -28,6 +28,7 @@ describe(compile.name, () => {
         Type.Object({ connect_ms: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
       ),
       rows: Type.Optional(Type.Array(Type.Object({ amount: Money() }))),
+      ranges: Type.Optional(Nullable(Type.Array(IpRange(), { errorParam: 'list' }))),
       messages: Type.Optional(
         Type.Array(
           Type.Object({ role: Type.String() }, { errorMessage: 'each message must be an object with a role' }),
@@ -60,6 +61,7 @@ describe(compile.name, () => {
     [{ name: 'a', messages: [] }, 'messages', 'messages must be a non-empty array'],
     [{ name: 'a', messages: ['hi'] }, 'messages', 'each message must be an object with a role'],
     [{ name: 'a', messages: [{ content: 'x' }] }, 'messages', 'each message must be an object with a role'],
+    [{ name: 'a', ranges: ['10.0.0/8'] }, 'ranges', expect.stringContaining('ranges must list IPv4 or IPv6')],
     [null, 'body', 'body must be an object'],
     [[], 'body', 'body must be an object'],
   ])('refuses %j naming %s', (value, param, detail) => {

@@ -32,8 +32,8 @@ export interface ErrorAnnotations {
 export interface Validator<T> {
   readonly schema: TSchema;
   /** Compiled: one generated function, the same cost as a hand-written check. */
-  is(value: unknown): value is T;
-  check(value: unknown): Checked<T>;
+  readonly is: (this: void, value: unknown) => value is T;
+  readonly check: (this: void, value: unknown) => Checked<T>;
 }
 
 registerFormats();
@@ -48,12 +48,24 @@ export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
   return {
     schema,
     is: (value: unknown): value is Static<S> => compiled.Check(value),
-    check(value) {
+    check: (value) => {
       if (compiled.Check(value)) return { ok: true, value };
       const first = compiled.Errors(value).First();
       return { ok: false, problem: first ? explain(schema, first) : { param: 'body', detail: 'body is not valid' } };
     },
   };
+}
+
+const compiled = new WeakMap<TSchema, Validator<unknown>>();
+
+/** The validator of a schema, compiled the first time it is asked for. */
+export function validatorFor<S extends TSchema>(schema: S): Validator<Static<S>> {
+  let validator = compiled.get(schema);
+  if (!validator) {
+    validator = compile(schema);
+    compiled.set(schema, validator);
+  }
+  return validator;
 }
 
 /** A JSON pointer (`/rows/3/amount`) split into its segments, unescaped (RFC 6901). */
@@ -127,16 +139,22 @@ function innermost(error: ValueError): ValueError {
   return first ? innermost(first) : error;
 }
 
+/** Marked `errorParam: 'list'`, itself or as the list of a nullable list. */
+const isList = (node: Annotated): boolean =>
+  node.errorParam === 'list' || ((node as { anyOf?: Annotated[] }).anyOf ?? []).some((v) => v.errorParam === 'list');
+
 function explain(root: TSchema, raw: ValueError): InputProblem {
   const error = innermost(raw);
   const segments = segmentsOf(error.path);
-  const nodes = nodesAlong(root, segments);
+  // An unknown field has no schema of its own: its container speaks for it.
+  const known = error.type === ValueErrorType.ObjectAdditionalProperties ? segments.slice(0, -1) : segments;
+  const nodes = nodesAlong(root, known);
   // The deepest node on the path that carries a sentence of its own speaks for the failure.
   for (let depth = nodes.length - 1; depth >= 0; depth--) {
     const node = nodes[depth];
     if (node.errorMessage === undefined) continue;
     let at = segments.slice(0, depth);
-    if (node.errorParam === 'list' || nodes[depth - 1]?.errorParam === 'list') {
+    if (isList(node) || (depth > 0 && isList(nodes[depth - 1]))) {
       while (at.length > 0 && isIndex(at[at.length - 1])) at = at.slice(0, -1);
     }
     const param = paramOf(at);
@@ -215,6 +233,7 @@ function describe(param: string, error: ValueError): string {
 
 const FORMAT_WORDS: Record<string, string> = {
   'date-time': 'an ISO 8601 date-time',
+  date: 'an ISO 8601 date',
   uuid: 'a UUID',
   email: 'an e-mail address',
   uri: 'an http:// or https:// URL',
