@@ -18,6 +18,8 @@
 --   only through billing.reserve_holds (reserve-holds.sql), which locks the
 --   batch's accounts first, in the order every money function keeps.
 --
+-- r_outcome is one of RESERVE_HOLD_OUTCOMES (sql-outcomes.ts).
+--
 -- This file is the definition that runs: a service applies it at start-up, or
 -- `npm run migrate` does, whenever its text changed (apps/billing/README.md).
 CREATE OR REPLACE FUNCTION billing.reserve_hold(

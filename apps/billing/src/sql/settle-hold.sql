@@ -19,6 +19,8 @@
 --   same.
 -- - Lock order is reserve's: hold → account → key_spend.
 --
+-- r_outcome is one of SETTLE_HOLD_OUTCOMES (sql-outcomes.ts).
+--
 -- This file is the definition that runs: a service applies it at start-up, or
 -- `npm run migrate` does, whenever its text changed (apps/billing/README.md).
 CREATE OR REPLACE FUNCTION billing.settle_hold(
