@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { openServiceDatabase, type ServiceDatabase } from '@tollgate/db';
 import { createLogger } from '@tollgate/observability';
-import { BILLING_MIGRATIONS, BILLING_SCHEMA } from '../migrations/billing-migrations.js';
+import { BILLING_MIGRATIONS, BILLING_REPEATABLE_MIGRATIONS, BILLING_SCHEMA } from '../migrations/billing-migrations.js';
 
 /** The local PostgreSQL the integration specs run against (trust auth). */
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -38,6 +38,7 @@ export class TestDatabase {
       schema: BILLING_SCHEMA,
       entities: [],
       migrations: BILLING_MIGRATIONS,
+      repeatableMigrations: BILLING_REPEATABLE_MIGRATIONS,
       poolSize,
       logger: createLogger('billing-test', 'silent'),
     });
