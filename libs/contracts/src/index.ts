@@ -8,3 +8,4 @@ export * from './money.js';
 export * from './schema/index.js';
 export * from './admin/index.js';
 export * from './http/index.js';
+export * from './openai/index.js';

@@ -37,6 +37,17 @@ export const LIMITS = {
   /** Whole digits of a decimal amount: 10^12 − 1 units is 10^18 micros, inside a bigint column. */
   moneyWholeDigits: 12,
   moneyFractionDigits: 6,
+  /** Choices (`n`) one chat or legacy completion may ask for: OpenAI's bound. */
+  choices: 128,
+  /** Candidates (`best_of`) a legacy completion generates server-side. */
+  bestOf: 20,
+  /** Most likely tokens (`logprobs`) a legacy completion returns per position. */
+  completionLogprobs: 5,
+  /** Inputs of one embeddings request: OpenAI's bound on any array there. */
+  embeddingInputs: 2048,
+  /** Slowest and fastest text-to-speech `speed`. */
+  speechSpeedMin: 0.25,
+  speechSpeedMax: 4,
 } as const;
 
 type Options = SchemaOptions & ErrorAnnotations;

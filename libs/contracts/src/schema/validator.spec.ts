@@ -75,6 +75,16 @@ describe(compile.name, () => {
     });
   });
 
+  it("says a missing field is required, though the field's own sentence speaks for a wrong value", () => {
+    const schema = Type.Object({
+      input: Type.String({ minLength: 1, errorMessage: '{param} must be a non-empty string' }),
+    });
+    expect(problemOf(schema, {})).toEqual({ param: 'input', detail: 'input is required' });
+    expect(problemOf(schema, { input: undefined })).toEqual({ param: 'input', detail: 'input is required' });
+    expect(problemOf(schema, { input: '' })).toEqual({ param: 'input', detail: 'input must be a non-empty string' });
+    expect(problemOf(schema, { input: null })).toEqual({ param: 'input', detail: 'input must be a non-empty string' });
+  });
+
   it('writes a path the way the client spelled it', () => {
     expect(paramOf([])).toBe('body');
     expect(paramOf(['rows', '3', 'user_id'])).toBe('rows[3].user_id');

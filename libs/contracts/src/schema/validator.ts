@@ -147,10 +147,22 @@ function explain(root: TSchema, raw: ValueError): InputProblem {
   const error = innermost(raw);
   const segments = segmentsOf(error.path);
   // An unknown field has no schema of its own: its container speaks for it.
-  const known = error.type === ValueErrorType.ObjectAdditionalProperties ? segments.slice(0, -1) : segments;
-  const nodes = nodesAlong(root, known);
+  const unknownField = error.type === ValueErrorType.ObjectAdditionalProperties;
+  const nodes = nodesAlong(root, unknownField ? segments.slice(0, -1) : segments);
+  // A missing field (absent, or `undefined` in an object built in code, which
+  // JSON drops) is a failure of the object that lacks it: the field's own
+  // sentence is about a wrong value ("messages must be a non-empty array"),
+  // so it does not speak for an absent one ("messages is required"), though
+  // an enclosing node's sentence still does.
+  const last = segments.at(-1);
+  const missing =
+    !unknownField &&
+    (error.type === ValueErrorType.ObjectRequiredProperty || error.value === undefined) &&
+    last !== undefined &&
+    !isIndex(last) &&
+    nodes.length === segments.length + 1;
   // The deepest node on the path that carries a sentence of its own speaks for the failure.
-  for (let depth = nodes.length - 1; depth >= 0; depth--) {
+  for (let depth = nodes.length - (missing ? 2 : 1); depth >= 0; depth--) {
     const node = nodes[depth];
     if (node.errorMessage === undefined) continue;
     let at = segments.slice(0, depth);
@@ -161,7 +173,7 @@ function explain(root: TSchema, raw: ValueError): InputProblem {
     return { param, detail: node.errorMessage.replaceAll('{param}', param) };
   }
   const param = paramOf(segments);
-  return { param, detail: describe(param, error) };
+  return { param, detail: missing ? `${param} is required` : describe(param, error) };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
