@@ -1,5 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { DenialReason as D } from '@tollgate/errors';
+import {
+  ChatCompletionRequest,
+  CompletionRequest,
+  EmbeddingRequest,
+  ImageGenerationRequest,
+  ModerationRequest,
+  SpeechRequest,
+} from '../openai/index.js';
 import { declareRoutes, type RouteDeclaration } from './route.js';
 import {
   BillingSubscription,
@@ -51,16 +59,13 @@ const relayed = (
   denials: [...RELAYED, ...(fields.denials ?? [])],
 });
 
-/** Until an endpoint's body has a schema of its own: any JSON object (checked by the endpoint's rules). */
-const anyBody = (id: string) => Type.Object({}, { additionalProperties: true, $id: id });
-
 /** The OpenAI-compatible surface, and the edge's own operational endpoints. */
 export const V1_ROUTES = declareRoutes({
   chatCompletions: relayed({
     operationId: 'createChatCompletion',
     path: '/v1/chat/completions',
     summary: 'Chat completion (JSON, or server-sent events with stream: true)',
-    body: anyBody('ChatCompletionRequest'),
+    body: ChatCompletionRequest,
     answer: {
       status: 200,
       schema: ChatCompletion,
@@ -73,7 +78,7 @@ export const V1_ROUTES = declareRoutes({
     operationId: 'createCompletion',
     path: '/v1/completions',
     summary: 'Legacy text completion (JSON, or server-sent events with stream: true)',
-    body: anyBody('CompletionRequest'),
+    body: CompletionRequest,
     answer: {
       status: 200,
       schema: Completion,
@@ -86,14 +91,14 @@ export const V1_ROUTES = declareRoutes({
     operationId: 'createEmbedding',
     path: '/v1/embeddings',
     summary: 'Embeddings',
-    body: anyBody('EmbeddingRequest'),
+    body: EmbeddingRequest,
     answer: { status: 200, schema: EmbeddingList, description: 'The embeddings' },
   }),
   imageGenerations: relayed({
     operationId: 'createImage',
     path: '/v1/images/generations',
     summary: 'Image generation',
-    body: anyBody('ImageGenerationRequest'),
+    body: ImageGenerationRequest,
     answer: { status: 200, schema: ImageList, description: 'The images' },
     denials: [D.PromptMissing, D.PromptTooLong, D.SizeNotSupported, D.NNotWithinRange],
   }),
@@ -101,7 +106,7 @@ export const V1_ROUTES = declareRoutes({
     operationId: 'createSpeech',
     path: '/v1/audio/speech',
     summary: 'Text to speech',
-    body: anyBody('SpeechRequest'),
+    body: SpeechRequest,
     answer: { status: 200, contentType: 'application/octet-stream', description: 'The audio' },
     denials: [D.TextTooLong],
   }),
@@ -109,7 +114,7 @@ export const V1_ROUTES = declareRoutes({
     operationId: 'createModeration',
     path: '/v1/moderations',
     summary: 'Moderation',
-    body: anyBody('ModerationRequest'),
+    body: ModerationRequest,
     answer: { status: 200, schema: Moderation, description: 'The moderation result' },
   }),
   listModels: {

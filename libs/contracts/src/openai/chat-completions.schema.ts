@@ -39,6 +39,7 @@ export const ChatCompletionRequest = Type.Object(
   },
   {
     ...PASS_THROUGH,
+    $id: 'ChatCompletionRequest',
     description:
       'POST /v1/chat/completions, as OpenAI documents it. Only the fields the gateway reads are declared; every other field is passed to the upstream as sent.',
   },

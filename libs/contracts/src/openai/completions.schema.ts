@@ -35,6 +35,7 @@ export const CompletionRequest = Type.Object(
   },
   {
     ...PASS_THROUGH,
+    $id: 'CompletionRequest',
     description:
       'POST /v1/completions, the legacy text completions. Only the fields the gateway reads are declared; every other field is passed to the upstream as sent.',
   },

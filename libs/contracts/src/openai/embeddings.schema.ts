@@ -16,6 +16,7 @@ export const EmbeddingRequest = Type.Object(
   },
   {
     ...PASS_THROUGH,
+    $id: 'EmbeddingRequest',
     description:
       'POST /v1/embeddings. Only the fields the gateway reads are declared; every other field is passed to the upstream as sent.',
   },

@@ -30,6 +30,7 @@ export const ImageGenerationRequest = Type.Object(
   },
   {
     ...PASS_THROUGH,
+    $id: 'ImageGenerationRequest',
     description:
       'POST /v1/images/generations, billed per image at the requested size. Only the fields the gateway reads are declared; every other field is passed to the upstream as sent.',
   },

@@ -19,6 +19,7 @@ export const ModerationRequest = Type.Object(
   },
   {
     ...PASS_THROUGH,
+    $id: 'ModerationRequest',
     description:
       'POST /v1/moderations, billed by input tokens. Only the fields the gateway reads are declared; every other field is passed to the upstream as sent.',
   },

@@ -18,6 +18,7 @@ export const SpeechRequest = Type.Object(
   },
   {
     ...PASS_THROUGH,
+    $id: 'SpeechRequest',
     description:
       'POST /v1/audio/speech; the answer is the audio as the upstream sends it. Only the fields the gateway reads are declared; every other field is passed to the upstream as sent.',
   },
