@@ -1,5 +1,6 @@
-// Jest runs NestJS 12 (ES modules only) through @swc/jest in ESM mode; see
-// STACK-NOTES.md. `npm test` builds first because the e2e suite spawns the
+// Jest runs NestJS 12 through @swc/jest in ESM mode (node's
+// --experimental-vm-modules): Nest 12 is ES modules only, which CommonJS jest
+// cannot load. `npm test` builds first because the e2e suite spawns the
 // compiled services as real processes.
 const swc = [
   '@swc/jest',

@@ -55,7 +55,7 @@ describe('OpenAI API surface: documented errors', () => {
     client = openaiClient(suite, customer.key);
   });
 
-  describe('every 400 row of the seed table, word for word, with a tid', () => {
+  describe('every 400 row of the documented table, word for word, with a tid', () => {
     it('prompt_missing: an image request without a prompt', async () => {
       const error = await apiError(() =>
         client.images.generate({ model: 'dall-e-3' } as unknown as OpenAI.Images.ImageGenerateParamsNonStreaming),
@@ -194,7 +194,7 @@ describe('OpenAI API surface: documented errors', () => {
     expect((error.error as { tid: string }).tid).toMatch(TID);
   });
 
-  it('answers the seed 503 "Rate limited by provider" when every channel is rate limited', async () => {
+  it('answers the documented 503 "Rate limited by provider" when every channel is rate limited', async () => {
     await createChannel(suite, { models: ['e2e-limited'] });
     await setPrice(suite, 'e2e-limited');
     suite.fake.setDefaults({ byModel: { 'e2e-limited': { status: 429, retryAfter: 7 } } });

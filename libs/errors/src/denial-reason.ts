@@ -3,8 +3,9 @@
  * (`{ reason, params }`); only the edge turns it into an HTTP response, through
  * the one table in `documented-errors.ts`.
  *
- * The first group mirrors ../shared/seed/error-codes.txt row by row; the
- * second group is the gateway's own, for situations the seed does not list.
+ * The first group mirrors the documented errors of the README's Errors
+ * section row by row; the second group is the gateway's own, for situations
+ * that table does not list.
  */
 export enum DenialReason {
   // ── rows of the documented error table ──────────────────────────────────

@@ -6,9 +6,9 @@ import { renderDenial } from './error-body.js';
 const tid = '4bf92f3577b34da6a3ce929d0e0e4736';
 const params = { keySuffix: 'a1B2c3', model: 'gpt-4o-mini' };
 
-// Every row of ../shared/seed/error-codes.txt, copied word for word:
+// Every row of the documented errors in the README's Errors section, copied word for word:
 // [reason, status, identifier (null for "-"), message with placeholders filled].
-const seedRows: Array<[DenialReason, number, string | null, string]> = [
+const documentedRows: Array<[DenialReason, number, string | null, string]> = [
   [
     DenialReason.NoAvailableChannel,
     503,
@@ -50,12 +50,12 @@ const seedRows: Array<[DenialReason, number, string | null, string]> = [
 ];
 
 describe('DOCUMENTED_ERRORS', () => {
-  it('has all 18 rows of the seed table', () => {
-    expect(seedRows).toHaveLength(18);
-    expect(new Set(seedRows.map(([reason]) => reason)).size).toBe(18);
+  it('has all 18 rows of the documented table', () => {
+    expect(documentedRows).toHaveLength(18);
+    expect(new Set(documentedRows.map(([reason]) => reason)).size).toBe(18);
   });
 
-  it.each(seedRows)('%s renders %i, code %s, the seed message', (reason, status, code, message) => {
+  it.each(documentedRows)('%s renders %i, code %s, the documented message', (reason, status, code, message) => {
     const rendered = renderDenial({ reason, params }, tid);
     expect(rendered.status).toBe(status);
     expect(rendered.body.error.code).toBe(code);
@@ -64,7 +64,7 @@ describe('DOCUMENTED_ERRORS', () => {
     expect(rendered.body.error.param).toBeNull();
   });
 
-  it('uses the en dash of the seed, not a hyphen', () => {
+  it('uses the en dash of the documented messages, not a hyphen', () => {
     const message = DOCUMENTED_ERRORS[DenialReason.InvalidAccessToken].message({});
     expect(message).toContain('\u2013');
   });
@@ -77,7 +77,7 @@ describe('DOCUMENTED_ERRORS', () => {
 });
 
 describe(renderDenial.name, () => {
-  it('produces the body shape of ARCHITECTURE.md', () => {
+  it('produces the documented error body shape', () => {
     expect(renderDenial({ reason: DenialReason.ModelNotAllowed, params }, tid).body).toEqual({
       error: {
         message: 'Forbidden – key(a1B2c3) not authorized to access the requested model.',

@@ -13,20 +13,21 @@ export type OpenAiErrorType =
 export interface DocumentedError {
   status: number;
   type: OpenAiErrorType;
-  /** The seed's "Error Identifier" where it has one, else null (or our own code). */
+  /** The code of the README's documented-errors table where it has one, else null (or our own code). */
   code: string | null;
   message: (params: DenialParams) => string;
 }
 
-// The seed's "last 6 digits of request key" / "xx model" placeholders.
+// The table's placeholders: the last 6 characters of the key (`xxxxxx`) and the model (`{model}`).
 const key = (p: DenialParams): string => p.keySuffix ?? '';
 const model = (p: DenialParams): string => p.model ?? '';
 const withDetail = (base: string, p: DenialParams): string => (p.detail ? `${base}: ${p.detail}` : base);
 
 /**
- * The one table: reason → status, code and message. Messages are the seed's
- * words exactly (../shared/seed/error-codes.txt), en dashes included. Typed as
- * a Record over the enum so that a reason without a row does not compile.
+ * The one table: reason → status, code and message. Messages are the words
+ * of the documented errors exactly (the README's Errors section), en dashes
+ * included. Typed as a Record over the enum so that a reason without a row
+ * does not compile.
  */
 export const DOCUMENTED_ERRORS: Record<DenialReason, DocumentedError> = {
   [DenialReason.NoAvailableChannel]: {

@@ -42,9 +42,9 @@ interface NestReplyPacket {
 /**
  * The one place that talks to NATS as a client. Requests speak the packet
  * format Nest's NATS server understands (`{ pattern, data, id }`) over the
- * client's shared reply inbox, which costs less than Nest's ClientProxy (an
- * inbox per request, see STACK-NOTES.md). Every message carries the current
- * tid in its headers.
+ * client's shared reply inbox, which costs less than Nest's ClientProxy (it
+ * opens an inbox per request). Every message carries the current tid in its
+ * headers.
  */
 export class NatsBus {
   private nextId = 0;

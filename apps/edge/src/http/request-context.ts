@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The trace id of this request (see ARCHITECTURE.md, request path step 1). */
+    /** The trace id of this request (see docs/architecture.md, the request path, step 1). */
     tid: string;
     /** The request body exactly as received, so it can be forwarded without re-serialising. */
     rawBody?: Buffer;

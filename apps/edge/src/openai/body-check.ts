@@ -3,7 +3,7 @@ import { DenialException, DenialReason } from '@tollgate/errors';
 import { invalid, type JsonObject } from './body-fields.js';
 
 /**
- * The seed documents its own 400 for `n` ("invalid value of n",
+ * `n` has a documented 400 of its own ("invalid value of n",
  * n_not_within_range), so an `n` that is a number the contract refuses is
  * that row; any other refusal, an `n` of another type included, is an
  * invalid request naming the field.

@@ -15,7 +15,7 @@ import { RequestAdmission } from './request-admission.js';
 import { requestedModel } from './requested-model.js';
 
 /**
- * The request path of ARCHITECTURE.md for every OpenAI endpoint: auth →
+ * The request path of docs/architecture.md for every OpenAI endpoint: auth →
  * body validation → admission (router pick and billing hold) → upstream
  * (retrying on another channel while nothing was sent) → settlement. The
  * order gives the documented precedence: 401 → 403 → 400 → channel errors →

@@ -23,7 +23,7 @@ describe('ImageGenerationRequest', () => {
     expect(problemOf({ model: null, prompt: 'a cat' })).toBeNull();
   });
 
-  it('leaves what depends on the model to the seed rows: an absent prompt, a big n, any size string', () => {
+  it('leaves what depends on the model to the documented rows: an absent prompt, a big n, any size string', () => {
     expect(problemOf({})).toBeNull();
     expect(problemOf({ prompt: '', n: 500, size: '1x1' })).toBeNull();
   });

@@ -8,7 +8,7 @@ export const DEFAULT_IMAGE_MODEL = 'dall-e-2';
 /**
  * The prompt's presence and length, `n`'s range and the size depend on the
  * model (the edge's capability table), so they are not declared here: they
- * are the seed's documented 400s (prompt_missing, prompt_too_long,
+ * are the documented 400s (prompt_missing, prompt_too_long,
  * n_not_within_range, size_not_supported), checked after this.
  */
 export const ImageGenerationRequest = Type.Object(

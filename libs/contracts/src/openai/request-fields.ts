@@ -27,8 +27,8 @@ export const RequestedModel = (options: Options = {}) =>
   Type.String({ minLength: 1, description: 'The model, as the channels serve it', ...options });
 
 /**
- * `n`, the number of choices or images. The seed documents its own 400 for
- * a number outside the range ("invalid value of n", n_not_within_range):
+ * `n`, the number of choices or images. It has a documented 400 of its own
+ * for a number outside the range ("invalid value of n", n_not_within_range):
  * the edge answers with it for any number this refuses, and with
  * invalid_request for a value of another type.
  */

@@ -29,7 +29,7 @@ const speech = (input: unknown, extra: JsonObject = {}): JsonObject => ({
 });
 
 describe('speechEndpoint', () => {
-  it('accepts up to 4,096 characters and refuses one more with the seed row text_too_long', () => {
+  it('accepts up to 4,096 characters and refuses one more with the documented row text_too_long', () => {
     expect(errorFor(speech('x'.repeat(4_096)))).toBeNull();
     expect(errorFor(speech('x'.repeat(4_097)))).toEqual(textTooLong);
     expect(errorFor(speech('x'.repeat(4_097), { model: 'tts-1-hd' }))).toEqual(textTooLong);

@@ -9,7 +9,7 @@ const contract = compile(SpeechRequest);
 
 /**
  * `POST /v1/audio/speech`: the answer is audio, passed through as it comes;
- * billed per character of input (the seed's text_too_long row guards it).
+ * billed per character of input (the documented text_too_long row guards it).
  */
 export function speechEndpoint(capabilities: ModelCapabilities): EndpointSpec {
   return {
@@ -18,7 +18,7 @@ export function speechEndpoint(capabilities: ModelCapabilities): EndpointSpec {
 
     validate(body): void {
       checkBody(contract, body);
-      // The seed's row, after the types: the longest input is the model's.
+      // The documented row, after the types: the longest input is the model's.
       if (longerThan(body.input, capabilities.speech(body.model).inputMaxChars)) {
         throw new DenialException(DenialReason.TextTooLong);
       }

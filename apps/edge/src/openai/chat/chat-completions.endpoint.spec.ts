@@ -72,7 +72,7 @@ describe('chatCompletionsEndpoint', () => {
     expect(errorFor({ model: 'm', ...body })).toEqual({ code: 'invalid_request', param, message });
   });
 
-  it.each([[0], [129], [1.5], [-2]])('answers n=%d with the seed row n_not_within_range', (n) => {
+  it.each([[0], [129], [1.5], [-2]])('answers n=%d with the documented row n_not_within_range', (n) => {
     expect(errorFor({ model: 'm', messages, n })).toEqual({
       code: 'n_not_within_range',
       message: 'invalid value of n',

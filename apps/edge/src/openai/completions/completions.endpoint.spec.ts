@@ -42,7 +42,7 @@ describe('completionsEndpoint', () => {
     expect(errorFor({ model: 'm', ...body })).toEqual({ code: 'invalid_request', param });
   });
 
-  it('answers an n out of range with the seed row n_not_within_range', () => {
+  it('answers an n out of range with the documented row n_not_within_range', () => {
     expect(errorFor({ model: 'm', prompt: 'x', n: 0 })).toEqual({ code: 'n_not_within_range', param: null });
     expect(errorFor({ model: 'm', prompt: 'x', n: 129 })).toEqual({ code: 'n_not_within_range', param: null });
     expect(errorFor({ model: 'm', prompt: 'x', n: 128 })).toBeNull();

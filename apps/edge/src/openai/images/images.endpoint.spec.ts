@@ -21,7 +21,7 @@ function errorFor(
   }
 }
 
-const seed = {
+const documented = {
   promptMissing: { status: 400, code: 'prompt_missing', message: 'prompt is required', param: null },
   promptTooLong: { status: 400, code: 'prompt_too_long', message: 'prompt is too long', param: null },
   sizeNotSupported: { status: 400, code: 'size_not_supported', message: 'size not supported', param: null },
@@ -35,9 +35,9 @@ describe('imagesEndpoint', () => {
   });
 
   it.each([[{}], [{ prompt: null }], [{ prompt: '' }], [{ model: 'dall-e-3' }]])(
-    'refuses %j with the seed row prompt_missing',
+    'refuses %j with the documented row prompt_missing',
     (body) => {
-      expect(errorFor(body)).toEqual(seed.promptMissing);
+      expect(errorFor(body)).toEqual(documented.promptMissing);
     },
   );
 
@@ -52,12 +52,12 @@ describe('imagesEndpoint', () => {
     ['some-new-image-model', 4_000],
   ])('lets %s take a prompt of %i characters and no more (prompt_too_long)', (model, max) => {
     expect(errorFor({ model, prompt: 'x'.repeat(max) })).toBeNull();
-    expect(errorFor({ model, prompt: 'x'.repeat(max + 1) })).toEqual(seed.promptTooLong);
+    expect(errorFor({ model, prompt: 'x'.repeat(max + 1) })).toEqual(documented.promptTooLong);
   });
 
   it('counts characters, not UTF-16 units, like OpenAI', () => {
     expect(errorFor({ model: 'dall-e-2', prompt: '😀'.repeat(1_000) })).toBeNull();
-    expect(errorFor({ model: 'dall-e-2', prompt: '😀'.repeat(1_001) })).toEqual(seed.promptTooLong);
+    expect(errorFor({ model: 'dall-e-2', prompt: '😀'.repeat(1_001) })).toEqual(documented.promptTooLong);
   });
 
   it.each([
@@ -75,7 +75,7 @@ describe('imagesEndpoint', () => {
     ['gpt-image-1', '256x256', false],
     ['dall-e-2', 'huge', false],
   ])('%s with size %s: accepted=%s (else size_not_supported)', (model, size, accepted) => {
-    expect(errorFor({ model, prompt: 'a cat', size })).toEqual(accepted ? null : seed.sizeNotSupported);
+    expect(errorFor({ model, prompt: 'a cat', size })).toEqual(accepted ? null : documented.sizeNotSupported);
   });
 
   it('compares sizes case-insensitively', () => {
@@ -97,7 +97,7 @@ describe('imagesEndpoint', () => {
     ['dall-e-3', 2, false],
     ['gpt-image-1', 10, true],
   ])('%s with n=%d: accepted=%s (else n_not_within_range)', (model, n, accepted) => {
-    expect(errorFor({ model, prompt: 'a cat', n })).toEqual(accepted ? null : seed.nNotWithinRange);
+    expect(errorFor({ model, prompt: 'a cat', n })).toEqual(accepted ? null : documented.nNotWithinRange);
   });
 
   it('refuses an n that is not a number as an invalid request', () => {
@@ -105,9 +105,11 @@ describe('imagesEndpoint', () => {
   });
 
   it('checks in the order prompt, prompt length, n, size', () => {
-    expect(errorFor({ model: 'dall-e-3', n: 5, size: '1x1' })).toEqual(seed.promptMissing);
-    expect(errorFor({ model: 'dall-e-3', prompt: 'x'.repeat(4_001), n: 5, size: '1x1' })).toEqual(seed.promptTooLong);
-    expect(errorFor({ model: 'dall-e-3', prompt: 'a cat', n: 5, size: '1x1' })).toEqual(seed.nNotWithinRange);
+    expect(errorFor({ model: 'dall-e-3', n: 5, size: '1x1' })).toEqual(documented.promptMissing);
+    expect(errorFor({ model: 'dall-e-3', prompt: 'x'.repeat(4_001), n: 5, size: '1x1' })).toEqual(
+      documented.promptTooLong,
+    );
+    expect(errorFor({ model: 'dall-e-3', prompt: 'a cat', n: 5, size: '1x1' })).toEqual(documented.nNotWithinRange);
   });
 
   it('refuses streaming and a wrong response_format', () => {
@@ -115,7 +117,7 @@ describe('imagesEndpoint', () => {
     expect(errorFor({ prompt: 'a cat', response_format: 'gif' })).toMatchObject({ param: 'response_format' });
   });
 
-  it('checks the types before the seed rows, which depend on the model', () => {
+  it('checks the types before the documented rows, which depend on the model', () => {
     expect(errorFor({ stream: 'no' })).toMatchObject({ code: 'invalid_request', param: 'stream' });
     expect(errorFor({ prompt: 'x'.repeat(1_001), quality: 1 })).toMatchObject({
       code: 'invalid_request',

@@ -16,7 +16,7 @@ const sizeOf = (body: JsonObject): string | undefined =>
 
 /**
  * `POST /v1/images/generations`, checked against the model's capabilities
- * (the seed's 400 rows: prompt_missing, prompt_too_long, n_not_within_range,
+ * (the documented 400 rows: prompt_missing, prompt_too_long, n_not_within_range,
  * size_not_supported) and billed per image at the requested size.
  */
 export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
@@ -27,7 +27,7 @@ export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
 
     validate(body): void {
       checkBody(contract, body);
-      // The seed's rows, in its order, after the types: what they allow depends on the model.
+      // The documented rows, in the table's order, after the types: what they allow depends on the model.
       if (!body.prompt) throw new DenialException(DenialReason.PromptMissing);
       const limits = capabilities.image(modelOf(body));
       if (longerThan(body.prompt, limits.promptMaxChars)) throw new DenialException(DenialReason.PromptTooLong);
