@@ -15,9 +15,10 @@ import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from '@tollgate/observability';
 import { applyRepeatableMigrations, REPEATABLE_MIGRATIONS_TABLE } from './repeatable-migrations.js';
+import { TEST_DATABASE_SERVER_URL } from '@tollgate/testing';
 import { openServiceDatabase } from './service-database.js';
 
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SERVER_URL = TEST_DATABASE_SERVER_URL;
 
 /** The table every repeatable file of these tests writes to: a versioned migration makes it, so it must run first. */
 class CreateApplications1764000000000 implements MigrationInterface {
