@@ -3,7 +3,7 @@ import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { useSuite } from './support/suite.js';
 import { eventually } from '@tollgate/testing';
 
-const SEED_401 = 'Unauthorized – no access token supplied; please log in and include a valid token.';
+const DOCUMENTED_401 = 'Unauthorized – no access token supplied; please log in and include a valid token.';
 
 describe('foundation: the four services end to end', () => {
   const suite = useSuite();
@@ -23,7 +23,7 @@ describe('foundation: the four services end to end', () => {
     const body = (await response.json()) as { error: Record<string, unknown> };
     expect(response.status).toBe(401);
     expect(body.error).toEqual({
-      message: SEED_401,
+      message: DOCUMENTED_401,
       type: 'authentication_error',
       param: null,
       code: null,
