@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { BATCH_ROW_STATUSES, LEDGER_ENTRY_TYPES, RECONCILE_KINDS } from '../billing.contract.js';
 import {
   DateOrInstant,

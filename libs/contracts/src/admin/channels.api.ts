@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { CHANNEL_HEALTH_STATES, CHANNEL_STATUSES, CHANNEL_TYPES } from '../router.contract.js';
 import {
   BaseUrl,

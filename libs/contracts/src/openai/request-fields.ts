@@ -1,4 +1,4 @@
-import { Type, type SchemaOptions, type TSchema } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type TSchema } from '@tollgate/typebox';
 import { Nullable } from '../schema/fields.js';
 import type { ErrorAnnotations } from '../schema/validator.js';
 

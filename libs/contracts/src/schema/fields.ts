@@ -1,4 +1,4 @@
-import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@tollgate/typebox';
 import type { ErrorAnnotations } from './validator.js';
 
 /**

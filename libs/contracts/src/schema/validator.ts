@@ -1,6 +1,6 @@
-import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import type { Static, TSchema } from '@tollgate/typebox';
+import { TypeCompiler } from '@tollgate/typebox';
+import { ValueErrorType, type ValueError } from '@tollgate/typebox';
 import { registerFormats } from './formats.js';
 
 /**
