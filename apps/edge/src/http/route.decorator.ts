@@ -13,8 +13,8 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import type { Static, TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import type { Static, TSchema } from '@tollgate/typebox';
+import { Value } from '@tollgate/typebox';
 import type { FastifyRequest } from 'fastify';
 import { validatorFor, type RouteDeclaration } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';

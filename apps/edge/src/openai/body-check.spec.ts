@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Type } from '@sinclair/typebox';
+import { Type } from '@tollgate/typebox';
 import { compile, LIMITS, Nullable } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import { requestedModel } from '../relay/requested-model.js';

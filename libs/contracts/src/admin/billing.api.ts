@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { BATCH_ROW_STATUSES, LEDGER_ENTRY_TYPES, RECONCILE_KINDS } from '../billing.contract.js';
 import {
   DateOrInstant,
@@ -13,6 +13,7 @@ import {
   OneOf,
   PositiveMoney,
   Reason,
+  storablePattern,
   Uuid,
 } from '../schema/fields.js';
 import { ListOf } from './common.api.js';
@@ -105,7 +106,13 @@ export const LedgerQuery = Type.Object(
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: LIMITS.ledgerPage, description: 'Default 100 (1000 for CSV)' }),
     ),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `next_cursor` of the previous page' })),
+    cursor: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        pattern: storablePattern(),
+        description: 'The `next_cursor` of the previous page',
+      }),
+    ),
     type: Type.Optional(
       Type.String({
         pattern: `^${TYPE_NAME}(,${TYPE_NAME})*$`,

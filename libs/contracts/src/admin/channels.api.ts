@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { CHANNEL_HEALTH_STATES, CHANNEL_STATUSES, CHANNEL_TYPES } from '../router.contract.js';
 import {
   BaseUrl,
@@ -10,6 +10,7 @@ import {
   Name,
   Nullable,
   OneOf,
+  storablePattern,
   TimeoutMs,
   UpstreamKey,
 } from '../schema/fields.js';
@@ -35,7 +36,8 @@ const channelFields = {
   api_key: UpstreamKey({ description: 'Encrypted at rest; never returned (only its last 4 characters)' }),
   models: Type.Array(ModelName(), { minItems: 1, maxItems: LIMITS.listItems }),
   model_mapping: Type.Optional(
-    Type.Record(Type.String({ minLength: 1, maxLength: LIMITS.nameLength }), ModelName(), {
+    Type.Record(Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: storablePattern() }), ModelName(), {
+      additionalProperties: false,
       maxProperties: LIMITS.listItems,
       description: 'Requested model name → the upstream model name',
     }),

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@tollgate/typebox';
 import { Nullable } from '../schema/fields.js';
 
 /** The error body of every refusal, with the trace id support looks up. */

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { KEY_STATUSES, ROLES, USER_STATUSES } from '../roles.js';
 import {
   Email,

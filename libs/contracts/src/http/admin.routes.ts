@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@tollgate/typebox';
 import { DenialReason } from '@tollgate/errors';
 import {
   AdjustmentInput,

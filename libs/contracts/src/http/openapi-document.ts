@@ -1,4 +1,4 @@
-import type { TObject, TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@tollgate/typebox';
 import { DOCUMENTED_ERRORS, type DenialReason } from '@tollgate/errors';
 import { ErrorResponse } from '../admin/common.api.js';
 import { ANNOTATION_KEYWORDS } from '../schema/validator.js';

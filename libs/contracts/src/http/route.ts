@@ -1,4 +1,4 @@
-import type { TObject, TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@tollgate/typebox';
 import { DenialReason } from '@tollgate/errors';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

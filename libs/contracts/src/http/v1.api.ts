@@ -1,4 +1,4 @@
-import { Type, type TProperties } from '@sinclair/typebox';
+import { Type, type TProperties } from '@tollgate/typebox';
 import { Nullable } from '../schema/fields.js';
 
 /*

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '@tollgate/typebox';
 import { DenialReason as D } from '@tollgate/errors';
 import {
   ChatCompletionRequest,

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { LIMITS } from '../schema/fields.js';
 import {
   ChoiceCount,

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { LIMITS, OneOf } from '../schema/fields.js';
 import { Omittable, PASS_THROUGH, RequestedModel, TextOrTokens } from './request-fields.js';
 

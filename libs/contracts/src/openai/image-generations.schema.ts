@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { OneOf } from '../schema/fields.js';
 import { ChoiceCount, Omittable, PASS_THROUGH, RequestedModel } from './request-fields.js';
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { Omittable, PASS_THROUGH, RequestedModel } from './request-fields.js';
 
 /** OpenAI's model when a moderation request names none; the gateway routes and bills by it. */

@@ -1,5 +1,5 @@
-import { Type, type SchemaOptions, type TSchema } from '@sinclair/typebox';
-import { Nullable } from '../schema/fields.js';
+import { Type, type SchemaOptions, type TSchema } from '@tollgate/typebox';
+import { LIMITS, Nullable, storablePattern } from '../schema/fields.js';
 import type { ErrorAnnotations } from '../schema/validator.js';
 
 type Options = SchemaOptions & ErrorAnnotations;
@@ -20,11 +20,20 @@ export const Omittable = <T extends TSchema>(schema: T, options: Options = {}) =
 
 /**
  * The model, as the edge's relay reads it before authentication (auth checks
- * the key may use it): a non-empty string. No length limit of its own: a
- * model no channel serves is the router's documented 503, not a 400.
+ * the key may use it): a non-empty string that the services can store (it is
+ * written with every hold), so no NUL, no unpaired surrogate, and no longer
+ * than a model name can be. A model no channel serves is the router's
+ * documented 503, not a 400.
  */
 export const RequestedModel = (options: Options = {}) =>
-  Type.String({ minLength: 1, description: 'The model, as the channels serve it', ...options });
+  Type.String({
+    minLength: 1,
+    maxLength: LIMITS.nameLength,
+    pattern: storablePattern(),
+    patternMessage: '{param} must not contain NUL or unpaired surrogate characters',
+    description: 'The model, as the channels serve it',
+    ...options,
+  });
 
 /**
  * `n`, the number of choices or images. It has a documented 400 of its own

@@ -1,4 +1,4 @@
-import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@tollgate/typebox';
 import type { ErrorAnnotations } from './validator.js';
 
 /**
@@ -52,15 +52,25 @@ export const LIMITS = {
 
 type Options = SchemaOptions & ErrorAnnotations;
 
-/** Present and not only white space. */
-const NOT_BLANK = '\\S';
+/**
+ * Text PostgreSQL can store: no NUL, and no UTF-16 surrogate without its pair
+ * (JSON lets a client send both, as `\\u0000` and `\\ud800`; a text column
+ * refuses the first, and the second cannot be encoded as UTF-8 at all).
+ * Written so that it means the same with and without the regex `u` flag.
+ */
+export const STORABLE_TEXT = '(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*';
+/** Not only white space. */
+const NOT_BLANK = '(?=[\\s\\S]*\\S)';
+/** The pattern of storable text, after an optional lookahead of more rules. */
+export const storablePattern = (lookahead = '') => `^${lookahead}${STORABLE_TEXT}$`;
+const STORABLE_WORDS = 'without NUL or unpaired surrogate characters';
 
 export const Text = (max: number, options: Options = {}) =>
   Type.String({
     minLength: 1,
     maxLength: max,
-    pattern: NOT_BLANK,
-    errorMessage: `{param} must be 1 to ${max} characters, not only spaces`,
+    pattern: storablePattern(NOT_BLANK),
+    errorMessage: `{param} must be 1 to ${max} characters, not only spaces, ${STORABLE_WORDS}`,
     ...options,
   });
 
@@ -84,8 +94,8 @@ export const IdempotencyKey = (options: Options = {}) =>
   Type.String({
     minLength: 1,
     maxLength: LIMITS.idempotencyKeyLength,
-    pattern: `^(?!${RESERVED_IDEMPOTENCY_PREFIXES.join('|')})[\\s\\S]*\\S`,
-    errorMessage: `{param} must be 1 to ${LIMITS.idempotencyKeyLength} characters, not only spaces, and may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')}`,
+    pattern: storablePattern(`(?!${RESERVED_IDEMPOTENCY_PREFIXES.join('|')})${NOT_BLANK}`),
+    errorMessage: `{param} must be 1 to ${LIMITS.idempotencyKeyLength} characters, not only spaces, ${STORABLE_WORDS}, and may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')}`,
     description: 'The same key twice applies once; the second answer is the first one, marked replayed',
     ...options,
   });
@@ -99,7 +109,7 @@ export const DateOrInstant = (options: Options = {}) =>
     ...options,
   });
 export const Email = (options: Options = {}) =>
-  Type.String({ format: 'email', maxLength: LIMITS.emailLength, ...options });
+  Type.String({ format: 'email', maxLength: LIMITS.emailLength, pattern: storablePattern(), ...options });
 export const IpRange = (options: Options = {}) =>
   Type.String({
     format: 'ip-range',
@@ -112,7 +122,8 @@ export const BaseUrl = (options: Options = {}) =>
   Type.String({
     format: 'uri',
     maxLength: LIMITS.urlLength,
-    pattern: '^https?://[^/?#@\\s]+(/[^?#\\s]*)?$',
+    // Printable ASCII only (a host beyond ASCII is written in punycode): no spaces, controls or NUL.
+    pattern: '^https?://[^/?#@\\u0000-\\u0020\\u007f-\\uffff]+(/[^?#\\u0000-\\u0020\\u007f-\\uffff]*)?$',
     errorMessage:
       '{param} must be an http:// or https:// URL without credentials, query or fragment, e.g. https://api.openai.com/v1',
     ...options,

@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { Type } from '@sinclair/typebox';
+import { Type } from '@tollgate/typebox';
 import {
+  BaseUrl,
   GroupName,
   IdempotencyKey,
   IpRange,
   LIMITS,
   Money,
+  Name,
   NonZeroSignedMoney,
   Nullable,
   OneOf,
@@ -106,6 +108,16 @@ describe('field declarations', () => {
       IdempotencyKey(),
       ['k1', 'topup-2026-11-28'],
       ['', '   ', 'hold:1', 'charge:x', 'x'.repeat(LIMITS.idempotencyKeyLength + 1)],
+    ],
+    [
+      Name(),
+      ['a', 'Zoë 🙂', 'x'.repeat(LIMITS.nameLength)],
+      ['', '  ', 'a\u0000b', 'lone-\ud800', 'lone-\udfff', '\udfff\ud800', 'x'.repeat(LIMITS.nameLength + 1)],
+    ],
+    [
+      BaseUrl(),
+      ['https://api.openai.com/v1', 'http://127.0.0.1:9090/v1'],
+      ['ftp://x', 'https://u:p@x/v1', 'https://x/v1?a=1', 'https://x/v\u0000', 'https://x/v 1'],
     ],
     [IpRange(), ['10.0.0.0/8', '2001:db8::/32', '192.168.1.1'], ['10.0.0/8', 'not an ip', '10.0.0.0/33']],
   ])('%j accepts and refuses what it declares', (schema, good, bad) => {

@@ -1,6 +1,6 @@
-import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import type { Static, TSchema } from '@tollgate/typebox';
+import { TypeCompiler } from '@tollgate/typebox';
+import { ValueErrorType, type ValueError } from '@tollgate/typebox';
 import { registerFormats } from './formats.js';
 
 /**
@@ -26,6 +26,8 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputPro
  */
 export interface ErrorAnnotations {
   errorMessage?: string;
+  /** The sentence for a string that fails the node's `pattern` only (other failures keep theirs). */
+  patternMessage?: string;
   errorParam?: 'list';
 }
 
@@ -172,6 +174,12 @@ function explain(root: TSchema, raw: ValueError): InputProblem {
     const param = paramOf(at);
     return { param, detail: node.errorMessage.replaceAll('{param}', param) };
   }
+  // A key a map (a record) does not allow is the map's fault: name the map, and show the key escaped.
+  const container = nodes[nodes.length - 1] as Record<string, unknown> | undefined;
+  if (unknownField && container?.patternProperties) {
+    const param = paramOf(segments.slice(0, -1));
+    return { param, detail: `${param} may not have the key ${JSON.stringify(last)}` };
+  }
   const param = paramOf(segments);
   return { param, detail: missing ? `${param} is required` : describe(param, error) };
 }
@@ -235,7 +243,9 @@ function describe(param: string, error: ValueError): string {
     case ValueErrorType.StringFormat:
       return `${param} must be ${formatWords(String(s.format))}`;
     case ValueErrorType.StringPattern:
-      return `${param} is not in the expected form`;
+      return typeof s.patternMessage === 'string'
+        ? s.patternMessage.replaceAll('{param}', param)
+        : `${param} is not in the expected form`;
     case ValueErrorType.Union:
       return `${param} must be ${alternatives(s)}`;
     default:
@@ -279,4 +289,4 @@ const typeWords = (schema: Record<string, unknown>): string => {
 };
 
 /** Keywords a schema uses only for our error sentences; the published document leaves them out. */
-export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam'] as const;
+export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam', 'patternMessage'] as const;
