@@ -1,15 +1,16 @@
 import { SETTLEMENT_STREAM } from '@tollgate/contracts';
-import { bool, commonSettings, databaseSettings, loadConfig, str } from '@tollgate/config';
-import { EnvError, makeValidator } from 'envalid';
-
-/** An integer setting with a lower bound, so that `DEFAULT_KEY_RPM=0` stops start-up instead of refusing everything. */
-const intAtLeast = (min: number) =>
-  makeValidator<number>((input: string) => {
-    const value = Number(input);
-    if (!Number.isSafeInteger(value) || value < min) throw new EnvError(`must be an integer >= ${min}`);
-    return value;
-  });
-const positiveInt = intAtLeast(1);
+import {
+  bool,
+  commonSettings,
+  databaseSettings,
+  intAtLeast,
+  loadConfig,
+  nonNegativeInt,
+  positiveInt,
+  refuseContradictions,
+  str,
+  type SettingRule,
+} from '@tollgate/config';
 
 export const billingSettings = {
   ...commonSettings,
@@ -34,7 +35,7 @@ export const billingSettings = {
     default: 30_000,
     desc: 'How often a billing replica expires overdue holds and deletes old rate-limit windows',
   }),
-  PRICE_CACHE_TTL_MS: intAtLeast(0)({
+  PRICE_CACHE_TTL_MS: nonNegativeInt({
     default: 30_000,
     desc: 'How long a replica keeps a price or group multiplier in memory; changes are broadcast and apply at once',
   }),
@@ -65,6 +66,31 @@ export const billingSettings = {
   }),
 };
 
-export type BillingConfig = ReturnType<typeof loadBillingConfig>;
-export const loadBillingConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig('billing', billingSettings, env);
+/**
+ * What a hold must outlive beyond the settlement's redeliveries: the request itself, which ran between the
+ * reserve and the settlement's first publish (the router's default first-byte timeout alone is two minutes).
+ */
+export const HOLD_TTL_MARGIN_MS = 5 * 60_000;
+/** Ack waits a hold must outlive: one settlement lost to a billing crash, and a second crash while it is retried. */
+export const HOLD_TTL_REDELIVERIES = 2;
+
+type Settings = ReturnType<typeof loadSettings>;
+const loadSettings = (env: NodeJS.ProcessEnv) => loadConfig('billing', billingSettings, env);
+
+const billingRules: readonly SettingRule<Settings>[] = [
+  {
+    // An expired hold is charged at the held amount; a settlement that arrives after it changes nothing.
+    settings: ['HOLD_TTL_MS', 'SETTLEMENT_ACK_WAIT_MS'],
+    holds: (c) => c.HOLD_TTL_MS >= HOLD_TTL_REDELIVERIES * c.SETTLEMENT_ACK_WAIT_MS + HOLD_TTL_MARGIN_MS,
+    explain: (c) =>
+      `HOLD_TTL_MS must be at least ${HOLD_TTL_REDELIVERIES} × SETTLEMENT_ACK_WAIT_MS + ${HOLD_TTL_MARGIN_MS} ms ` +
+      `(here ${HOLD_TTL_REDELIVERIES * c.SETTLEMENT_ACK_WAIT_MS + HOLD_TTL_MARGIN_MS}): a settlement redelivered ` +
+      'after a billing crash arrives an ack wait late, after a request that may have run for minutes, and must ' +
+      'still find its hold open, or the customer pays the estimate instead of the usage',
+  },
+];
+
+export type BillingConfig = Settings;
+export const loadBillingConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  refuseContradictions('billing', loadSettings(env), billingRules);
 export const BILLING_CONFIG = Symbol('BILLING_CONFIG');

@@ -1,5 +1,6 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@tollgate/config';
+import { startupRefusal } from '@tollgate/testing';
 import { edgeSettings } from './edge.config.js';
 
 describe('edge configuration', () => {
@@ -17,18 +18,28 @@ describe('edge configuration', () => {
     ['{"images":{"dall-e-3":{"n_min":3,"n_max":2}}}', 'n_min (3) is greater than n_max (2)'],
     ['{nope', 'is not valid JSON'],
   ])('stops start-up on a bad MODEL_CAPABILITIES (%s), naming it', (value, problem) => {
-    const exit = jest.spyOn(process, 'exit').mockImplementation(() => {
-      throw new Error('exit');
-    });
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(() => loadConfig('edge', edgeSettings, { MODEL_CAPABILITIES: value })).toThrow('exit');
-      const written = String(stderr.mock.calls[0]?.[0]);
-      expect(written).toContain('MODEL_CAPABILITIES');
-      expect(written).toContain(problem);
-    } finally {
-      exit.mockRestore();
-      stderr.mockRestore();
-    }
+    const written = startupRefusal(() => loadConfig('edge', edgeSettings, { MODEL_CAPABILITIES: value }));
+    expect(written).toContain('MODEL_CAPABILITIES');
+    expect(written).toContain(problem);
+  });
+
+  it('throttles after 30 failed authentications per minute by default', () => {
+    expect(loadConfig('edge', edgeSettings, {}).AUTH_FAILURES_PER_MINUTE).toBe(30);
+  });
+
+  it.each(['AUTH_FAILURES_PER_MINUTE', 'NATS_REQUEST_TIMEOUT_MS', 'SETTLEMENT_PUBLISH_ATTEMPTS', 'BODY_LIMIT_BYTES'])(
+    'stops start-up on %s=0, naming it',
+    (name) => {
+      expect(startupRefusal(() => loadConfig('edge', edgeSettings, { [name]: '0' }))).toContain(
+        `${name}: must be an integer >= 1`,
+      );
+    },
+  );
+
+  it('takes PRINCIPAL_CACHE_TTL_MS=0 as no cache, and refuses a negative one', () => {
+    expect(loadConfig('edge', edgeSettings, { PRINCIPAL_CACHE_TTL_MS: '0' }).PRINCIPAL_CACHE_TTL_MS).toBe(0);
+    expect(startupRefusal(() => loadConfig('edge', edgeSettings, { PRINCIPAL_CACHE_TTL_MS: '-1' }))).toContain(
+      'PRINCIPAL_CACHE_TTL_MS: must be an integer >= 0',
+    );
   });
 });

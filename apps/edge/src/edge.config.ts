@@ -1,6 +1,6 @@
 import { makeExactValidator } from 'envalid';
 import { SETTLEMENT_STREAM } from '@tollgate/contracts';
-import { bool, commonSettings, loadConfig, num, port, str } from '@tollgate/config';
+import { bool, commonSettings, loadConfig, nonNegativeInt, port, positiveInt, str } from '@tollgate/config';
 import { NO_OVERRIDES, parseCapabilityOverrides } from './openai/capabilities/capability-overrides.js';
 import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
 import type { CapabilityOverrides } from './openai/capabilities/model-capability.types.js';
@@ -16,17 +16,24 @@ export const edgeSettings = {
   ...commonSettings,
   EDGE_HOST: str({ default: '127.0.0.1', desc: 'Address the HTTP server binds to' }),
   EDGE_PORT: port({ default: 8080, desc: 'HTTP port of the OpenAI and admin API' }),
-  BODY_LIMIT_BYTES: num({ default: 4 * 1024 * 1024, desc: 'Largest request body accepted (413 above it)' }),
+  BODY_LIMIT_BYTES: positiveInt({ default: 4 * 1024 * 1024, desc: 'Largest request body accepted (413 above it)' }),
   TRUSTED_PROXIES: str({
     default: '',
     desc: 'Comma-separated CIDRs whose X-Forwarded-For / X-Real-IP are believed; empty = none',
   }),
-  PRINCIPAL_CACHE_TTL_MS: num({
+  PRINCIPAL_CACHE_TTL_MS: nonNegativeInt({
     default: 10_000,
     desc: 'How long the edge reuses an accepted authentication; key and user changes are broadcast and evict it at once (0 = off)',
   }),
-  UPSTREAM_MAX_RETRIES: num({ default: 2, desc: 'Extra channels tried after a retryable upstream failure' }),
-  DEFAULT_MAX_OUTPUT_TOKENS: num({
+  AUTH_FAILURES_PER_MINUTE: positiveInt({
+    default: 30,
+    desc:
+      'Invalid keys one client address (an IPv6 one by its /64) may present per minute: a burst of this many, ' +
+      'then one every minute / this; past it 429 too_many_failed_authentications with Retry-After, before any key ' +
+      'from that address is looked up. Counted by each edge replica on its own',
+  }),
+  UPSTREAM_MAX_RETRIES: nonNegativeInt({ default: 2, desc: 'Extra channels tried after a retryable upstream failure' }),
+  DEFAULT_MAX_OUTPUT_TOKENS: positiveInt({
     default: 4096,
     desc: 'Output tokens held for a chat request that sets no max_tokens',
   }),
@@ -37,7 +44,7 @@ export const edgeSettings = {
       '{"images":{"dall-e-3":{"n_max":2},"*":{"prompt_max_chars":8000}},"speech":{"tts-1":{"input_max_chars":8192}}}; ' +
       'image fields prompt_max_chars, sizes, default_size, n_min, n_max; speech field input_max_chars; "*" = unknown models',
   }),
-  SETTLEMENT_PUBLISH_ATTEMPTS: num({
+  SETTLEMENT_PUBLISH_ATTEMPTS: positiveInt({
     default: 5,
     desc: 'Tries to hand a settlement to JetStream before leaving the hold to expire',
   }),

@@ -1,5 +1,5 @@
 import { makeValidator } from 'envalid';
-import { bool, commonSettings, databaseSettings, loadConfig } from '@tollgate/config';
+import { bool, commonSettings, databaseSettings, loadConfig, positiveInt } from '@tollgate/config';
 import { describeSecretKeyProblem } from './crypto/channel-secret-key.js';
 
 /** Checks the key's shape at start-up without ever echoing the value into the error. */
@@ -7,13 +7,6 @@ const secretKey = makeValidator<string>((input) => {
   const problem = describeSecretKeyProblem(input);
   if (problem) throw new Error(problem);
   return input.trim();
-});
-
-/** A zero or negative timeout / interval would mean "never" or a busy loop; refuse it at start-up. */
-const positiveInt = makeValidator<number>((input) => {
-  const value = Number(input);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error('must be a positive integer');
-  return value;
 });
 
 const positiveMs = (defaultMs: number, desc: string) => positiveInt({ default: defaultMs, desc });

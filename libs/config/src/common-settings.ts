@@ -1,9 +1,10 @@
 import { num, str } from 'envalid';
+import { positiveInt } from './integer-settings.js';
 
 /** Settings every service shares; see the configuration table in README.md. */
 export const commonSettings = {
   NATS_URL: str({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
-  NATS_REQUEST_TIMEOUT_MS: num({
+  NATS_REQUEST_TIMEOUT_MS: positiveInt({
     default: 3000,
     desc: 'How long a service waits for another before answering 503 service_unavailable',
   }),
@@ -21,7 +22,7 @@ export const databaseSettings = {
     desc: 'PostgreSQL URL; empty = an embedded PostgreSQL under DATA_DIR',
   }),
   DATA_DIR: str({ default: '.data', desc: 'Where the embedded PostgreSQL and the root key live' }),
-  DATABASE_POOL_SIZE: num({ default: 10, desc: 'PostgreSQL connections per service process' }),
+  DATABASE_POOL_SIZE: positiveInt({ default: 10, desc: 'PostgreSQL connections per service process' }),
   EMBEDDED_PG_PORT: num({
     default: 54329,
     desc: 'Port of the embedded PostgreSQL (loopback only) used when DATABASE_URL is empty',

@@ -1,2 +1,4 @@
 export * from './load-config.js';
 export * from './common-settings.js';
+export * from './integer-settings.js';
+export * from './setting-rules.js';

@@ -1,4 +1,7 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { startupRefusal } from '@tollgate/testing';
+import { commonSettings, databaseSettings } from './common-settings.js';
+import { nonNegativeInt, positiveInt } from './integer-settings.js';
 import { loadConfig, num, str } from './load-config.js';
 
 describe(loadConfig.name, () => {
@@ -15,13 +18,24 @@ describe(loadConfig.name, () => {
   });
 
   it('exits with a message naming a bad setting', () => {
-    const exit = jest.spyOn(process, 'exit').mockImplementation(() => {
-      throw new Error('exit');
-    });
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(() => loadConfig('svc', { PORT_X: num() }, { PORT_X: 'abc' })).toThrow('exit');
-    expect(String(stderr.mock.calls[0]?.[0])).toContain('PORT_X');
-    exit.mockRestore();
-    stderr.mockRestore();
+    expect(startupRefusal(() => loadConfig('svc', { PORT_X: num() }, { PORT_X: 'abc' }))).toContain('PORT_X');
+  });
+
+  it.each(['0', '-5', '1.5', 'soon'])('refuses a timeout or limit of %s', (value) => {
+    expect(startupRefusal(() => loadConfig('svc', { TIMEOUT_MS: positiveInt() }, { TIMEOUT_MS: value }))).toContain(
+      'TIMEOUT_MS: must be an integer >= 1',
+    );
+  });
+
+  it('accepts 0 for a cache TTL (off), not less', () => {
+    expect(loadConfig('svc', { TTL_MS: nonNegativeInt() }, { TTL_MS: '0' }).TTL_MS).toBe(0);
+    expect(startupRefusal(() => loadConfig('svc', { TTL_MS: nonNegativeInt() }, { TTL_MS: '-1' }))).toContain(
+      'TTL_MS: must be an integer >= 0',
+    );
+  });
+
+  it.each(['NATS_REQUEST_TIMEOUT_MS', 'DATABASE_POOL_SIZE'])('refuses %s=0 in every service', (name) => {
+    const settings = { ...commonSettings, ...databaseSettings };
+    expect(startupRefusal(() => loadConfig('svc', settings, { [name]: '0' }))).toContain(`${name}: must be`);
   });
 });

@@ -42,6 +42,7 @@ export enum DenialReason {
   UpstreamUnavailable = 'upstream_unavailable',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
+  AuthenticationThrottled = 'authentication_throttled',
 }
 
 /**

@@ -100,6 +100,20 @@ describe(renderDenial.name, () => {
     expect(rendered.headers).toEqual({ 'retry-after': '2', 'ratelimit-limit': '60' });
   });
 
+  it('refuses an address that failed to authenticate too often with its own 429 and Retry-After', () => {
+    const rendered = renderDenial(
+      { reason: DenialReason.AuthenticationThrottled, params: { retryAfterSeconds: 2.5 } },
+      tid,
+    );
+    expect(rendered.status).toBe(429);
+    expect(rendered.headers).toEqual({ 'retry-after': '3' });
+    expect(rendered.body.error).toMatchObject({
+      type: 'rate_limit_error',
+      code: 'too_many_failed_authentications',
+      message: 'Too many failed authentications from your address; please try again later.',
+    });
+  });
+
   it('names the offending field in param', () => {
     const rendered = renderDenial(
       { reason: DenialReason.InvalidRequest, params: { param: 'model', detail: 'model is required' } },

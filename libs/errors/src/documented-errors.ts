@@ -218,4 +218,10 @@ export const DOCUMENTED_ERRORS: Record<DenialReason, DocumentedError> = {
     code: 'internal_error',
     message: () => 'The server had an error while processing your request; please try again later.',
   },
+  [DenialReason.AuthenticationThrottled]: {
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'too_many_failed_authentications',
+    message: () => 'Too many failed authentications from your address; please try again later.',
+  },
 };

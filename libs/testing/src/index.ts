@@ -11,3 +11,4 @@ export * from './eventually.js';
 export * from './late-bound.js';
 export * from './test-database.js';
 export * from './test-nats.js';
+export * from './startup-refusal.js';

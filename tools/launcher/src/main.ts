@@ -82,12 +82,15 @@ async function main(): Promise<void> {
     60_000,
     'every service to answer /healthz',
   );
+  // Auth's stdout is a pipe here, so auth never shows the key it generates: the launcher points at its file.
   const rootKeyFile = resolve(dataDir, 'root-key');
   const lines = [
     `Tollgate is up: ${edgeUrl}  (OpenAI base URL: ${edgeUrl}/v1, admin API: ${edgeUrl}/admin/v1)`,
     config.TOLLGATE_ROOT_KEY
       ? 'Root key: the one in TOLLGATE_ROOT_KEY'
-      : `Root key: ${existsSync(rootKeyFile) ? rootKeyFile : 'printed by auth above'}`,
+      : existsSync(rootKeyFile)
+        ? `Root key: in ${rootKeyFile} (readable by you only)`
+        : `Root key: not in ${rootKeyFile}; the root was created on an earlier start (from TOLLGATE_ROOT_KEY, or the file was removed)`,
     ...(withFakeProvider ? [`Fake provider: http://127.0.0.1:${config.FAKE_PROVIDER_PORT}/v1`] : []),
     'Ctrl-C stops everything.',
   ];

@@ -1,17 +1,19 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from '@tollgate/observability';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import { generateKey, hashKey, isWellFormedKey, keyDisplay } from '../keys/key-material.js';
 import { LOGGER } from '../tokens.js';
+import { writeRootKeyFile } from './root-key-file.js';
 
 /**
- * First start: with no users at all, create a root user and key. The key is
- * shown once on stdout and written to <DATA_DIR>/root-key (mode 0600), or
- * taken from TOLLGATE_ROOT_KEY. A transaction-scoped advisory lock makes
- * replicas starting together create exactly one root.
+ * First start: with no users at all, create a root user and key. A generated
+ * key is written to <DATA_DIR>/root-key (mode 0600) and never logged: stdout
+ * is a log stream in a container or under `npm start`, so the key is shown
+ * there only when stdout is a terminal; the log says where the file is. A
+ * key taken from TOLLGATE_ROOT_KEY is the operator's already. A
+ * transaction-scoped advisory lock makes replicas starting together create
+ * exactly one root.
  */
 @Injectable()
 export class RootBootstrapService implements OnApplicationBootstrap {
@@ -39,17 +41,17 @@ export class RootBootstrapService implements OnApplicationBootstrap {
         `INSERT INTO api_keys (user_id, name, key_hash, prefix, last6, status) VALUES ($1, 'root', $2, $3, $4, 'active')`,
         [user.id, hashKey(key), prefix, last6],
       );
-      return { key, userId: user.id, generated: !configured };
+      // Written before the commit: were the file not writable, the root would exist with a key nobody has.
+      const file = configured ? null : await writeRootKeyFile(this.config.DATA_DIR, key);
+      return { key, userId: user.id, file };
     });
     if (!created) return;
     this.logger.info({ userId: created.userId }, 'root user created');
-    if (created.generated) {
-      const file = resolve(this.config.DATA_DIR, 'root-key');
-      await mkdir(resolve(this.config.DATA_DIR), { recursive: true });
-      await writeFile(file, `${created.key}\n`, { mode: 0o600 });
-      await chmod(file, 0o600);
-      // Printed once, on purpose outside the JSON log so that it is not shipped to log storage.
-      process.stdout.write(`\nTollgate root key (shown once, also in ${file}):\n  ${created.key}\n\n`);
+    if (!created.file) return;
+    this.logger.info({ file: created.file }, 'root key written to its file (mode 0600), never to the log');
+    if (process.stdout.isTTY) {
+      // A person at a terminal, outside the JSON log: nothing ships this line to log storage.
+      process.stdout.write(`\nTollgate root key (shown once, also in ${created.file}):\n  ${created.key}\n\n`);
     }
   }
 }

@@ -163,7 +163,7 @@ describe(SettleService.name, () => {
 
   describe('hold expiry', () => {
     it('charges an overdue hold at the held amount, once, and a late settlement changes nothing', async () => {
-      const shortLived = billingInstance(billing.db, testConfig({ HOLD_TTL_MS: '1' }));
+      const shortLived = billingInstance(billing.db, { ...testConfig(), HOLD_TTL_MS: 1 });
       const customer = newCustomer();
       await fund(billing, customer.userId, 1_000n);
       const hold = await holdFor(customer, shortLived);

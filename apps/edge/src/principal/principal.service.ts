@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuthSubjects, type Principal } from '@tollgate/contracts';
-import { DenialException } from '@tollgate/errors';
+import { DenialException, DenialReason } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
 import { resolveClientIp, parseTrustedProxies } from '../http/client-ip.js';
+import { FailedAuthenticationLimiter } from './failed-authentication-limiter.js';
 import { PrincipalCache } from './principal-cache.js';
 import { EDGE_CONFIG, NATS_BUS } from '../tokens.js';
 import type { EdgeConfig } from '../edge.config.js';
@@ -12,11 +13,18 @@ import type { EdgeConfig } from '../edge.config.js';
  * Asks auth who is calling; a refusal leaves the handler as the documented
  * error. Acceptances are cached briefly (see PrincipalCache): auth's change
  * broadcasts evict them on every edge, outside any queue group.
+ *
+ * An address that presented too many invalid keys is refused with a 429
+ * before its key is looked up, in the cache or in auth, valid or not: were a
+ * valid key let through, the throttled guesser would learn that the key it
+ * just tried is valid. A client that shares the address waits with it, for
+ * seconds (see FailedAuthenticationLimiter).
  */
 @Injectable()
 export class PrincipalService implements OnModuleInit {
   private readonly trustedProxies;
   private readonly cache: PrincipalCache;
+  private readonly failures: FailedAuthenticationLimiter;
 
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
@@ -24,6 +32,7 @@ export class PrincipalService implements OnModuleInit {
   ) {
     this.trustedProxies = parseTrustedProxies(config.TRUSTED_PROXIES);
     this.cache = new PrincipalCache(config.PRINCIPAL_CACHE_TTL_MS);
+    this.failures = new FailedAuthenticationLimiter({ failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE });
   }
 
   onModuleInit(): void {
@@ -40,8 +49,26 @@ export class PrincipalService implements OnModuleInit {
   }
 
   async authenticate(request: FastifyRequest, model: string | null): Promise<Principal> {
-    const authorization = request.headers.authorization ?? null;
     const clientIp = this.clientIp(request);
+    const admission = this.failures.admit(clientIp, Date.now());
+    if (!admission.admitted) {
+      throw new DenialException(DenialReason.AuthenticationThrottled, {
+        retryAfterSeconds: admission.retryAfterMs / 1000,
+      });
+    }
+    let invalidKey = false;
+    try {
+      return await this.lookUp(request, clientIp, model);
+    } catch (error) {
+      invalidKey = error instanceof DenialException && error.denial.reason === DenialReason.InvalidAccessToken;
+      throw error;
+    } finally {
+      if (!invalidKey) this.failures.release(clientIp, Date.now());
+    }
+  }
+
+  private async lookUp(request: FastifyRequest, clientIp: string, model: string | null): Promise<Principal> {
+    const authorization = request.headers.authorization ?? null;
     const cacheKey = PrincipalCache.keyOf(authorization, clientIp, model);
     const cached = this.cache.get(cacheKey, Date.now());
     if (cached) return cached;

@@ -40,6 +40,7 @@ export interface RouteDeclaration {
 /** What any route may answer: an internal failure, or a service that did not answer in time. */
 const ALWAYS = [DenialReason.InternalError, DenialReason.ServiceUnavailable] as const;
 const KEYED = [
+  DenialReason.AuthenticationThrottled,
   DenialReason.MissingAccessToken,
   DenialReason.InvalidAccessToken,
   DenialReason.AccountSuspended,
