@@ -8,6 +8,7 @@ import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { balanceOf, ledgerOf, micros } from './support/ledger.js';
 import { chargesByTid, type RequestCharge } from './support/request-charges.js';
 import { useSuite } from './support/suite.js';
+import type { SuiteService } from '../tools/launcher/src/service-processes.js';
 
 const MODEL = 'faulty';
 /** Output-only pricing at 1 micro-unit per token: a request holds its max_tokens and costs its output tokens. */
@@ -122,6 +123,11 @@ describe('faults: a process killed or NATS restarted under load costs no custome
       { timeoutMs: HOLD_TTL_MS + 30_000, intervalMs: 250 },
     );
 
+  const crashAndRestart = async (service: SuiteService) => {
+    await suite.killService(service);
+    await suite.startService(service);
+  };
+
   async function underLoad(fault: Fault): Promise<void> {
     const customer = await createCustomer(suite, { balance: (Number(BALANCE) / 1_000_000).toFixed(6) });
     suite.fake.clearRequests();
@@ -184,10 +190,7 @@ describe('faults: a process killed or NATS restarted under load costs no custome
 
   it('billing killed: every served request charged its usage once, every other one nothing', async () => {
     await underLoad({
-      inject: async () => {
-        await suite.killService('billing');
-        await suite.startService('billing');
-      },
+      inject: () => crashAndRestart('billing'),
       servedMayExpire: false,
       unansweredMayExpire: false,
     });
@@ -195,10 +198,7 @@ describe('faults: a process killed or NATS restarted under load costs no custome
 
   it('edge killed and started again: requests it died holding are charged their hold, no other one twice', async () => {
     await underLoad({
-      inject: async () => {
-        await suite.killService('edge');
-        await suite.startService('edge');
-      },
+      inject: () => crashAndRestart('edge'),
       servedMayExpire: true,
       unansweredMayExpire: true,
     });
@@ -206,10 +206,7 @@ describe('faults: a process killed or NATS restarted under load costs no custome
 
   it('router killed: served requests charged their usage, refused ones nothing', async () => {
     await underLoad({
-      inject: async () => {
-        await suite.killService('router');
-        await suite.startService('router');
-      },
+      inject: () => crashAndRestart('router'),
       servedMayExpire: false,
       unansweredMayExpire: false,
     });
