@@ -9,6 +9,7 @@ export interface LedgerEntry {
   type: string;
   amount: string;
   hold_id: string | null;
+  tid: string | null;
 }
 
 /** "12.500000" → 12500000n; a test fails loudly on anything else. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { eventually, lateBound, privateNatsServer, TestDatabase, type TestNats } from '@tollgate/testing';
+import { eventually, lateBound, privateNatsServer, TestDatabase, type PrivateNats } from '@tollgate/testing';
 import { startFakeProvider, type FakeProvider } from '../../tools/fake-provider/src/index.js';
 import { assertDocumented } from './openapi-conformance.js';
 import {
@@ -33,6 +33,10 @@ export interface Suite {
   logs(service: SuiteService): string;
   startService(service: SuiteService, extraEnv?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
   stopService(service: SuiteService): Promise<void>;
+  /** SIGKILL to every process of a service, as a crash would: no graceful stop, nothing flushed. */
+  killService(service: SuiteService): Promise<void>;
+  /** Restarts the suite's nats-server on the same port, JetStream's store kept (see PrivateNats). */
+  restartNats(): Promise<void>;
   /** An admin API call with the root key (or another key). */
   admin<T = unknown>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
@@ -55,7 +59,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   const edgePort = await freePort();
   const rootKey = randomKey();
   const running: ServiceProcess[] = [];
-  let nats: TestNats | undefined;
+  let nats: PrivateNats | undefined;
   let database: TestDatabase | undefined;
   let fake: FakeProvider | undefined;
 
@@ -84,6 +88,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       ...options.env,
     };
     const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    const startedNats = nats;
 
     const startService = async (service: SuiteService, extraEnv: NodeJS.ProcessEnv = {}) => {
       const child = spawnService(service, join(ROOT, 'dist', 'apps', service, 'main.js'), { ...env, ...extraEnv });
@@ -125,6 +130,13 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
         await Promise.all(targets.map((p) => stopProcess(p.child)));
         for (const target of targets) running.splice(running.indexOf(target), 1);
       },
+      async killService(service) {
+        const targets = running.filter((p) => p.name === service);
+        for (const target of targets) target.child.kill('SIGKILL');
+        await Promise.all(targets.map((p) => p.exited));
+        for (const target of targets) running.splice(running.indexOf(target), 1);
+      },
+      restartNats: () => startedNats.restart(),
       async admin<T>(method: string, path: string, body?: unknown, key = rootKey) {
         const response = await fetch(`${edgeUrl}${path}`, {
           method,

@@ -1,12 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { startupRefusal } from '@tollgate/testing';
-import { HOLD_TTL_MARGIN_MS, HOLD_TTL_REDELIVERIES, loadBillingConfig } from './billing.config.js';
+import { HOLD_TTL_REDELIVERIES, loadBillingConfig } from './billing.config.js';
+
+const HOLD_TTL_MARGIN_MS = 300_000;
 
 describe('billing configuration', () => {
   it('accepts the defaults: a 15-minute hold outlives two 30-second ack waits and the margin', () => {
     const config = loadBillingConfig({});
     expect(config.HOLD_TTL_MS).toBeGreaterThanOrEqual(
-      HOLD_TTL_REDELIVERIES * config.SETTLEMENT_ACK_WAIT_MS + HOLD_TTL_MARGIN_MS,
+      HOLD_TTL_REDELIVERIES * config.SETTLEMENT_ACK_WAIT_MS + config.HOLD_TTL_MARGIN_MS,
     );
   });
 
@@ -15,14 +17,20 @@ describe('billing configuration', () => {
     expect(loadBillingConfig(env).HOLD_TTL_MS).toBe(420_000);
   });
 
+  it('lets a deployment whose requests are short (a test suite) lower the margin, and no further', () => {
+    const env = { SETTLEMENT_ACK_WAIT_MS: '5000', HOLD_TTL_MARGIN_MS: '5000' };
+    expect(loadBillingConfig({ ...env, HOLD_TTL_MS: '15000' }).HOLD_TTL_MS).toBe(15_000);
+    expect(startupRefusal(() => loadBillingConfig({ ...env, HOLD_TTL_MS: '14999' }))).toContain('(here 15000 ms)');
+  });
+
   it.each([
     ['below the ack wait', { HOLD_TTL_MS: '10000', SETTLEMENT_ACK_WAIT_MS: '30000' }],
     ['a little short of the bound', { HOLD_TTL_MS: '419999', SETTLEMENT_ACK_WAIT_MS: '60000' }],
   ])('stops start-up on a hold TTL %s, naming both settings and the rule', (_, env) => {
     const message = startupRefusal(() => loadBillingConfig(env));
-    expect(message).toContain('HOLD_TTL_MS vs SETTLEMENT_ACK_WAIT_MS');
+    expect(message).toContain('HOLD_TTL_MS vs SETTLEMENT_ACK_WAIT_MS vs HOLD_TTL_MARGIN_MS');
     expect(message).toContain(`HOLD_TTL_MS=${env.HOLD_TTL_MS}, SETTLEMENT_ACK_WAIT_MS=${env.SETTLEMENT_ACK_WAIT_MS}`);
-    expect(message).toContain('HOLD_TTL_MS must be at least 2 × SETTLEMENT_ACK_WAIT_MS + 300000 ms');
+    expect(message).toContain('HOLD_TTL_MS must be at least 2 × SETTLEMENT_ACK_WAIT_MS + HOLD_TTL_MARGIN_MS (here');
   });
 
   it.each([

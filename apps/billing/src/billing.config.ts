@@ -60,17 +60,16 @@ export const billingSettings = {
     default: 100_000,
     desc: 'Delivery attempts per settlement before JetStream gives up on it (-1 = never)',
   }),
+  HOLD_TTL_MARGIN_MS: nonNegativeInt({
+    default: 300_000,
+    desc: 'What a hold must outlive beyond two settlement redeliveries: the longest a request runs between its reserve and its settlement (the router’s default first-byte timeout alone is two minutes). HOLD_TTL_MS must be at least 2 × SETTLEMENT_ACK_WAIT_MS + this',
+  }),
   SETTLEMENT_CONCURRENCY: positiveInt({
     default: 128,
     desc: 'Settlement messages one replica has in hand at the same time; their settlements are applied in batches of up to 64',
   }),
 };
 
-/**
- * What a hold must outlive beyond the settlement's redeliveries: the request itself, which ran between the
- * reserve and the settlement's first publish (the router's default first-byte timeout alone is two minutes).
- */
-export const HOLD_TTL_MARGIN_MS = 5 * 60_000;
 /** Ack waits a hold must outlive: one settlement lost to a billing crash, and a second crash while it is retried. */
 export const HOLD_TTL_REDELIVERIES = 2;
 
@@ -80,11 +79,11 @@ const loadSettings = (env: NodeJS.ProcessEnv) => loadConfig('billing', billingSe
 const billingRules: readonly SettingRule<Settings>[] = [
   {
     // An expired hold is charged at the held amount; a settlement that arrives after it changes nothing.
-    settings: ['HOLD_TTL_MS', 'SETTLEMENT_ACK_WAIT_MS'],
-    holds: (c) => c.HOLD_TTL_MS >= HOLD_TTL_REDELIVERIES * c.SETTLEMENT_ACK_WAIT_MS + HOLD_TTL_MARGIN_MS,
+    settings: ['HOLD_TTL_MS', 'SETTLEMENT_ACK_WAIT_MS', 'HOLD_TTL_MARGIN_MS'],
+    holds: (c) => c.HOLD_TTL_MS >= HOLD_TTL_REDELIVERIES * c.SETTLEMENT_ACK_WAIT_MS + c.HOLD_TTL_MARGIN_MS,
     explain: (c) =>
-      `HOLD_TTL_MS must be at least ${HOLD_TTL_REDELIVERIES} × SETTLEMENT_ACK_WAIT_MS + ${HOLD_TTL_MARGIN_MS} ms ` +
-      `(here ${HOLD_TTL_REDELIVERIES * c.SETTLEMENT_ACK_WAIT_MS + HOLD_TTL_MARGIN_MS}): a settlement redelivered ` +
+      `HOLD_TTL_MS must be at least ${HOLD_TTL_REDELIVERIES} × SETTLEMENT_ACK_WAIT_MS + HOLD_TTL_MARGIN_MS ` +
+      `(here ${HOLD_TTL_REDELIVERIES * c.SETTLEMENT_ACK_WAIT_MS + c.HOLD_TTL_MARGIN_MS} ms): a settlement redelivered ` +
       'after a billing crash arrives an ack wait late, after a request that may have run for minutes, and must ' +
       'still find its hold open, or the customer pays the estimate instead of the usage',
   },

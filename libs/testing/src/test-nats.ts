@@ -16,6 +16,17 @@ export interface TestNats {
   stop(): Promise<void>;
 }
 
+/** A nats-server this helper started, which a fault test may restart. */
+export interface PrivateNats extends TestNats {
+  /**
+   * Stops the server and starts it again on the same port and store
+   * directory: clients reconnect to the same URL, and JetStream finds its
+   * streams and durable consumers (with the messages they still hold) where
+   * it left them.
+   */
+  restart(): Promise<void>;
+}
+
 /**
  * NATS with JetStream for a spec that names its own subjects and streams
  * (unique to the run): the server at `TEST_NATS_URL` when it is set, or else
@@ -33,15 +44,19 @@ export async function testNats(): Promise<TestNats> {
  * the services' subjects and stream are fixed names, and two suites on one
  * server would answer each other's requests.
  */
-export async function privateNatsServer(): Promise<TestNats> {
+export async function privateNatsServer(): Promise<PrivateNats> {
   const binary = findNatsServer();
   if (!binary) throw new Error('nats-server is not installed; the tests need it (apt-get install nats-server)');
   const storeDir = mkdtempSync(join(tmpdir(), 'tollgate-nats-'));
   try {
     const port = await freePort();
-    const server = await startNatsServer(binary, port, storeDir);
+    let server = await startNatsServer(binary, port, storeDir);
     return {
       url: `nats://127.0.0.1:${port}`,
+      restart: async () => {
+        await stopProcess(server);
+        server = await startNatsServer(binary, port, storeDir);
+      },
       stop: async () => {
         await stopProcess(server);
         rmSync(storeDir, { recursive: true, force: true });
