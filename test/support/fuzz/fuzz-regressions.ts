@@ -12,14 +12,18 @@ const json = (key: string): [string, string][] => [
   ['authorization', `Bearer ${key}`],
   ['content-type', 'application/json'],
 ];
+const get = (key: string, target: string): FuzzRequest => ({
+  method: 'get',
+  target,
+  headers: json(key),
+  bodyEncoding: 'utf8',
+});
 
 export const REGRESSIONS: FuzzRegression[] = [
   {
     name: 'an unknown channel id answers the 404 the channel routes document',
     operationId: 'getChannel',
-    requests: ({ rootKey }) => [
-      { method: 'get', target: '/admin/v1/channels/9?&&', headers: json(rootKey), bodyEncoding: 'utf8' },
-    ],
+    requests: ({ rootKey }) => [get(rootKey, '/admin/v1/channels/9?&&')],
   },
   {
     name: 'a DELETE with a body in an empty content type answers the 415 it documents',
@@ -40,9 +44,7 @@ export const REGRESSIONS: FuzzRegression[] = [
   {
     name: 'the OpenAPI document is the JSON object the document itself describes',
     operationId: 'getOpenApiDocument',
-    requests: ({ rootKey }) => [
-      { method: 'get', target: '/admin/v1/openapi.json', headers: json(rootKey), bodyEncoding: 'utf8' },
-    ],
+    requests: ({ rootKey }) => [get(rootKey, '/admin/v1/openapi.json')],
   },
   {
     name: 'a top-up reusing an idempotency key for another amount answers the 409 it documents',
