@@ -87,4 +87,49 @@ describe('admin API input', () => {
       'Invalid request: rows must have at most 1000 items',
     ]);
   });
+
+  it.each(['billing', 'admin'])(
+    'refuses %s staff money for their own account, and lets them move it for others',
+    async (role) => {
+      const staff = await createCustomer(suite, { role, balance: '1' });
+      const customer = await createCustomer(suite, { balance: '1' });
+      const forbidden = 'Forbidden – insufficient permissions.';
+      const move = (userId: string, path: string, extra: Record<string, unknown> = {}) =>
+        suite.admin<ErrorBody>(
+          'POST',
+          `/admin/v1/users/${userId}/${path}`,
+          {
+            amount: '5',
+            reason: 'self-service',
+            idempotency_key: `own-${path}-${userId}`,
+            ...extra,
+          },
+          staff.key,
+        );
+      for (const path of ['topups', 'adjustments']) {
+        const own = await move(staff.userId, path);
+        expect([path, own.status, own.body.error.message]).toEqual([path, 403, forbidden]);
+        expect([path, (await move(customer.userId, path)).status]).toEqual([path, 201]);
+      }
+      const batch = await suite.admin<ErrorBody>(
+        'POST',
+        '/admin/v1/adjustments/batch',
+        {
+          rows: [
+            { user_id: customer.userId, amount: '1', reason: 'r', idempotency_key: `own-b1-${staff.userId}` },
+            {
+              user_id: staff.userId.toUpperCase(),
+              amount: '1',
+              reason: 'r',
+              idempotency_key: `own-b2-${staff.userId}`,
+            },
+          ],
+        },
+        staff.key,
+      );
+      expect([batch.status, batch.body.error.message]).toEqual([403, forbidden]);
+      const balance = await suite.admin<{ balance: string }>('GET', `/admin/v1/users/${staff.userId}/balance`);
+      expect(balance.body.balance).toBe('1.000000');
+    },
+  );
 });

@@ -22,6 +22,7 @@ import {
   toUsageResponse,
 } from './admin-views.js';
 import { batchRowsOf } from './batch-rows.js';
+import { refuseOwnAccount } from './own-account.js';
 import { ledgerCsv } from './ledger-csv.js';
 
 /** A filter's day or instant as the instant billing compares with. */
@@ -36,6 +37,7 @@ export class BillingStaffController {
   /** A signed adjustment with a required reason; the same idempotency key twice returns the first result. */
   @Serve(R.adjust)
   async adjust(@Caller() caller: Principal, @Checked() { params, body }: CheckedInput<typeof R.adjust>) {
+    refuseOwnAccount(caller, [params.user_id]);
     const result = unwrap(
       await this.bus.request(BillingSubjects.adjust, {
         userId: params.user_id,
@@ -52,7 +54,12 @@ export class BillingStaffController {
   /** Many adjustments at once: a dry run shows each row's effect and error; applying is all-or-nothing. */
   @Serve(R.batchAdjust)
   async batch(@Caller() caller: Principal, @Checked() { body }: CheckedInput<typeof R.batchAdjust>) {
-    const rows: BatchAdjustRow[] = batchRowsOf(body).map((row) => ({
+    const checked = batchRowsOf(body);
+    refuseOwnAccount(
+      caller,
+      checked.map((row) => row.user_id),
+    );
+    const rows: BatchAdjustRow[] = checked.map((row) => ({
       userId: row.user_id,
       amountMicros: moneyToMicros(row.amount),
       reason: row.reason,

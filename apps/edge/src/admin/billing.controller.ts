@@ -5,6 +5,7 @@ import { Checked, Serve, type CheckedInput } from '../http/route.decorator.js';
 import { Caller } from '../principal/admin-principal.js';
 import { NATS_BUS } from '../tokens.js';
 import { moneyToMicros, unwrap } from './admin-input.js';
+import { refuseOwnAccount } from './own-account.js';
 import { toAdjustmentResponse, toBalanceResponse, toPriceResponse } from './admin-views.js';
 
 const moneyMapToMicros = (map: Record<string, string> | undefined) =>
@@ -39,6 +40,7 @@ export class BillingController {
   /** A top-up: positive amount, required reason and idempotency key (the same key twice changes nothing). */
   @Serve(R.topUp)
   async topUp(@Caller() caller: Principal, @Checked() { params, body }: CheckedInput<typeof R.topUp>) {
+    refuseOwnAccount(caller, [params.user_id]);
     const result = unwrap(
       await this.bus.request(BillingSubjects.topUp, {
         userId: params.user_id,

@@ -185,7 +185,7 @@ export const ADMIN_ROUTES = declareRoutes({
     params: ChannelIdParams,
     invalidParams: InvalidChannelId,
     success: ok(ChannelResponse),
-    denials: [InvalidChannelId],
+    denials: [InvalidChannelId, ResourceNotFound],
   },
   updateChannel: {
     operationId: 'updateChannel',
@@ -198,7 +198,7 @@ export const ADMIN_ROUTES = declareRoutes({
     invalidParams: InvalidChannelId,
     body: ChannelUpdate,
     success: ok(ChannelResponse),
-    denials: [InvalidChannelId, Conflict],
+    denials: [InvalidChannelId, ResourceNotFound, Conflict],
   },
   testChannel: {
     operationId: 'testChannel',
@@ -212,7 +212,7 @@ export const ADMIN_ROUTES = declareRoutes({
     invalidParams: InvalidChannelId,
     body: ChannelTestInput,
     success: ok(ChannelTestResponse),
-    denials: [InvalidChannelId],
+    denials: [InvalidChannelId, ResourceNotFound],
   },
   channelHealth: {
     operationId: 'getChannelHealth',
@@ -224,7 +224,7 @@ export const ADMIN_ROUTES = declareRoutes({
     params: ChannelIdParams,
     invalidParams: InvalidChannelId,
     success: ok(ChannelHealthResponse),
-    denials: [InvalidChannelId],
+    denials: [InvalidChannelId, ResourceNotFound],
   },
   deleteChannel: {
     operationId: 'deleteChannel',
@@ -236,7 +236,7 @@ export const ADMIN_ROUTES = declareRoutes({
     params: ChannelIdParams,
     invalidParams: InvalidChannelId,
     success: ok(ChannelDeletedResponse),
-    denials: [InvalidChannelId],
+    denials: [InvalidChannelId, ResourceNotFound],
   },
 
   // ── prices and balances (billing) ───────────────────────────────────────
@@ -273,7 +273,8 @@ export const ADMIN_ROUTES = declareRoutes({
     params: UserIdParams,
     body: TopUpInput,
     success: created(AdjustmentResponse),
-    denials: [],
+    // The same idempotency key with another amount or reason.
+    denials: [Conflict],
   },
   getBalance: {
     operationId: 'getBalance',

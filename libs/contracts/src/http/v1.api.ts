@@ -106,3 +106,13 @@ export const Health = Type.Object(
   },
   { additionalProperties: false, $id: 'Health', description: 'Reachability of each service over NATS' },
 );
+
+/** The edge's OpenAPI document as an answer: the fields every reader starts from, and whatever else 3.1 allows. */
+export const OpenApiDocumentAnswer = Type.Object(
+  {
+    openapi: Type.String(),
+    info: Type.Object({ title: Type.String(), version: Type.String() }, open),
+    paths: Type.Record(Type.String(), Type.Object({}, open)),
+  },
+  { ...open, $id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document' },
+);

@@ -22,6 +22,7 @@ import {
   ModelList,
   ModelObject,
   Moderation,
+  OpenApiDocumentAnswer,
 } from './v1.api.js';
 
 /** What every relayed /v1 request can be refused with, in the documented precedence. */
@@ -195,7 +196,7 @@ export const OPS_ROUTES = declareRoutes({
     summary: 'This document',
     access: 'public',
     query: NoQuery,
-    success: { status: 200, contentType: 'application/json', description: 'The OpenAPI 3.1 document' },
+    success: { status: 200, schema: OpenApiDocumentAnswer, description: 'The OpenAPI 3.1 document' },
     denials: [],
   },
 });
