@@ -13,7 +13,10 @@ import { TID_RESPONSE_HEADER } from './request-context.js';
  *   and refused with a documented error when malformed.
  * Errors raised before a handler runs (body parsing, size limits, content
  * types, unknown routes) reach Nest's exception layer, and so the same
- * ErrorResponseFilter as everything else.
+ * ErrorResponseFilter as everything else; those raised before these hooks
+ * (by the router, or by Node's HTTP parser) are answered by
+ * framework-error-handlers.ts, with the same table of Fastify's and Node's
+ * errors (errors/error-response.ts).
  */
 export function installHttpHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.decorateRequest('tid', '');
