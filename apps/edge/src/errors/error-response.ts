@@ -102,8 +102,8 @@ export function sendDenial(reply: FastifyReply, denial: Denial, tid: string = ne
 
 /**
  * Writes a denial as a whole HTTP/1.1 response straight to a socket that has
- * no request object (Node's `clientError`), and ends the connection: after a
- * parse error nothing more can be read from it.
+ * no request object (Node's `clientError`), and ends our side of the
+ * connection: after a parse error nothing more can be read from it.
  */
 export function writeDenialToSocket(socket: Duplex, denial: Denial, tid: string): void {
   const rendered = renderDenial(denial, tid);
