@@ -5,6 +5,7 @@ import { NestPinoLogger, type Logger } from '@tollgate/observability';
 import { loadEdgeConfig } from './edge.config.js';
 import { EdgeModule } from './edge.module.js';
 import { ErrorResponseFilter } from './errors/error-response.filter.js';
+import { frameworkErrorHandlers } from './http/framework-error-handlers.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
 import { EdgeMetrics } from './metrics/edge-metrics.js';
 import { LOGGER } from './tokens.js';
@@ -16,8 +17,9 @@ async function main(): Promise<void> {
     // Keep-alive longer than typical load balancers' idle timeout, so they close first.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    ...frameworkErrorHandlers((): Logger => app.get<Logger>(LOGGER)),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(EdgeModule, adapter, {
+  const app: NestFastifyApplication = await NestFactory.create<NestFastifyApplication>(EdgeModule, adapter, {
     bodyParser: false,
     bufferLogs: true,
   });
