@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
+import { LIMITS } from '@tollgate/contracts';
 import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { assertDocumented } from './support/openapi-conformance.js';
@@ -100,8 +101,16 @@ describe('HTTP hardening: every answer shaped and traced, the bytes checked are 
       expect(answer.body.error.message).toBe('Invalid request: the URL path is not valid percent-encoding');
     });
 
-    it('answers a 101-character model id in /v1/models/{id} with a 414 uri_too_long', async () => {
+    it('answers a 101-character model id in /v1/models/{id} as the route does (a model name may be 200 long)', async () => {
       const answer = await sendRaw(suite, httpRequest({ path: `/v1/models/${'m'.repeat(101)}`, key: customer.key }));
+      expectShapedError(answer, 404, { code: 'not_found' });
+    });
+
+    it('answers a path parameter beyond any model name with a 414 uri_too_long', async () => {
+      const answer = await sendRaw(
+        suite,
+        httpRequest({ path: `/v1/models/${'m'.repeat(LIMITS.nameLength * 12 + 1)}`, key: customer.key }),
+      );
       expectShapedError(answer, 414, { code: 'uri_too_long' });
     });
 

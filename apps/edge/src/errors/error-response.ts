@@ -105,7 +105,12 @@ export function sendDenial(reply: FastifyReply, denial: Denial, tid: string = ne
  * no request object (Node's `clientError`), and ends our side of the
  * connection: after a parse error nothing more can be read from it.
  */
-export function writeDenialToSocket(socket: Duplex, denial: Denial, tid: string): void {
+export function writeDenialToSocket(
+  socket: Duplex,
+  denial: Denial,
+  tid: string,
+  options: { headOnly?: boolean } = {},
+): void {
   const rendered = renderDenial(denial, tid);
   const body = JSON.stringify(rendered.body);
   const headers = {
@@ -117,5 +122,6 @@ export function writeDenialToSocket(socket: Duplex, denial: Denial, tid: string)
     `HTTP/1.1 ${rendered.status} ${STATUS_CODES[rendered.status] ?? ''}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  // The answer to a HEAD request has no body (RFC 9110 9.3.2): a client would read one as garbage.
+  socket.end(`${head.join('\r\n')}\r\n\r\n${options.headOnly ? '' : body}`);
 }

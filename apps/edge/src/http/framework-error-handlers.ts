@@ -57,7 +57,9 @@ export function frameworkErrorHandlers(
         { tid, status: DOCUMENTED_ERRORS[denial.reason].status, code: error.code },
         'request refused by the HTTP parser',
       );
-      writeDenialToSocket(socket, denial, tid);
+      // The request line may still be readable in what Node parsed so far.
+      const rawPacket = (error as Error & { rawPacket?: Buffer }).rawPacket;
+      writeDenialToSocket(socket, denial, tid, { headOnly: rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' });
       // Destroying at once would discard what the client sent and we have not
       // read, and the kernel would answer it with a reset that can overtake
       // the answer; the failed parser goes on reading (and dropping) it instead.
