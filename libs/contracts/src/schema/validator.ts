@@ -17,16 +17,20 @@ export interface InputProblem {
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
 
 /**
- * Two keywords of our own, read only here (the OpenAPI document drops them):
+ * Keywords of our own, read only here (the OpenAPI document drops them):
  * - `errorMessage`: the whole sentence for any failure at this node or below
  *   it, `{param}` standing for the field's name as the client spelled it;
  * - `errorParam`: `'list'` reports a failure inside an item of a list at the
  *   list itself (`messages`, not `messages[0].role`), for sentences written
- *   about the list.
+ *   about the list;
+ * - `clientName`: the field's name as the client spelled it when the value
+ *   reached us under another one: the admin API's `base_url` travels over
+ *   NATS as `baseUrl`, and the refusal the client reads names `base_url`.
  */
 export interface ErrorAnnotations {
   errorMessage?: string;
   errorParam?: 'list';
+  clientName?: string;
 }
 
 export interface Validator<T> {
@@ -129,8 +133,13 @@ function innermost(error: ValueError): ValueError {
 
 function explain(root: TSchema, raw: ValueError): InputProblem {
   const error = innermost(raw);
-  const segments = segmentsOf(error.path);
-  const nodes = nodesAlong(root, segments);
+  const sent = segmentsOf(error.path);
+  const nodes = nodesAlong(root, sent);
+  const segments = sent.map((segment, depth) => nodes[depth + 1]?.clientName ?? segment);
+  // The path of a nullable field ends at its union: the variant that failed speaks for it if it has a sentence.
+  if (nodes.length === sent.length + 1 && (error.schema as Annotated).errorMessage !== undefined) {
+    nodes[nodes.length - 1] = error.schema;
+  }
   // The deepest node on the path that carries a sentence of its own speaks for the failure.
   for (let depth = nodes.length - 1; depth >= 0; depth--) {
     const node = nodes[depth];
@@ -248,4 +257,4 @@ const typeWords = (schema: Record<string, unknown>): string => {
 };
 
 /** Keywords a schema uses only for our error sentences; the published document leaves them out. */
-export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam'] as const;
+export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam', 'clientName'] as const;
