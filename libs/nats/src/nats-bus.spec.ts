@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { subject } from '@tollgate/contracts';
+import { Type } from '@sinclair/typebox';
+import { Empty, eventSubject, Nullable, subject } from '@tollgate/contracts';
 import { createLogger, TraceContext } from '@tollgate/observability';
 import { NatsBus, TID_HEADER } from './nats-bus.js';
 import { RemoteFailureError, ServiceUnavailableError } from './nats-errors.js';
@@ -11,10 +12,14 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 /** Against the machine's NATS server; subjects are unique to this run. */
 describe(NatsBus.name, () => {
   const run = randomBytes(6).toString('hex');
-  const echo = subject<{ n: number; delayMs?: number }, { n: number; tid: string | null }>(`spec.bus.${run}.echo`);
-  const failing = subject<Record<string, never>, never>(`spec.bus.${run}.failing`);
-  const silent = subject<Record<string, never>, never>(`spec.bus.${run}.silent`);
-  const nobody = subject<Record<string, never>, never>(`spec.bus.${run}.nobody`);
+  const echo = subject(
+    `spec.bus.${run}.echo`,
+    Type.Object({ n: Type.Number(), delayMs: Type.Optional(Type.Number()) }),
+    Type.Object({ n: Type.Number(), tid: Nullable(Type.String()) }),
+  );
+  const failing = subject(`spec.bus.${run}.failing`, Empty, Type.Never());
+  const silent = subject(`spec.bus.${run}.silent`, Empty, Type.Never());
+  const nobody = subject(`spec.bus.${run}.nobody`, Empty, Type.Never());
   let bus: NatsBus;
   let responder: NatsConnection;
 
@@ -108,7 +113,7 @@ describe(NatsBus.name, () => {
       requestTimeoutMs: 2000,
       logger: createLogger('bus-spec', 'silent'),
     });
-    const last = { name: `spec.bus.${run}.last` };
+    const last = eventSubject(`spec.bus.${run}.last`, Type.String());
     const received: string[] = [];
     responder.subscribe(last.name, {
       callback: (_error, msg) => {
