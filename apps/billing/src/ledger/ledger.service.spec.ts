@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { billingInstance, fund, ledgerPage, type BillingInstance } from '../testing/billing-fixture.js';
 import { TestDatabase } from '../testing/test-database.js';
+import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { checkedHandler } from '@tollgate/nats/server';
 import { LedgerService } from './ledger.service.js';
 
 describe(LedgerService.name, () => {
@@ -77,11 +79,12 @@ describe(LedgerService.name, () => {
   });
 
   it('refuses a malformed query, naming the field', async () => {
-    expect(await sut.page({ userId, cursor: 'abc' })).toEqual({
+    const page = checkedHandler(BillingSubjects.ledger, (request) => sut.page(request));
+    expect(await page({ userId, cursor: 'abc' })).toEqual({
       ok: false,
       denial: { reason: DenialReason.InvalidRequest, params: { param: 'cursor', detail: expect.any(String) } },
     });
-    expect(await sut.page({ userId, from: 'yesterday' })).toMatchObject({
+    expect(await page({ userId, from: 'yesterday' })).toMatchObject({
       ok: false,
       denial: { params: { param: 'from' } },
     });
