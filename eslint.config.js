@@ -17,7 +17,20 @@ export default tseslint.config(
       // Nest handlers return promises to the framework; methods that only return one need not be async.
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
+      // One door to TypeBox: a second, unbundled copy would cost memory and miss the contracts' formats.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@sinclair/typebox', '@sinclair/typebox/*'], message: 'Import from @tollgate/typebox.' },
+          ],
+        },
+      ],
     },
+  },
+  {
+    files: ['libs/typebox/src/**'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],

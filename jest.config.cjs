@@ -23,6 +23,7 @@ const common = {
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/'],
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/every-test-asserts.ts'],
 };
 module.exports = {
   projects: [
@@ -36,7 +37,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/support/e2e-setup.ts'],
     },
   ],
 };

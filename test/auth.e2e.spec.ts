@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
-import { freePort, waitFor } from '../tools/launcher/src/service-processes.js';
+import { freePort } from '../tools/launcher/src/service-processes.js';
 import { useSuite } from './support/suite.js';
 
 const MESSAGES = [{ role: 'user', content: 'Hi' }];
@@ -21,10 +22,12 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     const port = await freePort();
     await suite.startService('edge', { EDGE_PORT: String(port), TRUSTED_PROXIES: '127.0.0.1/32' });
     trustingEdgeUrl = `http://127.0.0.1:${port}`;
-    await waitFor(
-      async () => (await fetch(`${trustingEdgeUrl}/healthz`).catch(() => null))?.status === 200,
-      15_000,
-      'the second edge',
+    await eventually(
+      async () => {
+        const health = await fetch(`${trustingEdgeUrl}/healthz`);
+        if (health.status !== 200) throw new Error(`the second edge answers /healthz with ${health.status}`);
+      },
+      { timeoutMs: 15_000 },
     );
     channelId = await createChannel(suite, { models: ['gpt-4o-mini', 'gpt-4o'] });
     await setPrice(suite, 'gpt-4o-mini');
@@ -48,7 +51,7 @@ describe('auth: keys, users, roles and every authentication row of the table', (
   }
 
   /** Changes reach every replica's cache by broadcast, within the documented second. */
-  const propagation = () => new Promise((resolve) => setTimeout(resolve, 1000));
+  const PROPAGATION = { timeoutMs: 1000 };
 
   function expectDenial(result: Awaited<ReturnType<typeof call>>, status: number, message: string): void {
     expect({ status: result.status, message: result.body.error?.message }).toEqual({ status, message });
@@ -75,8 +78,16 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     const expiresAt = new Date(Date.now() + 2500).toISOString();
     const customer = await createCustomer(suite, { balance: '5', key: { expires_at: expiresAt } });
     expect((await call(customer.key)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 50));
-    expectDenial(await call(customer.key), 401, 'Unauthorized – access token is invalid or expired.');
+    const refused = await eventually(
+      async () => {
+        const result = await call(customer.key);
+        if (result.status === 200) throw new Error('the key is still served');
+        return { result, answeredAt: Date.now() };
+      },
+      { timeoutMs: Date.parse(expiresAt) - Date.now() + 2000, intervalMs: 100 },
+    );
+    expectDenial(refused.result, 401, 'Unauthorized – access token is invalid or expired.');
+    expect(refused.answeredAt).toBeGreaterThanOrEqual(Date.parse(expiresAt));
   });
 
   it('403 for a suspended account, and back when reactivated', async () => {
@@ -85,11 +96,9 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     expect((await suite.admin('PATCH', `/admin/v1/users/${customer.userId}`, { status: 'suspended' })).status).toBe(
       200,
     );
-    await propagation();
-    expectDenial(await call(customer.key), 403, 'Account suspended.');
+    await eventually(async () => expectDenial(await call(customer.key), 403, 'Account suspended.'), PROPAGATION);
     await suite.admin('PATCH', `/admin/v1/users/${customer.userId}`, { status: 'active' });
-    await propagation();
-    expect((await call(customer.key)).status).toBe(200);
+    await eventually(async () => expect((await call(customer.key)).status).toBe(200), PROPAGATION);
   });
 
   it('403 outside the key’s IPv4 ranges, served inside them', async () => {
@@ -217,9 +226,10 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     expect(before.map((r) => r.status)).toEqual(Array(10).fill(200));
     const logOffsets = suite.processes('auth').map((replica) => replica.output().length);
     expect((await suite.admin('POST', `/admin/v1/keys/${customer.keyId}/revoke`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = await Promise.all(Array.from({ length: 20 }, () => call(customer.key)));
-    expect(after.map((r) => r.status)).toEqual(Array(20).fill(401));
+    await eventually(async () => {
+      const after = await Promise.all(Array.from({ length: 20 }, () => call(customer.key)));
+      expect(after.map((r) => r.status)).toEqual(Array(20).fill(401));
+    }, PROPAGATION);
     // Both replicas answered some of these, and both refused the revoked key.
     suite.processes('auth').forEach((replica, i) => {
       const newLines = replica.output().slice(logOffsets[i]).split('\n');
@@ -236,11 +246,12 @@ describe('auth: keys, users, roles and every authentication row of the table', (
     expect(before.body.data[0]?.last_used_at).toBeNull();
     expect((await call(customer.key)).status).toBe(200);
     // Written off the request path, at most once a minute per key.
-    await waitFor(
-      async () =>
-        (await suite.admin<Keys>('GET', `/admin/v1/users/${customer.userId}/keys`)).body.data[0]?.last_used_at !== null,
-      3000,
-      'last_used_at',
+    await eventually(
+      async () => {
+        const after = await suite.admin<Keys>('GET', `/admin/v1/users/${customer.userId}/keys`);
+        expect(after.body.data[0]?.last_used_at).toEqual(expect.any(String));
+      },
+      { timeoutMs: 3000 },
     );
   });
 

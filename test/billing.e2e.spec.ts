@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { SETTLEMENT_STREAM, type Settlement } from '@tollgate/contracts';
+import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { balanceOf, expectBooksBalanced, type LedgerEntry } from './support/ledger.js';
 import { useSuite } from './support/suite.js';
-import { waitFor } from '../tools/launcher/src/service-processes.js';
 
 const QUOTA = 'Your account balance is insufficient. Please recharge your account to continue using the API.';
 
@@ -23,6 +23,16 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
     suite.fake.setDefaults({ completionTokens: 10 });
     for (const model of ['exact', 'slow', 'limited', 'budget']) await setPrice(suite, model, '0', '1');
   });
+
+  /** What billing logged about settlements for holds already closed, for the settlement with this tid. */
+  const closedHoldNotices = (tid: string) =>
+    suite
+      .logs('billing')
+      .split('\n')
+      .filter((line) => line.includes(tid))
+      .map((line) => JSON.parse(line) as { holdId: string; status: string; msg: string })
+      .filter((entry) => entry.msg === 'settlement for a closed hold; nothing to do')
+      .map(({ holdId, status, msg }) => ({ holdId, status, msg }));
 
   const chat = async (key: string, model: string) => {
     const response = await fetch(`${suite.edgeUrl}/v1/chat/completions`, {
@@ -58,30 +68,40 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
     const charge = ledger.find((e) => e.type === 'charge');
     expect(charge?.hold_id).toBeTruthy();
 
+    const duplicate: Settlement = {
+      holdId: String(charge?.hold_id),
+      tid: '0'.repeat(31) + '1',
+      userId: customer.userId,
+      keyId: customer.keyId,
+      model: 'exact',
+      channelId: null,
+      succeeded: true,
+      usage: { inputTokens: 0, outputTokens: 500_000, images: 0, characters: 0 },
+      httpStatus: 200,
+      latencyMs: 1,
+      stream: false,
+    };
     const nats = await connect({ servers: suite.natsUrl });
     try {
       const js = jetstream(nats);
-      const duplicate: Settlement = {
-        holdId: String(charge?.hold_id),
-        tid: '0'.repeat(31) + '1',
-        userId: customer.userId,
-        keyId: customer.keyId,
-        model: 'exact',
-        channelId: null,
-        succeeded: true,
-        usage: { inputTokens: 0, outputTokens: 500_000, images: 0, characters: 0 },
-        httpStatus: 200,
-        latencyMs: 1,
-        stream: false,
-      };
       // The same message id: JetStream drops it; another id: billing's own idempotency must.
       const same = await js.publish(SETTLEMENT_STREAM.subject, JSON.stringify(duplicate), { msgID: duplicate.holdId });
       expect(same.duplicate).toBe(true);
-      await js.publish(SETTLEMENT_STREAM.subject, JSON.stringify(duplicate), { msgID: `${duplicate.holdId}-again` });
+      const again = await js.publish(SETTLEMENT_STREAM.subject, JSON.stringify(duplicate), {
+        msgID: `${duplicate.holdId}-again`,
+      });
+      expect(again.duplicate).toBe(false);
     } finally {
       await nats.close();
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The copy the stream kept reached billing, which found the hold settled and changed nothing.
+    await eventually(
+      () =>
+        expect(closedHoldNotices(duplicate.tid)).toEqual([
+          { holdId: duplicate.holdId, status: 'settled', msg: 'settlement for a closed hold; nothing to do' },
+        ]),
+      { timeoutMs: 10_000 },
+    );
     const after = await expectBooksBalanced(suite, customer.userId);
     expect(after.filter((e) => e.type === 'charge')).toHaveLength(1);
     expect(after).toHaveLength(ledger.length);
@@ -100,13 +120,30 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
       );
     })();
     // Let holds pile up in flight, then take billing away while their settlements are being published.
-    await waitFor(async () => served >= 50, 20_000, 'the burst to get going');
+    await eventually(
+      () => {
+        if (served < 50) throw new Error(`the burst has served ${served} requests so far`);
+      },
+      { timeoutMs: 20_000 },
+    );
     await suite.stopService('billing');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Billing stays away until settlements published since wait for it in the stream.
+    const nats = await connect({ servers: suite.natsUrl });
+    try {
+      const jsm = await jetstreamManager(nats);
+      await eventually(async () => {
+        const info = await jsm.consumers.info(SETTLEMENT_STREAM.stream, SETTLEMENT_STREAM.durableConsumer);
+        if (info.num_pending + info.num_ack_pending === 0) throw new Error('no settlement is waiting for billing');
+      });
+    } finally {
+      await nats.close();
+    }
     await suite.startService('billing');
     await suite.startService('billing');
     await burst;
-    await waitFor(async () => (await fetch(`${suite.edgeUrl}/healthz`)).status === 200, 15_000, 'billing back');
+    await eventually(async () => expect((await fetch(`${suite.edgeUrl}/healthz`)).status).toBe(200), {
+      timeoutMs: 15_000,
+    });
     suite.fake.setDefaults({ byModel: { slow: null } });
 
     expect(served).toBeGreaterThan(50);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { useSuite } from './support/suite.js';
-import { waitFor } from '../tools/launcher/src/service-processes.js';
+import { eventually } from '@tollgate/testing';
 
 const SEED_401 = 'Unauthorized – no access token supplied; please log in and include a valid token.';
 
@@ -31,10 +31,12 @@ describe('foundation: the four services end to end', () => {
     });
     const tid = String(body.error.tid);
     expect(response.headers.get('x-tid')).toBe(tid);
-    await waitFor(
-      async () => suite.logs('edge').includes(tid) && suite.logs('auth').includes(tid),
-      3000,
-      'tid in logs',
+    await eventually(
+      () => {
+        expect(suite.logs('edge')).toContain(tid);
+        expect(suite.logs('auth')).toContain(tid);
+      },
+      { timeoutMs: 3000 },
     );
   });
 
@@ -80,14 +82,13 @@ describe('foundation: the four services end to end', () => {
     const usage = completion.usage;
     const expectedCost = BigInt(usage.prompt_tokens ?? 0) * 1n + BigInt(usage.completion_tokens ?? 0) * 2n; // micro-units
     type Ledger = { data: Array<{ type: string; amount: string }> };
-    let ledger: Ledger = { data: [] };
-    await waitFor(
+    const ledger = await eventually(
       async () => {
-        ledger = (await suite.admin<Ledger>('GET', `/admin/v1/users/${customer.userId}/ledger`)).body;
-        return ledger.data.some((entry) => entry.type === 'charge');
+        const { body } = await suite.admin<Ledger>('GET', `/admin/v1/users/${customer.userId}/ledger`);
+        if (!body.data.some((entry) => entry.type === 'charge')) throw new Error('the charge is not in the ledger');
+        return body;
       },
-      10_000,
-      'the charge in the ledger',
+      { timeoutMs: 10_000 },
     );
     const types = ledger.data.map((entry) => entry.type).sort();
     expect(types).toEqual(expect.arrayContaining(['topup', 'hold', 'charge']));
@@ -113,6 +114,6 @@ describe('foundation: the four services end to end', () => {
     expect(Date.now() - started).toBeLessThan(5000);
 
     await suite.startService('auth');
-    await waitFor(async () => (await chat(customer.key)).status === 200, 15_000, 'service restored');
+    await eventually(async () => expect((await chat(customer.key)).status).toBe(200), { timeoutMs: 15_000 });
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI, { APIError } from 'openai';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { openaiClient } from './support/openai-client.js';
@@ -50,7 +50,7 @@ describe('OpenAI API surface: documented errors', () => {
   let customer: Customer;
   let client: OpenAI;
 
-  it('sets up a customer', async () => {
+  beforeAll(async () => {
     customer = await createCustomer(suite, { balance: '5' });
     client = openaiClient(suite, customer.key);
   });

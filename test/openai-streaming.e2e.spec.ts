@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { APIError } from 'openai';
 import { countChatTokens, countText } from '../apps/edge/src/relay/usage-estimate.js';
-import { waitFor } from '../tools/launcher/src/service-processes.js';
+import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { settledCharge } from './support/ledger.js';
 import { openaiClient } from './support/openai-client.js';
@@ -67,14 +67,15 @@ describe('OpenAI API surface: streaming, retries and partial deliveries', () => 
     }
     // The upstream would keep the stream open for NEVER_MS: a settlement now means the edge cut it off.
     expect(await settledCharge(suite, customer)).toBe(partialCost('This'));
-    await waitFor(
-      async () =>
-        suite
-          .logs('edge')
-          .split('\n')
-          .some((line) => line.includes(tid) && line.includes('client left mid-stream')),
-      5_000,
-      'the edge to log the aborted upstream call',
+    await eventually(
+      () =>
+        expect(
+          suite
+            .logs('edge')
+            .split('\n')
+            .filter((line) => line.includes(tid) && line.includes('client left mid-stream')),
+        ).not.toEqual([]),
+      { timeoutMs: 5_000 },
     );
   });
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { connect } from '@nats-io/transport-node';
-import { RouterSubjects, type UpstreamOutcome } from '@tollgate/contracts';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { RouterSubjects, type ChannelHealthChange, type UpstreamOutcome } from '@tollgate/contracts';
+import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { useSuite } from './support/suite.js';
-import { waitFor } from '../tools/launcher/src/service-processes.js';
 
 interface ErrorBody {
   error: { message: string; code: string | null; tid: string };
@@ -35,12 +35,47 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     return { status: response.status, body: JSON.parse(text) as ErrorBody & { model?: string }, text };
   }
 
+  /** Router replicas learn of a channel change by broadcast and agree within a second (the documented window). */
+  const PROPAGATION = { timeoutMs: 1000 };
+
   /**
-   * Router replicas learn of a channel change by broadcast and agree within a
-   * second (the documented window); tests that need every replica to know a
-   * new channel wait that long.
+   * Waits until every router replica knows these channels: an admin's pin of
+   * a channel a replica does not know is refused as an invalid channel id,
+   * and 20 pins at once reach both replicas of the queue group.
    */
-  const propagation = () => new Promise((resolve) => setTimeout(resolve, 1000));
+  async function knownToEveryReplica(model: string, ...channelIds: number[]): Promise<void> {
+    await eventually(async () => {
+      for (const channelId of channelIds) {
+        const pins = await Promise.all(Array.from({ length: 20 }, () => chat(model, `${admin.key}-${channelId}`)));
+        const refused = pins.find((pin) => pin.status !== 200);
+        if (refused) throw new Error(`a pin of channel ${channelId} was refused: ${refused.status} ${refused.text}`);
+      }
+    }, PROPAGATION);
+  }
+
+  /**
+   * Health changes as the router replicas broadcast them to each other. The
+   * other replicas read a change before any request sent after it was seen
+   * here, so a test that has seen one may count on every replica knowing it.
+   */
+  async function watchHealthChanges(nats: NatsConnection): Promise<ChannelHealthChange[]> {
+    const changes: ChannelHealthChange[] = [];
+    nats.subscribe(RouterSubjects.healthChanged.name, {
+      callback: (_error, msg) => {
+        changes.push(msg.json<ChannelHealthChange>());
+      },
+    });
+    await nats.flush();
+    return changes;
+  }
+
+  async function healthChangeOf(changes: ChannelHealthChange[], channelId: number): Promise<void> {
+    await eventually(() => {
+      if (!changes.some((change) => change.health.channelId === channelId)) {
+        throw new Error(`no health change of channel ${channelId} broadcast yet`);
+      }
+    }, PROPAGATION);
+  }
 
   /** Which upstream model names the fake provider was asked for since `from`. */
   const upstreamModels = (from: number) =>
@@ -55,9 +90,9 @@ describe('router: channels, selection, pinning, health and the channel rows of t
   });
 
   it('splits traffic by weight within a priority (3:1 within ±0.1 over 400 requests)', async () => {
-    await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-a' }, weight: 3 });
-    await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-b' }, weight: 1 });
-    await propagation();
+    const a = await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-a' }, weight: 3 });
+    const b = await createChannel(suite, { models: ['split'], model_mapping: { split: 'split-b' }, weight: 1 });
+    await knownToEveryReplica('split', a, b);
     const from = Date.now();
     for (let batch = 0; batch < 20; batch++) {
       const results = await Promise.all(Array.from({ length: 20 }, () => chat('split')));
@@ -73,9 +108,9 @@ describe('router: channels, selection, pinning, health and the channel rows of t
   });
 
   it('uses a lower priority only when the higher one fails or was tried', async () => {
-    await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-high' }, priority: 10 });
-    await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-low' }, priority: 0 });
-    await propagation();
+    const high = await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-high' }, priority: 10 });
+    const low = await createChannel(suite, { models: ['prio'], model_mapping: { prio: 'prio-low' }, priority: 0 });
+    await knownToEveryReplica('prio', high, low);
     let from = Date.now();
     for (let i = 0; i < 20; i++) expect((await chat('prio')).status).toBe(200);
     expect(new Set(upstreamModels(from))).toEqual(new Set(['prio-high']));
@@ -89,13 +124,19 @@ describe('router: channels, selection, pinning, health and the channel rows of t
   });
 
   it('cools a channel down after an upstream 429 and recovers after Retry-After', async () => {
-    await createChannel(suite, { models: ['limited'], model_mapping: { limited: 'limited-up' } });
-    await propagation();
-    suite.fake.setDefaults({ byModel: { 'limited-up': { status: 429, retryAfter: 3 } } });
-    const first = await chat('limited');
-    expect([first.status, first.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
-    suite.fake.setDefaults({ byModel: { 'limited-up': null } });
-    await propagation();
+    const id = await createChannel(suite, { models: ['limited'], model_mapping: { limited: 'limited-up' } });
+    await knownToEveryReplica('limited', id);
+    const nats = await connect({ servers: suite.natsUrl });
+    try {
+      const changes = await watchHealthChanges(nats);
+      suite.fake.setDefaults({ byModel: { 'limited-up': { status: 429, retryAfter: 3 } } });
+      const first = await chat('limited');
+      expect([first.status, first.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
+      suite.fake.setDefaults({ byModel: { 'limited-up': null } });
+      await healthChangeOf(changes, id);
+    } finally {
+      await nats.close();
+    }
 
     // Still cooling down (Retry-After 2 s), on every replica: refused without calling the upstream.
     const from = Date.now();
@@ -103,55 +144,52 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     expect([second.status, second.body.error.message]).toEqual([503, PROVIDER_LIMITED]);
     expect(upstreamModels(from)).toEqual([]);
 
-    await waitFor(async () => (await chat('limited')).status === 200, 6000, 'recovery after the cooldown');
+    await eventually(async () => expect((await chat('limited')).status).toBe(200), { timeoutMs: 6000 });
   });
 
   it('reports failures to the router, and successes only while the channel has a health record', async () => {
-    await createChannel(suite, { models: ['reported'], model_mapping: { reported: 'reported-up' } });
-    await propagation();
+    const id = await createChannel(suite, { models: ['reported'], model_mapping: { reported: 'reported-up' } });
+    await knownToEveryReplica('reported', id);
     const nats = await connect({ servers: suite.natsUrl });
     const outcomes: UpstreamOutcome[] = [];
-    const subscription = nats.subscribe(RouterSubjects.outcome.name, {
+    nats.subscribe(RouterSubjects.outcome.name, {
       callback: (_error, msg) => {
         outcomes.push(msg.json<{ data: UpstreamOutcome }>().data);
       },
     });
-    await nats.flush();
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+    const changes = await watchHealthChanges(nats);
+    const statuses = () => outcomes.map((outcome) => outcome.status);
     try {
       // A healthy channel: its successes change nothing and are not sent.
       for (let i = 0; i < 3; i++) expect((await chat('reported')).status).toBe(200);
-      await settle();
-      expect(outcomes).toEqual([]);
 
       // A failure is reported; it gives the channel a record, so the next success is reported too (it clears it).
       suite.fake.setDefaults({ byModel: { 'reported-up': { status: 500 } } });
       await chat('reported');
       suite.fake.setDefaults({ byModel: { 'reported-up': null } });
-      await settle();
-      expect(outcomes.map((outcome) => outcome.status)).toContain(500);
+      await eventually(() => expect(statuses()).toContain(500));
+      // The edge reports in order: a success reported before the failure would have arrived before it.
+      expect(new Set(statuses())).toEqual(new Set([500]));
       const failures = outcomes.length;
-      await propagation();
+      await healthChangeOf(changes, id);
       expect((await chat('reported')).status).toBe(200);
-      await settle();
-      expect(outcomes.slice(failures).map((outcome) => outcome.status)).toEqual([200]);
+      await eventually(() => expect(statuses().slice(failures)).toEqual([200]));
     } finally {
-      subscription.unsubscribe();
       await nats.close();
     }
   });
 
   it('auto-disables a channel after an upstream 401 and re-enables it after a passing test', async () => {
     const id = await createChannel(suite, { models: ['dead'], model_mapping: { dead: 'dead-up' } });
-    await propagation();
+    await knownToEveryReplica('dead', id);
     suite.fake.setDefaults({ byModel: { 'dead-up': { status: 401, errorCode: 'invalid_api_key' } } });
     const result = await chat('dead');
     expect(result.status).toBe(503);
     type Channel = { status: string; status_reason: string | null };
-    await waitFor(
-      async () => (await suite.admin<Channel>('GET', `/admin/v1/channels/${id}`)).body.status === 'auto_disabled',
-      5000,
-      'auto-disable',
+    await eventually(
+      async () =>
+        expect((await suite.admin<Channel>('GET', `/admin/v1/channels/${id}`)).body.status).toBe('auto_disabled'),
+      { timeoutMs: 5000 },
     );
     expect((await suite.admin<Channel>('GET', `/admin/v1/channels/${id}`)).body.status_reason).toBeTruthy();
     expect((await chat('dead')).body.error.message).toBe(NO_CHANNEL);
@@ -165,14 +203,14 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     expect(test.status).toBe(200);
     expect(test.body).toMatchObject({ ok: true, status: 200 });
     expect((await suite.admin<Channel>('GET', `/admin/v1/channels/${id}`)).body.status).toBe('enabled');
-    await waitFor(async () => (await chat('dead')).status === 200, 3000, 'the re-enabled channel');
+    await eventually(async () => expect((await chat('dead')).status).toBe(200), { timeoutMs: 3000 });
   });
 
   describe('pinned channels', () => {
     let pinned: number;
     beforeAll(async () => {
       pinned = await createChannel(suite, { models: ['pinned'] });
-      await propagation();
+      await knownToEveryReplica('pinned', pinned);
     });
 
     it.each(['abc', '0', '-1', '1.5', '999999'])('400 "invalid channel ID" for a pin of %p', async (pin) => {
@@ -183,23 +221,25 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     it('serves an admin pin and refuses a disabled pinned channel with 403', async () => {
       expect((await chat('pinned', `${admin.key}-${pinned}`)).status).toBe(200);
       expect((await suite.admin('PATCH', `/admin/v1/channels/${pinned}`, { status: 'disabled' })).status).toBe(200);
-      await propagation();
-      const results = await Promise.all(Array.from({ length: 10 }, () => chat('pinned', `${admin.key}-${pinned}`)));
-      expect(results.map((r) => [r.status, r.body.error?.message])).toEqual(
-        Array(10).fill([403, 'Forbidden – channel has been disabled.']),
-      );
+      await eventually(async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, () => chat('pinned', `${admin.key}-${pinned}`)));
+        expect(results.map((r) => [r.status, r.body.error?.message])).toEqual(
+          Array(10).fill([403, 'Forbidden – channel has been disabled.']),
+        );
+      }, PROPAGATION);
     });
   });
 
   it('has both router replicas agree within a second after a channel is disabled', async () => {
     const id = await createChannel(suite, { models: ['replicas'] });
-    await propagation();
+    await knownToEveryReplica('replicas', id);
     const before = await Promise.all(Array.from({ length: 20 }, () => chat('replicas')));
     expect(before.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect((await suite.admin('PATCH', `/admin/v1/channels/${id}`, { status: 'disabled' })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = await Promise.all(Array.from({ length: 20 }, () => chat('replicas')));
-    expect(after.map((r) => r.body.error?.message)).toEqual(Array(20).fill(NO_CHANNEL));
+    await eventually(async () => {
+      const after = await Promise.all(Array.from({ length: 20 }, () => chat('replicas')));
+      expect(after.map((r) => r.body.error?.message)).toEqual(Array(20).fill(NO_CHANNEL));
+    }, PROPAGATION);
   });
 
   it('lists and retrieves only the models the key may use and its group is served', async () => {

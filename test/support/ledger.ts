@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { parseMoney } from '@tollgate/contracts';
-import { waitFor } from '../../tools/launcher/src/service-processes.js';
+import { eventually } from '@tollgate/testing';
 import type { Customer } from './fixtures.js';
 import type { Suite } from './suite.js';
 
@@ -42,14 +42,13 @@ export async function balanceOf(suite: Suite, userId: string): Promise<{ balance
 
 /** Waits for a request's settlement (its release row) and returns what was charged, or null. */
 export async function settledCharge(suite: Suite, customer: Customer): Promise<bigint | null> {
-  let entries: LedgerEntry[] = [];
-  await waitFor(
+  const entries = await eventually(
     async () => {
-      entries = await ledgerOf(suite, customer.userId);
-      return entries.some((entry) => entry.type === 'release');
+      const ledger = await ledgerOf(suite, customer.userId);
+      if (!ledger.some((entry) => entry.type === 'release')) throw new Error('the settlement is not in the ledger');
+      return ledger;
     },
-    10_000,
-    'the settlement in the ledger',
+    { timeoutMs: 10_000 },
   );
   const charge = entries.find((entry) => entry.type === 'charge');
   return charge ? -micros(charge.amount) : null;
@@ -61,10 +60,12 @@ export async function expectBooksBalanced(
   userId: string,
   settleWithinMs = 20_000,
 ): Promise<LedgerEntry[]> {
-  await waitFor(
-    async () => (await balanceOf(suite, userId).catch(() => null))?.held === 0n,
-    settleWithinMs,
-    'every hold to be settled',
+  await eventually(
+    async () => {
+      const { held } = await balanceOf(suite, userId);
+      if (held !== 0n) throw new Error(`${held} micro-units still held`);
+    },
+    { timeoutMs: settleWithinMs },
   );
   const ledger = await ledgerOf(suite, userId);
   const sum = ledger.reduce((total, entry) => total + micros(entry.amount), 0n);

@@ -3,16 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import pg from 'pg';
+import { eventually, lateBound, privateNatsServer, TestDatabase, type TestNats } from '@tollgate/testing';
 import { startFakeProvider, type FakeProvider } from '../../tools/fake-provider/src/index.js';
+import { assertDocumented } from './openapi-conformance.js';
 import {
-  findNatsServer,
   freePort,
   spawnService,
-  startNatsServer,
   stopProcess,
-  waitFor,
   type ServiceProcess,
   type SuiteService,
 } from '../../tools/launcher/src/service-processes.js';
@@ -20,7 +17,7 @@ import {
 /**
  * The whole suite for one test file, as real processes: a private
  * nats-server on a free port (JetStream in a temporary directory), a fresh
- * PostgreSQL database on the machine's server, the four compiled services,
+ * PostgreSQL database on the test server (TEST_DATABASE_URL), the four compiled services,
  * and the fake provider in-process. `stop()` ends every process it started
  * and drops the database.
  */
@@ -47,54 +44,38 @@ export interface SuiteOptions {
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export function randomKey(): string {
   return `sk-${Array.from(randomBytes(48), (b) => BASE62[b % 62]).join('')}`;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
-  const natsBinary = findNatsServer();
-  if (!natsBinary) throw new Error('nats-server is not installed; the e2e tests need it (apt-get install nats-server)');
   const workDir = mkdtempSync(join(tmpdir(), 'tollgate-e2e-'));
-  const databaseName = `tollgate_e2e_${randomBytes(6).toString('hex')}`;
-  const natsPort = await freePort();
   const edgePort = await freePort();
-  const natsUrl = `nats://127.0.0.1:${natsPort}`;
-  const databaseUrl = Object.assign(new URL(ADMIN_DATABASE_URL), { pathname: `/${databaseName}` }).toString();
   const rootKey = randomKey();
   const running: ServiceProcess[] = [];
-  let nats: ChildProcess | undefined;
+  let nats: TestNats | undefined;
+  let database: TestDatabase | undefined;
   let fake: FakeProvider | undefined;
 
   const stop = async (): Promise<void> => {
     await Promise.all(running.map((p) => stopProcess(p.child)));
-    if (nats) await stopProcess(nats);
+    await nats?.stop();
     await fake?.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
+    await database?.drop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
   };
 
   try {
-    nats = await startNatsServer(natsBinary, natsPort, join(workDir, 'nats'));
-    await adminQuery(`CREATE DATABASE ${databaseName}`);
+    nats = await privateNatsServer();
+    database = await TestDatabase.create('tollgate_e2e');
     fake = await startFakeProvider({ port: 0 });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      NATS_URL: natsUrl,
-      DATABASE_URL: databaseUrl,
+      NATS_URL: nats.url,
+      DATABASE_URL: database.url,
       DATA_DIR: workDir,
       TOLLGATE_ROOT_KEY: rootKey,
       EDGE_HOST: '127.0.0.1',
@@ -116,17 +97,21 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     }
     for (let i = 1; i < (options.replicas?.auth ?? 1); i++) await startService('auth');
     await startService('edge');
-    await waitFor(
-      async () => (await fetch(`${edgeUrl}/healthz`).catch(() => null))?.status === 200,
-      30_000,
-      `the suite to be healthy; logs:\n${running.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n')}`,
+    await eventually(
+      async () => {
+        const health = await fetch(`${edgeUrl}/healthz`).catch(() => null);
+        if (health?.status === 200) return;
+        const logs = running.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n');
+        throw new Error(`the suite is not healthy (${health?.status ?? 'no answer'}); logs:\n${logs}`);
+      },
+      { timeoutMs: 30_000 },
     );
 
     const suite: Suite = {
       edgeUrl,
       rootKey,
-      natsUrl,
-      databaseUrl,
+      natsUrl: nats.url,
+      databaseUrl: database.url,
       fake,
       processes: (service) => running.filter((p) => p.name === service),
       logs: (service) =>
@@ -150,7 +135,16 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await response.text();
-        return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+        const parsed: unknown = text ? JSON.parse(text) : null;
+        // The document the edge serves must describe every answer a test sees.
+        assertDocumented({
+          method,
+          path,
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          body: parsed,
+        });
+        return { status: response.status, body: parsed as T };
       },
       stop,
     };
@@ -167,21 +161,15 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
  * The returned object forwards to the running suite.
  */
 export function useSuite(options: SuiteOptions = {}): Suite {
-  let current: Suite | undefined;
+  const current = lateBound<Suite>('the suite');
   let starting: Promise<Suite> | undefined;
   beforeAll(async () => {
     starting = startSuite(options);
-    current = await starting;
+    current.bind(await starting);
   }, 120_000);
   afterAll(async () => {
-    const suite = current ?? (await starting?.catch(() => undefined));
+    const suite = await starting?.catch(() => undefined);
     await suite?.stop();
   }, 60_000);
-  return new Proxy({} as Suite, {
-    get(_target, property) {
-      if (!current) throw new Error('the suite is not running (did beforeAll fail?)');
-      // Suite's members are closures over the running suite, never `this`-bound methods.
-      return Reflect.get(current, property) as unknown;
-    },
-  });
+  return current.value;
 }

@@ -1,7 +1,7 @@
 import type { ServiceDatabaseOptions } from '@tollgate/db';
 import type { Logger } from '@tollgate/observability';
 import type { BillingConfig } from './billing.config.js';
-import { BILLING_MIGRATIONS, BILLING_SCHEMA } from './migrations/billing-migrations.js';
+import { BILLING_MIGRATIONS, BILLING_REPEATABLE_MIGRATIONS, BILLING_SCHEMA } from './migrations/billing-migrations.js';
 
 /** The billing schema: raw SQL only (no entities), for the service and for `npm run migrate`. */
 export const billingDatabase = (config: BillingConfig, logger: Logger): ServiceDatabaseOptions => ({
@@ -11,6 +11,7 @@ export const billingDatabase = (config: BillingConfig, logger: Logger): ServiceD
   schema: BILLING_SCHEMA,
   entities: [],
   migrations: BILLING_MIGRATIONS,
+  repeatableMigrations: BILLING_REPEATABLE_MIGRATIONS,
   poolSize: config.DATABASE_POOL_SIZE,
   logger,
 });

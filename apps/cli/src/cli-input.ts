@@ -1,4 +1,14 @@
-import { LEDGER_ENTRY_TYPES, parseMoney, type LedgerEntryType } from '@tollgate/contracts';
+import {
+  GroupName,
+  LEDGER_ENTRY_TYPES,
+  LIMITS,
+  MultiplierInput,
+  parseMoney,
+  RESERVED_IDEMPOTENCY_PREFIXES,
+  Uuid,
+  validatorFor,
+  type LedgerEntryType,
+} from '@tollgate/contracts';
 import { UsageError } from './cli-errors.js';
 
 /**
@@ -10,10 +20,10 @@ import { UsageError } from './cli-errors.js';
 
 export type MoneySign = 'positive' | 'non-zero' | 'non-negative';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Billing writes its own ledger rows under these prefixes; a staff key that used one would collide with them. */
-const RESERVED_IDEMPOTENCY_KEY = /^(hold|charge|release|expiry):/;
-const GROUP = /^[\w.-]{1,64}$/;
+// The rules are the admin API's own (libs/contracts); only the sentences are the CLI's, naming options.
+const isUuid = validatorFor(Uuid()).is;
+const isGroup = (text: string): boolean => validatorFor(GroupName()).is(text);
+const isMultiplier = validatorFor(MultiplierInput.properties.multiplier).is;
 
 /** A money amount as the API takes it: a decimal string with at most 6 decimals ("12.50", "-3"). */
 export function money(text: string | undefined, what: string, sign: MoneySign): string {
@@ -36,7 +46,7 @@ export function requiredText(text: string | undefined, what: string, maxLength: 
 
 /** Why a balance changed is part of the ledger; the API refuses a change without one. */
 export function reason(text: string | undefined, option = '--reason'): string {
-  return requiredText(text, `${option} (why the balance changes; it is kept in the ledger)`, 500);
+  return requiredText(text, `${option} (why the balance changes; it is kept in the ledger)`, LIMITS.reasonLength);
 }
 
 /**
@@ -51,15 +61,20 @@ export function idempotencyKey(text: string | undefined, option = '--idempotency
         `(e.g. invoice-2024-0042) and use the same key if you retry`,
     );
   }
-  if (text.length > 200) throw new UsageError(`${option} must be at most 200 characters`);
-  if (RESERVED_IDEMPOTENCY_KEY.test(text)) {
-    throw new UsageError(`${option} may not start with hold:, charge:, release: or expiry: (billing uses those)`);
+  if (text.length > LIMITS.idempotencyKeyLength) {
+    throw new UsageError(`${option} must be at most ${LIMITS.idempotencyKeyLength} characters`);
+  }
+  // Billing writes its own ledger rows under these prefixes; a staff key that used one would collide with them.
+  if (RESERVED_IDEMPOTENCY_PREFIXES.some((prefix) => text.startsWith(prefix))) {
+    throw new UsageError(
+      `${option} may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')} (billing uses those)`,
+    );
   }
   return text;
 }
 
 export function uuid(text: string | undefined, what: string): string {
-  if (text === undefined || !UUID.test(text.trim())) {
+  if (text === undefined || !isUuid(text.trim())) {
     throw new UsageError(`${what} must be a UUID such as 0b5f2a52-4a8e-4b8f-9c57-2f2d5a3c1e7d (got "${text ?? ''}")`);
   }
   return text.trim();
@@ -97,8 +112,8 @@ export function choice<T extends string>(text: string | undefined, allowed: read
 
 export function group(text: string | undefined, what = 'group'): string | undefined {
   if (text === undefined) return undefined;
-  if (!GROUP.test(text)) throw new UsageError(`${what} must be 1–64 letters, digits, _, . or - (got "${text}")`);
-  return text;
+  if (isGroup(text)) return text;
+  throw new UsageError(`${what} must be 1–${LIMITS.groupNameLength} letters, digits, _, . or - (got "${text}")`);
 }
 
 /** "a, b,c" → ["a", "b", "c"]; blanks dropped. */
@@ -125,9 +140,11 @@ export function collect(value: string, previous: string[] | undefined): string[]
 
 /** A group's price multiplier: "0.8" for 20% off; the API keeps 4 decimals. */
 export function multiplier(text: string): string {
-  const micros = parseMoney(text);
-  if (micros === null || micros < 0n || micros % 100n !== 0n) {
-    throw new UsageError(`multiplier must be a non-negative decimal with at most 4 decimals, e.g. 0.8 (got "${text}")`);
+  if (!isMultiplier(text.trim())) {
+    const max = LIMITS.multiplierBasisPoints / 10_000;
+    throw new UsageError(
+      `multiplier must be a decimal from 0 to ${max} with at most 4 decimals, e.g. 0.8 (got "${text}")`,
+    );
   }
   return text.trim();
 }

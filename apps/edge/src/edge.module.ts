@@ -20,7 +20,16 @@ import { ModerationsController } from './openai/moderations/moderations.controll
 import { DashboardController } from './openai/dashboard/dashboard.controller.js';
 import { AdminGuard } from './principal/admin.guard.js';
 import { PrincipalService } from './principal/principal.service.js';
+import { AttemptLoop } from './relay/attempt-loop.js';
+import { BinaryAnswer } from './relay/binary-answer.js';
+import { ChannelPicker } from './relay/channel-picker.js';
+import { EventStreamAnswer } from './relay/event-stream-answer.js';
+import { HoldSettler } from './relay/hold-settler.js';
+import { JsonAnswer } from './relay/json-answer.js';
+import { OutcomeReporter } from './relay/outcome-reporter.js';
 import { RelayService } from './relay/relay.service.js';
+import { RequestAdmission } from './relay/request-admission.js';
+import { UpstreamAttempt } from './relay/upstream-attempt.js';
 import { SettlementPublisher } from './settlement/settlement.publisher.js';
 import { EDGE_CONFIG } from './tokens.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
@@ -56,6 +65,16 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     AdminGuard,
     UpstreamClient,
     SettlementPublisher,
+    // The request path, in the order a request meets it (see RelayService).
+    ChannelPicker,
+    HoldSettler,
+    RequestAdmission,
+    OutcomeReporter,
+    JsonAnswer,
+    BinaryAnswer,
+    EventStreamAnswer,
+    UpstreamAttempt,
+    AttemptLoop,
     RelayService,
   ],
 })

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { Page } from './auth.contract.js';
 import {
   CheckedOneByOne,

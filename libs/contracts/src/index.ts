@@ -6,3 +6,6 @@ export * from './router.contract.js';
 export * from './billing.contract.js';
 export * from './money.js';
 export * from './schema/index.js';
+export * from './admin/index.js';
+export * from './http/index.js';
+export * from './openai/index.js';

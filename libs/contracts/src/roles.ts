@@ -1,4 +1,4 @@
-import type { Static } from '@sinclair/typebox';
+import type { Static } from '@tollgate/typebox';
 import { OneOf } from './schema/fields.js';
 
 export const ROLES = ['user', 'billing', 'admin', 'root'] as const;

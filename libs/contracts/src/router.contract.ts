@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@tollgate/typebox';
 import {
   BaseUrl,
   ChannelId,

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@tollgate/typebox';
 import { DenialReason, type Denial } from '@tollgate/errors';
 
 /** A schema whose static type is `T`: what a subject carries, typed for `compile`. */

@@ -1,6 +1,7 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { Logger } from '@tollgate/observability';
 import { ensureEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { applyRepeatableMigrations, readRepeatableMigrations } from './repeatable-migrations.js';
 
 export interface ServiceDatabaseOptions {
   /** The PostgreSQL URL; empty = the embedded default under dataDir. */
@@ -13,6 +14,12 @@ export interface ServiceDatabaseOptions {
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
+  /**
+   * SQL files applied after `migrations`, in this order, whenever their text
+   * changed: the live definitions of the schema's functions (see
+   * repeatable-migrations.ts). None by default.
+   */
+  repeatableMigrations?: readonly URL[];
   poolSize: number;
   logger: Logger;
 }
@@ -23,9 +30,10 @@ export interface ServiceDatabase {
 }
 
 /**
- * Opens the service's own schema and brings it up to date. Migrations run
- * under a PostgreSQL advisory lock, so replicas starting together do not race
- * to apply the same migration.
+ * Opens the service's own schema and brings it up to date. Migrations, the
+ * versioned ones and then the repeatable ones, run under a PostgreSQL
+ * advisory lock, so replicas starting together do not race to apply the same
+ * migration.
  */
 export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<ServiceDatabase> {
   let embedded: EmbeddedDatabase | undefined;
@@ -47,29 +55,53 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     // Raw SQL (the hot paths use it) resolves unqualified names in the service's own schema.
     extra: { application_name: `tollgate-${options.schema}`, options: `-c search_path=${options.schema}` },
   });
-  await dataSource.initialize();
-  await migrate(dataSource, options.schema, options.logger);
-  return {
-    dataSource,
-    close: async () => {
-      await dataSource.destroy();
-      await embedded?.stop();
-    },
+  const close = async () => {
+    await dataSource.destroy();
+    await embedded?.stop();
   };
+  await dataSource.initialize();
+  try {
+    await migrate({
+      dataSource,
+      schema: options.schema,
+      repeatableMigrations: options.repeatableMigrations ?? [],
+      logger: options.logger,
+    });
+  } catch (error) {
+    // A start that fails leaves no pool (or embedded server) behind.
+    await close();
+    throw error;
+  }
+  return { dataSource, close };
 }
 
-/** Creates the schema if needed and applies pending migrations, one replica at a time. */
-export async function migrate(dataSource: DataSource, schema: string, logger: Logger): Promise<void> {
+export interface MigrateOptions {
+  dataSource: DataSource;
+  schema: string;
+  repeatableMigrations: readonly URL[];
+  logger: Logger;
+}
+
+/**
+ * Creates the schema if needed, applies pending versioned migrations, then
+ * the repeatable migrations whose text changed, one replica at a time.
+ */
+export async function migrate({ dataSource, schema, repeatableMigrations, logger }: MigrateOptions): Promise<void> {
+  const repeatables = await readRepeatableMigrations(repeatableMigrations);
+  const lock = `tollgate-migrations-${schema}`;
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
-    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`tollgate-migrations-${schema}`]);
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
     try {
       await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       if (applied.length > 0) logger.info({ schema, migrations: applied.map((m) => m.name) }, 'migrations applied');
+      const reapplied = await applyRepeatableMigrations({ runner, schema, migrations: repeatables });
+      if (reapplied.length > 0)
+        logger.info({ schema, repeatableMigrations: reapplied }, 'repeatable migrations applied');
     } finally {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`tollgate-migrations-${schema}`]);
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
     }
   } finally {
     await runner.release();

@@ -4,28 +4,18 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Controller, Module, SetMetadata, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Payload } from '@nestjs/microservices';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from '@tollgate/typebox';
 import { eventSubject, Name, ok, Reply, subject } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { createLogger } from '@tollgate/observability';
+import { eventually, testNats, type TestNats } from '@tollgate/testing';
 import { HandleEvent, HandleRequest } from './handle-request.decorator.js';
 import { NatsBus } from './nats-bus.js';
 import { RemoteFailureError } from './nats-errors.js';
 import { createNatsServer } from './nats-microservice.js';
 import { RpcFailureFilter } from './rpc-failure.filter.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-
-/** Polls until `done` holds, or fails at the deadline. */
-async function eventually(done: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** A real Nest NATS service on the machine's NATS server, as the services run; subjects are unique to this run. */
+/** A real Nest NATS service on a real NATS server, as the services run; subjects are unique to this run. */
 describe(HandleRequest.name, () => {
   const run = randomBytes(6).toString('hex');
   const Greeting = Type.Object(
@@ -64,22 +54,25 @@ describe(HandleRequest.name, () => {
   @Module({ controllers: [GreetingController] })
   class GreetingModule {}
 
+  let nats: TestNats;
   let app: INestMicroservice;
   let bus: NatsBus;
 
   beforeAll(async () => {
+    nats = await testNats();
     app = await NestFactory.createMicroservice(GreetingModule, {
-      strategy: createNatsServer('auth', NATS_URL),
+      strategy: createNatsServer('auth', nats.url),
       logger: false,
     });
     app.useGlobalFilters(new RpcFailureFilter(logger));
     await app.listen();
-    bus = await NatsBus.connect({ servers: NATS_URL, name: `handle-spec-${run}`, requestTimeoutMs: 2000, logger });
+    bus = await NatsBus.connect({ servers: nats.url, name: `handle-spec-${run}`, requestTimeoutMs: 2000, logger });
   });
 
   afterAll(async () => {
     await bus?.close();
     await app?.close();
+    await nats?.stop();
   });
 
   const handledOn = (name: string) => handled.filter((entry) => entry.subject === name).map((entry) => entry.payload);
@@ -130,10 +123,10 @@ describe(HandleRequest.name, () => {
   it('drops an event its schema refuses, and hands on the next one', async () => {
     bus.emit(greeted, { name: '' });
     bus.emit(greeted, { name: 'bob' });
-    await eventually(
-      () => handledOn(greeted.name).length === 1 && warn.mock.calls.some(([fields]) => isAbout(fields, greeted.name)),
-      'the good event handled and the bad one logged',
-    );
+    await eventually(() => {
+      expect(handledOn(greeted.name)).toHaveLength(1);
+      expect(warn.mock.calls.some(([fields]) => isAbout(fields, greeted.name))).toBe(true);
+    });
     expect(handledOn(greeted.name)).toEqual([{ name: 'bob' }]);
   });
 });

@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Type } from '@sinclair/typebox';
+import { Type } from '@tollgate/typebox';
 import { Empty, eventSubject, Nullable, subject } from '@tollgate/contracts';
 import { createLogger, TraceContext } from '@tollgate/observability';
+import { eventually, testNats, type TestNats } from '@tollgate/testing';
 import { NatsBus, TID_HEADER } from './nats-bus.js';
 import { RemoteFailureError, ServiceUnavailableError } from './nats-errors.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-
-/** Against the machine's NATS server; subjects are unique to this run. */
+/** Against a real NATS server; subjects are unique to this run. */
 describe(NatsBus.name, () => {
   const run = randomBytes(6).toString('hex');
   const echo = subject(
@@ -20,22 +19,27 @@ describe(NatsBus.name, () => {
   const failing = subject(`spec.bus.${run}.failing`, Empty, Type.Never());
   const silent = subject(`spec.bus.${run}.silent`, Empty, Type.Never());
   const nobody = subject(`spec.bus.${run}.nobody`, Empty, Type.Never());
+  let nats: TestNats;
   let bus: NatsBus;
   let responder: NatsConnection;
+  /** The echo requests the responder has answered, by `n`. */
+  const answered: number[] = [];
 
   beforeAll(async () => {
+    nats = await testNats();
     bus = await NatsBus.connect({
-      servers: NATS_URL,
+      servers: nats.url,
       name: `bus-spec-${run}`,
       requestTimeoutMs: 2000,
       logger: createLogger('bus-spec', 'silent'),
     });
-    responder = await connect({ servers: NATS_URL });
+    responder = await connect({ servers: nats.url });
     // Answers as Nest's NATS server does: { id, response } or { id, err }, to the request's reply subject.
     responder.subscribe(echo.name, {
       callback: (_error, msg) => {
         const packet = msg.json<{ id: string; data: { n: number; delayMs?: number } }>();
         const answer = () => {
+          answered.push(packet.data.n);
           msg.respond(
             JSON.stringify({
               id: packet.id,
@@ -44,6 +48,7 @@ describe(NatsBus.name, () => {
             }),
           );
         };
+        // A slow service: the answer leaves after its latency.
         if (packet.data.delayMs) setTimeout(answer, packet.data.delayMs);
         else answer();
       },
@@ -60,6 +65,7 @@ describe(NatsBus.name, () => {
   afterAll(async () => {
     await responder?.close();
     await bus?.close();
+    await nats?.stop();
   });
 
   it('matches each reply to its request, whatever order the replies come in', async () => {
@@ -101,14 +107,16 @@ describe(NatsBus.name, () => {
 
     const late = await bus.request(echo, { n: 7, delayMs: 300 }, 100).catch((e: unknown) => e);
     expect(late).toBeInstanceOf(ServiceUnavailableError);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await eventually(() => expect(answered).toContain(7));
+    // The round trip after the late reply was sent: the bus has read that reply by now.
+    await bus.connection.flush();
     // The late reply changed nothing; the bus still answers.
     expect((await bus.request(echo, { n: 8 })).n).toBe(8);
   });
 
   it('runs the closing hooks before it closes, so what they send still goes out', async () => {
     const other = await NatsBus.connect({
-      servers: NATS_URL,
+      servers: nats.url,
       name: `bus-spec-hooks-${run}`,
       requestTimeoutMs: 2000,
       logger: createLogger('bus-spec', 'silent'),
@@ -121,12 +129,19 @@ describe(NatsBus.name, () => {
       },
     });
     await responder.flush();
+    let finishHook!: () => void;
+    const hookMayFinish = new Promise<void>((resolve) => (finishHook = resolve));
     other.onClosing(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await hookMayFinish;
       other.broadcast(last, 'held back until now');
     });
 
-    await other.close();
+    const closing = other.close();
+    // Still open while its hook has work left.
+    await other.connection.flush();
+    expect(other.connection.isClosed()).toBe(false);
+    finishHook();
+    await closing;
     await responder.flush();
 
     expect(received).toEqual(['"held back until now"']);
@@ -135,7 +150,7 @@ describe(NatsBus.name, () => {
 
   it('fails the requests still waiting when the connection closes', async () => {
     const other = await NatsBus.connect({
-      servers: NATS_URL,
+      servers: nats.url,
       name: `bus-spec-closing-${run}`,
       requestTimeoutMs: 10_000,
       logger: createLogger('bus-spec', 'silent'),

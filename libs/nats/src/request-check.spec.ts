@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Type } from '@sinclair/typebox';
+import { Type } from '@tollgate/typebox';
 import { eventSubject, Name, ok, Reply, subject } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler, checkEvent, checkRequest, InvalidMessageError } from './request-check.js';
@@ -22,7 +22,7 @@ describe(checkRequest.name, () => {
 
   it.each([
     [{}, 'name', expect.stringMatching(/^name /)],
-    [{ name: '  ' }, 'name', 'name must be 1 to 200 characters, not only spaces'],
+    [{ name: '  ' }, 'name', expect.stringMatching(/^name must be 1 to 200 characters, not only spaces/)],
     [{ name: 'ann', times: 0 }, 'repeat_count', 'repeat_count must be at least 1'],
     [{ name: 'ann', tims: 2 }, 'tims', 'unknown field tims'],
     ['ann', 'body', 'body must be an object'],

@@ -1,12 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
-import {
-  compile,
-  refused,
-  type EventSubject,
-  type InputProblem,
-  type Subject,
-  type Validator,
-} from '@tollgate/contracts';
+import { refused, validatorFor, type EventSubject, type InputProblem, type Subject } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
 
 /**
@@ -25,18 +17,6 @@ export class InvalidMessageError extends Error {
 
 export type RequestCheck<Request, Response> = { ok: true; request: Request } | { ok: false; answer: Response };
 
-/** Compiled once per schema: subjects are module-level constants, so this never grows past their number. */
-const validators = new WeakMap<TSchema, Validator<unknown>>();
-
-function validatorOf<T>(schema: TSchema & { static: T }): Validator<T> {
-  let validator = validators.get(schema);
-  if (!validator) {
-    validator = compile(schema);
-    validators.set(schema, validator);
-  }
-  return validator as Validator<T>;
-}
-
 /**
  * Checks what arrived on `target` against its request schema. A request it
  * refuses never reaches the handler:
@@ -52,7 +32,7 @@ export function checkRequest<Request, Response>(
   target: Subject<Request, Response>,
   payload: unknown,
 ): RequestCheck<Request, Response> {
-  const checked = validatorOf(target.request).check(payload);
+  const checked = validatorFor(target.request).check(payload);
   if (checked.ok) return { ok: true, request: checked.value };
   if (!target.refuses) throw new InvalidMessageError(target.name, checked.problem);
   // `refuses` says the reply is a Reply, of which a denial is one case.
@@ -61,7 +41,7 @@ export function checkRequest<Request, Response>(
 
 /** Checks an event against its subject's payload schema; nobody waits for an answer, so one that fails is an error. */
 export function checkEvent<Payload>(target: EventSubject<Payload>, payload: unknown): Payload {
-  const checked = validatorOf(target.payload).check(payload);
+  const checked = validatorFor(target.payload).check(payload);
   if (!checked.ok) throw new InvalidMessageError(target.name, checked.problem);
   return checked.value;
 }

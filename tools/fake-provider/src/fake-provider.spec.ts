@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { eventually } from '@tollgate/testing';
 import { fakeEmbedding } from './embeddings.handler.js';
 import { startFakeProvider, type FakeProvider } from './fake-provider.js';
 import { fakeUsage } from './fake-usage.js';
@@ -22,20 +23,25 @@ function sseEvents(text: string): unknown[] {
     .map((data) => (data === '[DONE]' ? data : (JSON.parse(data) as unknown)));
 }
 
-/** Reads a body until it ends or the connection breaks, keeping what arrived before the break. */
-async function readUntilError(response: Response): Promise<{ text: string; error: unknown }> {
+/**
+ * Reads a body until it ends or the connection breaks, keeping what arrived
+ * before the break; `sofar.text` shows what has arrived while it reads.
+ */
+async function readUntilError(
+  response: Response,
+  sofar: { text: string } = { text: '' },
+): Promise<{ text: string; error: unknown }> {
   if (!response.body) return { text: '', error: undefined };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  let text = '';
   try {
     for (;;) {
       const chunk = await reader.read();
-      if (chunk.done) return { text, error: undefined };
-      text += decoder.decode(chunk.value as Uint8Array, { stream: true });
+      if (chunk.done) return { text: sofar.text, error: undefined };
+      sofar.text += decoder.decode(chunk.value as Uint8Array, { stream: true });
     }
   } catch (error) {
-    return { text, error };
+    return { text: sofar.text, error };
   }
 }
 
@@ -504,7 +510,7 @@ describe('fake provider lifecycle', () => {
       () => 'answered',
       () => 'failed',
     );
-    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually(() => expect(fake.requests).toHaveLength(2));
     const closedAt = Date.now();
     await fake.close();
     expect(Date.now() - closedAt).toBeLessThan(1_000);
@@ -514,17 +520,19 @@ describe('fake provider lifecycle', () => {
 
   it('close() also ends a slow stream and a pending latency', async () => {
     const fake = await startFakeProvider({ port: 0 });
+    const arrived = { text: '' };
     const streaming = fetch(`${fake.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'x-fake-chunk-interval-ms': '10000' },
       body: JSON.stringify({ ...CHAT_BODY, stream: true }),
-    }).then(async (response) => readUntilError(response));
+    }).then(async (response) => readUntilError(response, arrived));
     const waiting = fetch(`${fake.url}/v1/models`, { headers: { 'x-fake-latency-ms': '10000' } }).then(
       () => 'answered',
       () => 'failed',
     );
-    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // let the first chunk go out
+    await eventually(() => expect(fake.requests).toHaveLength(2));
+    // The first chunk is out; the next one is 10 s away.
+    await eventually(() => expect(sseEvents(arrived.text)).toHaveLength(1));
     await fake.close();
     const streamed = await streaming;
     expect(sseEvents(streamed.text)).toHaveLength(1);

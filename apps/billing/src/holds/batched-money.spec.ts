@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DenialReason } from '@tollgate/errors';
 import {
   billingInstance,
@@ -14,7 +13,7 @@ import {
   type BillingInstance,
   type Customer,
 } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 
 /** Actual cost of settlementFor's default usage (100 in, 20 out) at the test model's prices. */
 const SETTLED_MICROS = 140n;
@@ -27,19 +26,12 @@ const SETTLED_MICROS = 140n;
  * never deadlocks, and leaves the books balanced.
  */
 describe('batched reserves and settlements', () => {
-  let database: TestDatabase;
-  let db: DataSource;
+  const { billing, openReplica } = useBillingDatabase();
   let replicas: BillingInstance[];
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    replicas = [billingInstance(db), billingInstance(await database.open())];
-    await priceTestModel(replicas[0]);
-  });
-
-  afterAll(async () => {
-    await database.drop();
+    replicas = [billing, billingInstance(await openReplica())];
+    await priceTestModel(billing);
   });
 
   it('reserves and settles for many users at once on two replicas without a deadlock or a lost cent', async () => {
@@ -70,7 +62,7 @@ describe('batched reserves and settlements', () => {
     }
     for (const customer of customers) {
       const charged = SETTLED_MICROS * BigInt(perCustomer);
-      expect(await moneyOf(db, customer.userId)).toEqual({
+      expect(await moneyOf(billing.db, customer.userId)).toEqual({
         balance: 1_000_000n - charged,
         held: 0n,
         ledger: 1_000_000n - charged,
@@ -92,7 +84,7 @@ describe('batched reserves and settlements', () => {
     expect(new Set(replies.flatMap((reply) => (reply.ok ? [] : [reply.denial.reason])))).toEqual(
       new Set([DenialReason.InsufficientUserQuota]),
     );
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 0n, held: ESTIMATE_MICROS * k, ledger: 0n });
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 0n, held: ESTIMATE_MICROS * k, ledger: 0n });
   });
 
   it('fails only the reserve that breaks its batch (a hold id used twice); the others are held', async () => {
@@ -114,7 +106,7 @@ describe('batched reserves and settlements', () => {
 
     expect(results.filter((result) => result.status === 'rejected')).toHaveLength(1);
     expect(results.filter((result) => result.status === 'fulfilled' && result.value.ok)).toHaveLength(6);
-    expect(await moneyOf(db, customer.userId)).toEqual({
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({
       balance: 1_000_000n - 6n * ESTIMATE_MICROS,
       held: 6n * ESTIMATE_MICROS,
       ledger: 1_000_000n - 6n * ESTIMATE_MICROS,
@@ -146,7 +138,7 @@ describe('batched reserves and settlements', () => {
       ['not_open', 'not_open', 'released', 'settled', 'settled', 'unknown_hold'].sort(),
     );
     expect(outcomes[3]).toEqual({ kind: 'unknown_hold' });
-    expect(await moneyOf(db, customer.userId)).toEqual({
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({
       balance: 1_000_000n - 2n * SETTLED_MICROS,
       held: 0n,
       ledger: 1_000_000n - 2n * SETTLED_MICROS,
@@ -163,9 +155,10 @@ describe('batched reserves and settlements', () => {
         return reply.value.holdId;
       }),
     );
-    await db.query(`UPDATE billing.holds SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`, [
-      expiring,
-    ]);
+    await billing.db.query(
+      `UPDATE billing.holds SET expires_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`,
+      [expiring],
+    );
 
     const work = customers.flatMap((customer, c) => [
       replicas[c % 2].settle.settle(settlementFor(customer, expiring[c])),
@@ -181,6 +174,6 @@ describe('batched reserves and settlements', () => {
     // Each expiring hold was closed exactly once: by its settlement or by the sweeper.
     expect(swept).toBeLessThanOrEqual(customers.length);
     expect((await replicas[0].reconcile.reconcile()).differences).toEqual([]);
-    for (const customer of customers) expect((await moneyOf(db, customer.userId)).held).toBe(0n);
+    for (const customer of customers) expect((await moneyOf(billing.db, customer.userId)).held).toBe(0n);
   });
 });

@@ -6,7 +6,6 @@ import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { LOGGER } from '../tokens.js';
 
 const BATCH = 500;
-const SWEEPER_LOCK = 'tollgate-billing-hold-expiry';
 export const EXPIRY_ACTOR = 'hold-expiry';
 
 /**
@@ -18,7 +17,8 @@ export const EXPIRY_ACTOR = 'hold-expiry';
  * held amount, which is now what it cost.
  *
  * A settlement arriving after its hold expired finds the hold closed and
- * changes nothing.
+ * changes nothing. One replica sweeps at a time; the SQL, with its locks, is
+ * billing.expire_holds (sql/expire-holds.sql).
  */
 @Injectable()
 export class HoldExpirySweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -56,50 +56,12 @@ export class HoldExpirySweeper implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  private sweepBatch(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      // One replica sweeps at a time; the others skip this round instead of queueing.
-      const [{ locked }] = await tx.query<[{ locked: boolean }]>(
-        `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`,
-        [SWEEPER_LOCK],
-      );
-      if (!locked) return 0;
-      // SKIP LOCKED: a hold being settled right now is left to its settlement.
-      const holds = await tx.query<Array<{ id: string; user_id: string }>>(
-        `SELECT id, user_id FROM billing.holds
-          WHERE status = 'open' AND expires_at <= now()
-          ORDER BY expires_at
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      );
-      if (holds.length === 0) return 0;
-      // Accounts locked in user-id order, like batch adjustments, so the two cannot deadlock.
-      await tx.query(`SELECT 1 FROM billing.accounts WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`, [
-        [...new Set(holds.map((hold) => hold.user_id))],
-      ]);
-      const written = await tx.query<Array<{ hold_id: string }>>(
-        `WITH expired AS (
-           UPDATE billing.holds SET status = 'expired', charged_micros = amount_micros, closed_at = now()
-            WHERE id = ANY($1::uuid[]) AND status = 'open'
-           RETURNING id, user_id, amount_micros, tid
-         ), per_user AS (
-           SELECT user_id, sum(amount_micros)::bigint AS total FROM expired GROUP BY user_id
-         ), touched AS (
-           UPDATE billing.accounts a SET held_micros = a.held_micros - p.total, updated_at = now()
-             FROM per_user p WHERE a.user_id = p.user_id
-           RETURNING a.user_id, a.balance_micros
-         )
-         INSERT INTO billing.ledger (user_id, type, amount_micros, balance_after_micros, hold_id, actor, reason, tid, idempotency_key)
-         SELECT e.user_id, 'expiry', 0, a.balance_micros, e.id, $2,
-                'no settlement in time: charged the held ' || e.amount_micros || ' micros', e.tid, 'expiry:' || e.id
-           FROM expired e JOIN touched a ON a.user_id = e.user_id
-         RETURNING hold_id`,
-        [holds.map((hold) => hold.id), EXPIRY_ACTOR],
-      );
-      if (written.length !== holds.length)
-        throw new Error('hold expiry wrote fewer ledger rows than holds; rolled back');
-      return holds.length;
-    });
+  /** One batch, in billing.expire_holds (sql/expire-holds.sql): its own transaction, its own locks. */
+  private async sweepBatch(): Promise<number> {
+    const [{ expired }] = await this.db.query<[{ expired: number }]>(`SELECT billing.expire_holds($1, $2) AS expired`, [
+      BATCH,
+      EXPIRY_ACTOR,
+    ]);
+    return expired;
   }
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { HoldView } from '@tollgate/contracts';
 import { MicroBatcher } from '@tollgate/service';
 import type { Quote } from '../pricing/price-book.js';
+import type { ReserveHoldOutcome } from '../sql/sql-outcomes.js';
 
 export interface ReserveCall {
   /** The edge's id for the hold (see ReserveRequest.holdId). */
@@ -26,15 +27,11 @@ export interface ReserveCall {
 
 export type ReserveOutcome =
   | { outcome: 'ok'; holdId: string; limit: number; remaining: number; resetSeconds: number }
-  | {
-      outcome: 'key_rate_limited' | 'user_rate_limited' | 'insufficient_user_quota' | 'key_budget_exceeded';
-      limit: number;
-      resetSeconds: number;
-    };
+  | { outcome: Exclude<ReserveHoldOutcome, 'ok'>; limit: number; resetSeconds: number };
 
 interface ReserveRow {
   r_index: number;
-  r_outcome: ReserveOutcome['outcome'];
+  r_outcome: ReserveHoldOutcome;
   r_hold_id: string | null;
   r_limit: number;
   r_remaining: number;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
@@ -16,33 +16,23 @@ import {
   reserveRequest,
   testConfig,
   TEST_MODEL,
-  type BillingInstance,
   ledgerPage,
 } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { ReserveService } from './reserve.service.js';
 
 // Rate-limit specs may wait out the end of a minute so that their requests share one window.
 jest.setTimeout(30_000);
 
 describe(ReserveService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
+  const { billing, openReplica } = useBillingDatabase();
   let replica: DataSource;
-  let billing: BillingInstance;
   let sut: ReserveService;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    replica = await database.open();
-    billing = billingInstance(db);
+    replica = await openReplica();
     sut = billing.reserve;
     await priceTestModel(billing);
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   it('holds the estimated cost and writes the hold to the ledger', async () => {
@@ -59,8 +49,8 @@ describe(ReserveService.name, () => {
         rateLimit: expect.objectContaining({ limit: 100_000 }),
       },
     });
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
-    expect(await keySpent(db, customer.keyId)).toBe(200n);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
+    expect(await keySpent(billing.db, customer.keyId)).toBe(200n);
     const page = await ledgerPage(billing.ledger, { userId: customer.userId, types: ['hold'] });
     expect(page.data).toEqual([
       expect.objectContaining({
@@ -89,8 +79,8 @@ describe(ReserveService.name, () => {
     expect(admitted).toHaveLength(Number(k));
     expect(refused).toHaveLength(200 - Number(k));
     expect(new Set(refused)).toEqual(new Set([DenialReason.InsufficientUserQuota]));
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 0n, held: ESTIMATE_MICROS * k, ledger: 0n });
-    expect(await keySpent(db, customer.keyId)).toBe(ESTIMATE_MICROS * k);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 0n, held: ESTIMATE_MICROS * k, ledger: 0n });
+    expect(await keySpent(billing.db, customer.keyId)).toBe(ESTIMATE_MICROS * k);
   });
 
   it('never exceeds a key budget: a budget covering exactly K requests admits K of 200 concurrent ones', async () => {
@@ -110,23 +100,23 @@ describe(ReserveService.name, () => {
       expect(denial).toEqual({ reason: DenialReason.KeyBudgetExceeded, params: { keySuffix: 'Zz9yX8' } });
     }
     // Refused reserves gave back what they debited, in the same transaction.
-    expect(await moneyOf(db, customer.userId)).toEqual({
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({
       balance: 1_000_000n - ESTIMATE_MICROS * k,
       held: ESTIMATE_MICROS * k,
       ledger: 1_000_000n - ESTIMATE_MICROS * k,
     });
-    expect(await keySpent(db, customer.keyId)).toBe(ESTIMATE_MICROS * k);
+    expect(await keySpent(billing.db, customer.keyId)).toBe(ESTIMATE_MICROS * k);
   });
 
   it('holds the same way when told not to wait for the WAL flush', async () => {
     const customer = newCustomer();
     await fund(billing, customer.userId, 1_000n);
-    const asynchronous = billingInstance(db, testConfig({ RESERVE_SYNCHRONOUS_COMMIT: 'false' }));
+    const asynchronous = billingInstance(billing.db, testConfig({ RESERVE_SYNCHRONOUS_COMMIT: 'false' }));
 
     const reply = await asynchronous.reserve.reserve(reserveRequest(customer));
 
     expect(reply.ok && reply.value.amountMicros).toBe('200');
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
   });
 
   it('refuses a user without an account', async () => {
@@ -145,8 +135,8 @@ describe(ReserveService.name, () => {
       ok: false,
       denial: { reason: DenialReason.ModelPriceMissing, params: { model: 'no-such-price' } },
     });
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
-    const windows = await db.query<unknown[]>(`SELECT 1 FROM billing.rate_windows WHERE scope LIKE $1`, [
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+    const windows = await billing.db.query<unknown[]>(`SELECT 1 FROM billing.rate_windows WHERE scope LIKE $1`, [
       `%${customer.keyId}%`,
     ]);
     expect(windows).toHaveLength(0);
@@ -197,7 +187,7 @@ describe(ReserveService.name, () => {
     it('admits exactly the key limit per minute across two replicas: rpm 10, 30 concurrent → 10', async () => {
       const customer = newCustomer();
       await fund(billing, customer.userId, 1_000_000n);
-      await awaitRoomInWindow(db);
+      await awaitRoomInWindow(billing.db);
       const other = billingInstance(replica).reserve;
 
       const replies = await Promise.all(
@@ -220,14 +210,14 @@ describe(ReserveService.name, () => {
         });
       }
       // Only admitted requests hold money.
-      expect(await moneyOf(db, customer.userId)).toMatchObject({ held: ESTIMATE_MICROS * 10n });
+      expect(await moneyOf(billing.db, customer.userId)).toMatchObject({ held: ESTIMATE_MICROS * 10n });
     });
 
     it('counts each model of a key separately', async () => {
       const customer = newCustomer();
       await fund(billing, customer.userId, 1_000_000n);
       await billing.prices.setPrice({ model: 'second-model', inputPerMillionMicros: '1000000' });
-      await awaitRoomInWindow(db);
+      await awaitRoomInWindow(billing.db);
 
       const first = await Promise.all(
         Array.from({ length: 3 }, () => sut.reserve(reserveRequest(customer, { rpmLimit: 2 }))),
@@ -239,11 +229,11 @@ describe(ReserveService.name, () => {
     });
 
     it('uses DEFAULT_KEY_RPM when the key has no limit, and DEFAULT_USER_RPM across all keys of a user', async () => {
-      const limited = billingInstance(db, testConfig({ DEFAULT_KEY_RPM: '4', DEFAULT_USER_RPM: '6' }));
+      const limited = billingInstance(billing.db, testConfig({ DEFAULT_KEY_RPM: '4', DEFAULT_USER_RPM: '6' }));
       const alice = newCustomer();
       const aliceOtherKey = { ...alice, keyId: newCustomer().keyId };
       await fund(billing, alice.userId, 1_000_000n);
-      await awaitRoomInWindow(db);
+      await awaitRoomInWindow(billing.db);
 
       const firstKey = await Promise.all(
         Array.from({ length: 8 }, () => limited.reserve.reserve(reserveRequest(alice, { rpmLimit: null }))),
@@ -261,7 +251,7 @@ describe(ReserveService.name, () => {
 
     it('does not count a request refused for lack of money', async () => {
       const customer = newCustomer();
-      await awaitRoomInWindow(db);
+      await awaitRoomInWindow(billing.db);
       await sut.reserve(reserveRequest(customer, { rpmLimit: 1 }));
       await fund(billing, customer.userId, 1_000n);
 
@@ -271,12 +261,12 @@ describe(ReserveService.name, () => {
     });
 
     it('forgets windows that have ended', async () => {
-      await db.query(
+      await billing.db.query(
         `INSERT INTO billing.rate_windows (scope, window_start, count) VALUES ('k:old', now() - interval '5 minutes', 3)`,
       );
 
       expect(await billing.rateWindows.sweep()).toBeGreaterThanOrEqual(1);
-      expect(await db.query(`SELECT 1 FROM billing.rate_windows WHERE scope = 'k:old'`)).toHaveLength(0);
+      expect(await billing.db.query(`SELECT 1 FROM billing.rate_windows WHERE scope = 'k:old'`)).toHaveLength(0);
     });
   });
 

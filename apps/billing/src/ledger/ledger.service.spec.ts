@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { billingInstance, fund, ledgerPage, type BillingInstance } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { fund, ledgerPage } from '../testing/billing-fixture.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
 import { LedgerService } from './ledger.service.js';
 
 describe(LedgerService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
-  let billing: BillingInstance;
+  const { billing } = useBillingDatabase();
   let sut: LedgerService;
   const userId = randomUUID();
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    billing = billingInstance(db);
     sut = billing.ledger;
     for (const amount of [100n, 200n, 300n, 400n, 500n]) await fund(billing, userId, amount);
     await billing.adjustments.adjust({
@@ -28,10 +22,6 @@ describe(LedgerService.name, () => {
       reason: 'fix',
       idempotencyKey: randomUUID(),
     });
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   it('shows a balance, and zero for a user with no account', async () => {

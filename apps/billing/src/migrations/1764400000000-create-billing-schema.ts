@@ -146,6 +146,9 @@ export class CreateBillingSchema1764400000000 implements MigrationInterface {
  * one of them should pass. When a later step refuses, the earlier writes are
  * undone in the same transaction; no other transaction ever sees them.
  * Lock order, the same as settlement's: rate windows → account → key_spend.
+ *
+ * History: the definition that runs is `src/sql/reserve-hold.sql`, which
+ * replaces this one (BILLING_REPEATABLE_MIGRATIONS).
  */
 const RESERVE_HOLD_FUNCTION = `
 CREATE FUNCTION billing.reserve_hold(

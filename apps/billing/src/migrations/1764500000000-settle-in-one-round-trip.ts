@@ -11,6 +11,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * prices; "status = 'open'" in the first UPDATE makes a duplicate settlement
  * (another replica, a redelivery) change nothing. Lock order is reserve's:
  * account → key_spend.
+ *
+ * History: the definition that runs is `src/sql/settle-hold.sql`, which
+ * replaces this one (BILLING_REPEATABLE_MIGRATIONS).
  */
 export class SettleInOneRoundTrip1764500000000 implements MigrationInterface {
   name = 'SettleInOneRoundTrip1764500000000';

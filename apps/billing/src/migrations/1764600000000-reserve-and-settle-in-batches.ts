@@ -22,6 +22,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * locked holds instead of waiting); reserves insert new holds and lock none.
  *
  * Items come as a JSON array; results name their item by its 1-based index.
+ *
+ * History: the definitions that run are `src/sql/reserve-holds.sql` and
+ * `src/sql/settle-holds.sql`, which replace these (BILLING_REPEATABLE_MIGRATIONS).
  */
 const RESERVE_HOLDS_FUNCTION = `
 CREATE FUNCTION billing.reserve_holds(p_items jsonb, p_synchronous_commit boolean)

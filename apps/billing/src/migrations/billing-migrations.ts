@@ -11,3 +11,17 @@ export const BILLING_MIGRATIONS = [
   SettleInOneRoundTrip1764500000000,
   ReserveAndSettleInBatches1764600000000,
 ];
+
+/**
+ * The functions that run, one file each in `src/sql/`, applied after
+ * BILLING_MIGRATIONS whenever a file's text changed (the build copies them
+ * next to the compiled code). They replace the definitions the versioned
+ * migrations above made, which stay as history.
+ */
+export const BILLING_REPEATABLE_MIGRATIONS = [
+  'reserve-hold.sql',
+  'reserve-holds.sql',
+  'settle-hold.sql',
+  'settle-holds.sql',
+  'expire-holds.sql',
+].map((file) => new URL(`../sql/${file}`, import.meta.url));

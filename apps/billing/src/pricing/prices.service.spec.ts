@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { BillingSubjects } from '@tollgate/contracts';
 import { testConfig } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { PriceBook } from './price-book.js';
 import { PricesService } from './prices.service.js';
 
 describe(PricesService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
+  const { billing } = useBillingDatabase();
   let book: PriceBook;
   const bus = { broadcast: jest.fn(), onBroadcast: jest.fn() };
   let sut: PricesService;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    book = new PriceBook(db, testConfig({ PRICE_CACHE_TTL_MS: '600000' }));
-    sut = new PricesService(db, book, bus);
-  });
-
-  afterAll(async () => {
-    await database.drop();
+    book = new PriceBook(billing.db, testConfig({ PRICE_CACHE_TTL_MS: '600000' }));
+    sut = new PricesService(billing.db, book, bus);
   });
 
   it('creates a price, with 0 for the fields not given, and changes only the fields given', async () => {
@@ -58,7 +50,7 @@ describe(PricesService.name, () => {
     const [subject, handler] = bus.onBroadcast.mock.calls[0] as [unknown, (change: { models?: string[] }) => void];
     await sut.setPrice({ model: 'm-3', inputPerMillionMicros: '1' });
     await book.price('m-3');
-    await db.query(`UPDATE billing.prices SET input_per_million_micros = 9 WHERE model = 'm-3'`);
+    await billing.db.query(`UPDATE billing.prices SET input_per_million_micros = 9 WHERE model = 'm-3'`);
 
     handler({ models: ['m-3'] });
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Hold } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { eventually } from '@tollgate/testing';
 import {
   billingInstance,
   fund,
@@ -16,25 +16,16 @@ import {
   type Customer,
   ledgerPage,
 } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { SettleService } from './settle.service.js';
 
 describe(SettleService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
-  let billing: BillingInstance;
+  const { billing, openReplica } = useBillingDatabase();
   let sut: SettleService;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    billing = billingInstance(db);
     sut = billing.settle;
     await priceTestModel(billing);
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   async function holdFor(customer: Customer, instance: BillingInstance = billing): Promise<Hold> {
@@ -59,15 +50,15 @@ describe(SettleService.name, () => {
     const outcome = await sut.settle(settlementFor(customer, hold.holdId));
 
     expect(outcome).toEqual({ kind: 'settled', chargedMicros: 140n, releasedMicros: 200n });
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
-    expect(await keySpent(db, customer.keyId)).toBe(140n);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    expect(await keySpent(billing.db, customer.keyId)).toBe(140n);
     expect(await ledgerTypes(customer.userId)).toEqual([
       ['charge', '-140', '860'],
       ['release', '200', '1000'],
       ['hold', '-200', '800'],
       ['topup', '1000', '1000'],
     ]);
-    const [usage] = await db.query<Array<Record<string, unknown>>>(
+    const [usage] = await billing.db.query<Array<Record<string, unknown>>>(
       `SELECT * FROM billing.usage_log WHERE hold_id = $1`,
       [hold.holdId],
     );
@@ -97,20 +88,20 @@ describe(SettleService.name, () => {
 
     expect(first.kind).toBe('settled');
     expect(again).toEqual({ kind: 'not_open', status: 'settled' });
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
   });
 
   it('charges once when duplicates arrive at the same time on two replicas', async () => {
     const customer = newCustomer();
     await fund(billing, customer.userId, 1_000n);
     const hold = await holdFor(customer);
-    const other = billingInstance(await database.open()).settle;
+    const other = billingInstance(await openReplica()).settle;
     const settlement = settlementFor(customer, hold.holdId);
 
     const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? sut : other).settle(settlement)));
 
     expect(outcomes.filter((outcome) => outcome.kind === 'settled')).toHaveLength(1);
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
     const charges = await ledgerPage(billing.ledger, { userId: customer.userId, types: ['charge'] });
     expect(charges.data).toHaveLength(1);
   });
@@ -127,8 +118,8 @@ describe(SettleService.name, () => {
       }),
     );
 
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: -600n, held: 0n, ledger: -600n });
-    expect(await keySpent(db, customer.keyId)).toBe(900n);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: -600n, held: 0n, ledger: -600n });
+    expect(await keySpent(billing.db, customer.keyId)).toBe(900n);
     const next = await billing.reserve.reserve(reserveRequest(customer));
     expect(next).toEqual({ ok: false, denial: { reason: DenialReason.InsufficientUserQuota } });
   });
@@ -141,8 +132,8 @@ describe(SettleService.name, () => {
     const outcome = await sut.settle(settlementFor(customer, hold.holdId, { succeeded: false, httpStatus: 502 }));
 
     expect(outcome).toEqual({ kind: 'released', releasedMicros: 200n });
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
-    expect(await keySpent(db, customer.keyId)).toBe(0n);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+    expect(await keySpent(billing.db, customer.keyId)).toBe(0n);
     expect(await ledgerTypes(customer.userId)).toEqual([
       ['release', '200', '1000'],
       ['hold', '-200', '800'],
@@ -172,23 +163,30 @@ describe(SettleService.name, () => {
 
   describe('hold expiry', () => {
     it('charges an overdue hold at the held amount, once, and a late settlement changes nothing', async () => {
-      const shortLived = billingInstance(db, testConfig({ HOLD_TTL_MS: '1' }));
+      const shortLived = billingInstance(billing.db, testConfig({ HOLD_TTL_MS: '1' }));
       const customer = newCustomer();
       await fund(billing, customer.userId, 1_000n);
       const hold = await holdFor(customer, shortLived);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Overdue by the database clock, which the sweepers go by.
+      await eventually(async () => {
+        const [expiry] = await billing.db.query<Array<{ overdue: boolean }>>(
+          `SELECT expires_at <= now() AS overdue FROM billing.holds WHERE id = $1`,
+          [hold.holdId],
+        );
+        expect(expiry).toEqual({ overdue: true });
+      });
 
       // Two replicas sweep at once: the advisory lock and SKIP LOCKED expire each hold once.
-      const swept = await Promise.all([billing.expiry.sweep(), billingInstance(await database.open()).expiry.sweep()]);
+      const swept = await Promise.all([billing.expiry.sweep(), billingInstance(await openReplica()).expiry.sweep()]);
 
       expect(swept[0] + swept[1]).toBeGreaterThanOrEqual(1);
-      const [row] = await db.query<Array<{ status: string; charged_micros: string }>>(
+      const [row] = await billing.db.query<Array<{ status: string; charged_micros: string }>>(
         `SELECT status, charged_micros FROM billing.holds WHERE id = $1`,
         [hold.holdId],
       );
       expect(row).toEqual({ status: 'expired', charged_micros: '200' });
-      expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 0n, ledger: 800n });
-      expect(await keySpent(db, customer.keyId)).toBe(200n);
+      expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 800n, held: 0n, ledger: 800n });
+      expect(await keySpent(billing.db, customer.keyId)).toBe(200n);
       expect(await ledgerTypes(customer.userId)).toEqual([
         ['expiry', '0', '800'],
         ['hold', '-200', '800'],
@@ -196,7 +194,7 @@ describe(SettleService.name, () => {
       ]);
 
       expect(await sut.settle(settlementFor(customer, hold.holdId))).toEqual({ kind: 'not_open', status: 'expired' });
-      expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 0n, ledger: 800n });
+      expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 800n, held: 0n, ledger: 800n });
     });
 
     it('leaves holds that are not overdue alone', async () => {

@@ -4,6 +4,7 @@ import type { Settlement } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
 import { MicroBatcher } from '@tollgate/service';
 import { costMicros, type UnitPrices } from '../pricing/cost.js';
+import type { SettleHoldOutcome } from '../sql/sql-outcomes.js';
 import { LOGGER } from '../tokens.js';
 
 /** What applying one settlement did. */
@@ -37,7 +38,7 @@ const MAX_SETTLE_BATCH = 64;
 
 interface SettleRow {
   r_index: number;
-  r_outcome: string;
+  r_outcome: SettleHoldOutcome;
   r_held: string | null;
 }
 

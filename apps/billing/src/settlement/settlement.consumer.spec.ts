@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Settlement } from '@tollgate/contracts';
 import { NatsBus } from '@tollgate/nats';
+import type { Logger } from '@tollgate/observability';
+import { eventually, testNats, type TestNats } from '@tollgate/testing';
 import {
-  billingInstance,
   fund,
   moneyOf,
   newCustomer,
@@ -12,22 +13,38 @@ import {
   reserveRequest,
   settlementFor,
   testConfig,
-  type BillingInstance,
   ledgerPage,
 } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
-import { SettleService } from './settle.service.js';
+import { useBillingDatabase } from '../testing/test-database.js';
+import { SettleService, type SettleOutcome } from './settle.service.js';
 import { SettlementConsumer } from './settlement.consumer.js';
-
-const NATS_URL = 'nats://127.0.0.1:4222';
 
 jest.setTimeout(30_000);
 
 /**
- * Against the real local NATS (JetStream) and PostgreSQL. The stream, its
- * subject and the durable consumer get names unique to this run, so that
- * parallel runs and a running suite never share them; the stream is deleted
- * at the end.
+ * The settle service the consumers run, writing down what each settlement it
+ * was handed did: how a spec sees that a duplicate arrived and changed nothing.
+ */
+class RecordingSettle extends SettleService {
+  constructor(
+    db: DataSource,
+    logger: Logger,
+    private readonly seen: Array<{ holdId: string; outcome: SettleOutcome['kind'] }>,
+  ) {
+    super(db, logger);
+  }
+
+  override async settle(settlement: Settlement): Promise<SettleOutcome> {
+    const outcome = await super.settle(settlement);
+    this.seen.push({ holdId: settlement.holdId, outcome: outcome.kind });
+    return outcome;
+  }
+}
+
+/**
+ * Against real NATS (JetStream) and PostgreSQL. The stream, its subject and
+ * the durable consumer get names unique to this run, so that parallel runs
+ * and a running suite never share them; the stream is deleted at the end.
  */
 describe(SettlementConsumer.name, () => {
   const run = randomBytes(6).toString('hex');
@@ -37,32 +54,12 @@ describe(SettlementConsumer.name, () => {
     SETTLEMENT_DURABLE: `billing-spec-${run}`,
     SETTLEMENT_ACK_WAIT_MS: '5000',
   });
-  let database: TestDatabase;
-  let db: DataSource;
+  const seen: Array<{ holdId: string; outcome: SettleOutcome['kind'] }> = [];
+  let nats: TestNats | undefined;
   let bus: NatsBus;
-  let billing: BillingInstance;
   let replicas: SettlementConsumer[];
 
-  beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    billing = billingInstance(db, config);
-    await priceTestModel(billing);
-    bus = await NatsBus.connect({
-      servers: NATS_URL,
-      name: `billing-spec-${run}`,
-      requestTimeoutMs: 2000,
-      logger: billing.logger,
-    });
-    // Two billing replicas sharing the durable consumer, each with its own DataSource.
-    const second = billingInstance(await database.open(), config);
-    replicas = [
-      new SettlementConsumer(bus, billing.settle, config, billing.logger),
-      new SettlementConsumer(bus, second.settle, config, billing.logger),
-    ];
-    for (const replica of replicas) await replica.onApplicationBootstrap();
-  });
-
+  // Declared before the database, so that it runs first: the consumers stop before their database is dropped.
   afterAll(async () => {
     for (const replica of replicas ?? []) await replica.onModuleDestroy();
     if (bus) {
@@ -70,17 +67,48 @@ describe(SettlementConsumer.name, () => {
       await jsm.streams.delete(config.SETTLEMENT_STREAM_NAME);
       await bus.close();
     }
-    await database?.drop();
+    await nats?.stop();
   });
+
+  const { billing, openReplica } = useBillingDatabase(config);
+
+  beforeAll(async () => {
+    await priceTestModel(billing);
+    nats = await testNats();
+    bus = await NatsBus.connect({
+      servers: nats.url,
+      name: `billing-spec-${run}`,
+      requestTimeoutMs: 2000,
+      logger: billing.logger,
+    });
+    // Two billing replicas sharing the durable consumer, each with its own DataSource.
+    replicas = [
+      new SettlementConsumer(bus, new RecordingSettle(billing.db, billing.logger, seen), config, billing.logger),
+      new SettlementConsumer(
+        bus,
+        new RecordingSettle(await openReplica(), billing.logger, seen),
+        config,
+        billing.logger,
+      ),
+    ];
+    for (const replica of replicas) await replica.onApplicationBootstrap();
+  });
+
+  /** What the consumers' settle calls did with the settlements of one hold, in order. */
+  const outcomesOf = (holdId: string) => seen.filter((entry) => entry.holdId === holdId).map((entry) => entry.outcome);
 
   async function drained(): Promise<void> {
     const jsm = await bus.jetstreamManager();
-    for (let i = 0; i < 200; i++) {
-      const info = await jsm.consumers.info(config.SETTLEMENT_STREAM_NAME, config.SETTLEMENT_DURABLE);
-      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('settlements were not consumed in time');
+    await eventually(
+      async () => {
+        const info = await jsm.consumers.info(config.SETTLEMENT_STREAM_NAME, config.SETTLEMENT_DURABLE);
+        if (info.num_pending > 0 || info.num_ack_pending > 0) {
+          throw new Error(`${info.num_pending} settlements not delivered, ${info.num_ack_pending} not acknowledged`);
+        }
+      },
+      // A message asked for again comes back after its delay (5 s for a hold that does not exist yet).
+      { timeoutMs: 15_000 },
+    );
   }
 
   it('creates the stream and the durable consumer as configured', async () => {
@@ -115,11 +143,15 @@ describe(SettlementConsumer.name, () => {
     for (let i = 0; i < 3; i++)
       acks.push(await js.publish(config.SETTLEMENT_SUBJECT, payload, { msgID: hold.value.holdId }));
     // A duplicate the stream cannot recognise (another msgID): the database makes it a no-op.
-    await js.publish(config.SETTLEMENT_SUBJECT, payload, { msgID: `${hold.value.holdId}-again` });
+    const again = await js.publish(config.SETTLEMENT_SUBJECT, payload, { msgID: `${hold.value.holdId}-again` });
     await drained();
 
     expect(acks.map((ack) => ack.duplicate)).toEqual([false, true, true]);
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    expect(again.duplicate).toBe(false);
+    // Both copies the stream kept reached a consumer (the two replicas may take them at once):
+    // one settled the hold, the other found it closed and changed nothing.
+    expect(outcomesOf(hold.value.holdId).sort()).toEqual(['not_open', 'settled']);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
     const charges = await ledgerPage(billing.ledger, { userId: customer.userId, types: ['charge', 'release'] });
     expect(charges.data.map((entry) => [entry.type, entry.amountMicros])).toEqual([
       ['charge', '-140'],
@@ -134,13 +166,14 @@ describe(SettlementConsumer.name, () => {
     const request = reserveRequest(customer);
     const release = settlementFor(customer, request.holdId, { succeeded: false });
     await bus.jetstream().publish(config.SETTLEMENT_SUBJECT, JSON.stringify(release), { msgID: request.holdId });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => expect(outcomesOf(request.holdId)).toEqual(['unknown_hold']));
     const hold = await billing.reserve.reserve(request);
     expect(hold.ok).toBe(true);
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 800n, held: 200n, ledger: 800n });
 
     await drained();
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+    expect(outcomesOf(request.holdId)).toEqual(['unknown_hold', 'released']);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
   });
 
   it('settles many holds through both replicas, each exactly once', async () => {
@@ -167,7 +200,7 @@ describe(SettlementConsumer.name, () => {
     await drained();
 
     // 30 succeeded at 140, 10 failed at 0.
-    expect(await moneyOf(db, customer.userId)).toEqual({
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({
       balance: 100_000n - 30n * 140n,
       held: 0n,
       ledger: 100_000n - 30n * 140n,
@@ -196,7 +229,7 @@ describe(SettlementConsumer.name, () => {
     await drained();
 
     // 4 succeeded at 140, 1 released in full.
-    expect(await moneyOf(db, customer.userId)).toEqual({
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({
       balance: 10_000n - 4n * 140n,
       held: 0n,
       ledger: 10_000n - 4n * 140n,
@@ -213,13 +246,16 @@ describe(SettlementConsumer.name, () => {
       settlements: [settlementFor(customer, known.value.holdId), settlementFor(customer, late.holdId)],
     };
     await bus.jetstream().publish(config.SETTLEMENT_SUBJECT, JSON.stringify(batch), { msgID: `late-${run}` });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    await eventually(() => expect(outcomesOf(late.holdId)).toEqual(['unknown_hold']));
+    expect(outcomesOf(known.value.holdId)).toEqual(['settled']);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
 
     // The late hold appears; the redelivery (after 5 s) settles it, and the first is not charged again.
     expect((await billing.reserve.reserve(late)).ok).toBe(true);
     await drained();
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 720n, held: 0n, ledger: 720n });
+    expect(outcomesOf(late.holdId)).toEqual(['unknown_hold', 'settled']);
+    expect(outcomesOf(known.value.holdId)).toEqual(['settled', 'not_open']);
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 720n, held: 0n, ledger: 720n });
   });
 
   it('drops a message that is not a settlement instead of retrying it forever', async () => {
@@ -241,7 +277,7 @@ describe(SettlementConsumer.name, () => {
         return super.settle(settlement);
       }
     }
-    const flaky = new SettlementConsumer(bus, new FlakySettle(db, billing.logger), config, billing.logger);
+    const flaky = new SettlementConsumer(bus, new FlakySettle(billing.db, billing.logger), config, billing.logger);
     replicas = [flaky];
     await flaky.onApplicationBootstrap();
     const customer = newCustomer();
@@ -257,7 +293,7 @@ describe(SettlementConsumer.name, () => {
     await drained();
 
     expect(failures).toBeLessThan(0);
-    expect(await moneyOf(db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
+    expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 860n, held: 0n, ledger: 860n });
   });
 
   it('leaves the work queue empty', async () => {

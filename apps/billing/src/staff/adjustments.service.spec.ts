@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
-import { billingInstance, moneyOf, type BillingInstance } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { billingInstance, moneyOf } from '../testing/billing-fixture.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { AdjustmentsService } from './adjustments.service.js';
 
 describe(AdjustmentsService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
-  let billing: BillingInstance;
+  const { billing, openReplica } = useBillingDatabase();
   let sut: AdjustmentsService;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    billing = billingInstance(db);
     sut = billing.adjustments;
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   /** As NATS delivers them: checked against the subject's schema first. */
@@ -63,12 +53,12 @@ describe(AdjustmentsService.name, () => {
 
       expect(second.ok && second.value.replayed).toBe(true);
       expect(second.ok && second.value.entry).toEqual(first.ok && first.value.entry);
-      expect(await moneyOf(db, userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+      expect(await moneyOf(billing.db, userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
     });
 
     it('applies the same key once when it arrives 20 times at the same time, on two replicas', async () => {
       const userId = randomUUID();
-      const other = billingInstance(await database.open()).adjustments;
+      const other = billingInstance(await openReplica()).adjustments;
       const key = randomUUID();
 
       const replies = await Promise.all(
@@ -85,12 +75,12 @@ describe(AdjustmentsService.name, () => {
 
       expect(replies.every((reply) => reply.ok)).toBe(true);
       expect(replies.filter((reply) => reply.ok && !reply.value.replayed)).toHaveLength(1);
-      expect(await moneyOf(db, userId)).toEqual({ balance: 500n, held: 0n, ledger: 500n });
+      expect(await moneyOf(billing.db, userId)).toEqual({ balance: 500n, held: 0n, ledger: 500n });
     });
 
     it('gives a key to one user only when several use it at the same time', async () => {
       const users = Array.from({ length: 10 }, () => randomUUID());
-      const other = billingInstance(await database.open()).adjustments;
+      const other = billingInstance(await openReplica()).adjustments;
 
       const replies = await Promise.all(
         users.map((userId, i) =>
@@ -106,7 +96,7 @@ describe(AdjustmentsService.name, () => {
 
       expect(replies.filter((reply) => reply.ok)).toHaveLength(1);
       expect(replies.filter((reply) => !reply.ok && reply.denial.reason === DenialReason.Conflict)).toHaveLength(9);
-      const balances = await Promise.all(users.map(async (userId) => (await moneyOf(db, userId)).balance));
+      const balances = await Promise.all(users.map(async (userId) => (await moneyOf(billing.db, userId)).balance));
       expect(balances.filter((balance) => balance === 100n)).toHaveLength(1);
       expect(balances.filter((balance) => balance === 0n)).toHaveLength(9);
     });
@@ -118,7 +108,7 @@ describe(AdjustmentsService.name, () => {
       const again = await topUp(userId.toUpperCase(), '300', `case-${userId}`);
 
       expect(again.ok && again.value.replayed).toBe(true);
-      expect(await moneyOf(db, userId)).toMatchObject({ balance: 300n });
+      expect(await moneyOf(billing.db, userId)).toMatchObject({ balance: 300n });
     });
 
     it('refuses a key already used for a different change', async () => {
@@ -128,7 +118,7 @@ describe(AdjustmentsService.name, () => {
       const reply = await topUp(userId, '2000', 'invoice-8');
 
       expect(reply.ok ? null : reply.denial.reason).toBe(DenialReason.Conflict);
-      expect(await moneyOf(db, userId)).toMatchObject({ balance: 1_000n });
+      expect(await moneyOf(billing.db, userId)).toMatchObject({ balance: 1_000n });
     });
 
     it.each([
@@ -178,7 +168,7 @@ describe(AdjustmentsService.name, () => {
         amountMicros: '-400',
         reason: 'goodwill',
       });
-      expect(await moneyOf(db, userId)).toEqual({ balance: 600n, held: 0n, ledger: 600n });
+      expect(await moneyOf(billing.db, userId)).toEqual({ balance: 600n, held: 0n, ledger: 600n });
     });
 
     it('will not take the balance below zero unless allowNegative', async () => {
@@ -193,7 +183,7 @@ describe(AdjustmentsService.name, () => {
         denial: { reason: DenialReason.Conflict, params: { detail: expect.stringContaining('below zero') } },
       });
       expect(allowed.ok).toBe(true);
-      expect(await moneyOf(db, userId)).toEqual({ balance: -1n, held: 0n, ledger: -1n });
+      expect(await moneyOf(billing.db, userId)).toEqual({ balance: -1n, held: 0n, ledger: -1n });
     });
 
     it('is idempotent by key like a top-up', async () => {
@@ -204,7 +194,7 @@ describe(AdjustmentsService.name, () => {
       const again = await sut.adjust(request);
 
       expect(again.ok && again.value.replayed).toBe(true);
-      expect(await moneyOf(db, userId)).toMatchObject({ balance: 250n });
+      expect(await moneyOf(billing.db, userId)).toMatchObject({ balance: 250n });
     });
 
     it('requires a reason and a non-zero amount', async () => {

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
-import { billingInstance, fund, moneyOf, type BillingInstance } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { fund, moneyOf } from '../testing/billing-fixture.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { BatchAdjustService } from './batch-adjust.service.js';
 
 describe(BatchAdjustService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
-  let billing: BillingInstance;
+  const { billing } = useBillingDatabase();
   let sut: BatchAdjustService;
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    billing = billingInstance(db);
     sut = billing.batches;
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   const row = (userId: string, amountMicros: string, idempotencyKey: string = randomUUID()) => ({
@@ -68,8 +58,8 @@ describe(BatchAdjustService.name, () => {
         }),
       ],
     });
-    expect(await moneyOf(db, alice)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
-    expect(await db.query(`SELECT 1 FROM billing.accounts WHERE user_id = $1`, [bob])).toHaveLength(0);
+    expect(await moneyOf(billing.db, alice)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+    expect(await billing.db.query(`SELECT 1 FROM billing.accounts WHERE user_id = $1`, [bob])).toHaveLength(0);
   });
 
   it('applies every row in one transaction', async () => {
@@ -85,8 +75,8 @@ describe(BatchAdjustService.name, () => {
     expect(reply.ok && reply.value.applied).toBe(true);
     expect(reply.ok && reply.value.rows.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
     expect(reply.ok && reply.value.rows.every((r) => r.entryId !== null)).toBe(true);
-    expect(await moneyOf(db, alice)).toEqual({ balance: 300n, held: 0n, ledger: 300n });
-    expect(await moneyOf(db, bob)).toEqual({ balance: 300n, held: 0n, ledger: 300n });
+    expect(await moneyOf(billing.db, alice)).toEqual({ balance: 300n, held: 0n, ledger: 300n });
+    expect(await moneyOf(billing.db, bob)).toEqual({ balance: 300n, held: 0n, ledger: 300n });
   });
 
   it('applies nothing when one row fails, and says which', async () => {
@@ -104,8 +94,8 @@ describe(BatchAdjustService.name, () => {
     expect(reply.ok && reply.value.rows.map((r) => r.status)).toEqual(['not_applied', 'error', 'error', 'not_applied']);
     expect(reply.ok && reply.value.rows[1]?.error).toContain('below zero');
     expect(reply.ok && reply.value.rows[2]?.error).toContain('userId');
-    expect(await moneyOf(db, alice)).toEqual({ balance: 0n, held: 0n, ledger: 0n });
-    expect(await moneyOf(db, bob)).toEqual({ balance: 100n, held: 0n, ledger: 100n });
+    expect(await moneyOf(billing.db, alice)).toEqual({ balance: 0n, held: 0n, ledger: 0n });
+    expect(await moneyOf(billing.db, bob)).toEqual({ balance: 100n, held: 0n, ledger: 100n });
   });
 
   it('may take balances below zero with allowNegative', async () => {
@@ -119,7 +109,7 @@ describe(BatchAdjustService.name, () => {
     });
 
     expect(reply.ok && reply.value.applied).toBe(true);
-    expect(await moneyOf(db, alice)).toMatchObject({ balance: -50n, ledger: -50n });
+    expect(await moneyOf(billing.db, alice)).toMatchObject({ balance: -50n, ledger: -50n });
   });
 
   it('can be sent again: rows applied before are replays that change nothing', async () => {
@@ -130,7 +120,7 @@ describe(BatchAdjustService.name, () => {
     const reply = await sut.batchAdjust({ rows, dryRun: false, actor: 'staff' });
 
     expect(reply.ok && reply.value.rows.map((r) => r.status)).toEqual(['replayed', 'applied']);
-    expect(await moneyOf(db, alice)).toMatchObject({ balance: 30n, ledger: 30n });
+    expect(await moneyOf(billing.db, alice)).toMatchObject({ balance: 30n, ledger: 30n });
   });
 
   it('refuses a key repeated within one batch', async () => {

@@ -1,39 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
-import {
-  billingInstance,
-  fund,
-  newCustomer,
-  priceTestModel,
-  reserveRequest,
-  settlementFor,
-  type BillingInstance,
-} from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { fund, newCustomer, priceTestModel, reserveRequest, settlementFor } from '../testing/billing-fixture.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { ReconcileService } from './reconcile.service.js';
 
 describe(ReconcileService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
-  let billing: BillingInstance;
+  const { billing } = useBillingDatabase();
   let sut: ReconcileService;
   const settled = newCustomer();
   const open = newCustomer();
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    billing = billingInstance(db);
     sut = billing.reconcile;
     await priceTestModel(billing);
     for (const customer of [settled, open]) await fund(billing, customer.userId, 10_000n);
     const first = await billing.reserve.reserve(reserveRequest(settled));
     if (first.ok) await billing.settle.settle(settlementFor(settled, first.value.holdId));
     await billing.reserve.reserve(reserveRequest(open));
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   it('finds no difference after top-ups, holds and settlements', async () => {
@@ -43,7 +25,7 @@ describe(ReconcileService.name, () => {
   });
 
   it('reports a balance that no longer matches its ledger', async () => {
-    await db.query(`UPDATE billing.accounts SET balance_micros = balance_micros + 7 WHERE user_id = $1`, [
+    await billing.db.query(`UPDATE billing.accounts SET balance_micros = balance_micros + 7 WHERE user_id = $1`, [
       settled.userId,
     ]);
 
@@ -63,8 +45,8 @@ describe(ReconcileService.name, () => {
   });
 
   it('reports held amounts and key spend that do not match the holds', async () => {
-    await db.query(`UPDATE billing.accounts SET held_micros = 0 WHERE user_id = $1`, [open.userId]);
-    await db.query(`UPDATE billing.key_spend SET spent_micros = 1 WHERE key_id = $1`, [settled.keyId]);
+    await billing.db.query(`UPDATE billing.accounts SET held_micros = 0 WHERE user_id = $1`, [open.userId]);
+    await billing.db.query(`UPDATE billing.key_spend SET spent_micros = 1 WHERE key_id = $1`, [settled.keyId]);
 
     const { differences } = await sut.reconcile();
 

@@ -1,25 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
 import {
-  billingInstance,
   fund,
   newCustomer,
   priceTestModel,
   reserveRequest,
   settlementFor,
-  type BillingInstance,
   type Customer,
 } from '../testing/billing-fixture.js';
-import { TestDatabase } from '../testing/test-database.js';
+import { useBillingDatabase } from '../testing/test-database.js';
 import { UsageService } from './usage.service.js';
 
 describe(UsageService.name, () => {
-  let database: TestDatabase;
-  let db: DataSource;
-  let billing: BillingInstance;
+  const { billing } = useBillingDatabase();
   let sut: UsageService;
   const alice = newCustomer();
   const bob = newCustomer();
@@ -31,9 +26,6 @@ describe(UsageService.name, () => {
   }
 
   beforeAll(async () => {
-    database = await TestDatabase.create();
-    db = await database.open();
-    billing = billingInstance(db);
     sut = billing.usage;
     await priceTestModel(billing);
     await fund(billing, alice.userId, 10_000n);
@@ -42,10 +34,6 @@ describe(UsageService.name, () => {
     await request(alice, true);
     await request(alice, false);
     await request(bob, true);
-  });
-
-  afterAll(async () => {
-    await database.drop();
   });
 
   it('sums usage by day, user, key and model', async () => {

@@ -9,6 +9,7 @@ import type {
   UsageEstimate,
 } from '@tollgate/contracts';
 import { createLogger } from '@tollgate/observability';
+import { eventually } from '@tollgate/testing';
 import { loadBillingConfig, type BillingConfig } from '../billing.config.js';
 import { HoldExpirySweeper } from '../holds/hold-expiry.sweeper.js';
 import { HoldsRepository } from '../holds/holds.repository.js';
@@ -159,10 +160,15 @@ export async function keySpent(db: DataSource, keyId: string): Promise<bigint> {
  * requests land in one window.
  */
 export async function awaitRoomInWindow(db: DataSource, seconds = 4): Promise<void> {
-  const [{ left }] = await db.query<[{ left: number }]>(
-    `SELECT extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now())::float8 AS left`,
+  await eventually(
+    async () => {
+      const [{ left }] = await db.query<[{ left: number }]>(
+        `SELECT extract(epoch FROM date_trunc('minute', now()) + interval '1 minute' - now())::float8 AS left`,
+      );
+      if (left < seconds) throw new Error(`only ${left} s left in this minute's rate-limit window`);
+    },
+    { timeoutMs: (seconds + 2) * 1000, intervalMs: 100 },
   );
-  if (left < seconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 100));
 }
 
 /** A ledger page the test expects to be served (the query is well formed). */

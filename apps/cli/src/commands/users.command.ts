@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ROLES, USER_STATUSES } from '@tollgate/contracts';
+import { LIMITS, ROLES, USER_STATUSES } from '@tollgate/contracts';
 import { adminPath } from '../admin-client.js';
 import type { ListResponse, UserResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
@@ -53,10 +53,11 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
   const users = program.command('users').description('users and their roles (admin or root)');
 
   leaf(users, 'list', 'list users, a page at a time')
-    .option('--limit <n>', 'users per page, 1–500 (default 50)')
+    .option('--limit <n>', `users per page, 1–${LIMITS.usersPage} (default 50)`)
     .option('--cursor <cursor>', 'the next page, as printed after the previous one')
     .action(async (options: { limit?: string; cursor?: string }, command: Command) => {
-      const limit = options.limit === undefined ? undefined : integer(options.limit, '--limit', { min: 1, max: 500 });
+      const limit =
+        options.limit === undefined ? undefined : integer(options.limit, '--limit', { min: 1, max: LIMITS.usersPage });
       const page = await ctx.client().get<ListResponse<UserResponse>>('users', { limit, cursor: options.cursor });
       ctx.print(command, page, () => renderTable(USER_COLUMNS, page.data, '(no users)'));
       if (page.next_cursor && !ctx.wantsJson(command)) ctx.note(`more users: --cursor ${page.next_cursor}`);

@@ -1,5 +1,20 @@
 import {
   formatMoney,
+  type AdjustmentResult,
+  type AdjustmentResponse,
+  type BalanceResponse,
+  type BatchResponse,
+  type ChannelHealthResponse,
+  type ChannelResponse,
+  type ChannelTestResponse,
+  type GroupResponse,
+  type HoldResponse,
+  type KeyResponse,
+  type LedgerEntryResponse,
+  type PriceResponse,
+  type ReconcileResponse,
+  type UsageResponse,
+  type UserResponse,
   type BalanceView,
   type BatchAdjustResult,
   type ChannelHealthView,
@@ -15,9 +30,13 @@ import {
   type UserView,
 } from '@tollgate/contracts';
 
-/** The admin API speaks snake_case JSON and decimal money strings, like OpenAI's API. */
+/**
+ * The admin API speaks snake_case JSON and decimal money strings, like
+ * OpenAI's API. Each view returns the response type its route declares, so
+ * what the edge sends is what the OpenAPI document says.
+ */
 
-export const toUserResponse = (user: UserView) => ({
+export const toUserResponse = (user: UserView): UserResponse => ({
   id: user.id,
   object: 'user',
   name: user.name,
@@ -29,7 +48,7 @@ export const toUserResponse = (user: UserView) => ({
   updated_at: user.updatedAt,
 });
 
-export const toKeyResponse = (key: KeyView) => ({
+export const toKeyResponse = (key: KeyView): KeyResponse => ({
   id: key.id,
   object: 'api_key',
   user_id: key.userId,
@@ -46,7 +65,7 @@ export const toKeyResponse = (key: KeyView) => ({
   created_at: key.createdAt,
 });
 
-export const toChannelResponse = (channel: ChannelView) => ({
+export const toChannelResponse = (channel: ChannelView): ChannelResponse => ({
   id: channel.id,
   object: 'channel',
   name: channel.name,
@@ -72,7 +91,7 @@ export const toChannelResponse = (channel: ChannelView) => ({
 const moneyMap = (map: Record<string, string>) =>
   Object.fromEntries(Object.entries(map).map(([key, value]) => [key, formatMoney(value)]));
 
-export const toPriceResponse = (price: PriceView) => ({
+export const toPriceResponse = (price: PriceView): PriceResponse => ({
   object: 'price',
   model: price.model,
   input_per_million: formatMoney(price.inputPerMillionMicros),
@@ -82,7 +101,7 @@ export const toPriceResponse = (price: PriceView) => ({
   updated_at: price.updatedAt,
 });
 
-export const toBalanceResponse = (balance: BalanceView) => ({
+export const toBalanceResponse = (balance: BalanceView): BalanceResponse => ({
   object: 'balance',
   user_id: balance.userId,
   balance: formatMoney(balance.balanceMicros),
@@ -90,7 +109,7 @@ export const toBalanceResponse = (balance: BalanceView) => ({
   updated_at: balance.updatedAt,
 });
 
-export const toLedgerResponse = (entry: LedgerEntryView) => ({
+export const toLedgerResponse = (entry: LedgerEntryView): LedgerEntryResponse => ({
   id: entry.id,
   object: 'ledger_entry',
   user_id: entry.userId,
@@ -107,7 +126,7 @@ export const toLedgerResponse = (entry: LedgerEntryView) => ({
 
 const moneyOrNull = (micros: string | null) => (micros === null ? null : formatMoney(micros));
 
-export const toHoldResponse = (hold: HoldView) => ({
+export const toHoldResponse = (hold: HoldView): HoldResponse => ({
   id: hold.holdId,
   object: 'hold',
   user_id: hold.userId,
@@ -119,7 +138,7 @@ export const toHoldResponse = (hold: HoldView) => ({
   expires_at: hold.expiresAt,
 });
 
-export const toBatchResponse = (result: BatchAdjustResult) => ({
+export const toBatchResponse = (result: BatchAdjustResult): BatchResponse => ({
   object: 'batch_adjustment',
   dry_run: result.dryRun,
   applied: result.applied,
@@ -137,7 +156,7 @@ export const toBatchResponse = (result: BatchAdjustResult) => ({
   })),
 });
 
-export const toUsageResponse = (report: UsageReport) => ({
+export const toUsageResponse = (report: UsageReport): UsageResponse => ({
   object: 'usage_report',
   truncated: report.truncated,
   data: report.rows.map((row) => ({
@@ -155,7 +174,7 @@ export const toUsageResponse = (report: UsageReport) => ({
   })),
 });
 
-export const toReconcileResponse = (report: ReconcileReport) => ({
+export const toReconcileResponse = (report: ReconcileReport): ReconcileResponse => ({
   object: 'reconcile_report',
   checked_at: report.checkedAt,
   ok: report.ok,
@@ -171,14 +190,14 @@ export const toReconcileResponse = (report: ReconcileReport) => ({
   })),
 });
 
-export const toGroupResponse = (group: GroupMultiplierView) => ({
+export const toGroupResponse = (group: GroupMultiplierView): GroupResponse => ({
   object: 'group',
   group: group.group,
   multiplier: group.multiplier,
   updated_at: group.updatedAt,
 });
 
-export const toChannelTestResponse = (result: ChannelTestResult) => ({
+export const toChannelTestResponse = (result: ChannelTestResult): ChannelTestResponse => ({
   object: 'channel_test',
   ok: result.ok,
   status: result.status,
@@ -186,10 +205,16 @@ export const toChannelTestResponse = (result: ChannelTestResult) => ({
   error: result.error,
 });
 
-export const toChannelHealthResponse = (health: ChannelHealthView) => ({
+export const toChannelHealthResponse = (health: ChannelHealthView): ChannelHealthResponse => ({
   object: 'channel_health',
   state: health.state,
   cooldown_until: health.cooldownUntil,
   consecutive_failures: health.consecutiveFailures,
   recent_errors: health.recentErrors.map((e) => ({ at: e.at, status: e.status, error_code: e.errorCode })),
+});
+
+export const toAdjustmentResponse = (result: AdjustmentResult): AdjustmentResponse => ({
+  entry: toLedgerResponse(result.entry),
+  balance: toBalanceResponse(result.balance),
+  replayed: result.replayed,
 });

@@ -1,59 +1,58 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { BillingSubjects, type Principal } from '@tollgate/contracts';
+import { Controller, Inject } from '@nestjs/common';
+import { ADMIN_ROUTES as R, BillingSubjects, type Principal } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
-import { AdminArea, Caller } from '../principal/admin-principal.js';
-import { AdminGuard } from '../principal/admin.guard.js';
+import { Checked, Serve, type CheckedInput } from '../http/route.decorator.js';
+import { Caller } from '../principal/admin-principal.js';
 import { NATS_BUS } from '../tokens.js';
-import { AdminInput, unwrap } from './admin-input.js';
-import { toBalanceResponse, toLedgerResponse, toPriceResponse } from './admin-views.js';
+import { moneyToMicros, unwrap } from './admin-input.js';
+import { toAdjustmentResponse, toBalanceResponse, toPriceResponse } from './admin-views.js';
+
+const moneyMapToMicros = (map: Record<string, string> | undefined) =>
+  map && Object.fromEntries(Object.entries(map).map(([size, amount]) => [size, moneyToMicros(amount)]));
+const optionalMicros = (amount: string | undefined) => (amount === undefined ? undefined : moneyToMicros(amount));
 
 /** Prices and balances (role billing or higher). Every balance change is a ledger row. */
-@Controller('admin/v1')
-@UseGuards(AdminGuard)
-@AdminArea('billing')
+@Controller()
 export class BillingController {
   constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
 
-  @Put('prices/:model')
-  async setPrice(@Param('model') model: string, @Body() body: unknown) {
-    const input = AdminInput.of(body);
+  @Serve(R.setPrice)
+  async setPrice(@Checked() { params, body }: CheckedInput<typeof R.setPrice>) {
     const price = unwrap(
       await this.bus.request(BillingSubjects.setPrice, {
-        model,
-        inputPerMillionMicros: input.money('input_per_million'),
-        outputPerMillionMicros: input.money('output_per_million'),
-        imagePriceMicros: input.moneyMap('image_prices'),
-        charactersPerMillionMicros: input.money('characters_per_million'),
+        model: params.model,
+        inputPerMillionMicros: optionalMicros(body.input_per_million),
+        outputPerMillionMicros: optionalMicros(body.output_per_million),
+        imagePriceMicros: moneyMapToMicros(body.image_prices),
+        charactersPerMillionMicros: optionalMicros(body.characters_per_million),
       }),
     );
     return toPriceResponse(price);
   }
 
-  @Get('prices')
+  @Serve(R.listPrices)
   async listPrices() {
     const prices = await this.bus.request(BillingSubjects.listPrices, {});
-    return { object: 'list', data: prices.map(toPriceResponse) };
+    return { object: 'list' as const, data: prices.map(toPriceResponse) };
   }
 
   /** A top-up: positive amount, required reason and idempotency key (the same key twice changes nothing). */
-  @Post('users/:userId/topups')
-  @HttpCode(201)
-  async topUp(@Caller() caller: Principal, @Param('userId') userId: string, @Body() body: unknown) {
-    const input = AdminInput.of(body);
+  @Serve(R.topUp)
+  async topUp(@Caller() caller: Principal, @Checked() { params, body }: CheckedInput<typeof R.topUp>) {
     const result = unwrap(
       await this.bus.request(BillingSubjects.topUp, {
-        userId,
-        amountMicros: input.money('amount', { required: true }) as string,
+        userId: params.user_id,
+        amountMicros: moneyToMicros(body.amount),
         actor: caller.userId,
-        reason: input.requiredString('reason'),
-        idempotencyKey: input.requiredString('idempotency_key'),
+        reason: body.reason,
+        idempotencyKey: body.idempotency_key,
       }),
     );
-    return { entry: toLedgerResponse(result.entry), balance: toBalanceResponse(result.balance) };
+    return toAdjustmentResponse(result);
   }
 
-  @Get('users/:userId/balance')
-  async balance(@Param('userId') userId: string) {
-    return toBalanceResponse(await this.bus.request(BillingSubjects.balance, { userId }));
+  @Serve(R.getBalance)
+  async balance(@Checked() { params }: CheckedInput<typeof R.getBalance>) {
+    return toBalanceResponse(await this.bus.request(BillingSubjects.balance, { userId: params.user_id }));
   }
 }

@@ -1,104 +1,92 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { RouterSubjects, type ChannelInput, type ChannelStatus, type ChannelType } from '@tollgate/contracts';
-import { DenialException, DenialReason } from '@tollgate/errors';
+import { Controller, Inject } from '@nestjs/common';
+import { ADMIN_ROUTES as R, RouterSubjects, type ChannelCreate, type ChannelInput } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
-import { AdminArea } from '../principal/admin-principal.js';
-import { AdminGuard } from '../principal/admin.guard.js';
+import { Checked, Serve, type CheckedInput } from '../http/route.decorator.js';
 import { NATS_BUS } from '../tokens.js';
-import { AdminInput, unwrap } from './admin-input.js';
+import { unwrap } from './admin-input.js';
 import { toChannelHealthResponse, toChannelResponse, toChannelTestResponse } from './admin-views.js';
 
 /** Longer than the router's own upstream timeout for a test request, so its answer is not cut off. */
 const CHANNEL_TEST_WAIT_MS = 65_000;
 
-function channelId(text: string): number {
-  const id = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1)
-    throw new DenialException(DenialReason.InvalidChannelId);
-  return id;
-}
-
-function channelInput(body: unknown): Partial<ChannelInput> {
-  const input = AdminInput.of(body);
-  const timeouts = input.object('timeouts');
+/** The admin API's channel fields as the router takes them (camelCase); absent fields stay absent. */
+function channelInput(body: Partial<ChannelCreate>): Partial<ChannelInput> {
   const out: Partial<ChannelInput> = {
-    name: input.string('name'),
-    type: input.string('type') as ChannelType | undefined,
-    baseUrl: input.string('base_url'),
-    apiKey: input.string('api_key'),
-    models: input.stringList('models'),
-    modelMapping: input.stringMap('model_mapping'),
-    groups: input.stringList('groups'),
-    priority: input.integer('priority'),
-    weight: input.integer('weight'),
-    status: input.string('status') as Exclude<ChannelStatus, 'auto_disabled'> | undefined,
-    timeouts: timeouts && {
-      connectMs: timeouts.integer('connect_ms'),
-      firstByteMs: timeouts.integer('first_byte_ms'),
-      idleMs: timeouts.integer('idle_ms'),
+    name: body.name,
+    type: body.type,
+    baseUrl: body.base_url,
+    apiKey: body.api_key,
+    models: body.models,
+    modelMapping: body.model_mapping,
+    groups: body.groups,
+    priority: body.priority,
+    weight: body.weight,
+    status: body.status,
+    timeouts: body.timeouts && {
+      connectMs: body.timeouts.connect_ms,
+      firstByteMs: body.timeouts.first_byte_ms,
+      idleMs: body.timeouts.idle_ms,
     },
   };
-  return Object.fromEntries(Object.entries(out).filter(([, value]) => value !== undefined));
+  // Absent fields are undefined here and vanish on the wire (JSON), so an update keeps them.
+  return out;
 }
 
 /** Upstream channels (role admin or root). The upstream key goes in and never comes out. */
-@Controller('admin/v1/channels')
-@UseGuards(AdminGuard)
-@AdminArea('admin')
+@Controller()
 export class ChannelsController {
   constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
 
-  @Post()
-  @HttpCode(201)
-  async create(@Body() body: unknown) {
-    const input = channelInput(body);
-    return toChannelResponse(unwrap(await this.bus.request(RouterSubjects.createChannel, input as ChannelInput)));
+  @Serve(R.createChannel)
+  async create(@Checked() { body }: CheckedInput<typeof R.createChannel>) {
+    const input = channelInput(body) as ChannelInput;
+    return toChannelResponse(unwrap(await this.bus.request(RouterSubjects.createChannel, input)));
   }
 
-  @Get()
+  @Serve(R.listChannels)
   async list() {
     const channels = await this.bus.request(RouterSubjects.listChannels, {});
-    return { object: 'list', data: channels.map(toChannelResponse) };
+    return { object: 'list' as const, data: channels.map(toChannelResponse) };
   }
 
-  @Get(':id')
-  async get(@Param('id') id: string) {
-    return toChannelResponse(unwrap(await this.bus.request(RouterSubjects.getChannel, { channelId: channelId(id) })));
-  }
-
-  @Patch(':id')
-  async update(@Param('id') id: string, @Body() body: unknown) {
-    const patch = channelInput(body);
+  @Serve(R.getChannel)
+  async get(@Checked() { params }: CheckedInput<typeof R.getChannel>) {
     return toChannelResponse(
-      unwrap(await this.bus.request(RouterSubjects.updateChannel, { channelId: channelId(id), patch })),
+      unwrap(await this.bus.request(RouterSubjects.getChannel, { channelId: Number(params.id) })),
     );
   }
 
-  /** Sends a real request to the upstream and reports status and latency; a pass re-enables an auto-disabled channel. */
-  @Post(':id/test')
-  @HttpCode(200)
-  async test(@Param('id') id: string, @Body() body: unknown) {
-    const model = AdminInput.of(body).string('model');
+  @Serve(R.updateChannel)
+  async update(@Checked() { params, body }: CheckedInput<typeof R.updateChannel>) {
+    const patch = channelInput(body);
+    return toChannelResponse(
+      unwrap(await this.bus.request(RouterSubjects.updateChannel, { channelId: Number(params.id), patch })),
+    );
+  }
+
+  @Serve(R.testChannel)
+  async test(@Checked() { params, body }: CheckedInput<typeof R.testChannel>) {
     const result = unwrap(
       await this.bus.request(
         RouterSubjects.testChannel,
-        { channelId: channelId(id), ...(model ? { model } : {}) },
+        { channelId: Number(params.id), ...(body.model ? { model: body.model } : {}) },
         CHANNEL_TEST_WAIT_MS,
       ),
     );
     return toChannelTestResponse(result);
   }
 
-  @Get(':id/health')
-  async health(@Param('id') id: string) {
+  @Serve(R.channelHealth)
+  async health(@Checked() { params }: CheckedInput<typeof R.channelHealth>) {
     return toChannelHealthResponse(
-      unwrap(await this.bus.request(RouterSubjects.channelHealth, { channelId: channelId(id) })),
+      unwrap(await this.bus.request(RouterSubjects.channelHealth, { channelId: Number(params.id) })),
     );
   }
 
-  @Delete(':id')
-  async remove(@Param('id') id: string) {
-    unwrap(await this.bus.request(RouterSubjects.deleteChannel, { channelId: channelId(id) }));
-    return { id: channelId(id), object: 'channel', deleted: true };
+  @Serve(R.deleteChannel)
+  async remove(@Checked() { params }: CheckedInput<typeof R.deleteChannel>) {
+    const channelId = Number(params.id);
+    unwrap(await this.bus.request(RouterSubjects.deleteChannel, { channelId }));
+    return { id: channelId, object: 'channel' as const, deleted: true as const };
   }
 }

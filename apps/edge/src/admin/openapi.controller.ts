@@ -1,11 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
-import { ADMIN_OPENAPI } from './openapi.document.js';
+import { Controller } from '@nestjs/common';
+import { OPS_ROUTES } from '@tollgate/contracts';
+import { Serve } from '../http/route.decorator.js';
+import { EDGE_OPENAPI } from './openapi.document.js';
 
-/** The admin API's description; public, it holds no secrets. */
-@Controller('admin/v1')
+/** The edge's description; public, it holds no secrets. */
+@Controller()
 export class OpenApiController {
-  @Get('openapi.json')
+  @Serve(OPS_ROUTES.openApi)
   document() {
-    return ADMIN_OPENAPI;
+    return EDGE_OPENAPI;
   }
 }

@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Inject, Res } from '@nestjs/common';
+import { Serve } from '../http/route.decorator.js';
 import type { FastifyReply } from 'fastify';
-import { AuthSubjects, BillingSubjects, RouterSubjects } from '@tollgate/contracts';
+import { AuthSubjects, BillingSubjects, OPS_ROUTES, RouterSubjects } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { NATS_BUS } from '../tokens.js';
 
@@ -17,7 +18,7 @@ interface ServiceHealth {
 export class HealthController {
   constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
 
-  @Get('healthz')
+  @Serve(OPS_ROUTES.health)
   async health(@Res() reply: FastifyReply): Promise<void> {
     const [auth, router, billing] = await Promise.all([
       this.ping(() => this.bus.request(AuthSubjects.ping, {}, PING_TIMEOUT_MS)),

@@ -1,19 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Principal } from '@tollgate/contracts';
+import { principal as acceptedCaller } from '../testing/principal-fixture.js';
 import { PrincipalCache } from './principal-cache.js';
 
-const principal = (keyId: string, userId: string, expiresAt: number | null = null): Principal => ({
-  userId,
-  keyId,
-  role: 'user',
-  group: 'default',
-  keySuffix: 'a1B2c3',
-  pinnedChannel: null,
-  budgetMicros: null,
-  rpmLimit: null,
-  allowedModels: null,
-  expiresAt,
-});
+const principal = (keyId: string, userId: string, expiresAt: number | null = null): Principal =>
+  acceptedCaller({ keyId, userId, expiresAt });
 
 describe(PrincipalCache.name, () => {
   const key = PrincipalCache.keyOf('Bearer sk-x', '127.0.0.1', 'm');

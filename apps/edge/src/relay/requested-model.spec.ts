@@ -22,4 +22,15 @@ describe(requestedModel.name, () => {
     expect(detailOf(requestedModel({ model: 4 }, { defaultModel: 'x' }))).toBe('model must be a string');
     expect(requestedModel({ model: 4 }, {}).problem?.denial.params?.param).toBe('model');
   });
+
+  it('refuses a model the services could not store: NUL, an unpaired surrogate, longer than a model name', () => {
+    for (const model of ['gpt\u0000-4o', 'gpt-\ud800', 'm'.repeat(201)]) {
+      const result = requestedModel({ model }, {});
+      expect([result.model, result.problem?.denial.params?.param]).toEqual([null, 'model']);
+    }
+    expect(detailOf(requestedModel({ model: 'gpt\u0000-4o' }, {}))).toBe(
+      'model must not contain NUL or unpaired surrogate characters',
+    );
+    expect(detailOf(requestedModel({ model: 'm'.repeat(201) }, {}))).toBe('model must be at most 200 characters');
+  });
 });

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { isTimeout } from '../upstream/upstream.client.js';
 import type { ClientConnection } from './client-connection.js';
+import { describeError } from './describe-error.js';
 import type { StreamFilter } from './stream-filter.js';
 
 /** How a relayed stream ended. */
@@ -46,12 +47,6 @@ function drained(raw: ServerResponse): Promise<void> {
 
 const ignore = (): void => undefined;
 
-function describe(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof code === 'string' ? `${code}: ${message}` : message;
-}
-
 /**
  * Relays an upstream event stream to the client as it arrives: the headers
  * are flushed at once, and each upstream chunk is written (through the
@@ -85,7 +80,7 @@ export async function relayStream(args: {
     filter.discard();
     if (client.gone) return { end: 'client_gone', timedOut: false, failure: null };
     if (!raw.destroyed) raw.write(streamErrorEvents(args.tid));
-    return { end: 'upstream_failed', timedOut: isTimeout(error), failure: describe(error) };
+    return { end: 'upstream_failed', timedOut: isTimeout(error), failure: describeError(error) };
   } finally {
     if (!raw.destroyed && !raw.writableEnded) raw.end();
     raw.off('error', ignore);

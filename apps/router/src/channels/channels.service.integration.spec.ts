@@ -1,10 +1,11 @@
 /**
- * Against the real local PostgreSQL: a fresh database per run, the real
- * migration, two router "replicas" sharing it and an in-memory broadcast bus.
+ * Against real PostgreSQL: a fresh database per run, the real migration,
+ * two router "replicas" sharing it and an in-memory broadcast bus.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import {
   RouterSubjects,
   type ChannelInput,
@@ -12,10 +13,10 @@ import {
   type PickedChannel,
   type Reply,
 } from '@tollgate/contracts';
-import { openServiceDatabase, type ServiceDatabase } from '@tollgate/db';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
 import type { Logger } from '@tollgate/observability';
+import { TestDatabase } from '@tollgate/testing';
 import { SecretBox } from '../crypto/secret-box.js';
 import { AutoEnableScheduler, AUTO_ENABLE_LOCK } from '../health/auto-enable.scheduler.js';
 import { HealthService } from '../health/health.service.js';
@@ -30,7 +31,6 @@ import { ChannelEntity } from './channel.entity.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { ChannelsService } from './channels.service.js';
 
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULTS = { connectMs: 1000, firstByteMs: 2000, idleMs: 2000 };
 const API_KEY = 'sk-proj-IntegrationUpstreamKey-0123456789-WXYZ';
 
@@ -56,12 +56,11 @@ function valueOf<T>(reply: Reply<T>): T {
 }
 
 describe(ChannelsService.name, () => {
-  const databaseName = `tollgate_router_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
   const box = new SecretBox(randomBytes(32));
   const bus = new FakeBroadcastBus();
   const clock = new ManualClock(Date.now());
-  let database: ServiceDatabase;
+  let database: TestDatabase;
+  let db: DataSource;
   let upstream: FakeUpstream;
   let a: Replica;
   let b: Replica;
@@ -84,7 +83,6 @@ describe(ChannelsService.name, () => {
       AUTO_ENABLE: false,
       AUTO_ENABLE_INTERVAL_MS: 60_000,
     };
-    const db = database.dataSource;
     const registry = new ChannelRegistry(db, box, DEFAULTS, tracker, bus, logger.logger, config);
     const channels = new ChannelsService(db, registry, box, DEFAULTS, tracker, bus);
     const health = new HealthService(registry, channels, tracker, bus, logger.logger);
@@ -106,18 +104,12 @@ describe(ChannelsService.name, () => {
   });
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    const silent = fakeLogger().logger;
-    database = await openServiceDatabase({
-      url: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
-      dataDir: '/nonexistent',
-      embeddedPort: 0,
+    database = await TestDatabase.create('router_test');
+    db = await database.open({
       schema: 'router',
       entities: [ChannelEntity],
       migrations: [CreateRouterSchema1764400000000],
       poolSize: 4,
-      logger: silent,
     });
     upstream = await FakeUpstream.start();
     a = await replica();
@@ -127,9 +119,7 @@ describe(ChannelsService.name, () => {
   afterAll(async () => {
     for (const r of [a, b]) await r?.registry.onModuleDestroy();
     await upstream?.stop();
-    await database?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   async function settle(): Promise<void> {
@@ -137,7 +127,7 @@ describe(ChannelsService.name, () => {
   }
 
   it('ran the migration into its own schema', async () => {
-    const rows = await database.dataSource.query<Array<{ table_schema: string }>>(
+    const rows = await db.query<Array<{ table_schema: string }>>(
       `SELECT table_schema FROM information_schema.tables WHERE table_name = 'channels'`,
     );
     expect(rows.map((row) => row.table_schema)).toEqual(['router']);
@@ -151,7 +141,7 @@ describe(ChannelsService.name, () => {
     });
 
     it('stores the key encrypted: the ciphertext does not contain the plaintext and opens to it', async () => {
-      const [row] = await database.dataSource.query<Array<{ api_key_ciphertext: string; api_key_last4: string }>>(
+      const [row] = await db.query<Array<{ api_key_ciphertext: string; api_key_last4: string }>>(
         `SELECT api_key_ciphertext, api_key_last4 FROM channels WHERE id = $1`,
         [view.id],
       );
@@ -220,7 +210,7 @@ describe(ChannelsService.name, () => {
   describe('update', () => {
     it('changes the given fields, re-encrypts a new key and keeps the rest', async () => {
       const created = valueOf(await a.channels.create(input({ name: 'to-update' })));
-      const [before] = await database.dataSource.query<Array<{ api_key_ciphertext: string }>>(
+      const [before] = await db.query<Array<{ api_key_ciphertext: string }>>(
         `SELECT api_key_ciphertext FROM channels WHERE id = $1`,
         [created.id],
       );
@@ -238,7 +228,7 @@ describe(ChannelsService.name, () => {
         timeouts: { ...DEFAULTS, connectMs: 1234 },
       });
       expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.updatedAt));
-      const [after] = await database.dataSource.query<Array<{ api_key_ciphertext: string }>>(
+      const [after] = await db.query<Array<{ api_key_ciphertext: string }>>(
         `SELECT api_key_ciphertext FROM channels WHERE id = $1`,
         [created.id],
       );
@@ -394,7 +384,7 @@ describe(ChannelsService.name, () => {
     });
 
     it('lets only the replica holding the advisory lock run a round', async () => {
-      const holder = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${databaseName}` });
+      const holder = new pg.Client({ connectionString: database.url });
       await holder.connect();
       try {
         await holder.query(`SELECT pg_advisory_lock(hashtext($1))`, [AUTO_ENABLE_LOCK]);

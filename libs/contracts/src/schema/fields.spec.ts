@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Type } from '@sinclair/typebox';
+import { Type } from '@tollgate/typebox';
 import {
   ChannelId,
   CheckedOneByOne,
@@ -35,7 +35,16 @@ describe('message field declarations', () => {
       'ModelMapping',
       ModelMapping(),
       [{}, { 'gpt-4o': 'gpt-4o-2024-08-06' }],
-      [{ ' ': 'a' }, { a: '' }, { a: ' ' }, { a: 1 }, ['a'], { a: 'x'.repeat(LIMITS.nameLength + 1) }],
+      [
+        { ' ': 'a' },
+        { a: '' },
+        { a: ' ' },
+        { a: 1 },
+        ['a'],
+        { a: 'x'.repeat(LIMITS.nameLength + 1) },
+        { a: 'b\u0000' },
+        { 'a\u0000': 'b' },
+      ],
     ],
   ])('%s accepts and refuses what it declares', (_name, schema, good, bad) => {
     const validator = compile(schema);

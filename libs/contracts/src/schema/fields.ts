@@ -1,4 +1,4 @@
-import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@tollgate/typebox';
 import type { ErrorAnnotations } from './validator.js';
 
 /**
@@ -21,7 +21,7 @@ export const LIMITS = {
   /** Entries of one ledger page (also of one CSV export). */
   ledgerPage: 1000,
   /** Users of one page of the user list. */
-  usersPage: 200,
+  usersPage: 500,
   /** Rows of one usage report. */
   usageRows: 10_000,
   /** Sizes in one model's image price table. */
@@ -43,19 +43,40 @@ export const LIMITS = {
   /** Whole digits of a decimal amount: 10^12 − 1 units is 10^18 micros, inside a bigint column. */
   moneyWholeDigits: 12,
   moneyFractionDigits: 6,
+  /** Choices (`n`) one chat or legacy completion may ask for: OpenAI's bound. */
+  choices: 128,
+  /** Candidates (`best_of`) a legacy completion generates server-side. */
+  bestOf: 20,
+  /** Most likely tokens (`logprobs`) a legacy completion returns per position. */
+  completionLogprobs: 5,
+  /** Inputs of one embeddings request: OpenAI's bound on any array there. */
+  embeddingInputs: 2048,
+  /** Slowest and fastest text-to-speech `speed`. */
+  speechSpeedMin: 0.25,
+  speechSpeedMax: 4,
 } as const;
 
 type Options = SchemaOptions & ErrorAnnotations;
 
-/** Present and not only white space. */
-const NOT_BLANK = '\\S';
+/**
+ * Text PostgreSQL can store: no NUL, and no UTF-16 surrogate without its pair
+ * (JSON lets a client send both, as `\\u0000` and `\\ud800`; a text column
+ * refuses the first, and the second cannot be encoded as UTF-8 at all).
+ * Written so that it means the same with and without the regex `u` flag.
+ */
+export const STORABLE_TEXT = '(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*';
+/** Not only white space. */
+const NOT_BLANK = '(?=[\\s\\S]*\\S)';
+/** The pattern of storable text, after an optional lookahead of more rules. */
+export const storablePattern = (lookahead = '') => `^${lookahead}${STORABLE_TEXT}$`;
+const STORABLE_WORDS = 'without NUL or unpaired surrogate characters';
 
 export const Text = (max: number, options: Options = {}) =>
   Type.String({
     minLength: 1,
     maxLength: max,
-    pattern: NOT_BLANK,
-    errorMessage: `{param} must be 1 to ${max} characters, not only spaces`,
+    pattern: storablePattern(NOT_BLANK),
+    errorMessage: `{param} must be 1 to ${max} characters, not only spaces, ${STORABLE_WORDS}`,
     ...options,
   });
 
@@ -79,24 +100,36 @@ export const IdempotencyKey = (options: Options = {}) =>
   Type.String({
     minLength: 1,
     maxLength: LIMITS.idempotencyKeyLength,
-    pattern: `^(?!${RESERVED_IDEMPOTENCY_PREFIXES.join('|')})[\\s\\S]*\\S`,
-    errorMessage: `{param} must be 1 to ${LIMITS.idempotencyKeyLength} characters, not only spaces, and may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')}`,
+    pattern: storablePattern(`(?!${RESERVED_IDEMPOTENCY_PREFIXES.join('|')})${NOT_BLANK}`),
+    errorMessage: `{param} must be 1 to ${LIMITS.idempotencyKeyLength} characters, not only spaces, ${STORABLE_WORDS}, and may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')}`,
     description: 'The same key twice applies once; the second answer is the first one, marked replayed',
     ...options,
   });
 
 export const Uuid = (options: Options = {}) => Type.String({ format: 'uuid', ...options });
 export const Instant = (options: Options = {}) => Type.String({ format: 'date-time', ...options });
+/** A day or an instant, for filters: `2026-11-01` or `2026-11-01T12:00:00Z`. */
+export const DateOrInstant = (options: Options = {}) =>
+  Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
+    errorMessage: '{param} must be an ISO 8601 date or date-time',
+    ...options,
+  });
 export const Email = (options: Options = {}) =>
-  Type.String({ format: 'email', maxLength: LIMITS.emailLength, ...options });
-export const IpRange = (options: Options = {}) => Type.String({ format: 'ip-range', ...options });
+  Type.String({ format: 'email', maxLength: LIMITS.emailLength, pattern: storablePattern(), ...options });
+export const IpRange = (options: Options = {}) =>
+  Type.String({
+    format: 'ip-range',
+    errorMessage: '{param} must list IPv4 or IPv6 addresses or CIDR ranges, e.g. 10.0.0.0/8',
+    ...options,
+  });
 
 /** An http(s) URL without credentials (every listing would show them), query or fragment. */
 export const BaseUrl = (options: Options = {}) =>
   Type.String({
     format: 'uri',
     maxLength: LIMITS.urlLength,
-    pattern: '^https?://[^/?#@\\s]+(/[^?#\\s]*)?$',
+    // Printable ASCII only (a host beyond ASCII is written in punycode): no spaces, controls or NUL.
+    pattern: '^https?://[^/?#@\\u0000-\\u0020\\u007f-\\uffff]+(/[^?#\\u0000-\\u0020\\u007f-\\uffff]*)?$',
     errorMessage:
       '{param} must be an http:// or https:// URL without credentials, query or fragment, e.g. https://api.openai.com/v1',
     ...options,
@@ -207,8 +240,8 @@ export const ImageSize = (options: Options = {}) =>
 /** The upstream's name for each model name clients ask for. */
 export const ModelMapping = (options: Options = {}) =>
   Type.Record(
-    Type.String({ pattern: NOT_BLANK }),
-    Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: NOT_BLANK }),
+    Type.String({ pattern: storablePattern(NOT_BLANK) }),
+    Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: storablePattern(NOT_BLANK) }),
     {
       additionalProperties: false,
       maxProperties: LIMITS.listItems,

@@ -1,4 +1,4 @@
-import { FormatRegistry } from '@sinclair/typebox';
+import { FormatRegistry } from '@tollgate/typebox';
 import { parseCidr } from '@tollgate/net';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,6 +25,7 @@ export function registerFormats(): void {
   if (FormatRegistry.Has('uuid')) return;
   FormatRegistry.Set('uuid', (value) => UUID.test(value));
   FormatRegistry.Set('date-time', (value) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)));
+  FormatRegistry.Set('date', (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)));
   FormatRegistry.Set('email', (value) => EMAIL.test(value));
   FormatRegistry.Set('uri', isHttpUrl);
   // The same parser the edge matches client addresses with, so what is accepted is what is enforced.

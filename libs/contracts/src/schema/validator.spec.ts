@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { Type } from '@sinclair/typebox';
+import { Type } from '@tollgate/typebox';
 import {
+  BaseUrl,
   GroupName,
   IdempotencyKey,
   IpRange,
   LIMITS,
   Money,
+  Name,
   NonZeroSignedMoney,
   Nullable,
   OneOf,
@@ -28,6 +30,7 @@ describe(compile.name, () => {
         Type.Object({ connect_ms: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
       ),
       rows: Type.Optional(Type.Array(Type.Object({ amount: Money() }))),
+      ranges: Type.Optional(Nullable(Type.Array(IpRange(), { errorParam: 'list' }))),
       messages: Type.Optional(
         Type.Array(
           Type.Object({ role: Type.String() }, { errorMessage: 'each message must be an object with a role' }),
@@ -60,6 +63,7 @@ describe(compile.name, () => {
     [{ name: 'a', messages: [] }, 'messages', 'messages must be a non-empty array'],
     [{ name: 'a', messages: ['hi'] }, 'messages', 'each message must be an object with a role'],
     [{ name: 'a', messages: [{ content: 'x' }] }, 'messages', 'each message must be an object with a role'],
+    [{ name: 'a', ranges: ['10.0.0/8'] }, 'ranges', expect.stringContaining('ranges must list IPv4 or IPv6')],
     [null, 'body', 'body must be an object'],
     [[], 'body', 'body must be an object'],
   ])('refuses %j naming %s', (value, param, detail) => {
@@ -71,6 +75,16 @@ describe(compile.name, () => {
       ok: true,
       value: { name: 'a', max_tokens: null, role: 'admin', messages: [{ role: 'user' }] },
     });
+  });
+
+  it("says a missing field is required, though the field's own sentence speaks for a wrong value", () => {
+    const schema = Type.Object({
+      input: Type.String({ minLength: 1, errorMessage: '{param} must be a non-empty string' }),
+    });
+    expect(problemOf(schema, {})).toEqual({ param: 'input', detail: 'input is required' });
+    expect(problemOf(schema, { input: undefined })).toEqual({ param: 'input', detail: 'input is required' });
+    expect(problemOf(schema, { input: '' })).toEqual({ param: 'input', detail: 'input must be a non-empty string' });
+    expect(problemOf(schema, { input: null })).toEqual({ param: 'input', detail: 'input must be a non-empty string' });
   });
 
   it('writes a path the way the client spelled it', () => {
@@ -141,6 +155,16 @@ describe('field declarations', () => {
       IdempotencyKey(),
       ['k1', 'topup-2026-11-28'],
       ['', '   ', 'hold:1', 'charge:x', 'x'.repeat(LIMITS.idempotencyKeyLength + 1)],
+    ],
+    [
+      Name(),
+      ['a', 'Zoë 🙂', 'x'.repeat(LIMITS.nameLength)],
+      ['', '  ', 'a\u0000b', 'lone-\ud800', 'lone-\udfff', '\udfff\ud800', 'x'.repeat(LIMITS.nameLength + 1)],
+    ],
+    [
+      BaseUrl(),
+      ['https://api.openai.com/v1', 'http://127.0.0.1:9090/v1'],
+      ['ftp://x', 'https://u:p@x/v1', 'https://x/v1?a=1', 'https://x/v\u0000', 'https://x/v 1'],
     ],
     [IpRange(), ['10.0.0.0/8', '2001:db8::/32', '192.168.1.1'], ['10.0.0/8', 'not an ip', '10.0.0.0/33']],
   ])('%j accepts and refuses what it declares', (schema, good, bad) => {

@@ -1,6 +1,6 @@
-import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import type { Static, TSchema } from '@tollgate/typebox';
+import { TypeCompiler } from '@tollgate/typebox';
+import { ValueErrorType, type ValueError } from '@tollgate/typebox';
 import { registerFormats } from './formats.js';
 
 /**
@@ -29,6 +29,8 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputPro
  */
 export interface ErrorAnnotations {
   errorMessage?: string;
+  /** The sentence for a string that fails the node's `pattern` only (other failures keep theirs). */
+  patternMessage?: string;
   errorParam?: 'list';
   clientName?: string;
 }
@@ -36,8 +38,8 @@ export interface ErrorAnnotations {
 export interface Validator<T> {
   readonly schema: TSchema;
   /** Compiled: one generated function, the same cost as a hand-written check. */
-  is(value: unknown): value is T;
-  check(value: unknown): Checked<T>;
+  readonly is: (this: void, value: unknown) => value is T;
+  readonly check: (this: void, value: unknown) => Checked<T>;
 }
 
 registerFormats();
@@ -52,12 +54,24 @@ export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
   return {
     schema,
     is: (value: unknown): value is Static<S> => compiled.Check(value),
-    check(value) {
+    check: (value) => {
       if (compiled.Check(value)) return { ok: true, value };
       const first = compiled.Errors(value).First();
       return { ok: false, problem: first ? explain(schema, first) : { param: 'body', detail: 'body is not valid' } };
     },
   };
+}
+
+const compiled = new WeakMap<TSchema, Validator<unknown>>();
+
+/** The validator of a schema, compiled the first time it is asked for. */
+export function validatorFor<S extends TSchema>(schema: S): Validator<Static<S>> {
+  let validator = compiled.get(schema);
+  if (!validator) {
+    validator = compile(schema);
+    compiled.set(schema, validator);
+  }
+  return validator;
 }
 
 /** A JSON pointer (`/rows/3/amount`) split into its segments, unescaped (RFC 6901). */
@@ -131,28 +145,52 @@ function innermost(error: ValueError): ValueError {
   return first ? innermost(first) : error;
 }
 
+/** Marked `errorParam: 'list'`, itself or as the list of a nullable list. */
+const isList = (node: Annotated): boolean =>
+  node.errorParam === 'list' || ((node as { anyOf?: Annotated[] }).anyOf ?? []).some((v) => v.errorParam === 'list');
+
 function explain(root: TSchema, raw: ValueError): InputProblem {
   const error = innermost(raw);
   const sent = segmentsOf(error.path);
-  const nodes = nodesAlong(root, sent);
+  // An unknown field has no schema of its own: its container speaks for it.
+  const unknownField = error.type === ValueErrorType.ObjectAdditionalProperties;
+  const nodes = nodesAlong(root, unknownField ? sent.slice(0, -1) : sent);
   const segments = sent.map((segment, depth) => nodes[depth + 1]?.clientName ?? segment);
   // The path of a nullable field ends at its union: the variant that failed speaks for it if it has a sentence.
-  if (nodes.length === sent.length + 1 && (error.schema as Annotated).errorMessage !== undefined) {
+  if (!unknownField && nodes.length === sent.length + 1 && (error.schema as Annotated).errorMessage !== undefined) {
     nodes[nodes.length - 1] = error.schema;
   }
+  // A missing field (absent, or `undefined` in an object built in code, which
+  // JSON drops) is a failure of the object that lacks it: the field's own
+  // sentence is about a wrong value ("messages must be a non-empty array"),
+  // so it does not speak for an absent one ("messages is required"), though
+  // an enclosing node's sentence still does.
+  const last = segments.at(-1);
+  const missing =
+    !unknownField &&
+    (error.type === ValueErrorType.ObjectRequiredProperty || error.value === undefined) &&
+    last !== undefined &&
+    !isIndex(last) &&
+    nodes.length === segments.length + 1;
   // The deepest node on the path that carries a sentence of its own speaks for the failure.
-  for (let depth = nodes.length - 1; depth >= 0; depth--) {
+  for (let depth = nodes.length - (missing ? 2 : 1); depth >= 0; depth--) {
     const node = nodes[depth];
     if (node.errorMessage === undefined) continue;
     let at = segments.slice(0, depth);
-    if (node.errorParam === 'list' || nodes[depth - 1]?.errorParam === 'list') {
+    if (isList(node) || (depth > 0 && isList(nodes[depth - 1]))) {
       while (at.length > 0 && isIndex(at[at.length - 1])) at = at.slice(0, -1);
     }
     const param = paramOf(at);
     return { param, detail: node.errorMessage.replaceAll('{param}', param) };
   }
+  // A key a map (a record) does not allow is the map's fault: name the map, and show the key escaped.
+  const container = nodes[nodes.length - 1] as Record<string, unknown> | undefined;
+  if (unknownField && container?.patternProperties) {
+    const param = paramOf(segments.slice(0, -1));
+    return { param, detail: `${param} may not have the key ${JSON.stringify(last)}` };
+  }
   const param = paramOf(segments);
-  return { param, detail: describe(param, error) };
+  return { param, detail: missing ? `${param} is required` : describe(param, error) };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -214,7 +252,9 @@ function describe(param: string, error: ValueError): string {
     case ValueErrorType.StringFormat:
       return `${param} must be ${formatWords(String(s.format))}`;
     case ValueErrorType.StringPattern:
-      return `${param} is not in the expected form`;
+      return typeof s.patternMessage === 'string'
+        ? s.patternMessage.replaceAll('{param}', param)
+        : `${param} is not in the expected form`;
     case ValueErrorType.Union:
       return `${param} must be ${alternatives(s)}`;
     default:
@@ -224,6 +264,7 @@ function describe(param: string, error: ValueError): string {
 
 const FORMAT_WORDS: Record<string, string> = {
   'date-time': 'an ISO 8601 date-time',
+  date: 'an ISO 8601 date',
   uuid: 'a UUID',
   email: 'an e-mail address',
   uri: 'an http:// or https:// URL',
@@ -257,4 +298,4 @@ const typeWords = (schema: Record<string, unknown>): string => {
 };
 
 /** Keywords a schema uses only for our error sentences; the published document leaves them out. */
-export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam', 'clientName'] as const;
+export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam', 'patternMessage', 'clientName'] as const;

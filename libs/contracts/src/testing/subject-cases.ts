@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@tollgate/typebox';
 import { compile } from '../schema/validator.js';
 import type { ErrorAnnotations } from '../schema/validator.js';
 import type { EventSubject, Subject } from '../subject.js';

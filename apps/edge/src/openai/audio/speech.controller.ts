@@ -1,11 +1,13 @@
-import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
+import { V1_ROUTES } from '@tollgate/contracts';
+import { Serve } from '../../http/route.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RelayService } from '../../relay/relay.service.js';
 import { ModelCapabilities } from '../capabilities/model-capabilities.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { speechEndpoint } from './speech.endpoint.js';
 
-@Controller('v1')
+@Controller()
 export class SpeechController {
   private readonly endpoint: EndpointSpec;
 
@@ -17,7 +19,7 @@ export class SpeechController {
   }
 
   /** Binary audio (or whatever the upstream answers) passed through as it arrives. */
-  @Post('audio/speech')
+  @Serve(V1_ROUTES.speech)
   speech(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.relay(this.endpoint, request, reply);
   }

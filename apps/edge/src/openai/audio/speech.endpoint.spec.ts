@@ -56,6 +56,19 @@ describe('speechEndpoint', () => {
     expect(errorFor(speech('hi', { response_format: 'ogg' }))).toMatchObject({ param: 'response_format' });
     expect(errorFor(speech('hi', { speed: 5 }))).toMatchObject({ param: 'speed' });
     expect(errorFor(speech('hi', { speed: 1.5, response_format: 'wav' }))).toBeNull();
+    expect(errorFor(speech('hi', { speed: 0.2 }))).toMatchObject({ param: 'speed' });
+    expect(errorFor(speech('hi', { speed: '1' }))).toMatchObject({ param: 'speed' });
+  });
+
+  it('takes a voice name or a custom voice object, and nothing else', () => {
+    expect(errorFor(speech('hi', { voice: { id: 'voice_1234' } }))).toBeNull();
+    expect(errorFor(speech('hi', { voice: ['alloy'] }))).toMatchObject({ code: 'invalid_request', param: 'voice' });
+  });
+
+  it('checks the types before the length, which depends on the model', () => {
+    expect(errorFor(speech('x'.repeat(4_097), { voice: 3 }))).toMatchObject({ param: 'voice' });
+    // Refused by the relay before validation too; the contract says the same.
+    expect(errorFor(speech('hi', { model: 7 }))).toMatchObject({ code: 'invalid_request', param: 'model' });
   });
 
   it('holds and charges the characters of the input', () => {

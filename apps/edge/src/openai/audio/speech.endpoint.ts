@@ -1,11 +1,11 @@
-import type { UsageEstimate } from '@tollgate/contracts';
+import { compile, SpeechRequest, type UsageEstimate } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
-import { invalid, isJsonObject, optionalChoice, optionalNumber, optionalString } from '../body-fields.js';
+import { checkBody } from '../body-check.js';
 import type { ModelCapabilities } from '../capabilities/model-capabilities.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { characterCount, longerThan } from '../text-length.js';
 
-const AUDIO_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] as const;
+const contract = compile(SpeechRequest);
 
 /**
  * `POST /v1/audio/speech`: the answer is audio, passed through as it comes;
@@ -17,19 +17,11 @@ export function speechEndpoint(capabilities: ModelCapabilities): EndpointSpec {
     streams: false,
 
     validate(body): void {
-      const input = body.input;
-      if (input === undefined || input === null) throw invalid('input', 'input is required');
-      if (typeof input !== 'string') throw invalid('input', 'input must be a string');
-      if (input === '') throw invalid('input', 'input must not be empty');
-      if (longerThan(input, capabilities.speech(body.model as string).inputMaxChars)) {
+      checkBody(contract, body);
+      // The seed's row, after the types: the longest input is the model's.
+      if (longerThan(body.input, capabilities.speech(body.model).inputMaxChars)) {
         throw new DenialException(DenialReason.TextTooLong);
       }
-      const voice = body.voice;
-      if (voice === undefined || voice === null) throw invalid('voice', 'voice is required');
-      if (typeof voice !== 'string' && !isJsonObject(voice)) throw invalid('voice', 'voice must be a string');
-      optionalChoice(body, 'response_format', AUDIO_FORMATS);
-      optionalNumber(body, 'speed', 0.25, 4);
-      optionalString(body, 'instructions');
     },
 
     estimate(body): UsageEstimate {

@@ -1,14 +1,16 @@
-import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
+import { V1_ROUTES } from '@tollgate/contracts';
+import { Serve } from '../../http/route.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RelayService } from '../../relay/relay.service.js';
 import { chatCompletionsEndpoint } from './chat-completions.endpoint.js';
 
-@Controller('v1')
+@Controller()
 export class ChatCompletionsController {
   constructor(private readonly relay: RelayService) {}
 
   /** JSON, or server-sent events with `stream: true`. */
-  @Post('chat/completions')
+  @Serve(V1_ROUTES.chatCompletions)
   chatCompletions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.relay(chatCompletionsEndpoint, request, reply);
   }

@@ -63,6 +63,11 @@ describe('chatCompletionsEndpoint', () => {
     ],
     [{ messages, temperature: 'hot' }, 'temperature', 'Invalid request: temperature must be a number'],
     [{ messages, tools: {} }, 'tools', 'Invalid request: tools must be an array'],
+    // Refused by the relay before validation too; the contract says the same.
+    [{ model: 7, messages }, 'model', 'Invalid request: model must be a string'],
+    [{ model: undefined, messages }, 'model', 'Invalid request: model is required'],
+    [{ messages: null }, 'messages', 'Invalid request: messages must be a non-empty array'],
+    [{ messages, n: null, top_p: [] }, 'top_p', 'Invalid request: top_p must be a number'],
   ])('refuses %j: %s', (body, param, message) => {
     expect(errorFor({ model: 'm', ...body })).toEqual({ code: 'invalid_request', param, message });
   });

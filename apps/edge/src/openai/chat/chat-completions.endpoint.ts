@@ -1,42 +1,18 @@
-import type { UsageEstimate } from '@tollgate/contracts';
+import { ChatCompletionRequest, compile, type UsageEstimate } from '@tollgate/contracts';
 import { countChatTokens } from '../../relay/usage-estimate.js';
-import {
-  checkN,
-  checkSamplingFields,
-  checkStreamFields,
-  invalid,
-  isJsonObject,
-  optionalArray,
-  optionalInteger,
-} from '../body-fields.js';
+import { checkBody } from '../body-check.js';
 import { responseTexts } from '../choice-text.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { tokenUsage } from '../token-usage.js';
 
-/** OpenAI's bound on `n` for chat completions. */
-const MAX_CHOICES = 128;
+const contract = compile(ChatCompletionRequest);
 
 export const chatCompletionsEndpoint: EndpointSpec = {
   upstreamPath: '/chat/completions',
   streams: true,
 
   validate(body): void {
-    const messages = body.messages;
-    if (messages === undefined || messages === null) throw invalid('messages', 'messages is required');
-    if (!Array.isArray(messages) || messages.length === 0) {
-      throw invalid('messages', 'messages must be a non-empty array');
-    }
-    for (const message of messages as unknown[]) {
-      if (!isJsonObject(message) || typeof message.role !== 'string') {
-        throw invalid('messages', 'each message must be an object with a role');
-      }
-    }
-    optionalInteger(body, 'max_tokens', 1);
-    optionalInteger(body, 'max_completion_tokens', 1);
-    checkN(body, 1, MAX_CHOICES);
-    checkStreamFields(body);
-    checkSamplingFields(body);
-    optionalArray(body, 'tools');
+    checkBody(contract, body);
   },
 
   estimate(body, config): UsageEstimate {

@@ -33,12 +33,19 @@ describe('completionsEndpoint', () => {
     [{ prompt: 'x', stream: 1 }, 'stream'],
     [{ prompt: 'x', echo: 'no' }, 'echo'],
     [{ prompt: 'x', best_of: 0 }, 'best_of'],
+    [{ prompt: 'x', best_of: 21 }, 'best_of'],
+    [{ prompt: 'x', logprobs: 6 }, 'logprobs'],
+    [{ prompt: 'x', stream_options: { include_usage: 'yes' } }, 'stream_options.include_usage'],
+    // Refused by the relay before validation too; the contract says the same.
+    [{ prompt: 'x', model: 7 }, 'model'],
   ])('refuses %j (param %s)', (body, param) => {
     expect(errorFor({ model: 'm', ...body })).toEqual({ code: 'invalid_request', param });
   });
 
   it('answers an n out of range with the seed row n_not_within_range', () => {
     expect(errorFor({ model: 'm', prompt: 'x', n: 0 })).toEqual({ code: 'n_not_within_range', param: null });
+    expect(errorFor({ model: 'm', prompt: 'x', n: 129 })).toEqual({ code: 'n_not_within_range', param: null });
+    expect(errorFor({ model: 'm', prompt: 'x', n: 128 })).toBeNull();
   });
 
   it('allows max_tokens 0 (echo scoring)', () => {

@@ -1,20 +1,11 @@
-import type { UsageEstimate } from '@tollgate/contracts';
+import { compile, COMPLETIONS_DEFAULT_MAX_TOKENS, CompletionRequest, type UsageEstimate } from '@tollgate/contracts';
 import { countInputTokens } from '../../relay/usage-estimate.js';
-import {
-  checkN,
-  checkSamplingFields,
-  checkStreamFields,
-  checkTextOrTokens,
-  optionalBoolean,
-  optionalInteger,
-} from '../body-fields.js';
+import { checkBody } from '../body-check.js';
 import { responseTexts } from '../choice-text.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { tokenUsage } from '../token-usage.js';
 
-/** The legacy endpoint's own default for `max_tokens` (OpenAI API reference). */
-export const COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
-const MAX_CHOICES = 128;
+const contract = compile(CompletionRequest);
 
 /** How many prompts a `prompt` holds: a list of strings or of token arrays is a batch. */
 function promptCount(prompt: unknown): number {
@@ -29,15 +20,7 @@ export const completionsEndpoint: EndpointSpec = {
   streams: true,
 
   validate(body): void {
-    checkTextOrTokens(body, 'prompt');
-    // 0 is allowed here (with `echo`, to score a prompt without generating).
-    optionalInteger(body, 'max_tokens', 0);
-    checkN(body, 1, MAX_CHOICES);
-    optionalInteger(body, 'best_of', 1, 20);
-    optionalInteger(body, 'logprobs', 0, 5);
-    optionalBoolean(body, 'echo');
-    checkStreamFields(body);
-    checkSamplingFields(body);
+    checkBody(contract, body);
   },
 
   estimate(body): UsageEstimate {

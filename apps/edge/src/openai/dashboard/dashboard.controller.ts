@@ -1,13 +1,11 @@
-import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import { Controller, Inject, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { BillingSubjects } from '@tollgate/contracts';
-import { DenialException, DenialReason } from '@tollgate/errors';
+import { BillingSubjects, V1_ROUTES } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { unwrap } from '../../admin/admin-input.js';
+import { checkInput, Serve } from '../../http/route.decorator.js';
 import { PrincipalService } from '../../principal/principal.service.js';
 import { NATS_BUS } from '../../tokens.js';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The legacy OpenAI billing endpoints that OpenAI-compatible chat UIs read to
@@ -17,7 +15,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 const dollars = (micros: string | bigint): number => Number(BigInt(micros)) / 1_000_000;
 
-@Controller('v1/dashboard/billing')
+@Controller()
 export class DashboardController {
   constructor(
     private readonly principals: PrincipalService,
@@ -25,7 +23,7 @@ export class DashboardController {
   ) {}
 
   /** `hard_limit_usd` is what the account can still spend: its available balance. */
-  @Get('subscription')
+  @Serve(V1_ROUTES.billingSubscription)
   async subscription(@Req() request: FastifyRequest) {
     const principal = await this.principals.authenticate(request, null);
     const balance = await this.bus.request(BillingSubjects.balance, { userId: principal.userId });
@@ -41,17 +39,10 @@ export class DashboardController {
   }
 
   /** `total_usage` is in cents, as OpenAI's was, over [start_date, end_date). */
-  @Get('usage')
-  async usage(@Req() request: FastifyRequest, @Query('start_date') start?: string, @Query('end_date') end?: string) {
+  @Serve(V1_ROUTES.billingUsage)
+  async usage(@Req() request: FastifyRequest) {
     const principal = await this.principals.authenticate(request, null);
-    for (const [param, value] of [
-      ['start_date', start],
-      ['end_date', end],
-    ] as const) {
-      if (value !== undefined && (!DAY.test(value) || Number.isNaN(Date.parse(value)))) {
-        throw new DenialException(DenialReason.InvalidRequest, { param, detail: `${param} must be YYYY-MM-DD` });
-      }
-    }
+    const { start_date: start, end_date: end } = checkInput(V1_ROUTES.billingUsage, request).query;
     const report = unwrap(
       await this.bus.request(BillingSubjects.usage, {
         userId: principal.userId,

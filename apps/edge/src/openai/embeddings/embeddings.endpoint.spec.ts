@@ -32,6 +32,9 @@ describe('embeddingsEndpoint', () => {
     [{ input: 'x', encoding_format: 'int8' }, 'encoding_format'],
     [{ input: 'x', dimensions: 0 }, 'dimensions'],
     [{ input: 'x', dimensions: '8' }, 'dimensions'],
+    [{ input: 'x', user: 42 }, 'user'],
+    // Refused by the relay before validation too; the contract says the same.
+    [{ input: 'x', model: 7 }, 'model'],
   ])('refuses %j (param %s)', (body, param) => {
     expect(paramOfError({ model: 'm', ...body })).toBe(param);
   });

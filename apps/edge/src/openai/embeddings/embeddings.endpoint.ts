@@ -1,9 +1,9 @@
-import { checkTextOrTokens, invalid, optionalChoice, optionalInteger, optionalString } from '../body-fields.js';
+import { compile, EmbeddingRequest } from '@tollgate/contracts';
+import { checkBody } from '../body-check.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { inputOnlyBilling } from '../token-usage.js';
 
-/** OpenAI's bound on the number of inputs in one embeddings request. */
-const MAX_INPUTS = 2048;
+const contract = compile(EmbeddingRequest);
 
 /** `POST /v1/embeddings`: input tokens only, nothing generated. */
 export const embeddingsEndpoint: EndpointSpec = {
@@ -11,14 +11,7 @@ export const embeddingsEndpoint: EndpointSpec = {
   streams: false,
 
   validate(body): void {
-    checkTextOrTokens(body, 'input');
-    if (body.input === '') throw invalid('input', 'input must not be empty');
-    if (Array.isArray(body.input) && body.input.length > MAX_INPUTS) {
-      throw invalid('input', `input must have at most ${MAX_INPUTS} items`);
-    }
-    optionalChoice(body, 'encoding_format', ['float', 'base64']);
-    optionalInteger(body, 'dimensions', 1);
-    optionalString(body, 'user');
+    checkBody(contract, body);
   },
 
   ...inputOnlyBilling,

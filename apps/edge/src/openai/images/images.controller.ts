@@ -1,11 +1,13 @@
-import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Req, Res } from '@nestjs/common';
+import { V1_ROUTES } from '@tollgate/contracts';
+import { Serve } from '../../http/route.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RelayService } from '../../relay/relay.service.js';
 import { ModelCapabilities } from '../capabilities/model-capabilities.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { imagesEndpoint } from './images.endpoint.js';
 
-@Controller('v1')
+@Controller()
 export class ImagesController {
   private readonly endpoint: EndpointSpec;
 
@@ -16,7 +18,7 @@ export class ImagesController {
     this.endpoint = imagesEndpoint(capabilities);
   }
 
-  @Post('images/generations')
+  @Serve(V1_ROUTES.imageGenerations)
   generations(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.relay.relay(this.endpoint, request, reply);
   }

@@ -115,6 +115,20 @@ describe('imagesEndpoint', () => {
     expect(errorFor({ prompt: 'a cat', response_format: 'gif' })).toMatchObject({ param: 'response_format' });
   });
 
+  it('checks the types before the seed rows, which depend on the model', () => {
+    expect(errorFor({ stream: 'no' })).toMatchObject({ code: 'invalid_request', param: 'stream' });
+    expect(errorFor({ prompt: 'x'.repeat(1_001), quality: 1 })).toMatchObject({
+      code: 'invalid_request',
+      param: 'quality',
+    });
+    expect(errorFor({ prompt: 'a cat', stream: false, quality: null })).toBeNull();
+  });
+
+  it('refuses a model of another type instead of pricing it as the default model', () => {
+    // The relay refuses it before validation too; the contract says the same.
+    expect(errorFor({ model: 7, prompt: 'a cat' })).toMatchObject({ code: 'invalid_request', param: 'model' });
+  });
+
   it('holds n images at the requested size, or at the model default size', () => {
     const config = {} as never;
     expect(sut.estimate({ model: 'dall-e-3', prompt: 'p', size: '1792x1024' }, config)).toMatchObject({

@@ -1,17 +1,18 @@
-import type { UsageEstimate } from '@tollgate/contracts';
+import { compile, DEFAULT_IMAGE_MODEL, ImageGenerationRequest, type UsageEstimate } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
-import { checkN, invalid, optionalBoolean, optionalChoice, optionalString, type JsonObject } from '../body-fields.js';
+import type { JsonObject } from '../body-fields.js';
+import { checkBody } from '../body-check.js';
 import type { ModelCapabilities } from '../capabilities/model-capabilities.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { longerThan } from '../text-length.js';
 
-/** OpenAI's model when an image request names none. */
-export const DEFAULT_IMAGE_MODEL = 'dall-e-2';
+const contract = compile(ImageGenerationRequest);
 
 const modelOf = (body: JsonObject): string => (typeof body.model === 'string' ? body.model : DEFAULT_IMAGE_MODEL);
 
 /** `size` as compared with the capability table (which keeps sizes lower case). */
-const sizeOf = (body: JsonObject): string | undefined => optionalString(body, 'size')?.trim().toLowerCase();
+const sizeOf = (body: JsonObject): string | undefined =>
+  typeof body.size === 'string' ? body.size.trim().toLowerCase() : undefined;
 
 /**
  * `POST /v1/images/generations`, checked against the model's capabilities
@@ -25,23 +26,16 @@ export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
     streams: false,
 
     validate(body): void {
-      const prompt = body.prompt;
-      if (prompt === undefined || prompt === null || prompt === '')
-        throw new DenialException(DenialReason.PromptMissing);
-      if (typeof prompt !== 'string') throw invalid('prompt', 'prompt must be a string');
+      checkBody(contract, body);
+      // The seed's rows, in its order, after the types: what they allow depends on the model.
+      if (!body.prompt) throw new DenialException(DenialReason.PromptMissing);
       const limits = capabilities.image(modelOf(body));
-      if (longerThan(prompt, limits.promptMaxChars)) throw new DenialException(DenialReason.PromptTooLong);
-
-      checkN(body, limits.nMin, limits.nMax);
+      if (longerThan(body.prompt, limits.promptMaxChars)) throw new DenialException(DenialReason.PromptTooLong);
+      if (typeof body.n === 'number' && (body.n < limits.nMin || body.n > limits.nMax)) {
+        throw new DenialException(DenialReason.NNotWithinRange);
+      }
       const size = sizeOf(body);
       if (size !== undefined && !limits.sizes.includes(size)) throw new DenialException(DenialReason.SizeNotSupported);
-
-      optionalChoice(body, 'response_format', ['url', 'b64_json']);
-      optionalString(body, 'quality');
-      optionalString(body, 'style');
-      if (optionalBoolean(body, 'stream') === true) {
-        throw invalid('stream', 'streaming image generation is not supported by this gateway');
-      }
     },
 
     estimate(body): UsageEstimate {

@@ -1,8 +1,9 @@
-import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
+import { Controller, Inject, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { RouterSubjects, type Principal } from '@tollgate/contracts';
+import { RouterSubjects, V1_ROUTES, type Principal } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
+import { checkInput, Serve } from '../../http/route.decorator.js';
 import { PrincipalService } from '../../principal/principal.service.js';
 import { NATS_BUS } from '../../tokens.js';
 
@@ -16,22 +17,23 @@ interface ModelObject {
 const toModel = (id: string): ModelObject => ({ id, object: 'model', created: 0, owned_by: 'tollgate' });
 
 /** The models the calling key may use: its allowed models ∩ the models served to its group. */
-@Controller('v1/models')
+@Controller()
 export class ModelsController {
   constructor(
     private readonly principals: PrincipalService,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
   ) {}
 
-  @Get()
+  @Serve(V1_ROUTES.listModels)
   async list(@Req() request: FastifyRequest): Promise<{ object: 'list'; data: ModelObject[] }> {
     const principal = await this.principals.authenticate(request, null);
     return { object: 'list', data: (await this.usableModels(principal)).map(toModel) };
   }
 
-  @Get(':id')
-  async get(@Req() request: FastifyRequest, @Param('id') id: string): Promise<ModelObject> {
-    const principal = await this.principals.authenticate(request, id);
+  @Serve(V1_ROUTES.getModel)
+  async get(@Req() request: FastifyRequest): Promise<ModelObject> {
+    const principal = await this.principals.authenticate(request, (request.params as { id?: string }).id ?? null);
+    const { id } = checkInput(V1_ROUTES.getModel, request).params;
     if (!(await this.usableModels(principal)).includes(id)) {
       throw new DenialException(DenialReason.ResourceNotFound, { detail: `model ${id} does not exist` });
     }

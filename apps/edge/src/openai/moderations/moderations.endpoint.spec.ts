@@ -33,12 +33,18 @@ describe('moderationsEndpoint', () => {
     expect(refuses({ input })).toBe(false);
   });
 
-  it.each([[{}], [{ input: 3 }], [{ input: [] }], [{ input: ['a', 3] }], [{ input: [{ text: 'no type' }] }]])(
-    'refuses %j',
-    (body) => {
-      expect(refuses(body)).toBe(true);
-    },
-  );
+  it.each([
+    [{}],
+    [{ input: 3 }],
+    [{ input: [] }],
+    [{ input: ['a', 3] }],
+    [{ input: [{ text: 'no type' }] }],
+    [{ input: null }],
+    // Refused by the relay before validation too; the contract says the same.
+    [{ input: 'x', model: 5 }],
+  ])('refuses %j', (body) => {
+    expect(refuses(body)).toBe(true);
+  });
 
   it('holds and bills the input tokens (OpenAI reports no usage here)', () => {
     const estimate = sut.estimate({ input: ['Hello there', 'Hi'] }, {} as EdgeConfig);

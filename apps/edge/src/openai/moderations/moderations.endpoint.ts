@@ -1,6 +1,9 @@
-import { invalid, isJsonObject } from '../body-fields.js';
+import { compile, DEFAULT_MODERATION_MODEL, ModerationRequest } from '@tollgate/contracts';
+import { checkBody } from '../body-check.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { inputOnlyBilling } from '../token-usage.js';
+
+const contract = compile(ModerationRequest);
 
 /**
  * `POST /v1/moderations`. `input` is a string, a list of strings, or a list
@@ -10,20 +13,11 @@ import { inputOnlyBilling } from '../token-usage.js';
  */
 export const moderationsEndpoint: EndpointSpec = {
   upstreamPath: '/moderations',
-  defaultModel: 'omni-moderation-latest',
+  defaultModel: DEFAULT_MODERATION_MODEL,
   streams: false,
 
   validate(body): void {
-    const input = body.input;
-    if (input === undefined || input === null) throw invalid('input', 'input is required');
-    if (typeof input === 'string') return;
-    const items: unknown[] | null = Array.isArray(input) ? (input as unknown[]) : null;
-    const valid =
-      items !== null &&
-      items.length > 0 &&
-      (items.every((item) => typeof item === 'string') ||
-        items.every((item) => isJsonObject(item) && typeof item.type === 'string'));
-    if (!valid) throw invalid('input', 'input must be a string, an array of strings or an array of input parts');
+    checkBody(contract, body);
   },
 
   ...inputOnlyBilling,

@@ -1,0 +1,46 @@
+-- billing.settle_holds: the settlements that arrived together (see
+-- MicroBatcher), in one transaction, one round trip and one WAL flush.
+--
+-- Guarantees:
+-- - Each item is still billing.settle_hold (settle-hold.sql): at most once
+--   per hold, with the ledger rows of a single settlement.
+-- - All or nothing per batch: one statement, one transaction. MicroBatcher
+--   retries a failed batch item by item.
+-- - Lock order, the global one of reserve-holds.sql:
+--
+--     holds (by id) → accounts (by user id) → that user's rate windows and key spend.
+--
+--   Settlements lock their holds first, as the expiry sweeper does (which
+--   skips locked holds instead of waiting), then their users' accounts in
+--   user-id order, so batches on any number of replicas cannot deadlock with
+--   each other, with reserves, with staff adjustments or with expiry.
+--
+-- Items come as a JSON array. Each result row is the 1-based index of its
+-- item (r_index) followed by billing.settle_hold's row for it.
+--
+-- This file is the definition that runs: a service applies it at start-up, or
+-- `npm run migrate` does, whenever its text changed (apps/billing/README.md).
+CREATE OR REPLACE FUNCTION billing.settle_holds(p_items jsonb)
+RETURNS TABLE (r_index integer, r_outcome text, r_held bigint, r_balance bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_item jsonb;
+  v_index bigint;
+BEGIN
+  PERFORM 1 FROM billing.holds
+   WHERE id IN (SELECT (e->>'holdId')::uuid FROM jsonb_array_elements(p_items) e)
+   ORDER BY id FOR UPDATE;
+  PERFORM 1 FROM billing.accounts
+   WHERE user_id IN (SELECT h.user_id FROM billing.holds h
+                      WHERE h.id IN (SELECT (e->>'holdId')::uuid FROM jsonb_array_elements(p_items) e))
+   ORDER BY user_id FOR UPDATE;
+  FOR v_item, v_index IN SELECT e, i FROM jsonb_array_elements(p_items) WITH ORDINALITY AS t(e, i) ORDER BY i LOOP
+    RETURN QUERY SELECT v_index::integer, r.* FROM billing.settle_hold(
+      (v_item->>'holdId')::uuid, (v_item->>'cost')::bigint, (v_item->>'succeeded')::boolean, v_item->>'reason',
+      v_item->>'tid', v_item->>'actor', (v_item->>'channelId')::integer,
+      (v_item->>'inputTokens')::integer, (v_item->>'outputTokens')::integer, (v_item->>'images')::integer,
+      (v_item->>'characters')::integer, (v_item->>'latencyMs')::integer, (v_item->>'httpStatus')::integer,
+      (v_item->>'stream')::boolean) r;
+  END LOOP;
+END
+$fn$;

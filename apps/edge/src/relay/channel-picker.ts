@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RouterSubjects, type PickedChannel, type Principal } from '@tollgate/contracts';
+import { DenialException } from '@tollgate/errors';
+import type { NatsBus } from '@tollgate/nats';
+import { NATS_BUS } from '../tokens.js';
+
+export interface PickQuery {
+  model: string;
+  principal: Principal;
+  /** Channels this request already tried. */
+  exclude: number[];
+}
+
+/** Asks the router which channel serves a request. */
+@Injectable()
+export class ChannelPicker {
+  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
+
+  /** The router's refusal (no channel, pinned channel disabled or unknown, all cooling down) is thrown as its denial. */
+  async pick(query: PickQuery): Promise<PickedChannel> {
+    const reply = await this.bus.request(RouterSubjects.pick, {
+      model: query.model,
+      group: query.principal.group,
+      pinnedChannel: query.principal.pinnedChannel,
+      excludeChannelIds: query.exclude,
+    });
+    if (!reply.ok) throw DenialException.of(reply.denial);
+    return reply.value;
+  }
+
+  /**
+   * A channel for a retry, or null when the router has none left: the
+   * attempts then end, and the client is told of the last upstream failure
+   * rather than of the router's refusal.
+   */
+  async another(query: PickQuery): Promise<PickedChannel | null> {
+    try {
+      return await this.pick(query);
+    } catch (error) {
+      if (error instanceof DenialException) return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
+import type { JsonObject } from '../openai/body-fields.js';
+import { serveFinalAnswer, untilAborted, type ServedAnswer } from '../testing/answer-server.js';
+import { FakeNatsBus } from '../testing/fake-nats-bus.js';
+import { ESTIMATE, pickedChannel, SILENT_LOGGER, TID, upstreamError } from '../testing/relay-fixtures.js';
+import { EventStreamAnswer } from './event-stream-answer.js';
+import { OutcomeReporter } from './outcome-reporter.js';
+import { STREAM_ERROR_CODE } from './stream-relay.js';
+import { countText } from './usage-estimate.js';
+
+const MAPPED = 'gpt-4o-2024-08-06';
+const chunk = (content: string, model = 'gpt-4o'): string =>
+  `data: {"id":"c1","model":"${model}","choices":[{"index":0,"delta":{"content":"${content}"}}]}\n\n`;
+const usageChunk = (model = 'gpt-4o'): string =>
+  `data: {"id":"c1","model":"${model}","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":4}}\n\n`;
+const DONE = 'data: [DONE]\n\n';
+const STREAMED_USAGE = { inputTokens: 9, outputTokens: 4, images: 0, characters: 0 };
+
+let served: ServedAnswer | undefined;
+
+afterEach(() => served?.close());
+
+/** Relays the upstream's events (made by `produce`, which sees the client's abort signal) to a real HTTP client. */
+async function relayEvents(options: {
+  produce: (signal: AbortSignal) => AsyncIterable<string>;
+  channel?: PickedChannel;
+  /** The client's body; default: a chat stream that did not ask for usage. */
+  body?: JsonObject;
+}) {
+  const nats = new FakeNatsBus();
+  const sut = new EventStreamAnswer(new OutcomeReporter(nats.bus), SILENT_LOGGER);
+  served = await serveFinalAnswer({
+    deliver: (answer) => sut.deliver(answer),
+    exchange: {
+      body: options.body ?? { model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'Hi' }] },
+      stream: true,
+    },
+    channel: options.channel ?? pickedChannel(8, { reportSuccess: true }),
+    headers: { 'content-type': 'text/event-stream', 'x-request-id': 'req-3' },
+    produce: options.produce,
+  });
+  return { ...served, reported: () => nats.emitted(RouterSubjects.outcome) };
+}
+
+describe(EventStreamAnswer.name, () => {
+  it("relays the events as the client's model, without the usage chunk the edge asked for, charged the streamed usage", async () => {
+    const { response, received, outcome, reported } = await relayEvents({
+      channel: pickedChannel(8, { upstreamModel: MAPPED, reportSuccess: true }),
+      produce: async function* () {
+        yield chunk('Hel', MAPPED);
+        yield chunk('lo', MAPPED);
+        yield usageChunk(MAPPED);
+        yield DONE;
+      },
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      'x-request-id': 'req-3',
+      'x-tid': TID,
+    });
+    expect(await received.ended).toEqual({ text: chunk('Hel') + chunk('lo') + DONE, complete: true });
+    expect(await outcome).toEqual({ status: 200, usage: STREAMED_USAGE, channelId: 8 });
+    expect(reported()).toEqual([
+      expect.objectContaining({ channelId: 8, model: 'gpt-4o', status: 200, timedOut: false }),
+    ]);
+  });
+
+  it('passes the stream byte for byte when the client asked for usage itself; a success on an untracked channel is not reported', async () => {
+    const upstream = chunk('Hi') + usageChunk() + DONE;
+    const { received, outcome, reported } = await relayEvents({
+      channel: pickedChannel(8, { reportSuccess: false }),
+      body: { model: 'gpt-4o', stream: true, stream_options: { include_usage: true }, messages: [] },
+      produce: async function* () {
+        yield upstream;
+      },
+    });
+
+    expect((await received.ended).text).toBe(upstream);
+    expect((await outcome).usage).toEqual(STREAMED_USAGE);
+    expect(reported()).toEqual([]);
+  });
+
+  it('charges what was produced before the upstream broke off (tokens counted), ends in-band, blames the channel', async () => {
+    const { received, outcome, reported } = await relayEvents({
+      produce: async function* () {
+        yield chunk('Hello there');
+        throw upstreamError('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error');
+      },
+    });
+
+    const { text } = await received.ended;
+    expect(text.startsWith(chunk('Hello there'))).toBe(true);
+    expect(text).toContain(STREAM_ERROR_CODE);
+    expect(await outcome).toEqual({
+      status: 200,
+      usage: { inputTokens: ESTIMATE.inputTokens, outputTokens: countText('Hello there'), images: 0, characters: 0 },
+      channelId: 8,
+    });
+    expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 0, timedOut: true })]);
+  });
+
+  it('charges nothing for a stream that broke off before producing anything', async () => {
+    const { received, outcome } = await relayEvents({
+      produce: async function* () {
+        yield ': keep-alive\n\n';
+        throw upstreamError('UND_ERR_SOCKET', 'other side closed');
+      },
+    });
+
+    await received.ended;
+    expect(await outcome).toEqual({ status: 200, usage: null, channelId: 8 });
+  });
+
+  it('stops the upstream when the client leaves, and charges what was produced; the channel is not blamed', async () => {
+    let upstreamSignal: AbortSignal | undefined;
+    const { received, leave, outcome, reported } = await relayEvents({
+      produce: async function* (signal) {
+        upstreamSignal = signal;
+        yield chunk('Hello');
+        await untilAborted(signal);
+      },
+    });
+
+    await received.received(chunk('Hello'));
+    leave();
+
+    expect(await outcome).toEqual({
+      status: 499,
+      usage: { inputTokens: ESTIMATE.inputTokens, outputTokens: countText('Hello'), images: 0, characters: 0 },
+      channelId: 8,
+    });
+    expect(upstreamSignal?.aborted).toBe(true);
+    expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 200, timedOut: false })]);
+  });
+});

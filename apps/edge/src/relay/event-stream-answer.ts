@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@tollgate/observability';
+import { TID_RESPONSE_HEADER } from '../http/request-context.js';
+import { tokenUsage } from '../openai/token-usage.js';
+import { LOGGER } from '../tokens.js';
+import { clientHeaders } from './client-headers.js';
+import { OutcomeReporter } from './outcome-reporter.js';
+import { CLIENT_CLOSED_REQUEST, elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
+import { StreamFilter } from './stream-filter.js';
+import { relayStream } from './stream-relay.js';
+
+/**
+ * A stream: relayed event by event from the moment the upstream answers
+ * 200 — from then on nothing is retried. Whatever happens, the client is
+ * charged for what was produced (upstream usage, else tokens counted from
+ * the streamed text): a stream the client left, or the upstream broke off,
+ * is a partial delivery. Only a stream that produced nothing is free.
+ */
+@Injectable()
+export class EventStreamAnswer {
+  constructor(
+    private readonly outcomes: OutcomeReporter,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async deliver({ exchange, channel, response, started }: FinalAnswer): Promise<RelayOutcome> {
+    const { reply, model, request } = exchange;
+    const filter = new StreamFilter({
+      stripUsageChunk: exchange.outbound.usageAddedByEdge,
+      clientModel: channel.upstreamModel !== model ? model : null,
+    });
+    const firstByteMs = elapsed(started);
+    reply.hijack();
+    const streamed = await relayStream({
+      upstream: response.body,
+      raw: reply.raw,
+      headers: clientHeaders(reply, response.headers, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        // Proxies such as nginx would otherwise buffer the stream.
+        'x-accel-buffering': 'no',
+        [TID_RESPONSE_HEADER]: request.tid,
+      }),
+      filter,
+      client: exchange.client,
+      tid: request.tid,
+    });
+
+    // One outcome per attempt, when its end is known: a stream that broke off counts against the channel.
+    if (streamed.end === 'upstream_failed') {
+      this.outcomes.report({ channel, model, status: 0, latencyMs: elapsed(started), timedOut: streamed.timedOut });
+      this.logger.warn({ channelId: channel.channelId, reason: streamed.failure }, 'upstream stream broke off');
+    } else {
+      this.outcomes.report({ channel, model, status: response.status, latencyMs: firstByteMs });
+      if (streamed.end === 'client_gone') {
+        this.logger.info({ channelId: channel.channelId }, 'client left mid-stream; upstream call aborted');
+      }
+    }
+
+    const usage = tokenUsage(filter.usageHolder, exchange.estimate, () => filter.producedText());
+    const delivered = streamed.end === 'completed' || filter.usageHolder !== null || usage.outputTokens > 0;
+    return {
+      status: streamed.end === 'client_gone' ? CLIENT_CLOSED_REQUEST : response.status,
+      usage: delivered ? usage : null,
+      channelId: channel.channelId,
+    };
+  }
+}

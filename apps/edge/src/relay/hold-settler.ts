@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal, Usage } from '@tollgate/contracts';
+import { SettlementPublisher } from '../settlement/settlement.publisher.js';
+import type { RelayOutcome } from './relay-exchange.js';
+
+const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, images: 0, characters: 0 };
+
+export interface HoldSettlement {
+  holdId: string;
+  tid: string;
+  principal: Principal;
+  model: string;
+  outcome: RelayOutcome;
+  /** The whole request, from its arrival. */
+  latencyMs: number;
+  stream: boolean;
+}
+
+export interface HoldRelease {
+  holdId: string;
+  tid: string;
+  principal: Principal;
+  model: string;
+  /** The status the client was refused with. */
+  httpStatus: number;
+}
+
+/**
+ * Closes a request's billing hold through the SettlementPublisher: billing
+ * charges what the request delivered, and returns the rest of the hold.
+ */
+@Injectable()
+export class HoldSettler {
+  constructor(private readonly settlements: SettlementPublisher) {}
+
+  /** Once per admitted request, however it ended: a request that delivered nothing (usage null) is released in full. */
+  settle({ holdId, tid, principal, model, outcome, latencyMs, stream }: HoldSettlement): void {
+    this.settlements.publish({
+      holdId,
+      tid,
+      userId: principal.userId,
+      keyId: principal.keyId,
+      model,
+      channelId: outcome.channelId,
+      succeeded: outcome.usage !== null,
+      usage: outcome.usage ?? NO_USAGE,
+      httpStatus: outcome.status,
+      latencyMs,
+      stream,
+    });
+  }
+
+  /**
+   * A hold for a request that was refused after billing was asked: billing
+   * returns all of it (applied once the hold exists, see SettlementConsumer).
+   */
+  release({ httpStatus, ...hold }: HoldRelease): void {
+    this.settle({
+      ...hold,
+      outcome: { status: httpStatus, usage: null, channelId: null },
+      latencyMs: 0,
+      stream: false,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals';
+import { RouterSubjects, type UpstreamOutcome } from '@tollgate/contracts';
+import { FakeNatsBus } from '../testing/fake-nats-bus.js';
+import { pickedChannel } from '../testing/relay-fixtures.js';
+import { OutcomeReporter } from './outcome-reporter.js';
+
+function setup() {
+  const nats = new FakeNatsBus();
+  return { nats, sut: new OutcomeReporter(nats.bus) };
+}
+
+/** The event for gpt-4o on channel 3, with what the call did not give left null or false. */
+const outcome = (fields: Partial<UpstreamOutcome>): UpstreamOutcome => ({
+  channelId: 3,
+  model: 'gpt-4o',
+  status: 0,
+  latencyMs: 1,
+  retryAfterSeconds: null,
+  errorCode: null,
+  timedOut: false,
+  ...fields,
+});
+
+describe(OutcomeReporter.name, () => {
+  it("emits the router's outcome event for a connection failure: status 0, nothing else known", () => {
+    const { nats, sut } = setup();
+
+    sut.report({ channel: pickedChannel(3), model: 'gpt-4o', status: 0, latencyMs: 30 });
+
+    expect(nats.events).toEqual([
+      {
+        subject: RouterSubjects.outcome.name,
+        payload: {
+          channelId: 3,
+          model: 'gpt-4o',
+          status: 0,
+          latencyMs: 30,
+          retryAfterSeconds: null,
+          errorCode: null,
+          timedOut: false,
+        },
+      },
+    ]);
+  });
+
+  it("reports a refusal with the upstream's Retry-After and error code, and a timeout as timed out", () => {
+    const { nats, sut } = setup();
+    const channel = pickedChannel(3);
+
+    sut.report({ channel, model: 'gpt-4o', status: 429, latencyMs: 12, retryAfterSeconds: 20, errorCode: 'rate' });
+    sut.report({ channel, model: 'gpt-4o', status: 0, latencyMs: 5000, timedOut: true });
+
+    expect(nats.emitted(RouterSubjects.outcome)).toEqual([
+      outcome({ status: 429, latencyMs: 12, retryAfterSeconds: 20, errorCode: 'rate' }),
+      outcome({ status: 0, latencyMs: 5000, timedOut: true }),
+    ]);
+  });
+
+  it('reports every failure, a 4xx passed to the client included, even on a channel without health history', () => {
+    const { nats, sut } = setup();
+    const channel = pickedChannel(3, { reportSuccess: false });
+
+    for (const status of [0, 400, 404, 429, 500, 503]) sut.report({ channel, model: 'gpt-4o', status, latencyMs: 1 });
+
+    expect(nats.emitted(RouterSubjects.outcome)).toEqual(
+      [0, 400, 404, 429, 500, 503].map((status) => outcome({ status })),
+    );
+  });
+
+  it('reports a success only on a channel whose health the router tracks (reportSuccess)', () => {
+    const { nats, sut } = setup();
+
+    sut.report({ channel: pickedChannel(1, { reportSuccess: false }), model: 'gpt-4o', status: 200, latencyMs: 8 });
+    sut.report({ channel: pickedChannel(2, { reportSuccess: false }), model: 'gpt-4o', status: 204, latencyMs: 8 });
+    sut.report({ channel: pickedChannel(3, { reportSuccess: true }), model: 'gpt-4o', status: 200, latencyMs: 8 });
+
+    expect(nats.emitted(RouterSubjects.outcome)).toEqual([outcome({ status: 200, latencyMs: 8 })]);
+  });
+});

@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PickedChannel, Principal, Usage, UsageEstimate } from '@tollgate/contracts';
+import type { JsonObject } from '../openai/body-fields.js';
+import type { EndpointSpec } from '../openai/endpoint.js';
+import type { UpstreamResult } from '../upstream/upstream.client.js';
+import type { ClientConnection } from './client-connection.js';
+import type { OutboundBody } from './outbound-body.js';
+
+/** A client that left before its answer (nginx's convention; never sent, only recorded). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/** One client request on its way through the relay. */
+export interface Exchange {
+  spec: EndpointSpec;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  body: JsonObject;
+  /** The model the client asked for (or the endpoint's default): what it is routed, billed and answered as. */
+  model: string;
+  principal: Principal;
+  stream: boolean;
+  estimate: UsageEstimate;
+  outbound: OutboundBody;
+  client: ClientConnection;
+}
+
+/** How the request ended, for the settlement. */
+export interface RelayOutcome {
+  /** The status the client saw. */
+  status: number;
+  /** What to charge; null = nothing was delivered, the hold is released in full. */
+  usage: Usage | null;
+  channelId: number | null;
+}
+
+export type UpstreamResponse = Extract<UpstreamResult, { kind: 'response' }>;
+
+/** An upstream answer that is final (it is not retried): it goes to the client. */
+export interface FinalAnswer {
+  exchange: Exchange;
+  channel: PickedChannel;
+  response: UpstreamResponse;
+  /** When the upstream call started (`performance.now()`), for the latency the router is told. */
+  started: number;
+}
+
+/** The outcome of a request whose client left: nothing delivered, nothing charged. */
+export const clientLeft = (channelId: number): RelayOutcome => ({
+  status: CLIENT_CLOSED_REQUEST,
+  usage: null,
+  channelId,
+});
+
+export const elapsed = (started: number): number => Math.round(performance.now() - started);

@@ -1,0 +1,168 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PickedChannel, Principal, Usage, UsageEstimate } from '@tollgate/contracts';
+import { createLogger } from '@tollgate/observability';
+import type { JsonObject } from '../openai/body-fields.js';
+import type { EndpointSpec } from '../openai/endpoint.js';
+import { ClientConnection } from '../relay/client-connection.js';
+import { OutboundBody } from '../relay/outbound-body.js';
+import type { Exchange, UpstreamResponse } from '../relay/relay-exchange.js';
+import type { UpstreamBody } from '../upstream/upstream.client.js';
+import { principal } from './principal-fixture.js';
+
+export const TID = '4bf92f3577b34da6a3ce929d0e0e4736';
+export const SILENT_LOGGER = createLogger('relay-spec', 'silent');
+
+export function pickedChannel(channelId: number, overrides: Partial<PickedChannel> = {}): PickedChannel {
+  return {
+    channelId,
+    name: `channel-${channelId}`,
+    type: 'openai',
+    baseUrl: 'https://upstream.invalid/v1',
+    apiKey: `sk-upstream-${channelId}`,
+    upstreamModel: 'gpt-4o',
+    pinned: false,
+    timeouts: { connectMs: 5000, firstByteMs: 120_000, idleMs: 60_000 },
+    reportSuccess: false,
+    ...overrides,
+  };
+}
+
+export const ESTIMATE: UsageEstimate = {
+  inputTokens: 12,
+  outputTokens: 100,
+  images: 0,
+  imageSize: null,
+  characters: 0,
+};
+
+/** What the fake endpoint reads from any answer: the test can tell it was asked. */
+export const ENDPOINT_USAGE: Usage = { inputTokens: 12, outputTokens: 34, images: 0, characters: 0 };
+
+/** A chat-like endpoint that accepts every body and reads ENDPOINT_USAGE from every answer. */
+export function endpointSpec(overrides: Partial<EndpointSpec> = {}): EndpointSpec {
+  return {
+    upstreamPath: '/chat/completions',
+    streams: true,
+    validate: () => undefined,
+    estimate: () => ESTIMATE,
+    usageFromResponse: () => ENDPOINT_USAGE,
+    ...overrides,
+  };
+}
+
+/** A client's socket as ClientConnection sees it; `emit('close')` makes the client leave. */
+export function clientSocket(): ServerResponse & EventEmitter {
+  return Object.assign(new EventEmitter(), { destroyed: false, writableFinished: false }) as unknown as ServerResponse &
+    EventEmitter;
+}
+
+/** What a reply was given: status, headers, payload, and whether the relay took the socket over. */
+export interface ReplyRecord {
+  status: number;
+  headers: Record<string, unknown>;
+  payload: string | Buffer | undefined;
+  hijacked: boolean;
+}
+
+/** The parts of FastifyReply the relay uses, recording what it was given; `raw` is the client's socket. */
+export function recordingReply(raw: ServerResponse = clientSocket()): { reply: FastifyReply; record: ReplyRecord } {
+  const record: ReplyRecord = { status: 200, headers: {}, payload: undefined, hijacked: false };
+  const reply = {
+    raw,
+    code(status: number) {
+      record.status = status;
+      return reply;
+    },
+    header(name: string, value: unknown) {
+      record.headers[name.toLowerCase()] = value;
+      return reply;
+    },
+    headers(values: Record<string, unknown>) {
+      Object.assign(record.headers, values);
+      return reply;
+    },
+    getHeaders() {
+      return { ...record.headers };
+    },
+    send(payload: string | Buffer) {
+      record.payload = payload;
+      return reply;
+    },
+    hijack() {
+      record.hijacked = true;
+      return reply;
+    },
+  };
+  return { reply: reply as unknown as FastifyReply, record };
+}
+
+export interface ExchangeOptions {
+  body?: JsonObject;
+  /** The model the client is answered as; default: the body's. */
+  model?: string;
+  stream?: boolean;
+  spec?: EndpointSpec;
+  reply?: FastifyReply;
+  principal?: Principal;
+}
+
+/** A chat request already admitted, as the relay hands it to the attempts. */
+export function relayExchange(options: ExchangeOptions = {}): Exchange {
+  const body = options.body ?? { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] };
+  const stream = options.stream ?? false;
+  const reply = options.reply ?? recordingReply().reply;
+  const request = { tid: TID, body, rawBody: Buffer.from(JSON.stringify(body)) } as unknown as FastifyRequest;
+  return {
+    spec: options.spec ?? endpointSpec(),
+    request,
+    reply,
+    body,
+    model: options.model ?? String(body.model),
+    principal: options.principal ?? principal(),
+    stream,
+    estimate: ESTIMATE,
+    outbound: new OutboundBody(body, request.rawBody, stream),
+    client: new ClientConnection(reply.raw),
+  };
+}
+
+/**
+ * An upstream body as undici gives it: a readable stream of the source's
+ * chunks that can also be read whole with arrayBuffer(). A source that
+ * throws is a body that breaks off.
+ */
+export function upstreamBody(source: Iterable<string | Buffer> | AsyncIterable<string | Buffer>): UpstreamBody {
+  async function* bytes(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) yield Buffer.from(chunk);
+  }
+  const readable = Readable.from(bytes());
+  const arrayBuffer = async (): Promise<ArrayBuffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of readable) chunks.push(chunk as Buffer);
+    const whole = Buffer.concat(chunks);
+    return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length);
+  };
+  return Object.assign(readable, { arrayBuffer }) as unknown as UpstreamBody;
+}
+
+export function upstreamResponse(answer: {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Iterable<string | Buffer> | AsyncIterable<string | Buffer>;
+}): UpstreamResponse {
+  const source = answer.body ?? '';
+  return {
+    kind: 'response',
+    status: answer.status,
+    headers: answer.headers ?? {},
+    body: upstreamBody(typeof source === 'string' ? [source] : source),
+  };
+}
+
+/** An error shaped like undici's, with its code. */
+export function upstreamError(code: string, message = code): Error {
+  return Object.assign(new Error(message), { code });
+}

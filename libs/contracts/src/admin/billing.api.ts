@@ -1,0 +1,336 @@
+import { Type, type Static } from '@tollgate/typebox';
+import { BATCH_ROW_STATUSES, LEDGER_ENTRY_TYPES, RECONCILE_KINDS } from '../billing.contract.js';
+import {
+  DateOrInstant,
+  GroupName,
+  IdempotencyKey,
+  Instant,
+  LIMITS,
+  ModelName,
+  Money,
+  NonZeroSignedMoney,
+  Nullable,
+  OneOf,
+  PositiveMoney,
+  Reason,
+  storablePattern,
+  Uuid,
+} from '../schema/fields.js';
+import { ListOf } from './common.api.js';
+
+/* Prices, balances and the work of billing staff on the admin API. Money is a decimal string. */
+
+const MONEY_OUT = { description: 'Decimal amount with six decimals, e.g. "12.500000"' };
+const MoneyOut = () => Type.String(MONEY_OUT);
+
+// ── prices ────────────────────────────────────────────────────────────────
+
+export const PriceSet = Type.Object(
+  {
+    input_per_million: Type.Optional(Money({ description: 'Per million input tokens' })),
+    output_per_million: Type.Optional(Money({ description: 'Per million output tokens' })),
+    image_prices: Type.Optional(
+      Type.Record(Type.String({ pattern: '^(\\*|[A-Za-z0-9][A-Za-z0-9:._-]{0,63})$' }), Money(), {
+        additionalProperties: false,
+        maxProperties: LIMITS.imageSizes,
+        errorMessage: `{param} must map up to ${LIMITS.imageSizes} image sizes (e.g. "1024x1024", or "*" for any other) to decimal prices`,
+        description: 'Price per image by size; replaces the whole table when given',
+      }),
+    ),
+    characters_per_million: Type.Optional(Money({ description: 'Per million characters (speech)' })),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    $id: 'PriceSet',
+    description: 'At least one price; absent ones keep their value (0 for a new model)',
+  },
+);
+export type PriceSet = Static<typeof PriceSet>;
+
+export const PriceResponse = Type.Object(
+  {
+    object: Type.Literal('price'),
+    model: Type.String(),
+    input_per_million: MoneyOut(),
+    output_per_million: MoneyOut(),
+    image_prices: Type.Record(Type.String(), MoneyOut()),
+    characters_per_million: MoneyOut(),
+    updated_at: Instant(),
+  },
+  { additionalProperties: false, $id: 'Price' },
+);
+export type PriceResponse = Static<typeof PriceResponse>;
+export const PriceList = ListOf(PriceResponse, 'PriceList');
+export type PriceList = Static<typeof PriceList>;
+export const ModelParams = Type.Object({ model: ModelName() }, { additionalProperties: false });
+
+// ── balances and the ledger ────────────────────────────────────────────────
+
+export const BalanceResponse = Type.Object(
+  {
+    object: Type.Literal('balance'),
+    user_id: Uuid(),
+    balance: MoneyOut(),
+    held: Type.String({ description: 'Reserved by requests in flight' }),
+    updated_at: Nullable(Instant()),
+  },
+  { additionalProperties: false, $id: 'Balance' },
+);
+export type BalanceResponse = Static<typeof BalanceResponse>;
+
+export const LedgerEntryResponse = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('ledger_entry'),
+    user_id: Uuid(),
+    type: OneOf(LEDGER_ENTRY_TYPES),
+    amount: MoneyOut(),
+    balance_after: MoneyOut(),
+    hold_id: Nullable(Uuid()),
+    actor: Type.String(),
+    reason: Nullable(Type.String()),
+    tid: Nullable(Type.String()),
+    idempotency_key: Type.String(),
+    created_at: Instant(),
+  },
+  { additionalProperties: false, $id: 'LedgerEntry' },
+);
+export type LedgerEntryResponse = Static<typeof LedgerEntryResponse>;
+export const LedgerList = ListOf(LedgerEntryResponse, 'LedgerList', { paged: true });
+export type LedgerList = Static<typeof LedgerList>;
+
+const TYPE_NAME = `(${LEDGER_ENTRY_TYPES.join('|')})`;
+export const LedgerQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: LIMITS.ledgerPage, description: 'Default 100 (1000 for CSV)' }),
+    ),
+    cursor: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        pattern: storablePattern(),
+        description: 'The `next_cursor` of the previous page',
+      }),
+    ),
+    type: Type.Optional(
+      Type.String({
+        pattern: `^${TYPE_NAME}(,${TYPE_NAME})*$`,
+        errorMessage: `{param} must be among ${LEDGER_ENTRY_TYPES.join(', ')} (comma-separated)`,
+        description: 'Only these entry types, comma-separated',
+      }),
+    ),
+    from: Type.Optional(DateOrInstant({ description: 'Entries created at or after' })),
+    to: Type.Optional(DateOrInstant({ description: 'Entries created before' })),
+    format: Type.Optional(OneOf(['json', 'csv'] as const, { description: 'csv: the page as text/csv' })),
+  },
+  { additionalProperties: false },
+);
+export type LedgerQuery = Static<typeof LedgerQuery>;
+
+// ── top-ups and adjustments ─────────────────────────────────────────────────
+
+export const TopUpInput = Type.Object(
+  { amount: PositiveMoney(), reason: Reason(), idempotency_key: IdempotencyKey() },
+  { additionalProperties: false, $id: 'TopUp' },
+);
+export type TopUpInput = Static<typeof TopUpInput>;
+
+export const AdjustmentInput = Type.Object(
+  {
+    amount: NonZeroSignedMoney({ description: 'Signed: "-2.5" takes money away' }),
+    reason: Reason(),
+    idempotency_key: IdempotencyKey(),
+    allow_negative: Type.Optional(
+      Type.Boolean({ description: 'Let a negative adjustment take the balance below zero (default false)' }),
+    ),
+  },
+  { additionalProperties: false, $id: 'Adjustment' },
+);
+export type AdjustmentInput = Static<typeof AdjustmentInput>;
+
+export const AdjustmentResponse = Type.Object(
+  {
+    entry: LedgerEntryResponse,
+    balance: BalanceResponse,
+    replayed: Type.Boolean({ description: 'The idempotency key was used before: nothing changed, this is its entry' }),
+  },
+  { additionalProperties: false, $id: 'AdjustmentResult' },
+);
+export type AdjustmentResponse = Static<typeof AdjustmentResponse>;
+
+// ── batches ────────────────────────────────────────────────────────────────
+
+export const BatchRowInput = Type.Object(
+  { user_id: Uuid(), amount: NonZeroSignedMoney(), reason: Reason(), idempotency_key: IdempotencyKey() },
+  { additionalProperties: false, $id: 'BatchRow' },
+);
+export type BatchRowInput = Static<typeof BatchRowInput>;
+
+/** The columns of a CSV batch, in the order of a row. */
+export const BATCH_CSV_COLUMNS = ['user_id', 'amount', 'reason', 'idempotency_key'] as const;
+
+export const BatchInput = Type.Object(
+  {
+    rows: Type.Optional(Type.Array(BatchRowInput, { minItems: 1, maxItems: LIMITS.batchRows })),
+    csv: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: LIMITS.batchCsvLength,
+        description: `CSV text with the header ${BATCH_CSV_COLUMNS.join(',')}, instead of rows`,
+      }),
+    ),
+    dry_run: Type.Optional(Type.Boolean({ description: 'Check every row and show its effect; change nothing' })),
+    allow_negative: Type.Optional(Type.Boolean()),
+  },
+  {
+    additionalProperties: false,
+    $id: 'BatchAdjustment',
+    description: `Up to ${LIMITS.batchRows} adjustments, as rows or as csv (one of the two). A malformed row refuses the batch (400 naming it); rows that cannot apply are reported in the result, and then nothing is applied.`,
+  },
+);
+export type BatchInput = Static<typeof BatchInput>;
+
+export const BatchResponse = Type.Object(
+  {
+    object: Type.Literal('batch_adjustment'),
+    dry_run: Type.Boolean(),
+    applied: Type.Boolean({ description: 'True only when every row was applied (or replayed) and committed' }),
+    error_count: Type.Integer(),
+    rows: Type.Array(
+      Type.Object(
+        {
+          index: Type.Integer(),
+          user_id: Type.String(),
+          amount: Type.String(),
+          idempotency_key: Type.String(),
+          status: OneOf(BATCH_ROW_STATUSES),
+          balance_before: Nullable(MoneyOut()),
+          balance_after: Nullable(MoneyOut()),
+          entry_id: Nullable(Type.String()),
+          error: Nullable(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: 'BatchAdjustmentResult' },
+);
+export type BatchResponse = Static<typeof BatchResponse>;
+
+// ── holds, usage, reconcile, groups ─────────────────────────────────────────
+
+export const HoldResponse = Type.Object(
+  {
+    id: Uuid(),
+    object: Type.Literal('hold'),
+    user_id: Uuid(),
+    key_id: Uuid(),
+    model: Type.String(),
+    amount: MoneyOut(),
+    tid: Nullable(Type.String()),
+    created_at: Instant(),
+    expires_at: Instant(),
+  },
+  { additionalProperties: false, $id: 'Hold' },
+);
+export type HoldResponse = Static<typeof HoldResponse>;
+export const HoldList = ListOf(HoldResponse, 'HoldList');
+export type HoldList = Static<typeof HoldList>;
+
+export const UsageQuery = Type.Object(
+  {
+    from: Type.Optional(DateOrInstant({ description: 'Usage recorded at or after' })),
+    to: Type.Optional(DateOrInstant({ description: 'Usage recorded before' })),
+    user_id: Type.Optional(Uuid()),
+    key_id: Type.Optional(Uuid()),
+    model: Type.Optional(ModelName()),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: LIMITS.usageRows, description: 'Most rows returned (default 1000)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type UsageQuery = Static<typeof UsageQuery>;
+
+export const UsageResponse = Type.Object(
+  {
+    object: Type.Literal('usage_report'),
+    truncated: Type.Boolean({ description: 'More rows matched than limit' }),
+    data: Type.Array(
+      Type.Object(
+        {
+          day: Type.String({ format: 'date' }),
+          user_id: Uuid(),
+          key_id: Uuid(),
+          model: Type.String(),
+          requests: Type.Integer(),
+          failed_requests: Type.Integer(),
+          input_tokens: Type.Integer(),
+          output_tokens: Type.Integer(),
+          images: Type.Integer(),
+          characters: Type.Integer(),
+          cost: MoneyOut(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: 'UsageReport' },
+);
+export type UsageResponse = Static<typeof UsageResponse>;
+
+export const ReconcileResponse = Type.Object(
+  {
+    object: Type.Literal('reconcile_report'),
+    checked_at: Instant(),
+    ok: Type.Boolean(),
+    accounts: Type.Integer(),
+    keys: Type.Integer(),
+    differences: Type.Array(
+      Type.Object(
+        {
+          kind: OneOf(RECONCILE_KINDS),
+          user_id: Nullable(Type.String()),
+          key_id: Nullable(Type.String()),
+          recorded: MoneyOut(),
+          expected: MoneyOut(),
+          difference: MoneyOut(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, $id: 'ReconcileReport' },
+);
+export type ReconcileResponse = Static<typeof ReconcileResponse>;
+
+/** 0 to 100, at most 4 decimals: ×100 at most, so a typo of two extra zeros is refused rather than charged. */
+const MAX_MULTIPLIER = LIMITS.multiplierBasisPoints / 10_000;
+const MAX_MULTIPLIER_DIGITS = String(MAX_MULTIPLIER).length;
+export const MultiplierInput = Type.Object(
+  {
+    multiplier: Type.String({
+      // The maximum is a power of ten: itself (with zero decimals), or fewer whole digits.
+      pattern: `^(${MAX_MULTIPLIER}(\\.0{1,4})?|\\d{1,${MAX_MULTIPLIER_DIGITS - 1}}(\\.\\d{1,4})?)$`,
+      errorMessage: `{param} must be a decimal from 0 to ${MAX_MULTIPLIER} with at most 4 decimals, e.g. "0.8"`,
+      description: 'e.g. "0.8" for 20 % off',
+    }),
+  },
+  { additionalProperties: false, $id: 'GroupMultiplierInput' },
+);
+export type MultiplierInput = Static<typeof MultiplierInput>;
+
+export const GroupResponse = Type.Object(
+  {
+    object: Type.Literal('group'),
+    group: Type.String(),
+    multiplier: Type.String({ description: 'e.g. "0.8000"' }),
+    updated_at: Nullable(Instant()),
+  },
+  { additionalProperties: false, $id: 'Group' },
+);
+export type GroupResponse = Static<typeof GroupResponse>;
+export const GroupList = ListOf(GroupResponse, 'GroupList');
+export type GroupList = Static<typeof GroupList>;
+export const GroupParams = Type.Object({ group: GroupName() }, { additionalProperties: false });

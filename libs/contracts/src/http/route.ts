@@ -1,0 +1,67 @@
+import type { TObject, TSchema } from '@tollgate/typebox';
+import { DenialReason } from '@tollgate/errors';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Who may call a route: anyone (`public`), any valid key (`key`: the /v1
+ * surface), or a key whose role may enter the `billing` or `admin` area.
+ */
+export type RouteAccess = 'public' | 'key' | 'billing' | 'admin';
+
+/**
+ * One HTTP route, declared once: the edge serves it from this declaration
+ * (method, path, status, the checks of its path, query and body), and the
+ * OpenAPI document is made from it.
+ */
+export interface RouteDeclaration {
+  operationId: string;
+  method: HttpMethod;
+  /** The path as OpenAPI writes it: `/admin/v1/users/{user_id}`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  access: RouteAccess;
+  params?: TObject;
+  query?: TObject;
+  body?: TSchema;
+  /**
+   * The success answer. `schema` absent: not JSON (`contentType` says what).
+   * `csv`: the route also answers `text/csv` when asked with `format=csv`.
+   */
+  success: { status: 200 | 201; schema?: TSchema; contentType?: string; csv?: boolean; description: string };
+  /** Denials this route can answer with, beyond those every route of its access answers with. */
+  denials: readonly DenialReason[];
+  /** The denial for a malformed path parameter; default a 400 invalid_request naming it. */
+  invalidParams?: DenialReason;
+}
+
+/** What any route may answer: an internal failure, or a service that did not answer in time. */
+const ALWAYS = [DenialReason.InternalError, DenialReason.ServiceUnavailable] as const;
+const KEYED = [
+  DenialReason.MissingAccessToken,
+  DenialReason.InvalidAccessToken,
+  DenialReason.AccountSuspended,
+  DenialReason.IpNotAllowed,
+] as const;
+const STAFF = [...KEYED, DenialReason.InsufficientPermissions] as const;
+const WITH_BODY = [
+  DenialReason.MalformedJson,
+  DenialReason.InvalidRequest,
+  DenialReason.PayloadTooLarge,
+  DenialReason.UnsupportedMediaType,
+] as const;
+
+/** Every denial a route can answer with: its own, and those that come with its access and inputs. */
+export function denialsOf(route: RouteDeclaration): DenialReason[] {
+  const all = new Set<DenialReason>([...ALWAYS, ...route.denials]);
+  if (route.access === 'key') KEYED.forEach((reason) => all.add(reason));
+  if (route.access === 'billing' || route.access === 'admin') STAFF.forEach((reason) => all.add(reason));
+  if (route.body) WITH_BODY.forEach((reason) => all.add(reason));
+  if (route.query || route.params) all.add(route.invalidParams ?? DenialReason.InvalidRequest);
+  if (route.query) all.add(DenialReason.InvalidRequest);
+  return [...all];
+}
+
+export const declareRoutes = <const T extends Record<string, RouteDeclaration>>(routes: T): T => routes;
