@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ChannelInput, RouterSubjects, UpstreamOutcome } from './router.contract.js';
 import { LIMITS } from './schema/fields.js';
-import { compile } from './schema/validator.js';
-import { describeSubjects, type Examples } from './testing/subject-cases.js';
+import { describeSubjects, refusedParam, type Examples } from './testing/subject-cases.js';
 
 const channel: ChannelInput = {
   name: 'openai-1',
@@ -70,11 +69,6 @@ describe('RouterSubjects', () => {
   describeSubjects(RouterSubjects, examples);
 });
 
-const paramOf = (schema: Parameters<typeof compile>[0], value: unknown): string | null => {
-  const checked = compile(schema).check(value);
-  return checked.ok ? null : checked.problem.param;
-};
-
 describe('router requests', () => {
   it.each([
     [{ baseUrl: 'https://user:pass@example.com/v1' }, 'base_url'],
@@ -85,18 +79,18 @@ describe('router requests', () => {
     [{ timeouts: { connect_ms: 5 } }, 'timeouts.connect_ms'],
     [{ status: 'auto_disabled' }, 'status'],
   ])('refuses a channel with %j, naming %s as the admin API spells it', (change, param) => {
-    expect(paramOf(ChannelInput, { ...channel, ...change })).toBe(param);
+    expect(refusedParam(ChannelInput, { ...channel, ...change })).toBe(param);
   });
 
   it('names a patch field on its own, and the patch as the body', () => {
     const update = RouterSubjects.updateChannel.request;
-    expect(paramOf(update, { channelId: 1, patch: { weight: 0 } })).toBe('weight');
-    expect(paramOf(update, { channelId: 1, patch: 'x' })).toBe('body');
-    expect(paramOf(update, { channelId: 0, patch: {} })).toBe('channelId');
+    expect(refusedParam(update, { channelId: 1, patch: { weight: 0 } })).toBe('weight');
+    expect(refusedParam(update, { channelId: 1, patch: 'x' })).toBe('body');
+    expect(refusedParam(update, { channelId: 0, patch: {} })).toBe('channelId');
   });
 
   it('takes outcomes for real channels only', () => {
-    expect(paramOf(UpstreamOutcome, { ...examples.outcome, channelId: 0 })).toBe('channelId');
-    expect(paramOf(UpstreamOutcome, { ...examples.outcome, channelId: LIMITS.int4 + 1 })).toBe('channelId');
+    expect(refusedParam(UpstreamOutcome, { ...examples.outcome, channelId: 0 })).toBe('channelId');
+    expect(refusedParam(UpstreamOutcome, { ...examples.outcome, channelId: LIMITS.int4 + 1 })).toBe('channelId');
   });
 });

@@ -51,6 +51,12 @@ function wrongValueFor(schema: Node): unknown {
   }
 }
 
+/** The param a refusal of `value` names, or null when `schema` accepts it. */
+export function refusedParam(schema: TSchema, value: unknown): string | null {
+  const checked = compile(schema).check(value);
+  return checked.ok ? null : checked.problem.param;
+}
+
 interface Case {
   what: string;
   payload: unknown;
