@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   AuthSubjects,
   type AuthenticateRequest,
@@ -10,11 +10,16 @@ import {
   type UpdateKeyRequest,
   type UpdateUserRequest,
 } from '@tollgate/contracts';
+import { HandleRequest } from '@tollgate/nats/server';
 import { AuthenticateService } from './authenticate/authenticate.service.js';
 import { KeysService } from './keys/keys.service.js';
 import { UsersService } from './users/users.service.js';
 
-/** The auth service's NATS surface; every subject is declared in @tollgate/contracts. */
+/**
+ * The auth service's NATS surface; every subject is declared in
+ * @tollgate/contracts, and every request is checked against its schema
+ * before a handler here sees it (see HandleRequest).
+ */
 @Controller()
 export class AuthController {
   constructor(
@@ -23,52 +28,52 @@ export class AuthController {
     private readonly keys: KeysService,
   ) {}
 
-  @MessagePattern(AuthSubjects.authenticate.name)
+  @HandleRequest(AuthSubjects.authenticate)
   authenticate(@Payload() request: AuthenticateRequest) {
     return this.authentication.authenticate(request);
   }
 
-  @MessagePattern(AuthSubjects.createUser.name)
+  @HandleRequest(AuthSubjects.createUser)
   createUser(@Payload() request: CreateUserRequest) {
     return this.users.create(request);
   }
 
-  @MessagePattern(AuthSubjects.listUsers.name)
+  @HandleRequest(AuthSubjects.listUsers)
   listUsers(@Payload() request: PageRequest) {
     return this.users.list(request);
   }
 
-  @MessagePattern(AuthSubjects.getUser.name)
+  @HandleRequest(AuthSubjects.getUser)
   getUser(@Payload() request: RequestOf<typeof AuthSubjects.getUser>) {
     return this.users.get(request.userId);
   }
 
-  @MessagePattern(AuthSubjects.updateUser.name)
+  @HandleRequest(AuthSubjects.updateUser)
   updateUser(@Payload() request: UpdateUserRequest) {
     return this.users.update(request);
   }
 
-  @MessagePattern(AuthSubjects.createKey.name)
+  @HandleRequest(AuthSubjects.createKey)
   createKey(@Payload() request: CreateKeyRequest) {
     return this.keys.create(request);
   }
 
-  @MessagePattern(AuthSubjects.listKeys.name)
+  @HandleRequest(AuthSubjects.listKeys)
   listKeys(@Payload() request: RequestOf<typeof AuthSubjects.listKeys>) {
     return this.keys.listForUser(request.userId);
   }
 
-  @MessagePattern(AuthSubjects.updateKey.name)
+  @HandleRequest(AuthSubjects.updateKey)
   updateKey(@Payload() request: UpdateKeyRequest) {
     return this.keys.update(request);
   }
 
-  @MessagePattern(AuthSubjects.revokeKey.name)
+  @HandleRequest(AuthSubjects.revokeKey)
   revokeKey(@Payload() request: RequestOf<typeof AuthSubjects.revokeKey>) {
     return this.keys.revoke(request.keyId, request.actorRole);
   }
 
-  @MessagePattern(AuthSubjects.ping.name)
+  @HandleRequest(AuthSubjects.ping)
   ping() {
     return { service: 'auth' };
   }

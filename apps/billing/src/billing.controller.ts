@@ -1,11 +1,23 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { BillingSubjects, ok, type LedgerRequest, type RequestOf, type ReserveRequest } from '@tollgate/contracts';
+import { Payload } from '@nestjs/microservices';
+import {
+  BillingSubjects,
+  ok,
+  type AdjustRequest,
+  type BatchAdjustRequest,
+  type GroupMultiplierInput,
+  type LedgerRequest,
+  type PriceInput,
+  type RequestOf,
+  type ReserveRequest,
+  type TopUpRequest,
+  type UsageRequest,
+} from '@tollgate/contracts';
+import { HandleRequest } from '@tollgate/nats/server';
 import { HoldsRepository } from './holds/holds.repository.js';
 import { ReserveService } from './holds/reserve.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { PricesService } from './pricing/prices.service.js';
-import { isUuid, invalid } from './request-checks.js';
 import { AdjustmentsService } from './staff/adjustments.service.js';
 import { BatchAdjustService } from './staff/batch-adjust.service.js';
 import { ReconcileService } from './staff/reconcile.service.js';
@@ -13,9 +25,10 @@ import { UsageService } from './staff/usage.service.js';
 
 /**
  * The billing service's NATS surface; every subject is declared in
- * @tollgate/contracts. Settlements do not come through here: they are
- * consumed from JetStream (see SettlementConsumer). Staff handlers take
- * `unknown` on purpose: their input is checked field by field.
+ * @tollgate/contracts, and every request is checked against its schema
+ * before a handler here sees it (see HandleRequest). Settlements do not
+ * come through here: they are consumed from JetStream (see
+ * SettlementConsumer).
  */
 @Controller()
 export class BillingController {
@@ -30,73 +43,72 @@ export class BillingController {
     private readonly usageService: UsageService,
   ) {}
 
-  @MessagePattern(BillingSubjects.reserve.name)
+  @HandleRequest(BillingSubjects.reserve)
   reserve(@Payload() request: ReserveRequest) {
     return this.reservations.reserve(request);
   }
 
-  @MessagePattern(BillingSubjects.setPrice.name)
-  setPrice(@Payload() request: unknown) {
+  @HandleRequest(BillingSubjects.setPrice)
+  setPrice(@Payload() request: PriceInput) {
     return this.prices.setPrice(request);
   }
 
-  @MessagePattern(BillingSubjects.listPrices.name)
+  @HandleRequest(BillingSubjects.listPrices)
   listPrices() {
     return this.prices.listPrices();
   }
 
-  @MessagePattern(BillingSubjects.setGroupMultiplier.name)
-  setGroupMultiplier(@Payload() request: unknown) {
+  @HandleRequest(BillingSubjects.setGroupMultiplier)
+  setGroupMultiplier(@Payload() request: GroupMultiplierInput) {
     return this.prices.setGroupMultiplier(request);
   }
 
-  @MessagePattern(BillingSubjects.listGroupMultipliers.name)
+  @HandleRequest(BillingSubjects.listGroupMultipliers)
   listGroupMultipliers() {
     return this.prices.listGroupMultipliers();
   }
 
-  @MessagePattern(BillingSubjects.topUp.name)
-  topUp(@Payload() request: unknown) {
+  @HandleRequest(BillingSubjects.topUp)
+  topUp(@Payload() request: TopUpRequest) {
     return this.adjustments.topUp(request);
   }
 
-  @MessagePattern(BillingSubjects.adjust.name)
-  adjust(@Payload() request: unknown) {
+  @HandleRequest(BillingSubjects.adjust)
+  adjust(@Payload() request: AdjustRequest) {
     return this.adjustments.adjust(request);
   }
 
-  @MessagePattern(BillingSubjects.batchAdjust.name)
-  batchAdjust(@Payload() request: unknown) {
+  @HandleRequest(BillingSubjects.batchAdjust)
+  batchAdjust(@Payload() request: BatchAdjustRequest) {
     return this.batches.batchAdjust(request);
   }
 
-  @MessagePattern(BillingSubjects.balance.name)
+  @HandleRequest(BillingSubjects.balance)
   balance(@Payload() request: RequestOf<typeof BillingSubjects.balance>) {
     return this.ledgerService.balance(request.userId);
   }
 
-  @MessagePattern(BillingSubjects.ledger.name)
+  @HandleRequest(BillingSubjects.ledger)
   ledger(@Payload() request: LedgerRequest) {
     return this.ledgerService.page(request);
   }
 
-  @MessagePattern(BillingSubjects.holds.name)
+  @HandleRequest(BillingSubjects.holds)
   async holds(@Payload() request: RequestOf<typeof BillingSubjects.holds>) {
-    if (!isUuid(request.userId)) return invalid('userId', 'userId must be a uuid');
     return ok(await this.holdsRepository.openHolds(request.userId));
   }
 
-  @MessagePattern(BillingSubjects.usage.name)
-  usage(@Payload() request: unknown) {
+  @HandleRequest(BillingSubjects.usage)
+  usage(@Payload() request: UsageRequest) {
     return this.usageService.usage(request);
   }
 
-  @MessagePattern(BillingSubjects.reconcile.name)
+  @HandleRequest(BillingSubjects.reconcile)
   reconcile() {
     return this.reconciliation.reconcile();
   }
 
-  @MessagePattern(BillingSubjects.ping.name)
+  @HandleRequest(BillingSubjects.ping)
   ping() {
     return { service: 'billing' };
   }

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LIMITS } from '@tollgate/contracts';
 import { NestPinoLogger, type Logger } from '@tollgate/observability';
 import { loadEdgeConfig } from './edge.config.js';
 import { EdgeModule } from './edge.module.js';
 import { ErrorResponseFilter } from './errors/error-response.filter.js';
+import { frameworkErrorHandlers } from './http/framework-error-handlers.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
 import { EdgeMetrics } from './metrics/edge-metrics.js';
 import { LOGGER } from './tokens.js';
@@ -13,11 +15,15 @@ async function main(): Promise<void> {
   const config = loadEdgeConfig();
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // A path parameter may be a model name of LIMITS.nameLength characters, each percent-encoded as up
+    // to 3 × 4 bytes of UTF-8; Fastify's default of 100 answered 414 for names a price may carry.
+    maxParamLength: LIMITS.nameLength * 12,
     // Keep-alive longer than typical load balancers' idle timeout, so they close first.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    ...frameworkErrorHandlers((): Logger => app.get<Logger>(LOGGER)),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(EdgeModule, adapter, {
+  const app: NestFastifyApplication = await NestFactory.create<NestFastifyApplication>(EdgeModule, adapter, {
     bodyParser: false,
     bufferLogs: true,
   });

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   RouterSubjects,
   type ChannelInput,
@@ -9,12 +9,17 @@ import {
   type TestChannelRequest,
   type UpstreamOutcome,
 } from '@tollgate/contracts';
+import { HandleEvent, HandleRequest } from '@tollgate/nats/server';
 import { ChannelsService } from './channels/channels.service.js';
 import { HealthService } from './health/health.service.js';
 import { SelectionService } from './selection/selection.service.js';
 import { ChannelTester } from './upstream/channel-tester.js';
 
-/** The router service's NATS surface; every subject is declared in @tollgate/contracts. */
+/**
+ * The router service's NATS surface; every subject is declared in
+ * @tollgate/contracts, and every request and event is checked against its
+ * schema before a handler here sees it (see HandleRequest).
+ */
 @Controller()
 export class RouterController {
   constructor(
@@ -24,58 +29,58 @@ export class RouterController {
     private readonly tester: ChannelTester,
   ) {}
 
-  @MessagePattern(RouterSubjects.pick.name)
+  @HandleRequest(RouterSubjects.pick)
   pick(@Payload() request: PickRequest) {
     return this.selection.pick(request);
   }
 
-  @MessagePattern(RouterSubjects.models.name)
+  @HandleRequest(RouterSubjects.models)
   models(@Payload() request: ModelsRequest) {
-    return this.selection.models(request?.group);
+    return this.selection.models(request.group);
   }
 
   /** An event in the queue group: one replica records each outcome and broadcasts what changed. */
-  @EventPattern<Record<string, UpstreamOutcome>>(RouterSubjects.outcome.name)
+  @HandleEvent(RouterSubjects.outcome)
   outcome(@Payload() outcome: UpstreamOutcome) {
     return this.health.record(outcome);
   }
 
-  @MessagePattern(RouterSubjects.createChannel.name)
+  @HandleRequest(RouterSubjects.createChannel)
   createChannel(@Payload() input: ChannelInput) {
     return this.channels.create(input);
   }
 
-  @MessagePattern(RouterSubjects.listChannels.name)
+  @HandleRequest(RouterSubjects.listChannels)
   listChannels() {
     return this.channels.list();
   }
 
-  @MessagePattern(RouterSubjects.getChannel.name)
+  @HandleRequest(RouterSubjects.getChannel)
   getChannel(@Payload() request: RequestOf<typeof RouterSubjects.getChannel>) {
-    return this.channels.get(request?.channelId);
+    return this.channels.get(request.channelId);
   }
 
-  @MessagePattern(RouterSubjects.updateChannel.name)
+  @HandleRequest(RouterSubjects.updateChannel)
   updateChannel(@Payload() request: RequestOf<typeof RouterSubjects.updateChannel>) {
-    return this.channels.update(request?.channelId, request?.patch);
+    return this.channels.update(request.channelId, request.patch);
   }
 
-  @MessagePattern(RouterSubjects.deleteChannel.name)
+  @HandleRequest(RouterSubjects.deleteChannel)
   deleteChannel(@Payload() request: RequestOf<typeof RouterSubjects.deleteChannel>) {
-    return this.channels.delete(request?.channelId);
+    return this.channels.delete(request.channelId);
   }
 
-  @MessagePattern(RouterSubjects.testChannel.name)
+  @HandleRequest(RouterSubjects.testChannel)
   testChannel(@Payload() request: TestChannelRequest) {
     return this.tester.test(request);
   }
 
-  @MessagePattern(RouterSubjects.channelHealth.name)
+  @HandleRequest(RouterSubjects.channelHealth)
   channelHealth(@Payload() request: RequestOf<typeof RouterSubjects.channelHealth>) {
-    return this.health.view(request?.channelId);
+    return this.health.view(request.channelId);
   }
 
-  @MessagePattern(RouterSubjects.ping.name)
+  @HandleRequest(RouterSubjects.ping)
   ping() {
     return { service: 'router' };
   }

@@ -1,134 +1,191 @@
-import type { Role, UserStatus, KeyStatus } from './roles.js';
-import { eventSubject, subject, type Reply } from './subject.js';
+import { Type, type Static, type TSchema } from '@tollgate/typebox';
+import { Role, UserStatus, KeyStatus } from './roles.js';
+import {
+  Email,
+  GroupName,
+  Instant,
+  IpRange,
+  LIMITS,
+  Micros,
+  ModelName,
+  Name,
+  Nullable,
+  RpmLimit,
+  Uuid,
+} from './schema/fields.js';
+import { Empty, eventSubject, PingReply, Reply, subject } from './subject.js';
+
+/**
+ * Requests refuse fields they do not define (`additionalProperties: false`),
+ * so a typo is an error instead of a value silently ignored. Fields the
+ * admin API carries under another name say so (`clientName`): a refusal
+ * names the field the way the client sent it.
+ */
+const STRICT = { additionalProperties: false } as const;
 
 /** Who is calling: what auth answers for a valid key. */
-export interface Principal {
-  userId: string;
-  keyId: string;
-  role: Role;
-  group: string;
+export const Principal = Type.Object({
+  userId: Uuid(),
+  keyId: Uuid(),
+  role: Role,
+  group: Type.String(),
   /** The last 6 characters of the presented key, for documented messages. */
-  keySuffix: string;
+  keySuffix: Type.String(),
   /** Channel id pinned with the `sk-<key>-<channelId>` suffix, unparsed (router validates it). */
-  pinnedChannel: string | null;
+  pinnedChannel: Nullable(Type.String()),
   /** Key budget in micro-units (decimal string), enforced by billing; null = none. */
-  budgetMicros: string | null;
+  budgetMicros: Nullable(Micros()),
   /** Requests per minute allowed for this key, enforced by billing; null = default. */
-  rpmLimit: number | null;
+  rpmLimit: Nullable(Type.Integer()),
   /** Models this key may use; null = all (used to filter GET /v1/models). */
-  allowedModels: string[] | null;
+  allowedModels: Nullable(Type.Array(Type.String())),
   /** When the key expires (epoch ms), null = never; a cached principal is not used past it. */
-  expiresAt: number | null;
-}
+  expiresAt: Nullable(Type.Number()),
+});
+export type Principal = Static<typeof Principal>;
 
-export interface AuthenticateRequest {
-  /** The raw `Authorization` header, if any. */
-  authorization: string | null;
-  /** The client address, already resolved through trusted proxies by the edge. */
-  clientIp: string;
-  /** The model the request names, or null for routes without one. */
-  model: string | null;
-}
+/**
+ * What the edge saw, as it saw it: the key and the model are the client's
+ * own, unchecked, because auth's refusals (401, 403) come before any 400
+ * for the body. So nothing here is bounded.
+ */
+export const AuthenticateRequest = Type.Object(
+  {
+    /** The raw `Authorization` header, if any. */
+    authorization: Nullable(Type.String()),
+    /** The client address, already resolved through trusted proxies by the edge. */
+    clientIp: Type.String(),
+    /** The model the request names, or null for routes without one. */
+    model: Nullable(Type.String()),
+  },
+  STRICT,
+);
+export type AuthenticateRequest = Static<typeof AuthenticateRequest>;
 
-export interface UserView {
-  id: string;
-  name: string;
-  email: string | null;
-  role: Role;
-  group: string;
-  status: UserStatus;
-  createdAt: string;
-  updatedAt: string;
-}
+export const UserView = Type.Object({
+  id: Uuid(),
+  name: Type.String(),
+  email: Nullable(Type.String()),
+  role: Role,
+  group: Type.String(),
+  status: UserStatus,
+  createdAt: Instant(),
+  updatedAt: Instant(),
+});
+export type UserView = Static<typeof UserView>;
 
-export interface KeyView {
-  id: string;
-  userId: string;
-  name: string;
+export const KeyView = Type.Object({
+  id: Uuid(),
+  userId: Uuid(),
+  name: Type.String(),
   /** `sk-` plus the first characters, for recognising a key in lists. */
-  prefix: string;
-  last6: string;
-  status: KeyStatus;
-  expiresAt: string | null;
-  allowedModels: string[] | null;
-  allowedIpRanges: string[] | null;
-  budgetMicros: string | null;
-  rpmLimit: number | null;
-  lastUsedAt: string | null;
-  createdAt: string;
-}
+  prefix: Type.String(),
+  last6: Type.String(),
+  status: KeyStatus,
+  expiresAt: Nullable(Instant()),
+  allowedModels: Nullable(Type.Array(Type.String())),
+  allowedIpRanges: Nullable(Type.Array(Type.String())),
+  budgetMicros: Nullable(Micros()),
+  rpmLimit: Nullable(Type.Integer()),
+  lastUsedAt: Nullable(Instant()),
+  createdAt: Instant(),
+});
+export type KeyView = Static<typeof KeyView>;
 
 /** The only response that ever carries the raw key. */
-export interface CreatedKey extends KeyView {
-  key: string;
-}
+export const CreatedKey = Type.Object({ ...KeyView.properties, key: Type.String() });
+export type CreatedKey = Static<typeof CreatedKey>;
 
-export interface CreateUserRequest {
-  actorRole: Role;
-  name: string;
-  email?: string | null;
-  role?: Role;
-  group?: string;
-}
+export const CreateUserRequest = Type.Object(
+  {
+    actorRole: Role,
+    name: Name(),
+    email: Type.Optional(Nullable(Email())),
+    role: Type.Optional(Role),
+    group: Type.Optional(GroupName()),
+  },
+  STRICT,
+);
+export type CreateUserRequest = Static<typeof CreateUserRequest>;
 
-export interface UpdateUserRequest {
-  actorRole: Role;
-  userId: string;
-  name?: string;
-  email?: string | null;
-  role?: Role;
-  group?: string;
-  status?: UserStatus;
-}
+export const UpdateUserRequest = Type.Object(
+  {
+    actorRole: Role,
+    userId: Uuid(),
+    name: Type.Optional(Name()),
+    email: Type.Optional(Nullable(Email())),
+    role: Type.Optional(Role),
+    group: Type.Optional(GroupName()),
+    status: Type.Optional(UserStatus),
+  },
+  STRICT,
+);
+export type UpdateUserRequest = Static<typeof UpdateUserRequest>;
 
-export interface CreateKeyRequest {
-  actorRole: Role;
-  userId: string;
-  name?: string;
-  expiresAt?: string | null;
-  allowedModels?: string[] | null;
-  allowedIpRanges?: string[] | null;
-  budgetMicros?: string | null;
-  rpmLimit?: number | null;
-}
+/** What a key may be given, on create and on update alike; an empty list means no restriction (null). */
+const KEY_FIELDS = {
+  name: Type.Optional(Type.String({ maxLength: LIMITS.nameLength })),
+  expiresAt: Type.Optional(Nullable(Instant(), { clientName: 'expires_at' })),
+  allowedModels: Type.Optional(
+    Nullable(Type.Array(ModelName(), { maxItems: LIMITS.listItems }), {
+      clientName: 'allowed_models',
+      errorParam: 'list',
+      errorMessage: `{param} must be a list of at most ${LIMITS.listItems} model names, or null`,
+    }),
+  ),
+  allowedIpRanges: Type.Optional(
+    Nullable(Type.Array(IpRange(), { maxItems: LIMITS.listItems }), {
+      clientName: 'allowed_ip_ranges',
+      errorParam: 'list',
+      errorMessage: `{param} must be a list of at most ${LIMITS.listItems} IPv4 or IPv6 addresses or CIDR ranges (e.g. 10.0.0.0/8), or null`,
+    }),
+  ),
+  budgetMicros: Type.Optional(Nullable(Micros(), { clientName: 'budget' })),
+  rpmLimit: Type.Optional(Nullable(RpmLimit(), { clientName: 'rpm_limit' })),
+};
 
-export interface UpdateKeyRequest {
-  actorRole: Role;
-  keyId: string;
-  name?: string;
-  expiresAt?: string | null;
-  allowedModels?: string[] | null;
-  allowedIpRanges?: string[] | null;
-  budgetMicros?: string | null;
-  rpmLimit?: number | null;
-}
+export const CreateKeyRequest = Type.Object({ actorRole: Role, userId: Uuid(), ...KEY_FIELDS }, STRICT);
+export type CreateKeyRequest = Static<typeof CreateKeyRequest>;
 
-export interface PageRequest {
-  limit?: number;
-  cursor?: string | null;
-}
+export const UpdateKeyRequest = Type.Object({ actorRole: Role, keyId: Uuid(), ...KEY_FIELDS }, STRICT);
+export type UpdateKeyRequest = Static<typeof UpdateKeyRequest>;
 
-export interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
-}
+export const PageRequest = Type.Object(
+  {
+    /** Users wanted; a page holds LIMITS.usersPage at most, so a larger limit gets that many (and a cursor). */
+    limit: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** The `nextCursor` of the page before. */
+    cursor: Type.Optional(Nullable(Uuid({ errorMessage: '{param} is not one this API returned' }))),
+  },
+  STRICT,
+);
+export type PageRequest = Static<typeof PageRequest>;
+
+export type Page<T> = { data: T[]; nextCursor: string | null };
+/** The schema of `Page<Static<T>>`: one page of a list, and where the next one starts. */
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
 
 /** Broadcast when a key or user changes, so every cache drops it at once. */
-export interface AuthInvalidation {
-  keyIds?: string[];
-  userIds?: string[];
-}
+export const AuthInvalidation = Type.Object({
+  keyIds: Type.Optional(Type.Array(Type.String())),
+  userIds: Type.Optional(Type.Array(Type.String())),
+});
+export type AuthInvalidation = Static<typeof AuthInvalidation>;
+
+const UserRef = Type.Object({ userId: Uuid() }, STRICT);
+const KeyRef = Type.Object({ actorRole: Role, keyId: Uuid() }, STRICT);
 
 export const AuthSubjects = {
-  authenticate: subject<AuthenticateRequest, Reply<Principal>>('tollgate.auth.authenticate'),
-  createUser: subject<CreateUserRequest, Reply<UserView>>('tollgate.auth.users.create'),
-  listUsers: subject<PageRequest, Reply<Page<UserView>>>('tollgate.auth.users.list'),
-  getUser: subject<{ userId: string }, Reply<UserView>>('tollgate.auth.users.get'),
-  updateUser: subject<UpdateUserRequest, Reply<UserView>>('tollgate.auth.users.update'),
-  createKey: subject<CreateKeyRequest, Reply<CreatedKey>>('tollgate.auth.keys.create'),
-  listKeys: subject<{ userId: string }, Reply<KeyView[]>>('tollgate.auth.keys.list'),
-  updateKey: subject<UpdateKeyRequest, Reply<KeyView>>('tollgate.auth.keys.update'),
-  revokeKey: subject<{ actorRole: Role; keyId: string }, Reply<KeyView>>('tollgate.auth.keys.revoke'),
-  ping: subject<Record<string, never>, { service: string }>('tollgate.auth.ping'),
-  invalidated: eventSubject<AuthInvalidation>('tollgate.broadcast.auth.invalidated'),
+  authenticate: subject('tollgate.auth.authenticate', AuthenticateRequest, Reply(Principal)),
+  createUser: subject('tollgate.auth.users.create', CreateUserRequest, Reply(UserView)),
+  listUsers: subject('tollgate.auth.users.list', PageRequest, Reply(Page(UserView))),
+  getUser: subject('tollgate.auth.users.get', UserRef, Reply(UserView)),
+  updateUser: subject('tollgate.auth.users.update', UpdateUserRequest, Reply(UserView)),
+  createKey: subject('tollgate.auth.keys.create', CreateKeyRequest, Reply(CreatedKey)),
+  listKeys: subject('tollgate.auth.keys.list', UserRef, Reply(Type.Array(KeyView))),
+  updateKey: subject('tollgate.auth.keys.update', UpdateKeyRequest, Reply(KeyView)),
+  revokeKey: subject('tollgate.auth.keys.revoke', KeyRef, Reply(KeyView)),
+  ping: subject('tollgate.auth.ping', Empty, PingReply),
+  invalidated: eventSubject('tollgate.broadcast.auth.invalidated', AuthInvalidation),
 } as const;

@@ -1,320 +1,435 @@
-import { eventSubject, subject, type Reply } from './subject.js';
-import type { Page } from './auth.contract.js';
+import { Type, type Static } from '@tollgate/typebox';
+import { Page } from './auth.contract.js';
+import {
+  CheckedOneByOne,
+  Count,
+  GroupName,
+  HttpStatus,
+  IdempotencyKey,
+  Instant,
+  Int4,
+  LIMITS,
+  Micros,
+  ModelName,
+  Name,
+  NonZeroSignedMicros,
+  Nullable,
+  OneOf,
+  PositiveMicros,
+  Reason,
+  RowCursor,
+  RpmLimit,
+  SignedMicros,
+  Tid,
+  Uuid,
+} from './schema/fields.js';
+import { Empty, eventSubject, PingReply, Reply, subject } from './subject.js';
+
+/**
+ * Requests refuse fields they do not define. A refusal names billing's own
+ * field (`amountMicros`: the edge converts the admin API's money and checks
+ * it as it does), except where a field says how the admin API's client
+ * spells it (`clientName`).
+ */
+const STRICT = { additionalProperties: false } as const;
+
+/** Who changed a balance: a staff user's id, or `key:<id>` for billing's own entries. */
+const Actor = () => Name({ description: 'Who made the change, as the ledger records it' });
 
 /** What a request is expected to consume, estimated by the edge before the call. */
-export interface UsageEstimate {
-  inputTokens: number;
-  /** Upper bound on output tokens (max_tokens × n, or the model's cap). */
-  outputTokens: number;
-  images: number;
-  imageSize: string | null;
-  characters: number;
-}
+export const UsageEstimate = Type.Object(
+  {
+    inputTokens: Count(),
+    /** Upper bound on output tokens (max_tokens × n, or the model's cap). */
+    outputTokens: Count(),
+    images: Count(),
+    imageSize: Nullable(Type.String()),
+    characters: Count(),
+  },
+  STRICT,
+);
+export type UsageEstimate = Static<typeof UsageEstimate>;
 
-export interface ReserveRequest {
-  /**
-   * Chosen by the edge (a uuid), so that a reserve whose reply is lost (a
-   * timeout, billing restarting) can still be released: the edge then
-   * publishes a failed settlement for this id.
-   */
-  holdId: string;
-  userId: string;
-  keyId: string;
-  keySuffix: string;
-  group: string;
-  model: string;
-  rpmLimit: number | null;
-  budgetMicros: string | null;
-  estimate: UsageEstimate;
-}
+export const ReserveRequest = Type.Object(
+  {
+    /**
+     * Chosen by the edge (a uuid), so that a reserve whose reply is lost (a
+     * timeout, billing restarting) can still be released: the edge then
+     * publishes a failed settlement for this id.
+     */
+    holdId: Uuid(),
+    userId: Uuid(),
+    keyId: Uuid(),
+    keySuffix: Type.String(),
+    group: Type.String(),
+    model: Type.String({ minLength: 1 }),
+    rpmLimit: Nullable(RpmLimit()),
+    budgetMicros: Nullable(Micros()),
+    estimate: UsageEstimate,
+  },
+  STRICT,
+);
+export type ReserveRequest = Static<typeof ReserveRequest>;
 
 /** The state of the key's requests-per-minute window after this request, for RateLimit-* headers. */
-export interface RateLimitState {
-  limit: number;
-  remaining: number;
+export const RateLimitState = Type.Object({
+  limit: Type.Integer(),
+  remaining: Type.Integer(),
   /** Seconds until the current one-minute window ends. */
-  resetSeconds: number;
-}
+  resetSeconds: Type.Number(),
+});
+export type RateLimitState = Static<typeof RateLimitState>;
 
-export interface Hold {
-  holdId: string;
-  amountMicros: string;
+export const Hold = Type.Object({
+  holdId: Uuid(),
+  amountMicros: Micros(),
   /** The key+model window after this request was counted (absent from older billing replicas). */
-  rateLimit?: RateLimitState;
-}
+  rateLimit: Type.Optional(RateLimitState),
+});
+export type Hold = Static<typeof Hold>;
 
-/** Actual consumption reported by the upstream (or counted by the edge). */
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  images: number;
-  characters: number;
-}
+/** Actual consumption reported by the upstream (or counted by the edge); each count fits the usage log's columns. */
+export const Usage = Type.Object({
+  inputTokens: Int4({ minimum: 0 }),
+  outputTokens: Int4({ minimum: 0 }),
+  images: Int4({ minimum: 0 }),
+  characters: Int4({ minimum: 0 }),
+});
+export type Usage = Static<typeof Usage>;
 
 /**
  * Published to JetStream after every client request that holds money,
  * deduplicated by hold id. `succeeded: false` releases the hold in full.
  */
-export interface Settlement {
-  holdId: string;
-  tid: string;
-  userId: string;
-  keyId: string;
-  model: string;
-  channelId: number | null;
-  succeeded: boolean;
-  usage: Usage;
-  httpStatus: number;
-  latencyMs: number;
-  stream: boolean;
-}
+export const Settlement = Type.Object({
+  holdId: Uuid(),
+  tid: Tid(),
+  userId: Type.String(),
+  keyId: Type.String(),
+  model: Type.String(),
+  channelId: Nullable(Int4({ minimum: 0 })),
+  succeeded: Type.Boolean(),
+  usage: Usage,
+  httpStatus: HttpStatus(),
+  /** Whole milliseconds from the edge; billing rounds anything else. */
+  latencyMs: Type.Number({ minimum: 0 }),
+  stream: Type.Boolean(),
+});
+export type Settlement = Static<typeof Settlement>;
 
 /**
  * One JetStream message on the settlement subject: the settlements one edge
  * had ready at the same moment, published together (a single settlement
- * object is accepted too). Each is still applied once per hold.
+ * object is accepted too). Each is still applied once per hold, and checked
+ * on its own: one that is not a settlement does not drop the others.
  */
-export interface SettlementBatch {
-  settlements: Settlement[];
-}
+export const SettlementBatch = Type.Object({ settlements: Type.Array(CheckedOneByOne(Settlement)) });
+export type SettlementBatch = Static<typeof SettlementBatch>;
 
-export interface PriceInput {
-  model: string;
-  inputPerMillionMicros?: string;
-  outputPerMillionMicros?: string;
-  /** Price per image by size, e.g. `{ "1024x1024": "40000" }`. */
-  imagePriceMicros?: Record<string, string>;
-  charactersPerMillionMicros?: string;
-}
+export const PriceInput = Type.Object(
+  {
+    model: ModelName(),
+    inputPerMillionMicros: Type.Optional(Micros()),
+    outputPerMillionMicros: Type.Optional(Micros()),
+    /** Price per image by size, e.g. `{ "1024x1024": "40000" }`; sizes are compared in lower case. */
+    imagePriceMicros: Type.Optional(
+      Type.Record(Type.String(), Micros(), { maxProperties: LIMITS.imageSizes, clientName: 'image_prices' }),
+    ),
+    charactersPerMillionMicros: Type.Optional(Micros()),
+  },
+  STRICT,
+);
+export type PriceInput = Static<typeof PriceInput>;
 
-export interface PriceView {
-  model: string;
-  inputPerMillionMicros: string;
-  outputPerMillionMicros: string;
-  imagePriceMicros: Record<string, string>;
-  charactersPerMillionMicros: string;
-  updatedAt: string;
-}
+export const PriceView = Type.Object({
+  model: Type.String(),
+  inputPerMillionMicros: Micros(),
+  outputPerMillionMicros: Micros(),
+  imagePriceMicros: Type.Record(Type.String(), Micros()),
+  charactersPerMillionMicros: Micros(),
+  updatedAt: Instant(),
+});
+export type PriceView = Static<typeof PriceView>;
 
 export const LEDGER_ENTRY_TYPES = ['topup', 'adjustment', 'hold', 'charge', 'release', 'expiry'] as const;
-export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number];
+export const LedgerEntryType = OneOf(LEDGER_ENTRY_TYPES);
+export type LedgerEntryType = Static<typeof LedgerEntryType>;
 
-export interface LedgerEntryView {
-  id: string;
-  userId: string;
-  type: LedgerEntryType;
-  amountMicros: string;
-  balanceAfterMicros: string;
-  holdId: string | null;
-  actor: string;
-  reason: string | null;
-  tid: string | null;
-  idempotencyKey: string;
-  createdAt: string;
-}
+export const LedgerEntryView = Type.Object({
+  id: Type.String(),
+  userId: Uuid(),
+  type: LedgerEntryType,
+  amountMicros: SignedMicros(),
+  balanceAfterMicros: SignedMicros(),
+  holdId: Nullable(Uuid()),
+  actor: Type.String(),
+  reason: Nullable(Type.String()),
+  tid: Nullable(Type.String()),
+  idempotencyKey: Type.String(),
+  createdAt: Instant(),
+});
+export type LedgerEntryView = Static<typeof LedgerEntryView>;
 
-export interface BalanceView {
-  userId: string;
-  balanceMicros: string;
-  heldMicros: string;
-  updatedAt: string | null;
-}
+export const BalanceView = Type.Object({
+  userId: Type.String(),
+  balanceMicros: SignedMicros(),
+  heldMicros: Micros(),
+  updatedAt: Nullable(Instant()),
+});
+export type BalanceView = Static<typeof BalanceView>;
 
-export interface TopUpRequest {
-  userId: string;
-  amountMicros: string;
-  actor: string;
-  reason: string;
-  idempotencyKey: string;
-}
+export const TopUpRequest = Type.Object(
+  {
+    userId: Uuid(),
+    amountMicros: PositiveMicros(),
+    actor: Actor(),
+    reason: Reason(),
+    idempotencyKey: IdempotencyKey(),
+  },
+  STRICT,
+);
+export type TopUpRequest = Static<typeof TopUpRequest>;
 
 /** Newest entries first; `cursor` is the `nextCursor` of the previous page. */
-export interface LedgerRequest {
-  userId: string;
-  limit?: number;
-  cursor?: string | null;
-  /** Only these entry types; absent or empty = all. */
-  types?: LedgerEntryType[];
-  /** ISO 8601; entries created at or after this instant. */
-  from?: string | null;
-  /** ISO 8601; entries created before this instant. */
-  to?: string | null;
-}
+export const LedgerRequest = Type.Object(
+  {
+    userId: Uuid(),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.ledgerPage })),
+    cursor: Type.Optional(Nullable(RowCursor())),
+    /** Only these entry types; absent or empty = all. */
+    types: Type.Optional(
+      Type.Array(LedgerEntryType, {
+        clientName: 'type',
+        errorParam: 'list',
+        errorMessage: `{param} must be among ${LEDGER_ENTRY_TYPES.join(', ')}`,
+      }),
+    ),
+    /** ISO 8601; entries created at or after this instant. */
+    from: Type.Optional(Nullable(Instant())),
+    /** ISO 8601; entries created before this instant. */
+    to: Type.Optional(Nullable(Instant())),
+  },
+  STRICT,
+);
+export type LedgerRequest = Static<typeof LedgerRequest>;
 
 /**
  * The reply to a top-up or adjustment. A repeated idempotency key changes
  * nothing and answers with the entry the first request wrote
  * (`replayed: true`) and the balance as it is now.
  */
-export interface AdjustmentResult {
-  entry: LedgerEntryView;
-  balance: BalanceView;
-  replayed: boolean;
-}
+export const AdjustmentResult = Type.Object({
+  entry: LedgerEntryView,
+  balance: BalanceView,
+  replayed: Type.Boolean(),
+});
+export type AdjustmentResult = Static<typeof AdjustmentResult>;
 
 /** A signed correction by billing staff. */
-export interface AdjustRequest {
-  userId: string;
-  /** Signed micro-units, e.g. "-2500000". Never zero. */
-  amountMicros: string;
-  actor: string;
-  reason: string;
-  idempotencyKey: string;
-  /** Let a negative adjustment take the balance below zero (default false). */
-  allowNegative?: boolean;
-}
+export const AdjustRequest = Type.Object(
+  {
+    userId: Uuid(),
+    /** Signed micro-units, e.g. "-2500000". Never zero. */
+    amountMicros: NonZeroSignedMicros(),
+    actor: Actor(),
+    reason: Reason(),
+    idempotencyKey: IdempotencyKey(),
+    /** Let a negative adjustment take the balance below zero (default false). */
+    allowNegative: Type.Optional(Type.Boolean()),
+  },
+  STRICT,
+);
+export type AdjustRequest = Static<typeof AdjustRequest>;
 
-export interface BatchAdjustRow {
-  userId: string;
-  /** Signed micro-units. Never zero. */
-  amountMicros: string;
-  reason: string;
-  idempotencyKey: string;
-}
+export const BatchAdjustRow = Type.Object(
+  {
+    userId: Uuid(),
+    /** Signed micro-units. Never zero. */
+    amountMicros: NonZeroSignedMicros(),
+    reason: Reason(),
+    idempotencyKey: IdempotencyKey(),
+  },
+  STRICT,
+);
+export type BatchAdjustRow = Static<typeof BatchAdjustRow>;
 
-/** Applied all-or-nothing, in one transaction, in row order. */
-export interface BatchAdjustRequest {
-  rows: BatchAdjustRow[];
-  /** Check every row and report the effect without changing anything. */
-  dryRun: boolean;
-  actor: string;
-  allowNegative?: boolean;
-}
+/**
+ * Applied all-or-nothing, in one transaction, in row order. Each row is
+ * checked on its own: a row that is not a BatchAdjustRow is reported in its
+ * result (and nothing is applied), not as a refusal of the whole batch.
+ */
+export const BatchAdjustRequest = Type.Object(
+  {
+    /** At most LIMITS.batchRows: the reply, every row's result, must fit in one NATS message. */
+    rows: Type.Array(CheckedOneByOne(BatchAdjustRow), { minItems: 1, maxItems: LIMITS.batchRows }),
+    /** Check every row and report the effect without changing anything. */
+    dryRun: Type.Boolean(),
+    actor: Actor(),
+    allowNegative: Type.Optional(Type.Boolean()),
+  },
+  STRICT,
+);
+export type BatchAdjustRequest = Static<typeof BatchAdjustRequest>;
 
 export const BATCH_ROW_STATUSES = ['applied', 'would_apply', 'replayed', 'error', 'not_applied'] as const;
-export type BatchRowStatus = (typeof BATCH_ROW_STATUSES)[number];
+export const BatchRowStatus = OneOf(BATCH_ROW_STATUSES);
+export type BatchRowStatus = Static<typeof BatchRowStatus>;
 
-export interface BatchAdjustRowResult {
-  index: number;
-  userId: string;
-  amountMicros: string;
-  idempotencyKey: string;
+export const BatchAdjustRowResult = Type.Object({
+  index: Type.Integer({ minimum: 0 }),
+  userId: Type.String(),
+  amountMicros: Type.String(),
+  idempotencyKey: Type.String(),
   /**
    * applied / would_apply (dry run): the row's effect; replayed: its idempotency key
    * was applied before, nothing changes; error: see `error`; not_applied: the row
    * was fine but another row failed, so nothing was applied.
    */
-  status: BatchRowStatus;
-  balanceBeforeMicros: string | null;
-  balanceAfterMicros: string | null;
+  status: BatchRowStatus,
+  balanceBeforeMicros: Nullable(SignedMicros()),
+  balanceAfterMicros: Nullable(SignedMicros()),
   /** The ledger entry written (applied) or found (replayed). */
-  entryId: string | null;
-  error: string | null;
-}
+  entryId: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+});
+export type BatchAdjustRowResult = Static<typeof BatchAdjustRowResult>;
 
-export interface BatchAdjustResult {
-  dryRun: boolean;
+export const BatchAdjustResult = Type.Object({
+  dryRun: Type.Boolean(),
   /** True only when every row was applied (or replayed) and committed. */
-  applied: boolean;
-  errorCount: number;
-  rows: BatchAdjustRowResult[];
-}
+  applied: Type.Boolean(),
+  errorCount: Type.Integer({ minimum: 0 }),
+  rows: Type.Array(BatchAdjustRowResult),
+});
+export type BatchAdjustResult = Static<typeof BatchAdjustResult>;
 
-export interface GroupMultiplierInput {
-  group: string;
-  /** The multiplier as an exact ratio in basis points: 10000 = ×1, 8000 = ×0.8. */
-  multiplierBasisPoints: number;
-}
+export const GroupMultiplierInput = Type.Object(
+  {
+    group: GroupName(),
+    /** The multiplier as an exact ratio in basis points: 10000 = ×1, 8000 = ×0.8. */
+    multiplierBasisPoints: Type.Integer({
+      minimum: 0,
+      maximum: LIMITS.multiplierBasisPoints,
+      errorMessage: `{param} must be an integer from 0 to ${LIMITS.multiplierBasisPoints} (10000 = ×1)`,
+    }),
+  },
+  STRICT,
+);
+export type GroupMultiplierInput = Static<typeof GroupMultiplierInput>;
 
-export interface GroupMultiplierView {
-  group: string;
-  multiplierBasisPoints: number;
+export const GroupMultiplierView = Type.Object({
+  group: Type.String(),
+  multiplierBasisPoints: Type.Integer({ minimum: 0 }),
   /** For display only: the same ratio as a decimal, e.g. "0.8000". */
-  multiplier: string;
-  updatedAt: string;
-}
+  multiplier: Type.String(),
+  updatedAt: Instant(),
+});
+export type GroupMultiplierView = Static<typeof GroupMultiplierView>;
 
-export interface HoldView {
-  holdId: string;
-  userId: string;
-  keyId: string;
-  model: string;
-  amountMicros: string;
-  tid: string | null;
-  createdAt: string;
-  expiresAt: string;
-}
+export const HoldView = Type.Object({
+  holdId: Uuid(),
+  userId: Uuid(),
+  keyId: Uuid(),
+  model: Type.String(),
+  amountMicros: Micros(),
+  tid: Nullable(Type.String()),
+  createdAt: Instant(),
+  expiresAt: Instant(),
+});
+export type HoldView = Static<typeof HoldView>;
 
 /** Usage aggregated by UTC day, user, key and model. Every filter is optional. */
-export interface UsageRequest {
-  /** ISO 8601; usage recorded at or after this instant. */
-  from?: string | null;
-  /** ISO 8601; usage recorded before this instant. */
-  to?: string | null;
-  userId?: string;
-  keyId?: string;
-  model?: string;
-  /** Most rows returned (default 1000, at most 10000). */
-  limit?: number;
-}
+export const UsageRequest = Type.Object(
+  {
+    /** ISO 8601; usage recorded at or after this instant. */
+    from: Type.Optional(Nullable(Instant())),
+    /** ISO 8601; usage recorded before this instant. */
+    to: Type.Optional(Nullable(Instant())),
+    userId: Type.Optional(Uuid()),
+    keyId: Type.Optional(Uuid()),
+    model: Type.Optional(ModelName()),
+    /** Most rows returned (default 1000). */
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.usageRows })),
+  },
+  STRICT,
+);
+export type UsageRequest = Static<typeof UsageRequest>;
 
-export interface UsageRow {
+export const UsageRow = Type.Object({
   /** UTC day, YYYY-MM-DD. */
-  day: string;
-  userId: string;
-  keyId: string;
-  model: string;
-  requests: number;
-  failedRequests: number;
-  inputTokens: number;
-  outputTokens: number;
-  images: number;
-  characters: number;
-  costMicros: string;
-}
+  day: Type.String(),
+  userId: Type.String(),
+  keyId: Type.String(),
+  model: Type.String(),
+  requests: Count(),
+  failedRequests: Count(),
+  inputTokens: Count(),
+  outputTokens: Count(),
+  images: Count(),
+  characters: Count(),
+  costMicros: Micros(),
+});
+export type UsageRow = Static<typeof UsageRow>;
 
-export interface UsageReport {
-  rows: UsageRow[];
+export const UsageReport = Type.Object({
+  rows: Type.Array(UsageRow),
   /** More rows matched than `limit`. */
-  truncated: boolean;
-}
+  truncated: Type.Boolean(),
+});
+export type UsageReport = Static<typeof UsageReport>;
 
 export const RECONCILE_KINDS = ['balance_vs_ledger', 'held_vs_open_holds', 'key_spend_vs_holds'] as const;
-export type ReconcileKind = (typeof RECONCILE_KINDS)[number];
+export const ReconcileKind = OneOf(RECONCILE_KINDS);
+export type ReconcileKind = Static<typeof ReconcileKind>;
 
-export interface ReconcileDifference {
-  kind: ReconcileKind;
-  userId: string | null;
-  keyId: string | null;
+export const ReconcileDifference = Type.Object({
+  kind: ReconcileKind,
+  userId: Nullable(Type.String()),
+  keyId: Nullable(Type.String()),
   /** What the account (or key_spend) row says. */
-  recordedMicros: string;
+  recordedMicros: SignedMicros(),
   /** What the ledger (or the holds) add up to. */
-  expectedMicros: string;
+  expectedMicros: SignedMicros(),
   /** recorded − expected. */
-  differenceMicros: string;
-}
+  differenceMicros: SignedMicros(),
+});
+export type ReconcileDifference = Static<typeof ReconcileDifference>;
 
-export interface ReconcileReport {
-  checkedAt: string;
-  accounts: number;
-  keys: number;
-  ok: boolean;
-  differences: ReconcileDifference[];
-}
+export const ReconcileReport = Type.Object({
+  checkedAt: Instant(),
+  accounts: Count(),
+  keys: Count(),
+  ok: Type.Boolean(),
+  differences: Type.Array(ReconcileDifference),
+});
+export type ReconcileReport = Static<typeof ReconcileReport>;
 
 /** Broadcast to every billing replica when prices or multipliers change, so caches drop them at once. */
-export interface PricesChanged {
-  models?: string[];
-  groups?: string[];
-}
+export const PricesChanged = Type.Object({
+  models: Type.Optional(Type.Array(Type.String())),
+  groups: Type.Optional(Type.Array(Type.String())),
+});
+export type PricesChanged = Static<typeof PricesChanged>;
+
+const UserRef = Type.Object({ userId: Uuid() }, STRICT);
 
 export const BillingSubjects = {
-  reserve: subject<ReserveRequest, Reply<Hold>>('tollgate.billing.reserve'),
-  setPrice: subject<PriceInput, Reply<PriceView>>('tollgate.billing.prices.set'),
-  listPrices: subject<Record<string, never>, PriceView[]>('tollgate.billing.prices.list'),
-  topUp: subject<TopUpRequest, Reply<AdjustmentResult>>('tollgate.billing.topup'),
-  balance: subject<{ userId: string }, BalanceView>('tollgate.billing.balance'),
-  ledger: subject<LedgerRequest, Reply<Page<LedgerEntryView>>>('tollgate.billing.ledger'),
-  ping: subject<Record<string, never>, { service: string }>('tollgate.billing.ping'),
-  adjust: subject<AdjustRequest, Reply<AdjustmentResult>>('tollgate.billing.adjust'),
-  batchAdjust: subject<BatchAdjustRequest, Reply<BatchAdjustResult>>('tollgate.billing.adjust.batch'),
-  setGroupMultiplier: subject<GroupMultiplierInput, Reply<GroupMultiplierView>>('tollgate.billing.groups.set'),
-  listGroupMultipliers: subject<Record<string, never>, GroupMultiplierView[]>('tollgate.billing.groups.list'),
-  holds: subject<{ userId: string }, Reply<HoldView[]>>('tollgate.billing.holds.list'),
-  usage: subject<UsageRequest, Reply<UsageReport>>('tollgate.billing.usage'),
-  reconcile: subject<Record<string, never>, ReconcileReport>('tollgate.billing.reconcile'),
+  reserve: subject('tollgate.billing.reserve', ReserveRequest, Reply(Hold)),
+  setPrice: subject('tollgate.billing.prices.set', PriceInput, Reply(PriceView)),
+  listPrices: subject('tollgate.billing.prices.list', Empty, Type.Array(PriceView)),
+  topUp: subject('tollgate.billing.topup', TopUpRequest, Reply(AdjustmentResult)),
+  balance: subject('tollgate.billing.balance', UserRef, BalanceView),
+  ledger: subject('tollgate.billing.ledger', LedgerRequest, Reply(Page(LedgerEntryView))),
+  ping: subject('tollgate.billing.ping', Empty, PingReply),
+  adjust: subject('tollgate.billing.adjust', AdjustRequest, Reply(AdjustmentResult)),
+  batchAdjust: subject('tollgate.billing.adjust.batch', BatchAdjustRequest, Reply(BatchAdjustResult)),
+  setGroupMultiplier: subject('tollgate.billing.groups.set', GroupMultiplierInput, Reply(GroupMultiplierView)),
+  listGroupMultipliers: subject('tollgate.billing.groups.list', Empty, Type.Array(GroupMultiplierView)),
+  holds: subject('tollgate.billing.holds.list', UserRef, Reply(Type.Array(HoldView))),
+  usage: subject('tollgate.billing.usage', UsageRequest, Reply(UsageReport)),
+  reconcile: subject('tollgate.billing.reconcile', Empty, ReconcileReport),
   /** Broadcast (outside the queue group): every billing replica drops the named cache entries. */
-  pricesChanged: eventSubject<PricesChanged>('tollgate.broadcast.billing.prices-changed'),
+  pricesChanged: eventSubject('tollgate.broadcast.billing.prices-changed', PricesChanged),
 } as const;
 
 /** JetStream: the durable settlement stream (edge publishes, billing consumes). */

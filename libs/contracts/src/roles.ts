@@ -1,8 +1,14 @@
+import type { Static } from '@tollgate/typebox';
+import { OneOf } from './schema/fields.js';
+
 export const ROLES = ['user', 'billing', 'admin', 'root'] as const;
-export type Role = (typeof ROLES)[number];
+export const Role = OneOf(ROLES);
+export type Role = Static<typeof Role>;
 
 export const USER_STATUSES = ['active', 'suspended'] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
+export const UserStatus = OneOf(USER_STATUSES);
+export type UserStatus = Static<typeof UserStatus>;
 
 export const KEY_STATUSES = ['active', 'revoked'] as const;
-export type KeyStatus = (typeof KEY_STATUSES)[number];
+export const KeyStatus = OneOf(KEY_STATUSES);
+export type KeyStatus = Static<typeof KeyStatus>;

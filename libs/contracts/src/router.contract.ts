@@ -1,116 +1,182 @@
-import { eventSubject, subject, type Reply } from './subject.js';
+import { Type, type Static, type TSchema } from '@tollgate/typebox';
+import {
+  BaseUrl,
+  ChannelId,
+  GroupName,
+  HttpStatus,
+  Instant,
+  Int4,
+  LIMITS,
+  ModelMapping,
+  ModelName,
+  Name,
+  Nullable,
+  OneOf,
+  TimeoutMs,
+  UpstreamKey,
+} from './schema/fields.js';
+import { Empty, eventSubject, PingReply, Reply, subject } from './subject.js';
+
+/**
+ * Requests refuse fields they do not define. The channel fields come from
+ * the admin API, and a refusal names them the way its client spells them
+ * (`clientName`: `base_url`, `timeouts.connect_ms`), so the edge can show it
+ * as OpenAI's `param`. The upstream key is never echoed in a refusal.
+ */
+const STRICT = { additionalProperties: false } as const;
 
 export const CHANNEL_STATUSES = ['enabled', 'disabled', 'auto_disabled'] as const;
-export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+export const ChannelStatus = OneOf(CHANNEL_STATUSES);
+export type ChannelStatus = Static<typeof ChannelStatus>;
+
+/** What an admin may set: `auto_disabled` is the router's own verdict; an admin enables or disables. */
+export const SETTABLE_CHANNEL_STATUSES = ['enabled', 'disabled'] as const;
 
 export const CHANNEL_TYPES = ['openai'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+export const ChannelType = OneOf(CHANNEL_TYPES);
+export type ChannelType = Static<typeof ChannelType>;
 
-export interface ChannelTimeouts {
-  connectMs: number;
-  firstByteMs: number;
-  idleMs: number;
-}
+export const ChannelTimeouts = Type.Object({
+  connectMs: TimeoutMs(),
+  firstByteMs: TimeoutMs(),
+  idleMs: TimeoutMs(),
+});
+export type ChannelTimeouts = Static<typeof ChannelTimeouts>;
 
-export interface PickRequest {
-  model: string;
-  group: string;
-  /** The raw pinned channel from the key suffix, or null. */
-  pinnedChannel: string | null;
-  /** Channels this request already tried, so a retry goes elsewhere. */
-  excludeChannelIds: number[];
-}
+/** Asked for on the request path, from what the edge already holds: nothing the client sent unchecked. */
+export const PickRequest = Type.Object(
+  {
+    model: Type.String(),
+    group: Type.String(),
+    /** The raw pinned channel from the key suffix, or null: the router reads it (an unreadable one is a documented 400). */
+    pinnedChannel: Nullable(Type.String()),
+    /** Channels this request already tried, so a retry goes elsewhere. */
+    excludeChannelIds: Type.Array(Type.Integer()),
+  },
+  STRICT,
+);
+export type PickRequest = Static<typeof PickRequest>;
 
 /** Everything the edge needs to call one upstream. */
-export interface PickedChannel {
-  channelId: number;
-  name: string;
-  type: ChannelType;
-  baseUrl: string;
+export const PickedChannel = Type.Object({
+  channelId: ChannelId(),
+  name: Type.String(),
+  type: ChannelType,
+  baseUrl: Type.String(),
   /** Decrypted only for this reply; never logged, never returned by the admin API. */
-  apiKey: string;
-  upstreamModel: string;
-  pinned: boolean;
-  timeouts: ChannelTimeouts;
+  apiKey: Type.String(),
+  upstreamModel: Type.String(),
+  pinned: Type.Boolean(),
+  timeouts: ChannelTimeouts,
   /**
    * Whether a success on this channel must be reported as an outcome. False
    * when the channel has no health history: a success would change nothing,
    * so the edge saves the message. Failures are always reported.
    */
-  reportSuccess: boolean;
-}
+  reportSuccess: Type.Boolean(),
+});
+export type PickedChannel = Static<typeof PickedChannel>;
 
 /** What happened on one upstream call; drives cooldowns and circuit breaking. */
-export interface UpstreamOutcome {
-  channelId: number;
-  model: string;
+export const UpstreamOutcome = Type.Object({
+  channelId: ChannelId(),
+  model: Type.String(),
   /** HTTP status from upstream, or 0 for a connection failure / timeout. */
-  status: number;
-  latencyMs: number;
+  status: HttpStatus(),
+  latencyMs: Type.Number({ minimum: 0 }),
   /** Seconds from the upstream's Retry-After, if any. */
-  retryAfterSeconds: number | null;
+  retryAfterSeconds: Nullable(Type.Number({ minimum: 0 })),
   /** OpenAI error code from the upstream body (e.g. invalid_api_key), if any. */
-  errorCode: string | null;
-  timedOut: boolean;
-}
+  errorCode: Nullable(Type.String()),
+  timedOut: Type.Boolean(),
+});
+export type UpstreamOutcome = Static<typeof UpstreamOutcome>;
 
 /** Per-channel overrides of the configured timeouts; null (or absent) = the router's configured default. */
-export type ChannelTimeoutsInput = { [K in keyof ChannelTimeouts]?: number | null };
+export const ChannelTimeoutsInput = Type.Object(
+  {
+    connectMs: Type.Optional(Nullable(TimeoutMs(), { clientName: 'connect_ms' })),
+    firstByteMs: Type.Optional(Nullable(TimeoutMs(), { clientName: 'first_byte_ms' })),
+    idleMs: Type.Optional(Nullable(TimeoutMs(), { clientName: 'idle_ms' })),
+  },
+  STRICT,
+);
+export type ChannelTimeoutsInput = Static<typeof ChannelTimeoutsInput>;
 
-export interface ChannelInput {
-  name: string;
-  type?: ChannelType;
-  /** The provider's OpenAI-style base URL including its version path, e.g. `https://api.openai.com/v1`. */
-  baseUrl: string;
-  /** Write-only: stored encrypted, never returned (only its last 4 characters). Omit in an update to keep it. */
-  apiKey: string;
-  models: string[];
-  modelMapping?: Record<string, string>;
-  groups?: string[];
-  priority?: number;
-  weight?: number;
-  status?: Exclude<ChannelStatus, 'auto_disabled'>;
-  timeouts?: ChannelTimeoutsInput;
-}
+/** Model names, or groups: at least one (repeats are dropped). A refusal names the list, not an item of it. */
+const nameList = <T extends TSchema>(item: T, what: string) =>
+  Type.Array(item, {
+    minItems: 1,
+    maxItems: LIMITS.listItems,
+    errorParam: 'list',
+    errorMessage: `{param} must be a list of 1 to ${LIMITS.listItems} ${what}`,
+  });
 
-export interface ChannelView {
-  id: number;
-  name: string;
-  type: ChannelType;
-  baseUrl: string;
+export const ChannelInput = Type.Object(
+  {
+    name: Name(),
+    type: Type.Optional(ChannelType),
+    /** The provider's OpenAI-style base URL including its version path, e.g. `https://api.openai.com/v1`. */
+    baseUrl: BaseUrl({ clientName: 'base_url' }),
+    /** Write-only: stored encrypted, never returned (only its last 4 characters). Omit in an update to keep it. */
+    apiKey: UpstreamKey({ clientName: 'api_key' }),
+    models: nameList(ModelName(), `model names of 1 to ${LIMITS.nameLength} characters`),
+    modelMapping: Type.Optional(ModelMapping({ clientName: 'model_mapping' })),
+    groups: Type.Optional(
+      nameList(GroupName(), `group names of 1–${LIMITS.groupNameLength} letters, digits, dots, dashes or underscores`),
+    ),
+    priority: Type.Optional(Int4()),
+    weight: Type.Optional(Int4({ minimum: 1 })),
+    status: Type.Optional(OneOf(SETTABLE_CHANNEL_STATUSES)),
+    timeouts: Type.Optional(ChannelTimeoutsInput),
+  },
+  STRICT,
+);
+export type ChannelInput = Static<typeof ChannelInput>;
+
+export const ChannelView = Type.Object({
+  id: ChannelId(),
+  name: Type.String(),
+  type: ChannelType,
+  baseUrl: Type.String(),
   /** Only the last 4 characters of the upstream key are ever shown. */
-  apiKeyLast4: string;
-  models: string[];
-  modelMapping: Record<string, string>;
-  groups: string[];
-  priority: number;
-  weight: number;
-  status: ChannelStatus;
-  statusReason: string | null;
-  timeouts: ChannelTimeouts;
-  createdAt: string;
-  updatedAt: string;
-}
+  apiKeyLast4: Type.String(),
+  models: Type.Array(Type.String()),
+  modelMapping: Type.Record(Type.String(), Type.String()),
+  groups: Type.Array(Type.String()),
+  priority: Type.Integer(),
+  weight: Type.Integer(),
+  status: ChannelStatus,
+  statusReason: Nullable(Type.String()),
+  timeouts: ChannelTimeouts,
+  createdAt: Instant(),
+  updatedAt: Instant(),
+});
+export type ChannelView = Static<typeof ChannelView>;
 
-export interface ModelsRequest {
-  group: string;
-}
+export const ModelsRequest = Type.Object({ group: Type.String() }, STRICT);
+export type ModelsRequest = Static<typeof ModelsRequest>;
 
-export interface TestChannelRequest {
-  channelId: number;
-  /** The model to try; default: the channel's first model (mapping applied). */
-  model?: string;
-}
+export const TestChannelRequest = Type.Object(
+  {
+    channelId: ChannelId(),
+    /** The model to try; default: the channel's first model (mapping applied). */
+    model: Type.Optional(ModelName()),
+  },
+  STRICT,
+);
+export type TestChannelRequest = Static<typeof TestChannelRequest>;
 
 /** A real, tiny, non-streaming chat completion sent to the upstream (max_tokens 1). */
-export interface ChannelTestResult {
-  ok: boolean;
+export const ChannelTestResult = Type.Object({
+  ok: Type.Boolean(),
   /** Upstream HTTP status, or 0 when it could not be reached or did not answer in time. */
-  status: number;
-  latencyMs: number;
+  status: HttpStatus(),
+  latencyMs: Type.Number({ minimum: 0 }),
   /** The upstream's error message (shortened) or the connection failure; null when ok. */
-  error: string | null;
-}
+  error: Nullable(Type.String()),
+});
+export type ChannelTestResult = Static<typeof ChannelTestResult>;
 
 export const CHANNEL_HEALTH_STATES = [
   'healthy',
@@ -120,39 +186,47 @@ export const CHANNEL_HEALTH_STATES = [
   'disabled',
   'auto_disabled',
 ] as const;
-export type ChannelHealthState = (typeof CHANNEL_HEALTH_STATES)[number];
+export const ChannelHealthState = OneOf(CHANNEL_HEALTH_STATES);
+export type ChannelHealthState = Static<typeof ChannelHealthState>;
 
-export interface ChannelErrorView {
-  at: string;
-  status: number;
-  errorCode: string | null;
-}
+export const ChannelErrorView = Type.Object({
+  at: Instant(),
+  status: HttpStatus(),
+  errorCode: Nullable(Type.String()),
+});
+export type ChannelErrorView = Static<typeof ChannelErrorView>;
 
-export interface ChannelHealthView {
-  state: ChannelHealthState;
-  cooldownUntil: string | null;
-  consecutiveFailures: number;
-  recentErrors: ChannelErrorView[];
-}
+export const ChannelHealthView = Type.Object({
+  state: ChannelHealthState,
+  cooldownUntil: Nullable(Instant()),
+  consecutiveFailures: Type.Integer({ minimum: 0 }),
+  recentErrors: Type.Array(ChannelErrorView),
+});
+export type ChannelHealthView = Static<typeof ChannelHealthView>;
 
-export type CircuitState = 'closed' | 'open' | 'half_open';
+export const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
+export const CircuitState = OneOf(CIRCUIT_STATES);
+export type CircuitState = Static<typeof CircuitState>;
 
 /** One channel's whole health record, as every router replica holds it. Times are epoch milliseconds. */
-export interface ChannelHealthSnapshot {
-  channelId: number;
+export const ChannelHealthSnapshot = Type.Object({
+  channelId: ChannelId(),
   /** How many changes this record has seen. */
-  version: number;
-  consecutiveRateLimits: number;
-  cooldownUntil: number | null;
-  consecutiveFailures: number;
-  circuit: CircuitState;
+  version: Type.Integer({ minimum: 0 }),
+  consecutiveRateLimits: Type.Integer({ minimum: 0 }),
+  cooldownUntil: Nullable(Type.Number()),
+  consecutiveFailures: Type.Integer({ minimum: 0 }),
+  circuit: CircuitState,
   /** When an open circuit lets one probe request through (half-open). */
-  circuitOpenUntil: number | null;
+  circuitOpenUntil: Nullable(Type.Number()),
   /** Half-open: a probe request is in flight until then; no other request is sent. */
-  probeUntil: number | null;
+  probeUntil: Nullable(Type.Number()),
   /** Newest last, at most a handful. */
-  recentErrors: Array<{ at: number; status: number; errorCode: string | null }>;
-}
+  recentErrors: Type.Array(
+    Type.Object({ at: Type.Number(), status: HttpStatus(), errorCode: Nullable(Type.String()) }),
+  ),
+});
+export type ChannelHealthSnapshot = Static<typeof ChannelHealthSnapshot>;
 
 export const CHANNEL_HEALTH_TRANSITIONS = [
   'cooldown_started',
@@ -164,22 +238,34 @@ export const CHANNEL_HEALTH_TRANSITIONS = [
   'auto_disabled',
   're_enabled',
 ] as const;
-export type ChannelHealthTransition = (typeof CHANNEL_HEALTH_TRANSITIONS)[number];
+export const ChannelHealthTransition = OneOf(CHANNEL_HEALTH_TRANSITIONS);
+export type ChannelHealthTransition = Static<typeof ChannelHealthTransition>;
+
+export const CHANNEL_HEALTH_EVENT_KINDS = [
+  'dead_key',
+  'rate_limited',
+  'failure',
+  'success',
+  'client_error',
+  'probe',
+  'reset',
+] as const;
 
 /**
  * What happened to a channel, as every replica replays it: an upstream
  * outcome (classified), a half-open probe handed out, or a reset on enable.
  */
-export interface ChannelHealthEvent {
-  channelId: number;
+export const ChannelHealthEvent = Type.Object({
+  channelId: ChannelId(),
   /** Epoch ms on the replica that saw it; replicas replay it at this time, not their own. */
-  at: number;
-  kind: 'dead_key' | 'rate_limited' | 'failure' | 'success' | 'client_error' | 'probe' | 'reset';
+  at: Type.Number(),
+  kind: OneOf(CHANNEL_HEALTH_EVENT_KINDS),
   /** Upstream HTTP status (0: connection failure / timeout; also 0 for probe and reset). */
-  status: number;
-  errorCode: string | null;
-  retryAfterSeconds: number | null;
-}
+  status: HttpStatus(),
+  errorCode: Nullable(Type.String()),
+  retryAfterSeconds: Nullable(Type.Number()),
+});
+export type ChannelHealthEvent = Static<typeof ChannelHealthEvent>;
 
 /**
  * Broadcast on every cooldown / circuit transition, so that all replicas pick
@@ -187,36 +273,56 @@ export interface ChannelHealthEvent {
  * handled by different replicas all count; `health` (the origin's result) is
  * adopted by a replica that holds nothing for the channel yet (just started).
  */
-export interface ChannelHealthChange {
+export const ChannelHealthChange = Type.Object({
   /** The replica that saw the event; it already applied it and ignores its own echo. */
-  origin: string;
-  transition: ChannelHealthTransition;
-  event: ChannelHealthEvent;
-  health: ChannelHealthSnapshot;
-}
+  origin: Type.String(),
+  transition: ChannelHealthTransition,
+  event: ChannelHealthEvent,
+  health: ChannelHealthSnapshot,
+});
+export type ChannelHealthChange = Static<typeof ChannelHealthChange>;
+
+const ChannelRef = Type.Object({ channelId: ChannelId() }, STRICT);
 
 export const RouterSubjects = {
-  pick: subject<PickRequest, Reply<PickedChannel>>('tollgate.router.pick'),
-  models: subject<ModelsRequest, string[]>('tollgate.router.models'),
-  createChannel: subject<ChannelInput, Reply<ChannelView>>('tollgate.router.channels.create'),
-  listChannels: subject<Record<string, never>, ChannelView[]>('tollgate.router.channels.list'),
-  getChannel: subject<{ channelId: number }, Reply<ChannelView>>('tollgate.router.channels.get'),
-  updateChannel: subject<{ channelId: number; patch: Partial<ChannelInput> }, Reply<ChannelView>>(
+  pick: subject('tollgate.router.pick', PickRequest, Reply(PickedChannel)),
+  models: subject('tollgate.router.models', ModelsRequest, Type.Array(Type.String())),
+  createChannel: subject('tollgate.router.channels.create', ChannelInput, Reply(ChannelView)),
+  listChannels: subject('tollgate.router.channels.list', Empty, Type.Array(ChannelView)),
+  getChannel: subject('tollgate.router.channels.get', ChannelRef, Reply(ChannelView)),
+  updateChannel: subject(
     'tollgate.router.channels.update',
+    Type.Object(
+      {
+        channelId: ChannelId(),
+        // The patch is the whole body the admin API's client sent: its fields are named on their own
+        // (`weight`, not `patch.weight`), and the patch itself is the `body`.
+        patch: Type.Partial(ChannelInput, { clientName: '' }),
+      },
+      STRICT,
+    ),
+    Reply(ChannelView),
   ),
-  deleteChannel: subject<{ channelId: number }, Reply<{ deleted: true }>>('tollgate.router.channels.delete'),
-  ping: subject<Record<string, never>, { service: string }>('tollgate.router.ping'),
+  deleteChannel: subject(
+    'tollgate.router.channels.delete',
+    ChannelRef,
+    Reply(Type.Object({ deleted: Type.Literal(true) })),
+  ),
+  ping: subject('tollgate.router.ping', Empty, PingReply),
   /** Load-balanced: one router replica records the outcome and broadcasts any transition. */
-  outcome: eventSubject<UpstreamOutcome>('tollgate.router.outcome'),
+  outcome: eventSubject('tollgate.router.outcome', UpstreamOutcome),
   /** Broadcast: every replica reloads its channel table. */
-  channelsChanged: eventSubject<{ channelIds: number[] }>('tollgate.broadcast.router.channels-changed'),
+  channelsChanged: eventSubject(
+    'tollgate.broadcast.router.channels-changed',
+    Type.Object({ channelIds: Type.Array(Type.Integer()) }),
+  ),
   /**
    * Sends a real request upstream, so it can take as long as the upstream
    * does (bounded by the router's CHANNEL_TEST_TIMEOUT_MS): callers should wait
    * longer than that rather than the default NATS request timeout.
    */
-  testChannel: subject<TestChannelRequest, Reply<ChannelTestResult>>('tollgate.router.channels.test'),
-  channelHealth: subject<{ channelId: number }, Reply<ChannelHealthView>>('tollgate.router.channels.health'),
+  testChannel: subject('tollgate.router.channels.test', TestChannelRequest, Reply(ChannelTestResult)),
+  channelHealth: subject('tollgate.router.channels.health', ChannelRef, Reply(ChannelHealthView)),
   /** Broadcast: a channel's cooldown / circuit state changed; every replica applies it. */
-  healthChanged: eventSubject<ChannelHealthChange>('tollgate.broadcast.router.health-changed'),
+  healthChanged: eventSubject('tollgate.broadcast.router.health-changed', ChannelHealthChange),
 } as const;

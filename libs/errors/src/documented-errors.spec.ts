@@ -69,6 +69,22 @@ describe('DOCUMENTED_ERRORS', () => {
     expect(message).toContain('\u2013');
   });
 
+  it.each([
+    [DenialReason.UriTooLong, 414, 'uri_too_long', 'Request URL is too long: a path segment is over 100 characters'],
+    [
+      DenialReason.HeaderFieldsTooLarge,
+      431,
+      'request_header_fields_too_large',
+      'Request headers are too large: at most 16384 bytes',
+    ],
+    [DenialReason.RequestTimeout, 408, 'request_timeout', 'The request was not received in time.'],
+  ])('%s, answered before any route runs, renders %i %s', (reason, status, code, message) => {
+    const detail = reason === DenialReason.UriTooLong ? 'a path segment is over 100 characters' : 'at most 16384 bytes';
+    const rendered = renderDenial({ reason, params: { detail } }, tid);
+    expect(rendered.status).toBe(status);
+    expect(rendered.body.error).toEqual({ message, type: 'invalid_request_error', param: null, code, tid });
+  });
+
   it.each(Object.values(DenialReason))('%s never renders an empty message or a bare 2xx', (reason) => {
     const rendered = renderDenial({ reason, params: { ...params, detail: 'x' } }, tid);
     expect(rendered.status).toBeGreaterThanOrEqual(400);

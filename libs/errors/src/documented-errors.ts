@@ -164,6 +164,25 @@ export const DOCUMENTED_ERRORS: Record<DenialReason, DocumentedError> = {
     code: 'payload_too_large',
     message: (p) => withDetail('Request body is too large', p),
   },
+  // The next three are answered for Fastify's router and Node's HTTP parser, before any route runs.
+  [DenialReason.UriTooLong]: {
+    status: 414,
+    type: 'invalid_request_error',
+    code: 'uri_too_long',
+    message: (p) => withDetail('Request URL is too long', p),
+  },
+  [DenialReason.HeaderFieldsTooLarge]: {
+    status: 431,
+    type: 'invalid_request_error',
+    code: 'request_header_fields_too_large',
+    message: (p) => withDetail('Request headers are too large', p),
+  },
+  [DenialReason.RequestTimeout]: {
+    status: 408,
+    type: 'invalid_request_error',
+    code: 'request_timeout',
+    message: () => 'The request was not received in time.',
+  },
   [DenialReason.UnsupportedMediaType]: {
     status: 415,
     type: 'invalid_request_error',

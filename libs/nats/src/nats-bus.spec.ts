@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { subject } from '@tollgate/contracts';
+import { Type } from '@tollgate/typebox';
+import { Empty, eventSubject, Nullable, subject } from '@tollgate/contracts';
 import { createLogger, TraceContext } from '@tollgate/observability';
 import { eventually, testNats, type TestNats } from '@tollgate/testing';
 import { NatsBus, TID_HEADER } from './nats-bus.js';
@@ -10,10 +11,14 @@ import { RemoteFailureError, ServiceUnavailableError } from './nats-errors.js';
 /** Against a real NATS server; subjects are unique to this run. */
 describe(NatsBus.name, () => {
   const run = randomBytes(6).toString('hex');
-  const echo = subject<{ n: number; delayMs?: number }, { n: number; tid: string | null }>(`spec.bus.${run}.echo`);
-  const failing = subject<Record<string, never>, never>(`spec.bus.${run}.failing`);
-  const silent = subject<Record<string, never>, never>(`spec.bus.${run}.silent`);
-  const nobody = subject<Record<string, never>, never>(`spec.bus.${run}.nobody`);
+  const echo = subject(
+    `spec.bus.${run}.echo`,
+    Type.Object({ n: Type.Number(), delayMs: Type.Optional(Type.Number()) }),
+    Type.Object({ n: Type.Number(), tid: Nullable(Type.String()) }),
+  );
+  const failing = subject(`spec.bus.${run}.failing`, Empty, Type.Never());
+  const silent = subject(`spec.bus.${run}.silent`, Empty, Type.Never());
+  const nobody = subject(`spec.bus.${run}.nobody`, Empty, Type.Never());
   let nats: TestNats;
   let bus: NatsBus;
   let responder: NatsConnection;
@@ -116,7 +121,7 @@ describe(NatsBus.name, () => {
       requestTimeoutMs: 2000,
       logger: createLogger('bus-spec', 'silent'),
     });
-    const last = { name: `spec.bus.${run}.last` };
+    const last = eventSubject(`spec.bus.${run}.last`, Type.String());
     const received: string[] = [];
     responder.subscribe(last.name, {
       callback: (_error, msg) => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { RouteDeclaration } from '@tollgate/contracts';
+import { LIMITS, type RouteDeclaration } from '@tollgate/contracts';
 import { DEEP_NESTING_LEVELS, hostileValue } from './hostile-values.js';
 import { asJsonSchema, valueOf, type JsonSchema, type ValueContext } from './schema-values.js';
 import { mutantOf } from './value-mutants.js';
@@ -27,7 +27,7 @@ export interface FuzzTargets {
 }
 
 /** Fastify's default `maxParamLength` and Node's default `--max-http-header-size`. */
-const MAX_PARAM_LENGTH = 100;
+const MAX_PARAM_LENGTH = LIMITS.nameLength * 12;
 const MAX_HEAD_BYTES = 16 * 1024;
 
 /** Whether a request stays inside the limits Fastify and Node enforce before the edge sees it. */

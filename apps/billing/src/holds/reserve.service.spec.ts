@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
+import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { checkedHandler } from '@tollgate/nats/server';
 import {
   awaitRoomInWindow,
   billingInstance,
@@ -172,7 +174,7 @@ describe(ReserveService.name, () => {
 
   it('refuses a malformed estimate as a bad request', async () => {
     const customer = newCustomer();
-    const reply = await sut.reserve(
+    const reply = await checkedHandler(BillingSubjects.reserve, (request) => sut.reserve(request))(
       reserveRequest(customer, {
         estimate: { inputTokens: -1, outputTokens: 0, images: 0, imageSize: null, characters: 0 },
       }),

@@ -3,10 +3,8 @@ import { ok, refused, type Hold, type Reply, type ReserveRequest } from '@tollga
 import { DenialReason, deny } from '@tollgate/errors';
 import { TraceContext } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
-import { parseMicros } from '@tollgate/contracts';
 import { keyModelScope, tooManyRequests, userScope } from '../limits/rate-limit.js';
 import { PriceBook } from '../pricing/price-book.js';
-import { invalid, isCount, isUuid } from '../request-checks.js';
 import { HoldsRepository } from './holds.repository.js';
 
 /**
@@ -28,12 +26,7 @@ export class ReserveService {
   ) {}
 
   async reserve(request: ReserveRequest): Promise<Reply<Hold>> {
-    const problem = checkReserveRequest(request);
-    if (problem) return problem;
-    const keyBudgetMicros = request.budgetMicros === null ? null : parseMicros(request.budgetMicros);
-    if (request.budgetMicros !== null && keyBudgetMicros === null) {
-      return invalid('budgetMicros', 'budgetMicros must be a non-negative micro-unit string or null');
-    }
+    const keyBudgetMicros = request.budgetMicros === null ? null : BigInt(request.budgetMicros);
 
     // A model without a price is refused before anything is counted or held.
     const quote = await this.book.quote(request.model, request.group, request.estimate);
@@ -77,25 +70,4 @@ export class ReserveService {
         return refused(deny(DenialReason.KeyBudgetExceeded, { keySuffix: request.keySuffix }));
     }
   }
-}
-
-/** The edge is trusted but not blindly: a malformed request is a 400, never a money error. */
-function checkReserveRequest(request: ReserveRequest): Reply<never> | null {
-  if (!isUuid(request.holdId)) return invalid('holdId', 'holdId must be a uuid');
-  if (!isUuid(request.userId)) return invalid('userId', 'userId must be a uuid');
-  if (!isUuid(request.keyId)) return invalid('keyId', 'keyId must be a uuid');
-  if (typeof request.model !== 'string' || request.model === '') return invalid('model', 'model is required');
-  if (typeof request.group !== 'string') return invalid('group', 'group is required');
-  if (request.rpmLimit !== null && (!Number.isSafeInteger(request.rpmLimit) || request.rpmLimit < 1)) {
-    return invalid('rpmLimit', 'rpmLimit must be a positive integer or null');
-  }
-  const estimate = request.estimate;
-  if (typeof estimate !== 'object' || estimate === null) return invalid('estimate', 'estimate is required');
-  for (const field of ['inputTokens', 'outputTokens', 'images', 'characters'] as const) {
-    if (!isCount(estimate[field])) return invalid(`estimate.${field}`, `${field} must be a non-negative integer`);
-  }
-  if (estimate.imageSize !== null && typeof estimate.imageSize !== 'string') {
-    return invalid('estimate.imageSize', 'imageSize must be a string or null');
-  }
-  return null;
 }

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { fund, ledgerPage } from '../testing/billing-fixture.js';
 import { useBillingDatabase } from '../testing/test-database.js';
+import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { checkedHandler } from '@tollgate/nats/server';
 import { LedgerService } from './ledger.service.js';
 
 describe(LedgerService.name, () => {
@@ -67,11 +69,12 @@ describe(LedgerService.name, () => {
   });
 
   it('refuses a malformed query, naming the field', async () => {
-    expect(await sut.page({ userId, cursor: 'abc' })).toEqual({
+    const page = checkedHandler(BillingSubjects.ledger, (request) => sut.page(request));
+    expect(await page({ userId, cursor: 'abc' })).toEqual({
       ok: false,
       denial: { reason: DenialReason.InvalidRequest, params: { param: 'cursor', detail: expect.any(String) } },
     });
-    expect(await sut.page({ userId, from: 'yesterday' })).toMatchObject({
+    expect(await page({ userId, from: 'yesterday' })).toMatchObject({
       ok: false,
       denial: { params: { param: 'from' } },
     });

@@ -4,7 +4,9 @@ import {
   BillingSubjects,
   ok,
   type EventSubject,
+  type GroupMultiplierInput,
   type GroupMultiplierView,
+  type PriceInput,
   type PricesChanged,
   type PriceView,
   type Reply,
@@ -12,8 +14,8 @@ import {
 import { NATS_BUS } from '../tokens.js';
 import { formatBasisPoints } from './cost.js';
 import { PRICE_COLUMNS, toPriceView, type PriceRow } from './model-price.js';
-import { checkGroupMultiplierInput, checkPriceInput } from './price-input.js';
 import { PriceBook } from './price-book.js';
+import { toPricePatch } from './price-patch.js';
 
 /** What this service needs from the bus (NatsBus in the app): tell every replica, and hear from them. */
 export interface PriceChangeBus {
@@ -42,8 +44,8 @@ export class PricesService implements OnModuleInit {
   }
 
   /** Creates or changes a model's prices; absent fields keep their value (0 for a new model). */
-  async setPrice(input: unknown): Promise<Reply<PriceView>> {
-    const checked = checkPriceInput(input);
+  async setPrice(input: PriceInput): Promise<Reply<PriceView>> {
+    const checked = toPricePatch(input);
     if (!checked.ok) return checked;
     const patch = checked.value;
     const [row] = await this.db.query<PriceRow[]>(
@@ -74,10 +76,10 @@ export class PricesService implements OnModuleInit {
     return rows.map(toPriceView);
   }
 
-  async setGroupMultiplier(input: unknown): Promise<Reply<GroupMultiplierView>> {
-    const checked = checkGroupMultiplierInput(input);
-    if (!checked.ok) return checked;
-    const { group, multiplierBasisPoints } = checked.value;
+  async setGroupMultiplier({
+    group,
+    multiplierBasisPoints,
+  }: GroupMultiplierInput): Promise<Reply<GroupMultiplierView>> {
     const [row] = await this.db.query<MultiplierRow[]>(
       `INSERT INTO billing.group_multipliers (group_name, multiplier_bp) VALUES ($1, $2)
        ON CONFLICT (group_name) DO UPDATE SET multiplier_bp = EXCLUDED.multiplier_bp, updated_at = now()

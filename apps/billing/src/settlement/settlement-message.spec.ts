@@ -20,7 +20,7 @@ describe(parseSettlementMessage.name, () => {
   it('reads a batch, keeping the settlements and naming the entries that are not', () => {
     expect(parseSettlementMessage({ settlements: [settlement, { holdId: 'x' }, settlement] })).toEqual({
       settlements: [settlement, settlement],
-      rejected: ['settlements[1]: holdId must be a uuid'],
+      rejected: ['settlements[1]: tid is required'],
     });
   });
 
@@ -28,11 +28,22 @@ describe(parseSettlementMessage.name, () => {
     expect(parseSettlementMessage(settlement)).toEqual({ settlements: [settlement], rejected: [] });
   });
 
+  it('names what is wrong with an entry, and keeps latency in whole milliseconds', () => {
+    expect(parseSettlementMessage({ ...settlement, holdId: 'x' })).toEqual({ error: 'holdId must be a UUID' });
+    expect(parseSettlementMessage({ ...settlement, usage: { ...settlement.usage, images: -1 } })).toEqual({
+      error: 'usage.images must be at least 0',
+    });
+    expect(parseSettlementMessage({ ...settlement, latencyMs: 12.6 })).toEqual({
+      settlements: [{ ...settlement, latencyMs: 13 }],
+      rejected: [],
+    });
+  });
+
   it('refuses a message holding no settlement at all', () => {
     expect(parseSettlementMessage({ settlements: [] })).toEqual({ error: 'settlements is empty' });
     expect(parseSettlementMessage({ settlements: [{ holdId: 'x' }] })).toEqual({
-      error: 'settlements[0]: holdId must be a uuid',
+      error: 'settlements[0]: tid is required',
     });
-    expect(parseSettlementMessage('nope')).toEqual({ error: 'not an object' });
+    expect(parseSettlementMessage('nope')).toEqual({ error: 'body must be an object' });
   });
 });

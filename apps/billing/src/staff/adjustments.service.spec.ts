@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { checkedHandler } from '@tollgate/nats/server';
 import { billingInstance, moneyOf } from '../testing/billing-fixture.js';
 import { useBillingDatabase } from '../testing/test-database.js';
 import { AdjustmentsService } from './adjustments.service.js';
@@ -13,8 +15,12 @@ describe(AdjustmentsService.name, () => {
     sut = billing.adjustments;
   });
 
+  /** As NATS delivers them: checked against the subject's schema first. */
+  const topUpRequest = (request: unknown) => checkedHandler(BillingSubjects.topUp, (r) => sut.topUp(r))(request);
+  const adjustRequest = (request: unknown) => checkedHandler(BillingSubjects.adjust, (r) => sut.adjust(r))(request);
+
   const topUp = (userId: string, amountMicros: string, idempotencyKey: string = randomUUID()) =>
-    sut.topUp({ userId, amountMicros, actor: 'staff-1', reason: 'invoice 42', idempotencyKey });
+    topUpRequest({ userId, amountMicros, actor: 'staff-1', reason: 'invoice 42', idempotencyKey });
 
   describe('topUp', () => {
     it('credits the balance and writes a topup entry', async () => {
@@ -132,8 +138,8 @@ describe(AdjustmentsService.name, () => {
     it('refuses unknown fields and keys reserved for billing itself', async () => {
       const base = { userId: randomUUID(), amountMicros: '1', actor: 'a', reason: 'r' };
 
-      const extra = await sut.topUp({ ...base, idempotencyKey: 'k-1', amount: '1' });
-      const reserved = await sut.topUp({ ...base, idempotencyKey: `hold:${randomUUID()}` });
+      const extra = await topUpRequest({ ...base, idempotencyKey: 'k-1', amount: '1' });
+      const reserved = await topUpRequest({ ...base, idempotencyKey: `hold:${randomUUID()}` });
 
       expect(extra.ok ? null : extra.denial.params?.param).toBe('amount');
       expect(reserved.ok ? null : reserved.denial.params?.param).toBe('idempotencyKey');
@@ -142,7 +148,7 @@ describe(AdjustmentsService.name, () => {
 
   describe('adjust', () => {
     const adjust = (userId: string, amountMicros: string, extra: Record<string, unknown> = {}) =>
-      sut.adjust({
+      adjustRequest({
         userId,
         amountMicros,
         actor: 'staff-2',
@@ -194,7 +200,7 @@ describe(AdjustmentsService.name, () => {
     it('requires a reason and a non-zero amount', async () => {
       const userId = randomUUID();
 
-      const noReason = await sut.adjust({ userId, amountMicros: '5', actor: 'a', idempotencyKey: randomUUID() });
+      const noReason = await adjustRequest({ userId, amountMicros: '5', actor: 'a', idempotencyKey: randomUUID() });
       const zero = await adjust(userId, '0');
 
       expect(noReason.ok ? null : noReason.denial.params?.param).toBe('reason');

@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { ok, type AdjustmentResult, type Reply } from '@tollgate/contracts';
+import {
+  ok,
+  refused,
+  type AdjustmentResult,
+  type AdjustRequest,
+  type Reply,
+  type TopUpRequest,
+} from '@tollgate/contracts';
+import { DenialReason, deny } from '@tollgate/errors';
 import { toLedgerEntryView } from '../ledger/ledger-entry.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { conflict } from '../request-checks.js';
-import { checkAdjust, checkTopUp, type CheckedAdjustment } from './adjustment-input.js';
-import { AdjustmentLedger } from './adjustment-ledger.js';
+import { AdjustmentLedger, type AdjustmentLine } from './adjustment-ledger.js';
+import { toAdjustmentLine } from './adjustment-line.js';
 
 /**
  * `topUp` and `adjust`: one balance change each, idempotent by key. The same
@@ -19,22 +26,26 @@ export class AdjustmentsService {
     private readonly ledger: LedgerService,
   ) {}
 
-  topUp(input: unknown): Promise<Reply<AdjustmentResult>> {
-    const checked = checkTopUp(input);
-    return checked.ok ? this.applyOne(checked.value) : Promise.resolve(checked);
+  topUp(request: TopUpRequest): Promise<Reply<AdjustmentResult>> {
+    return this.applyOne(toAdjustmentLine(request, 'topup'), { actor: request.actor, allowNegative: false });
   }
 
   /** A negative adjustment may not take the balance below zero unless `allowNegative`. */
-  adjust(input: unknown): Promise<Reply<AdjustmentResult>> {
-    const checked = checkAdjust(input);
-    return checked.ok ? this.applyOne(checked.value) : Promise.resolve(checked);
+  adjust(request: AdjustRequest): Promise<Reply<AdjustmentResult>> {
+    return this.applyOne(toAdjustmentLine(request, 'adjustment'), {
+      actor: request.actor,
+      allowNegative: request.allowNegative === true,
+    });
   }
 
-  private async applyOne({ line, actor, allowNegative }: CheckedAdjustment): Promise<Reply<AdjustmentResult>> {
-    const { effects } = await this.adjustments.apply([line], { actor, allowNegative, dryRun: false });
+  private async applyOne(
+    line: AdjustmentLine,
+    { actor, allowNegative }: { actor: string; allowNegative: boolean },
+  ): Promise<Reply<AdjustmentResult>> {
+    const { effects } = await this.adjustments.apply([line], { actor: actor.trim(), allowNegative, dryRun: false });
     const effect = effects[0];
     if (!effect) throw new Error('no effect for a single adjustment');
-    if (effect.status === 'error') return conflict(effect.message);
+    if (effect.status === 'error') return refused(deny(DenialReason.Conflict, { detail: effect.message }));
     if (!effect.entry) throw new Error('an applied adjustment wrote no ledger entry');
     return ok({
       entry: toLedgerEntryView(effect.entry),

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { checkedHandler } from '@tollgate/nats/server';
 import { fund, moneyOf } from '../testing/billing-fixture.js';
 import { useBillingDatabase } from '../testing/test-database.js';
 import { BatchAdjustService } from './batch-adjust.service.js';
@@ -139,7 +141,7 @@ describe(BatchAdjustService.name, () => {
     [{ rows: [{}], dryRun: false }, 'actor'],
     [{ rows: [{}], dryRun: false, actor: 'staff', force: true }, 'force'],
   ])('refuses a malformed batch %#', async (request, param) => {
-    const reply = await sut.batchAdjust(request);
+    const reply = await checkedHandler(BillingSubjects.batchAdjust, (r) => sut.batchAdjust(r))(request);
 
     expect(reply).toEqual({
       ok: false,

@@ -1,7 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { ok, type BatchAdjustResult, type BatchAdjustRowResult, type Reply } from '@tollgate/contracts';
-import { checkBatch } from './adjustment-input.js';
+import {
+  BatchAdjustRow,
+  compile,
+  ok,
+  type BatchAdjustRequest,
+  type BatchAdjustResult,
+  type BatchAdjustRowResult,
+  type InputProblem,
+  type Reply,
+} from '@tollgate/contracts';
 import { AdjustmentLedger, type AdjustmentLine, type LineEffect } from './adjustment-ledger.js';
+import { toAdjustmentLine } from './adjustment-line.js';
+
+const rowCheck = compile(BatchAdjustRow);
+
+/** A row that is not a BatchAdjustRow: why, and its fields as they were sent, for the row's result. */
+interface RejectedRow {
+  error: string;
+  userId: string;
+  amountMicros: string;
+  idempotencyKey: string;
+}
 
 /**
  * `batchAdjust`: many adjustments, all or nothing, in one transaction.
@@ -15,10 +34,15 @@ import { AdjustmentLedger, type AdjustmentLine, type LineEffect } from './adjust
 export class BatchAdjustService {
   constructor(private readonly adjustments: AdjustmentLedger) {}
 
-  async batchAdjust(input: unknown): Promise<Reply<BatchAdjustResult>> {
-    const checked = checkBatch(input);
-    if (!checked.ok) return checked;
-    const { rows, actor, allowNegative, dryRun } = checked.value;
+  async batchAdjust(request: BatchAdjustRequest): Promise<Reply<BatchAdjustResult>> {
+    const { dryRun } = request;
+    const actor = request.actor.trim();
+    const allowNegative = request.allowNegative === true;
+    // The request's schema leaves the rows to this check, so that each bad row is reported in its own result.
+    const rows = request.rows.map((row: unknown): { line: AdjustmentLine } | RejectedRow => {
+      const checked = rowCheck.check(row);
+      return checked.ok ? { line: toAdjustmentLine(checked.value, 'adjustment') } : rejectedRow(row, checked.problem);
+    });
 
     const lines = rows.flatMap((row) => ('line' in row ? [row.line] : []));
     const rejected = lines.length < rows.length;
@@ -49,6 +73,20 @@ export class BatchAdjustService {
     return ok({ dryRun, applied: outcome.committed, errorCount, rows: results });
   }
 }
+
+function rejectedRow(row: unknown, problem: InputProblem): RejectedRow {
+  const fields: Record<string, unknown> = typeof row === 'object' && row !== null ? { ...row } : {};
+  return {
+    error: `${problem.param}: ${problem.detail}`,
+    userId: echo(fields['userId']),
+    amountMicros: echo(fields['amountMicros']),
+    idempotencyKey: echo(fields['idempotencyKey']),
+  };
+}
+
+/** A rejected row's field as it was sent, for the row report. */
+const echo = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
 
 function describe(
   index: number,

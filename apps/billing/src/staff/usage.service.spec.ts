@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { checkedHandler } from '@tollgate/nats/server';
 import {
   fund,
   newCustomer,
@@ -77,7 +79,7 @@ describe(UsageService.name, () => {
     [{ limit: 0 }, 'limit'],
     [{ day: '2026-01-01' }, 'day'],
   ])('refuses %p', async (request, param) => {
-    expect(await sut.usage(request)).toEqual({
+    expect(await checkedHandler(BillingSubjects.usage, (r) => sut.usage(r))(request)).toEqual({
       ok: false,
       denial: { reason: DenialReason.InvalidRequest, params: expect.objectContaining({ param }) },
     });

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ok, type Reply, type UsageReport, type UsageRow } from '@tollgate/contracts';
-import { checkShape, invalid, isUuid, optionalInstant } from '../request-checks.js';
+import { ok, type Reply, type UsageReport, type UsageRequest, type UsageRow } from '@tollgate/contracts';
 
 const DEFAULT_ROWS = 1000;
-const MAX_ROWS = 10_000;
 
 interface AggregateRow {
   day: string;
@@ -25,25 +23,9 @@ interface AggregateRow {
 export class UsageService {
   constructor(private readonly db: DataSource) {}
 
-  async usage(input: unknown): Promise<Reply<UsageReport>> {
-    const shape = checkShape(input, ['from', 'to', 'userId', 'keyId', 'model', 'limit']);
-    if (!shape.ok) return shape;
-    const { from: fromInput, to: toInput, userId, keyId, model, limit: limitInput } = shape.value;
-    const from = optionalInstant(fromInput);
-    const to = optionalInstant(toInput);
-    if (from === 'invalid') return invalid('from', 'from must be an ISO 8601 date or date-time');
-    if (to === 'invalid') return invalid('to', 'to must be an ISO 8601 date or date-time');
-    if (userId !== undefined && !isUuid(userId)) return invalid('userId', 'userId must be a uuid');
-    if (keyId !== undefined && !isUuid(keyId)) return invalid('keyId', 'keyId must be a uuid');
-    if (model !== undefined && (typeof model !== 'string' || model === ''))
-      return invalid('model', 'model must be a name');
-    if (
-      limitInput !== undefined &&
-      (typeof limitInput !== 'number' || !Number.isSafeInteger(limitInput) || limitInput < 1 || limitInput > MAX_ROWS)
-    ) {
-      return invalid('limit', `limit must be an integer from 1 to ${MAX_ROWS}`);
-    }
-    const limit = typeof limitInput === 'number' ? limitInput : DEFAULT_ROWS;
+  async usage(request: UsageRequest): Promise<Reply<UsageReport>> {
+    const { from, to, userId, keyId, model } = request;
+    const limit = request.limit ?? DEFAULT_ROWS;
 
     const where: string[] = [];
     const params: unknown[] = [];
@@ -51,8 +33,8 @@ export class UsageService {
       params.push(value);
       where.push(`${column} ${operator} $${params.length}`);
     };
-    if (from) add('created_at', '>=', from);
-    if (to) add('created_at', '<', to);
+    if (from) add('created_at', '>=', new Date(from));
+    if (to) add('created_at', '<', new Date(to));
     if (userId !== undefined) add('user_id', '=', userId);
     if (keyId !== undefined) add('key_id', '=', keyId);
     if (model !== undefined) add('model', '=', model);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TraceContext, tidFromTraceparent, type Logger } from '@tollgate/observability';
 import { DenialException, DenialReason } from '@tollgate/errors';
+import { findDuplicateJsonKey } from './duplicate-json-key.js';
 import { TID_RESPONSE_HEADER } from './request-context.js';
 
 /**
@@ -10,10 +11,14 @@ import { TID_RESPONSE_HEADER } from './request-context.js';
  *   rest of the hook chain runs inside TraceContext.run, as
  *   @fastify/request-context does);
  * - JSON bodies parsed once, keeping the raw bytes for forwarding upstream,
- *   and refused with a documented error when malformed.
+ *   and refused with a documented error when malformed or when a key
+ *   appears twice in one object.
  * Errors raised before a handler runs (body parsing, size limits, content
  * types, unknown routes) reach Nest's exception layer, and so the same
- * ErrorResponseFilter as everything else.
+ * ErrorResponseFilter as everything else; those raised before these hooks
+ * (by the router, or by Node's HTTP parser) are answered by
+ * framework-error-handlers.ts, with the same table of Fastify's and Node's
+ * errors (errors/error-response.ts).
  */
 export function installHttpHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.decorateRequest('tid', '');
@@ -47,10 +52,21 @@ export function installHttpHooks(fastify: FastifyInstance, logger: Logger): void
     const raw = body as Buffer;
     request.rawBody = raw;
     if (raw.length === 0) return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(raw.toString('utf8')));
+      parsed = JSON.parse(raw.toString('utf8'));
     } catch {
-      done(new DenialException(DenialReason.MalformedJson), undefined);
+      return done(new DenialException(DenialReason.MalformedJson), undefined);
     }
+    // The bytes checked must be the bytes sent upstream: see duplicate-json-key.ts.
+    const duplicate = typeof parsed === 'object' && parsed !== null ? findDuplicateJsonKey(raw) : null;
+    if (duplicate === null) return done(null, parsed);
+    done(
+      new DenialException(DenialReason.InvalidRequest, {
+        param: duplicate,
+        detail: `${duplicate} appears twice; send each key once`,
+      }),
+      undefined,
+    );
   });
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ChannelInput } from '@tollgate/contracts';
+import { ok, RouterSubjects, type ChannelInput, type Reply } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
-import { normaliseChannelInput } from './channel-input.js';
+import { checkRequest } from '@tollgate/nats/server';
+import { normaliseChannelInput, type ChannelFields } from './channel-input.js';
 
 const valid: ChannelInput = {
   name: ' primary ',
@@ -10,10 +11,25 @@ const valid: ChannelInput = {
   models: ['gpt-4o', 'gpt-4o', ' gpt-4o-mini '],
 };
 
+/** What a refused request is answered with: a denial. */
+function denialOf(answer: Reply<unknown>): Reply<never> {
+  if (answer.ok) throw new Error('a refused request was answered with a value');
+  return answer;
+}
+
+/** A channel as the router takes it off NATS: checked against its subject's schema, then normalised. */
+function sut(input: unknown, mode: 'create' | 'update' = 'create'): Reply<ChannelFields> {
+  if (mode === 'update') {
+    const checked = checkRequest(RouterSubjects.updateChannel, { channelId: 1, patch: input });
+    return checked.ok ? ok(normaliseChannelInput(checked.request.patch)) : denialOf(checked.answer);
+  }
+  const checked = checkRequest(RouterSubjects.createChannel, input);
+  return checked.ok ? ok(normaliseChannelInput(checked.request)) : denialOf(checked.answer);
+}
+
 /** Runs the check and returns the refused param, or null when accepted. */
 function refusedParam(input: Record<string, unknown>, mode: 'create' | 'update' = 'create'): string | null {
-  const given = input as Partial<ChannelInput>;
-  const reply = mode === 'create' ? normaliseChannelInput(given, 'create') : normaliseChannelInput(given, 'update');
+  const reply = sut(input, mode);
   if (reply.ok) return null;
   expect(reply.denial.reason).toBe(DenialReason.InvalidRequest);
   expect(reply.denial.params?.detail).toBeTruthy();
@@ -22,7 +38,7 @@ function refusedParam(input: Record<string, unknown>, mode: 'create' | 'update' 
 
 describe(normaliseChannelInput.name, () => {
   it('normalises a valid channel: trimmed, deduplicated, no trailing slash', () => {
-    expect(normaliseChannelInput(valid, 'create')).toEqual({
+    expect(sut(valid)).toEqual({
       ok: true,
       value: {
         name: 'primary',
@@ -40,8 +56,9 @@ describe(normaliseChannelInput.name, () => {
   });
 
   it('requires nothing on update, and checks what is given', () => {
-    expect(normaliseChannelInput({}, 'update')).toEqual({ ok: true, value: {} });
+    expect(sut({}, 'update')).toEqual({ ok: true, value: {} });
     expect(refusedParam({ weight: 0 }, 'update')).toBe('weight');
+    expect(refusedParam({ timeouts: { connectMs: 0 } }, 'update')).toBe('timeouts.connect_ms');
   });
 
   it.each([
@@ -88,30 +105,21 @@ describe(normaliseChannelInput.name, () => {
   });
 
   it('never echoes the api key in a refusal', () => {
-    const reply = normaliseChannelInput({ ...valid, apiKey: 'sk-leak me' }, 'create');
+    const reply = sut({ ...valid, apiKey: 'sk-leak me' });
+    expect(reply.ok).toBe(false);
     expect(JSON.stringify(reply)).not.toContain('sk-leak');
   });
 
   it('keeps optional fields, with null timeouts meaning the configured default', () => {
-    const reply = normaliseChannelInput(
-      {
-        ...valid,
-        modelMapping: { 'gpt-4o': 'gpt-4o-2024-08-06' },
-        groups: ['default', 'vip'],
-        priority: -2,
-        weight: 5,
-        status: 'disabled',
-        timeouts: { connectMs: 1000, idleMs: null },
-      },
-      'create',
-    );
-    expect(reply.ok && reply.value).toMatchObject({
+    const optional = {
       modelMapping: { 'gpt-4o': 'gpt-4o-2024-08-06' },
       groups: ['default', 'vip'],
       priority: -2,
       weight: 5,
       status: 'disabled',
       timeouts: { connectMs: 1000, idleMs: null },
-    });
+    };
+    const reply = sut({ ...valid, ...optional });
+    expect(reply.ok && reply.value).toMatchObject(optional);
   });
 });

@@ -14,6 +14,7 @@ import {
   type Reply,
 } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
+import { checkedHandler } from '@tollgate/nats/server';
 import type { Logger } from '@tollgate/observability';
 import { TestDatabase } from '@tollgate/testing';
 import { SecretBox } from '../crypto/secret-box.js';
@@ -186,7 +187,8 @@ describe(ChannelsService.name, () => {
     });
 
     it('refuses invalid input with the parameter named', async () => {
-      const reply = await a.channels.create(input({ baseUrl: 'ftp://nope' }));
+      const create = checkedHandler(RouterSubjects.createChannel, (request) => a.channels.create(request));
+      const reply = await create(input({ baseUrl: 'ftp://nope' }));
       expect(reply).toMatchObject({
         ok: false,
         denial: { reason: DenialReason.InvalidRequest, params: { param: 'base_url' } },
@@ -243,7 +245,8 @@ describe(ChannelsService.name, () => {
 
     it('refuses invalid patches and unknown channels', async () => {
       const created = valueOf(await a.channels.create(input({ name: 'patch-target' })));
-      expect(await a.channels.update(created.id, { weight: 0 })).toMatchObject({
+      const update = checkedHandler(RouterSubjects.updateChannel, (r) => a.channels.update(r.channelId, r.patch));
+      expect(await update({ channelId: created.id, patch: { weight: 0 } })).toMatchObject({
         ok: false,
         denial: { reason: DenialReason.InvalidRequest, params: { param: 'weight' } },
       });

@@ -15,7 +15,6 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { HealthTracker } from '../health/health-tracker.js';
 import { CHANNEL_TIMEOUT_DEFAULTS, HEALTH_TRACKER, NATS_BUS, SECRET_BOX } from '../tokens.js';
 import { ChannelEntity } from './channel.entity.js';
-import { isChannelId } from './channel-id.js';
 import { normaliseChannelInput, type ChannelFields } from './channel-input.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { apiKeyLast4, toChannelView } from './channel-view.js';
@@ -44,9 +43,7 @@ export class ChannelsService {
   }
 
   async create(input: ChannelInput): Promise<Reply<ChannelView>> {
-    const fields = normaliseChannelInput(input, 'create');
-    if (!fields.ok) return fields;
-    const f = fields.value;
+    const f = normaliseChannelInput(input);
     const saved = await this.channels.save(
       this.channels.create({
         name: f.name,
@@ -83,16 +80,14 @@ export class ChannelsService {
   async update(channelId: number, patch: Partial<ChannelInput>): Promise<Reply<ChannelView>> {
     const existing = await this.find(channelId);
     if (!existing) return notFound();
-    const fields = normaliseChannelInput(patch ?? {}, 'update');
-    if (!fields.ok) return fields;
-    const changes = this.columnsFor(fields.value);
+    const f = normaliseChannelInput(patch);
+    const changes = this.columnsFor(f);
     if (Object.keys(changes).length > 0) {
       await this.channels.update({ id: channelId }, changes);
     }
     const saved = await this.find(channelId);
     if (!saved) return notFound();
     // A new key, a new address or an admin's explicit enable starts the channel's health afresh.
-    const f = fields.value;
     if (f.apiKey !== undefined || f.baseUrl !== undefined || f.status === 'enabled') {
       this.bus.broadcast(RouterSubjects.healthChanged, this.health.reset(channelId));
     }
@@ -101,7 +96,6 @@ export class ChannelsService {
   }
 
   async delete(channelId: number): Promise<Reply<{ deleted: true }>> {
-    if (!isChannelId(channelId)) return notFound();
     const result = await this.channels.delete({ id: channelId });
     if (!result.affected) return notFound();
     await this.changed([channelId]);
@@ -146,7 +140,7 @@ export class ChannelsService {
   }
 
   private find(channelId: number): Promise<ChannelEntity | null> {
-    return isChannelId(channelId) ? this.channels.findOneBy({ id: channelId }) : Promise.resolve(null);
+    return this.channels.findOneBy({ id: channelId });
   }
 
   private columnsFor(f: ChannelFields): Partial<ChannelEntity> {

@@ -11,7 +11,6 @@ import {
 import { DenialReason, deny } from '@tollgate/errors';
 import type { Logger } from '@tollgate/observability';
 import type { BroadcastBus } from '../broadcast-bus.js';
-import { isChannelId } from '../channels/channel-id.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { providerFor } from '../providers/providers.js';
@@ -54,24 +53,15 @@ export class HealthService implements OnModuleInit {
     });
   }
 
+  /** An outcome as its subject declares it (checked on arrival, see RouterController). */
   async record(outcome: UpstreamOutcome): Promise<void> {
-    if (!isChannelId(outcome?.channelId) || typeof outcome.status !== 'number') {
-      this.logger.warn({ channelId: outcome?.channelId }, 'malformed upstream outcome ignored');
-      return;
-    }
     const channel = this.registry.table.get(outcome.channelId);
     // Deleted since the request started: nothing to keep.
     if (!channel) return;
-    const normalised: UpstreamOutcome = {
-      ...outcome,
-      errorCode: outcome.errorCode ?? null,
-      retryAfterSeconds: outcome.retryAfterSeconds ?? null,
-      timedOut: outcome.timedOut === true,
-    };
-    const kind = classifyOutcome(normalised, providerFor(channel.type).deadKeyErrorCodes);
-    const { change, autoDisableReason } = this.tracker.record(normalised, kind);
+    const kind = classifyOutcome(outcome, providerFor(channel.type).deadKeyErrorCodes);
+    const { change, autoDisableReason } = this.tracker.record(outcome, kind);
     if (change)
-      this.publish(change, { channelName: channel.name, status: outcome.status, errorCode: normalised.errorCode });
+      this.publish(change, { channelName: channel.name, status: outcome.status, errorCode: outcome.errorCode });
     if (autoDisableReason !== null && (await this.channels.markAutoDisabled(channel.id, autoDisableReason))) {
       // The event name is what ops alert on; the reason never contains the key.
       this.logger.warn(
@@ -80,7 +70,7 @@ export class HealthService implements OnModuleInit {
           channelId: channel.id,
           channelName: channel.name,
           status: outcome.status,
-          errorCode: normalised.errorCode,
+          errorCode: outcome.errorCode,
           reason: autoDisableReason,
         },
         'channel auto-disabled: its upstream key is rejected or out of credit',
@@ -106,7 +96,7 @@ export class HealthService implements OnModuleInit {
   }
 
   view(channelId: number): Reply<ChannelHealthView> {
-    const channel = isChannelId(channelId) ? this.registry.table.get(channelId) : undefined;
+    const channel = this.registry.table.get(channelId);
     if (!channel) return refused(deny(DenialReason.ResourceNotFound, { detail: 'no such channel' }));
     return ok(this.tracker.describe(channel));
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ok, refused, type PickedChannel, type PickRequest, type Reply } from '@tollgate/contracts';
-import { DenialReason, deny } from '@tollgate/errors';
+import { ok, type PickedChannel, type PickRequest, type Reply } from '@tollgate/contracts';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { upstreamModelFor } from '../channels/routable-channel.js';
 import type { Clock } from '../clock.js';
@@ -22,9 +21,6 @@ export class SelectionService {
   ) {}
 
   pick(request: PickRequest): Reply<PickedChannel> {
-    if (typeof request?.model !== 'string' || typeof request.group !== 'string') {
-      return refused(deny(DenialReason.InvalidRequest, { param: 'model', detail: 'model and group are required' }));
-    }
     const selection = selectChannel(this.registry.table, this.tracker, request, this.clock(), this.random);
     if (!selection.ok) return selection;
     const { channel, pinned, probe } = selection.value;
@@ -43,6 +39,6 @@ export class SelectionService {
   }
 
   models(group: string): string[] {
-    return typeof group === 'string' ? this.registry.table.modelsFor(group) : [];
+    return this.registry.table.modelsFor(group);
   }
 }

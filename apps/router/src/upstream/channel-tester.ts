@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ok, refused, type ChannelTestResult, type Reply, type TestChannelRequest } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
 import type { Logger } from '@tollgate/observability';
-import { isChannelId } from '../channels/channel-id.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { upstreamModelFor, type RoutableChannel } from '../channels/routable-channel.js';
 import { HealthService } from '../health/health.service.js';
@@ -29,11 +28,8 @@ export class ChannelTester {
    * stays: that was a decision, not a symptom.
    */
   async test(request: TestChannelRequest): Promise<Reply<ChannelTestResult>> {
-    const channel = isChannelId(request?.channelId) ? this.registry.table.get(request.channelId) : undefined;
+    const channel = this.registry.table.get(request.channelId);
     if (!channel) return refused(deny(DenialReason.ResourceNotFound, { detail: 'no such channel' }));
-    if (request.model !== undefined && (typeof request.model !== 'string' || request.model.trim() === '')) {
-      return refused(deny(DenialReason.InvalidRequest, { param: 'model', detail: 'model must be a model name' }));
-    }
     const model = request.model?.trim() ?? [...channel.models][0] ?? '';
     const provider = providerFor(channel.type);
     const result = await this.send(channel, (target) =>

@@ -37,8 +37,20 @@ export interface RouteDeclaration {
   invalidParams?: DenialReason;
 }
 
-/** What any route may answer: an internal failure, or a service that did not answer in time. */
-const ALWAYS = [DenialReason.InternalError, DenialReason.ServiceUnavailable] as const;
+/**
+ * What any route may answer: a request the HTTP layer cannot take (a URL not
+ * validly %-encoded or a header Node refuses: 400; a URL, path parameter or
+ * headers too long: 414, 431; a request that took too long to arrive: 408),
+ * an internal failure, or a service that did not answer in time.
+ */
+const ALWAYS = [
+  DenialReason.InvalidRequest,
+  DenialReason.RequestTimeout,
+  DenialReason.UriTooLong,
+  DenialReason.HeaderFieldsTooLarge,
+  DenialReason.InternalError,
+  DenialReason.ServiceUnavailable,
+] as const;
 const KEYED = [
   DenialReason.AuthenticationThrottled,
   DenialReason.MissingAccessToken,

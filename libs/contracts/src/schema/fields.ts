@@ -1,4 +1,4 @@
-import { Type, type SchemaOptions, type TLiteral, type TSchema, type TUnion } from '@tollgate/typebox';
+import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@tollgate/typebox';
 import type { ErrorAnnotations } from './validator.js';
 
 /**
@@ -28,6 +28,12 @@ export const LIMITS = {
   imageSizes: 50,
   /** Models, groups, IP ranges in one list. */
   listItems: 1000,
+  /** A trace id in a message: the edge's are 32 hex digits; other callers' may be longer. */
+  tidLength: 64,
+  /** A size in a model's image price table ("1024x1024", "hd:1792x1024"). */
+  imageSizeLength: 64,
+  /** Digits of a PostgreSQL bigint, the largest row id a cursor can name. */
+  bigintDigits: 19,
   /** A PostgreSQL integer column. */
   int4: 2_147_483_647,
   /** A channel's connect, first-byte or idle timeout. */
@@ -201,3 +207,53 @@ export const OneOf = <const T extends readonly string[]>(values: T, options: Opt
     values.map((value) => Type.Literal(value)),
     options,
   ) as unknown as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;
+
+/** How many tokens, images, characters or requests: a non-negative integer. */
+export const Count = (options: Options = {}) =>
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...options });
+
+/** An HTTP status from an upstream, or 0 when none came back (a connection failure or a timeout). */
+export const HttpStatus = (options: Options = {}) => Type.Integer({ minimum: 0, maximum: 999, ...options });
+
+/** A channel's id: a positive int4 identity value. */
+export const ChannelId = (options: Options = {}) => Int4({ minimum: 1, ...options });
+
+/** The trace id a message carries for its log lines. */
+export const Tid = (options: Options = {}) => Type.String({ maxLength: LIMITS.tidLength, ...options });
+
+/** A page cursor that is a bigint row id: only a `nextCursor` this API returned. */
+export const RowCursor = (options: Options = {}) =>
+  Type.String({
+    pattern: `^\\d{1,${LIMITS.bigintDigits}}$`,
+    errorMessage: '{param} is not one this API returned',
+    ...options,
+  });
+
+/** A size an image price is for, as billing keys it (lower case, see its normalisation), or "*" for any other. */
+export const ImageSize = (options: Options = {}) =>
+  Type.String({
+    pattern: `^(\\*|[a-z0-9][a-z0-9:._-]{0,${LIMITS.imageSizeLength - 1}})$`,
+    errorMessage: `{param} must map image sizes (e.g. "1024x1024", or "*" for any other) to prices`,
+    ...options,
+  });
+
+/** The upstream's name for each model name clients ask for. */
+export const ModelMapping = (options: Options = {}) =>
+  Type.Record(
+    Type.String({ pattern: storablePattern(NOT_BLANK) }),
+    Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: storablePattern(NOT_BLANK) }),
+    {
+      additionalProperties: false,
+      maxProperties: LIMITS.listItems,
+      errorMessage: `{param} must be an object from requested model name to upstream model name (1 to ${LIMITS.nameLength} characters)`,
+      ...options,
+    },
+  );
+
+/**
+ * An item of a batch that its receiver checks against `item` on its own, so
+ * that one bad item is reported in that item's result instead of refusing
+ * the whole batch. Typed as `item`; the batch's schema accepts any value here.
+ */
+export const CheckedOneByOne = <T extends TSchema>(_item: T, options: Options = {}) =>
+  Type.Unsafe<Static<T>>(Type.Unknown({ description: 'Checked on its own by the receiver', ...options }));

@@ -92,6 +92,53 @@ describe(compile.name, () => {
     expect(paramOf(['rows', '3', 'user_id'])).toBe('rows[3].user_id');
     expect(paramOf(['model_mapping', 'gpt/4'])).toBe('model_mapping.gpt/4');
   });
+
+  it("lets a nullable field's own sentence speak for it", () => {
+    const message = Type.Object({ budget: Type.Optional(Nullable(Money())) });
+    expect(problemOf(message, { budget: '1.1234567' })).toEqual({
+      param: 'budget',
+      detail: 'budget must be a non-negative decimal string with at most 6 decimals, e.g. "12.50"',
+    });
+    expect(compile(message).check({ budget: null }).ok).toBe(true);
+  });
+
+  it('names a field that travels under another name as the client spelled it', () => {
+    const message = Type.Object(
+      {
+        baseUrl: Type.String({ format: 'uri', clientName: 'base_url' }),
+        timeouts: Type.Optional(
+          Type.Object(
+            { connectMs: Type.Integer({ minimum: 1, clientName: 'connect_ms' }) },
+            { additionalProperties: false },
+          ),
+        ),
+        ranges: Type.Optional(
+          Nullable(Type.Array(IpRange()), {
+            clientName: 'allowed_ip_ranges',
+            errorParam: 'list',
+            errorMessage: '{param} must be a list of IP ranges',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    );
+    expect(problemOf(message, { baseUrl: 'nope' })).toEqual({
+      param: 'base_url',
+      detail: 'base_url must be an http:// or https:// URL',
+    });
+    expect(problemOf(message, { baseUrl: 'https://a.example', timeouts: { connectMs: 0 } })).toEqual({
+      param: 'timeouts.connect_ms',
+      detail: 'timeouts.connect_ms must be at least 1',
+    });
+    expect(problemOf(message, { baseUrl: 'https://a.example', ranges: ['10.0.0/8'] })).toEqual({
+      param: 'allowed_ip_ranges',
+      detail: 'allowed_ip_ranges must be a list of IP ranges',
+    });
+    expect(problemOf(message, { baseUrl: 'https://a.example', base_url: 'x' })).toEqual({
+      param: 'base_url',
+      detail: 'unknown field base_url',
+    });
+  });
 });
 
 describe('field declarations', () => {

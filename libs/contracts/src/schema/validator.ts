@@ -17,18 +17,22 @@ export interface InputProblem {
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: InputProblem };
 
 /**
- * Two keywords of our own, read only here (the OpenAPI document drops them):
+ * Keywords of our own, read only here (the OpenAPI document drops them):
  * - `errorMessage`: the whole sentence for any failure at this node or below
  *   it, `{param}` standing for the field's name as the client spelled it;
  * - `errorParam`: `'list'` reports a failure inside an item of a list at the
  *   list itself (`messages`, not `messages[0].role`), for sentences written
- *   about the list.
+ *   about the list;
+ * - `clientName`: the field's name as the client spelled it when the value
+ *   reached us under another one: the admin API's `base_url` travels over
+ *   NATS as `baseUrl`, and the refusal the client reads names `base_url`.
  */
 export interface ErrorAnnotations {
   errorMessage?: string;
   /** The sentence for a string that fails the node's `pattern` only (other failures keep theirs). */
   patternMessage?: string;
   errorParam?: 'list';
+  clientName?: string;
 }
 
 export interface Validator<T> {
@@ -147,10 +151,15 @@ const isList = (node: Annotated): boolean =>
 
 function explain(root: TSchema, raw: ValueError): InputProblem {
   const error = innermost(raw);
-  const segments = segmentsOf(error.path);
+  const sent = segmentsOf(error.path);
   // An unknown field has no schema of its own: its container speaks for it.
   const unknownField = error.type === ValueErrorType.ObjectAdditionalProperties;
-  const nodes = nodesAlong(root, unknownField ? segments.slice(0, -1) : segments);
+  const nodes = nodesAlong(root, unknownField ? sent.slice(0, -1) : sent);
+  const segments = sent.map((segment, depth) => nodes[depth + 1]?.clientName ?? segment);
+  // The path of a nullable field ends at its union: the variant that failed speaks for it if it has a sentence.
+  if (!unknownField && nodes.length === sent.length + 1 && (error.schema as Annotated).errorMessage !== undefined) {
+    nodes[nodes.length - 1] = error.schema;
+  }
   // A missing field (absent, or `undefined` in an object built in code, which
   // JSON drops) is a failure of the object that lacks it: the field's own
   // sentence is about a wrong value ("messages must be a non-empty array"),
@@ -289,4 +298,4 @@ const typeWords = (schema: Record<string, unknown>): string => {
 };
 
 /** Keywords a schema uses only for our error sentences; the published document leaves them out. */
-export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam', 'patternMessage'] as const;
+export const ANNOTATION_KEYWORDS = ['errorMessage', 'errorParam', 'patternMessage', 'clientName'] as const;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { AuthSubjects, CreateKeyRequest, CreateUserRequest, PageRequest } from './auth.contract.js';
+import { LIMITS } from './schema/fields.js';
+import { describeSubjects, refusedParam, type Examples } from './testing/subject-cases.js';
+
+const USER = '3f2c1a9e-5b7d-4e21-9c8a-1d2e3f4a5b6c';
+const KEY = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+
+const examples: Examples<typeof AuthSubjects> = {
+  authenticate: { authorization: 'Bearer sk-abc', clientIp: '10.0.0.1', model: 'gpt-4o' },
+  createUser: { actorRole: 'admin', name: 'alice', email: 'alice@example.com', role: 'user', group: 'default' },
+  listUsers: { limit: 50, cursor: null },
+  getUser: { userId: USER },
+  updateUser: { actorRole: 'root', userId: USER, status: 'suspended' },
+  createKey: {
+    actorRole: 'admin',
+    userId: USER,
+    name: 'laptop',
+    expiresAt: '2030-01-01T00:00:00.000Z',
+    allowedModels: ['gpt-4o'],
+    allowedIpRanges: ['10.0.0.0/8'],
+    budgetMicros: '5000000',
+    rpmLimit: 60,
+  },
+  listKeys: { userId: USER },
+  updateKey: { actorRole: 'admin', keyId: KEY, allowedIpRanges: null, rpmLimit: null },
+  revokeKey: { actorRole: 'admin', keyId: KEY },
+  ping: {},
+  invalidated: { keyIds: [KEY] },
+};
+
+describe('AuthSubjects', () => {
+  describeSubjects(AuthSubjects, examples);
+});
+
+describe('auth requests', () => {
+  it.each([
+    [{ role: 'emperor' }, 'role'],
+    [{ actorRole: 'emperor' }, 'actorRole'],
+    [{ email: 'not an address' }, 'email'],
+    [{ group: 'has space' }, 'group'],
+    [{ name: ' ' }, 'name'],
+    [{ name: 'x'.repeat(LIMITS.nameLength + 1) }, 'name'],
+  ])('refuses a user with %j, naming %s', (change, param) => {
+    expect(refusedParam(CreateUserRequest, { ...examples.createUser, ...change })).toBe(param);
+  });
+
+  it.each([
+    [{ allowedIpRanges: ['10.0.0/8'] }, 'allowed_ip_ranges'],
+    [{ allowedModels: ['gpt-4o', ''] }, 'allowed_models'],
+    [{ expiresAt: 'tomorrow' }, 'expires_at'],
+    [{ budgetMicros: '1.5' }, 'budget'],
+    [{ rpmLimit: 0 }, 'rpm_limit'],
+    [{ userId: 'not-a-uuid' }, 'userId'],
+  ])('refuses a key with %j, naming %s as the admin API spells it', (change, param) => {
+    expect(refusedParam(CreateKeyRequest, { ...examples.createKey, ...change })).toBe(param);
+  });
+
+  it('takes nulls where they mean "no restriction"', () => {
+    const unrestricted = { ...examples.createKey, expiresAt: null, allowedModels: null, budgetMicros: null };
+    expect(refusedParam(CreateKeyRequest, unrestricted)).toBeNull();
+  });
+
+  it('pages users from a cursor it returned', () => {
+    expect(refusedParam(PageRequest, { limit: LIMITS.usersPage + 1 })).toBeNull();
+    expect(refusedParam(PageRequest, { limit: 0 })).toBe('limit');
+    expect(refusedParam(PageRequest, { cursor: 'abc' })).toBe('cursor');
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  BatchAdjustRequest,
+  BatchAdjustRow,
+  BillingSubjects,
+  GroupMultiplierInput,
+  LedgerRequest,
+  PriceInput,
+  SettlementBatch,
+  TopUpRequest,
+  type Settlement,
+} from './billing.contract.js';
+import { LIMITS } from './schema/fields.js';
+import { describeSubjects, refusedParam, type Examples } from './testing/subject-cases.js';
+
+const USER = '3f2c1a9e-5b7d-4e21-9c8a-1d2e3f4a5b6c';
+const KEY = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const HOLD = '0b7f5c0e-8f4a-4d0e-9a53-2f1f5b0d6c11';
+
+const row = { userId: USER, amountMicros: '-2500000', reason: 'refund', idempotencyKey: 'refund-7' };
+
+const examples: Examples<typeof BillingSubjects> = {
+  reserve: {
+    holdId: HOLD,
+    userId: USER,
+    keyId: KEY,
+    keySuffix: 'a1B2c3',
+    group: 'default',
+    model: 'gpt-4o',
+    rpmLimit: null,
+    budgetMicros: '1000000',
+    estimate: { inputTokens: 100, outputTokens: 50, images: 0, imageSize: null, characters: 0 },
+  },
+  setPrice: { model: 'gpt-image-1', inputPerMillionMicros: '5000000', imagePriceMicros: { '1024x1024': '40000' } },
+  listPrices: {},
+  topUp: { userId: USER, amountMicros: '10000000', actor: USER, reason: 'invoice 42', idempotencyKey: 'inv-42' },
+  balance: { userId: USER },
+  ledger: { userId: USER, limit: 100, cursor: '42', types: ['charge'], from: '2026-01-01T00:00:00Z', to: null },
+  ping: {},
+  adjust: { ...row, actor: USER, allowNegative: true },
+  batchAdjust: { rows: [row], dryRun: true, actor: USER },
+  setGroupMultiplier: { group: 'vip', multiplierBasisPoints: 8000 },
+  listGroupMultipliers: {},
+  holds: { userId: USER },
+  usage: { from: '2026-01-01T00:00:00Z', userId: USER, keyId: KEY, model: 'gpt-4o', limit: 10 },
+  reconcile: {},
+  pricesChanged: { models: ['gpt-4o'] },
+};
+
+describe('BillingSubjects', () => {
+  describeSubjects(BillingSubjects, examples);
+});
+
+describe('billing requests', () => {
+  it.each([
+    ['0', 'amountMicros'],
+    ['-5', 'amountMicros'],
+    ['1.5', 'amountMicros'],
+    ['1e3', 'amountMicros'],
+  ])('takes only positive micro-unit strings for a top-up: refuses %p', (amountMicros, param) => {
+    expect(refusedParam(TopUpRequest, { ...examples.topUp, amountMicros })).toBe(param);
+  });
+
+  it('keeps the idempotency keys billing writes itself for itself', () => {
+    expect(refusedParam(TopUpRequest, { ...examples.topUp, idempotencyKey: `hold:${HOLD}` })).toBe('idempotencyKey');
+  });
+
+  it(`takes 1 to ${LIMITS.batchRows} rows a batch, and leaves each row to its own check`, () => {
+    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: [] })).toBe('rows');
+    const full = Array.from({ length: LIMITS.batchRows }, () => row);
+    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: full })).toBeNull();
+    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: [...full, row] })).toBe('rows');
+    // A bad row is the row's problem, reported in its result: the batch still passes.
+    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: [{}, 'x'] })).toBeNull();
+    expect(refusedParam(BatchAdjustRow, { ...row, amountMicros: '0' })).toBe('amountMicros');
+    expect(refusedParam(BatchAdjustRow, { ...row, force: true })).toBe('force');
+  });
+
+  it.each([
+    [{ inputPerMillionMicros: '-1' }, 'inputPerMillionMicros'],
+    [{ colour: 'red' }, 'colour'],
+    [{ imagePriceMicros: { '1024x1024': '-1' } }, 'image_prices.1024x1024'],
+    [{ model: '' }, 'model'],
+  ])('refuses a price with %j, naming %s', (change, param) => {
+    expect(refusedParam(PriceInput, { ...examples.setPrice, ...change })).toBe(param);
+  });
+
+  it.each([
+    [{ multiplierBasisPoints: 0.8 }, 'multiplierBasisPoints'],
+    [{ multiplierBasisPoints: -1 }, 'multiplierBasisPoints'],
+    [{ multiplierBasisPoints: LIMITS.multiplierBasisPoints + 1 }, 'multiplierBasisPoints'],
+    [{ multiplierBasisPoints: '8000' }, 'multiplierBasisPoints'],
+    [{ group: 'v i p' }, 'group'],
+    [{ multiplier: '0.8' }, 'multiplier'],
+  ])('refuses a group multiplier with %j, naming %s', (change, param) => {
+    expect(refusedParam(GroupMultiplierInput, { ...examples.setGroupMultiplier, ...change })).toBe(param);
+  });
+
+  it.each([
+    [{ cursor: 'abc' }, 'cursor'],
+    [{ types: ['bogus'] }, 'type'],
+    [{ from: 'yesterday' }, 'from'],
+    [{ limit: LIMITS.ledgerPage + 1 }, 'limit'],
+  ])('refuses a ledger query with %j, naming %s', (change, param) => {
+    expect(refusedParam(LedgerRequest, { ...examples.ledger, ...change })).toBe(param);
+  });
+
+  it('checks each settlement of a batch on its own', () => {
+    const settlement: Settlement = {
+      holdId: HOLD,
+      tid: '4bf92f3577b34da6a3ce929d0e0e4736',
+      userId: USER,
+      keyId: KEY,
+      model: 'gpt-4o',
+      channelId: null,
+      succeeded: false,
+      usage: { inputTokens: 0, outputTokens: 0, images: 0, characters: 0 },
+      httpStatus: 0,
+      latencyMs: 0,
+      stream: false,
+    };
+    expect(refusedParam(SettlementBatch, { settlements: [settlement, { holdId: 'x' }] })).toBeNull();
+    expect(refusedParam(SettlementBatch, { settlements: 'x' })).toBe('settlements');
+  });
+});
