@@ -58,8 +58,9 @@ export function frameworkErrorHandlers(
         'request refused by the HTTP parser',
       );
       // The request line may still be readable in what Node parsed so far.
-      const rawPacket = (error as Error & { rawPacket?: Buffer }).rawPacket;
-      writeDenialToSocket(socket, denial, tid, { headOnly: rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' });
+      const rawPacket: unknown = (error as { rawPacket?: unknown }).rawPacket;
+      const head = Buffer.isBuffer(rawPacket) && rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+      writeDenialToSocket(socket, denial, tid, { headOnly: head });
       // Destroying at once would discard what the client sent and we have not
       // read, and the kernel would answer it with a reset that can overtake
       // the answer; the failed parser goes on reading (and dropping) it instead.
