@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { TraceContext } from './trace-context.js';
 
 export type { Logger } from 'pino';
@@ -23,14 +23,24 @@ const REDACT = [
   '*.secret',
   'headers.authorization',
   'req.headers.authorization',
+  // A failed query (TypeORM's QueryFailedError, pg's error) carries the statement's parameters:
+  // amounts, idempotency keys, whatever a client sent. The statement and the error code are enough.
+  'err.parameters',
+  'err.driverError.parameters',
+  'err.cause.parameters',
 ];
 
 /**
  * JSON logs for one service: every line names the service and, inside a
  * request, its tid (taken from the async context, so callers never pass it).
  */
-export function createLogger(service: string, level: string = 'info', options: LoggerOptions = {}): Logger {
-  return pino({
+export function createLogger(
+  service: string,
+  level: string = 'info',
+  options: LoggerOptions = {},
+  destination?: DestinationStream,
+): Logger {
+  const config: LoggerOptions = {
     level,
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -40,5 +50,6 @@ export function createLogger(service: string, level: string = 'info', options: L
       return tid ? { tid } : {};
     },
     ...options,
-  });
+  };
+  return destination ? pino(config, destination) : pino(config);
 }
