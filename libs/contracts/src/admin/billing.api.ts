@@ -30,12 +30,17 @@ export const PriceSet = Type.Object(
     input_per_million: Type.Optional(Money({ description: 'Per million input tokens' })),
     output_per_million: Type.Optional(Money({ description: 'Per million output tokens' })),
     image_prices: Type.Optional(
-      Type.Record(Type.String({ pattern: '^(\\*|[A-Za-z0-9][A-Za-z0-9:._-]{0,63})$' }), Money(), {
-        additionalProperties: false,
-        maxProperties: LIMITS.imageSizes,
-        errorMessage: `{param} must map up to ${LIMITS.imageSizes} image sizes (e.g. "1024x1024", or "*" for any other) to decimal prices`,
-        description: 'Price per image by size; replaces the whole table when given',
-      }),
+      // Any letter case: billing compares sizes in lower case (the ImageSize atom, after normalising).
+      Type.Record(
+        Type.String({ pattern: `^(\\*|[A-Za-z0-9][A-Za-z0-9:._-]{0,${LIMITS.imageSizeLength - 1}})$` }),
+        Money(),
+        {
+          additionalProperties: false,
+          maxProperties: LIMITS.imageSizes,
+          errorMessage: `{param} must map up to ${LIMITS.imageSizes} image sizes (e.g. "1024x1024", or "*" for any other) to decimal prices`,
+          description: 'Price per image by size; replaces the whole table when given',
+        },
+      ),
     ),
     characters_per_million: Type.Optional(Money({ description: 'Per million characters (speech)' })),
   },

@@ -6,11 +6,11 @@ import {
   Instant,
   Int4,
   LIMITS,
+  ModelMapping,
   ModelName,
   Name,
   Nullable,
   OneOf,
-  storablePattern,
   TimeoutMs,
   UpstreamKey,
 } from '../schema/fields.js';
@@ -35,13 +35,7 @@ const channelFields = {
   }),
   api_key: UpstreamKey({ description: 'Encrypted at rest; never returned (only its last 4 characters)' }),
   models: Type.Array(ModelName(), { minItems: 1, maxItems: LIMITS.listItems }),
-  model_mapping: Type.Optional(
-    Type.Record(Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: storablePattern() }), ModelName(), {
-      additionalProperties: false,
-      maxProperties: LIMITS.listItems,
-      description: 'Requested model name → the upstream model name',
-    }),
-  ),
+  model_mapping: Type.Optional(ModelMapping({ description: 'Requested model name → the upstream model name' })),
   groups: Type.Optional(
     Type.Array(GroupName(), { minItems: 1, maxItems: LIMITS.listItems, description: 'Groups this channel serves' }),
   ),
