@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CHANNEL_TYPES } from '@tollgate/contracts';
+import { CHANNEL_TYPES, LIMITS, SETTABLE_CHANNEL_STATUSES } from '@tollgate/contracts';
 import { adminPath } from '../admin-client.js';
 import type {
   ChannelDeletedResponse,
@@ -13,9 +13,6 @@ import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { channelId, choice, collect, commaList, group, integer, keyValue, requiredText } from '../cli-input.js';
 import { listText, renderRecord, renderTable, type Column } from '../table.js';
-
-const SETTABLE_STATUSES = ['enabled', 'disabled'] as const;
-const INT4_MAX = 2_147_483_647;
 
 const CHANNEL_COLUMNS: Array<Column<ChannelResponse>> = [
   { header: 'id', value: (c) => c.id, align: 'right' },
@@ -106,7 +103,7 @@ function apiKey(options: ChannelOptions, read: (path: string) => string): string
 
 function channelBody(options: ChannelOptions, read: (path: string) => string): Record<string, unknown> {
   const ms = (text: string | undefined, option: string) =>
-    text === undefined ? undefined : integer(text, option, { min: 1, max: 3_600_000 });
+    text === undefined ? undefined : integer(text, option, { min: 1, max: LIMITS.timeoutMs });
   const timeouts = Object.fromEntries(
     Object.entries({
       connect_ms: ms(options.connectMs, '--connect-ms'),
@@ -130,9 +127,10 @@ function channelBody(options: ChannelOptions, read: (path: string) => string): R
     priority:
       options.priority === undefined
         ? undefined
-        : integer(options.priority, '--priority', { min: -INT4_MAX, max: INT4_MAX }),
-    weight: options.weight === undefined ? undefined : integer(options.weight, '--weight', { min: 1, max: INT4_MAX }),
-    status: choice(options.status, SETTABLE_STATUSES, '--status'),
+        : integer(options.priority, '--priority', { min: -LIMITS.int4, max: LIMITS.int4 }),
+    weight:
+      options.weight === undefined ? undefined : integer(options.weight, '--weight', { min: 1, max: LIMITS.int4 }),
+    status: choice(options.status, SETTABLE_CHANNEL_STATUSES, '--status'),
     timeouts: Object.keys(timeouts).length > 0 ? timeouts : undefined,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
@@ -150,7 +148,7 @@ function channelOptions(command: Command): Command {
     .option('--groups <list>', 'comma-separated user groups allowed (default all)')
     .option('--priority <n>', 'higher is tried first')
     .option('--weight <n>', 'share of traffic within a priority')
-    .option('--status <status>', SETTABLE_STATUSES.join(' or '))
+    .option('--status <status>', SETTABLE_CHANNEL_STATUSES.join(' or '))
     .option('--connect-ms <ms>', 'connect timeout')
     .option('--first-byte-ms <ms>', 'timeout for the first byte of the answer')
     .option('--idle-ms <ms>', 'timeout between streamed chunks');

@@ -1,5 +1,10 @@
 import { Type, type Static } from '@tollgate/typebox';
-import { CHANNEL_HEALTH_STATES, CHANNEL_STATUSES, CHANNEL_TYPES } from '../router.contract.js';
+import {
+  CHANNEL_HEALTH_STATES,
+  CHANNEL_STATUSES,
+  CHANNEL_TYPES,
+  SETTABLE_CHANNEL_STATUSES,
+} from '../router.contract.js';
 import {
   BaseUrl,
   GroupName,
@@ -42,7 +47,7 @@ const channelFields = {
   priority: Type.Optional(Int4({ description: 'Higher first' })),
   weight: Type.Optional(Int4({ minimum: 1, description: 'Share of the traffic within a priority' })),
   status: Type.Optional(
-    OneOf(['enabled', 'disabled'] as const, { description: 'auto_disabled is the router’s own verdict, not settable' }),
+    OneOf(SETTABLE_CHANNEL_STATUSES, { description: 'auto_disabled is the router’s own verdict, not settable' }),
   ),
   timeouts: Type.Optional(timeoutsInput),
 };
