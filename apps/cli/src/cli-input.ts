@@ -1,4 +1,5 @@
 import {
+  ApiVersion,
   GroupName,
   LEDGER_ENTRY_TYPES,
   LIMITS,
@@ -23,6 +24,7 @@ export type MoneySign = 'positive' | 'non-zero' | 'non-negative';
 // The rules are the admin API's own (libs/contracts); only the sentences are the CLI's, naming options.
 const isUuid = validatorFor(Uuid()).is;
 const isGroup = (text: string): boolean => validatorFor(GroupName()).is(text);
+const isApiVersion = (text: string): boolean => validatorFor(ApiVersion()).is(text);
 const isMultiplier = validatorFor(MultiplierInput.properties.multiplier).is;
 
 /** A money amount as the API takes it: a decimal string with at most 6 decimals ("12.50", "-3"). */
@@ -114,6 +116,14 @@ export function group(text: string | undefined, what = 'group'): string | undefi
   if (text === undefined) return undefined;
   if (isGroup(text)) return text;
   throw new UsageError(`${what} must be 1–${LIMITS.groupNameLength} letters, digits, _, . or - (got "${text}")`);
+}
+
+/** Azure's api-version; the word `default` clears it (the gateway's default applies). */
+export function apiVersion(text: string | undefined, what = '--api-version'): string | null | undefined {
+  return clearable(text, 'default', (value) => {
+    if (isApiVersion(value)) return value;
+    throw new UsageError(`${what} must be an API version such as 2024-10-21 or 2025-04-01-preview (got "${value}")`);
+  });
 }
 
 /** "a, b,c" → ["a", "b", "c"]; blanks dropped. */

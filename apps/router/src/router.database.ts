@@ -2,6 +2,7 @@ import type { ServiceDatabaseOptions } from '@tollgate/db';
 import type { Logger } from '@tollgate/observability';
 import { ChannelEntity } from './channels/channel.entity.js';
 import { CreateRouterSchema1764400000000 } from './migrations/1764400000000-create-router-schema.js';
+import { ChannelTypesAndApiVersion1764700000000 } from './migrations/1764700000000-channel-types-and-api-version.js';
 import type { RouterConfig } from './router.config.js';
 
 /** The router schema: its entities and migrations, for the service and for `npm run migrate`. */
@@ -11,7 +12,7 @@ export const routerDatabase = (config: RouterConfig, logger: Logger): ServiceDat
   embeddedPort: config.EMBEDDED_PG_PORT,
   schema: 'router',
   entities: [ChannelEntity],
-  migrations: [CreateRouterSchema1764400000000],
+  migrations: [CreateRouterSchema1764400000000, ChannelTypesAndApiVersion1764700000000],
   poolSize: config.DATABASE_POOL_SIZE,
   logger,
 });

@@ -16,8 +16,9 @@ import { RouterController } from './router.controller.js';
 import { routerDatabase } from './router.database.js';
 import { mathRandom } from './selection/random-source.js';
 import { SelectionService } from './selection/selection.service.js';
-import { CHANNEL_TIMEOUT_DEFAULTS, CLOCK, LOGGER, RANDOM, SECRET_BOX } from './tokens.js';
+import { CHANNEL_TIMEOUT_DEFAULTS, CLOCK, LOGGER, RANDOM, SECRET_BOX, UPSTREAM_HTTP } from './tokens.js';
 import { ChannelTester } from './upstream/channel-tester.js';
+import { RouterUpstreamHttp } from './upstream/router-upstream-http.js';
 
 @Module({
   controllers: [RouterController],
@@ -41,6 +42,7 @@ import { ChannelTester } from './upstream/channel-tester.js';
     ChannelsService,
     HealthService,
     SelectionService,
+    { provide: UPSTREAM_HTTP, useClass: RouterUpstreamHttp },
     ChannelTester,
     AutoEnableScheduler,
   ],

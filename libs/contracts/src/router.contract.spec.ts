@@ -30,7 +30,13 @@ const snapshot = {
 };
 
 const examples: Examples<typeof RouterSubjects> = {
-  pick: { model: 'gpt-4o', group: 'default', pinnedChannel: null, excludeChannelIds: [3] },
+  pick: {
+    model: 'gpt-4o',
+    endpoint: 'chat.completions',
+    group: 'default',
+    pinnedChannel: null,
+    excludeChannelIds: [3],
+  },
   models: { group: 'default' },
   createChannel: channel,
   listChannels: {},

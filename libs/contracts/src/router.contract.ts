@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@tollgate/typebox';
 import {
+  ApiVersion,
   BaseUrl,
   ChannelId,
   GroupName,
@@ -32,9 +33,26 @@ export type ChannelStatus = Static<typeof ChannelStatus>;
 /** What an admin may set: `auto_disabled` is the router's own verdict; an admin enables or disables. */
 export const SETTABLE_CHANNEL_STATUSES = ['enabled', 'disabled'] as const;
 
-export const CHANNEL_TYPES = ['openai'] as const;
+/** The upstream dialects a channel can speak; each has its adapter in libs/providers. */
+export const CHANNEL_TYPES = ['openai', 'azure'] as const;
 export const ChannelType = OneOf(CHANNEL_TYPES);
 export type ChannelType = Static<typeof ChannelType>;
+
+/**
+ * The upstream endpoints the edge relays. A pick names one, and only
+ * channels whose type serves it are considered: a request is never sent,
+ * half-converted, to an upstream that cannot answer it.
+ */
+export const UPSTREAM_ENDPOINTS = [
+  'chat.completions',
+  'completions',
+  'embeddings',
+  'images.generations',
+  'audio.speech',
+  'moderations',
+] as const;
+export const UpstreamEndpoint = OneOf(UPSTREAM_ENDPOINTS);
+export type UpstreamEndpoint = Static<typeof UpstreamEndpoint>;
 
 export const ChannelTimeouts = Type.Object({
   connectMs: TimeoutMs(),
@@ -48,6 +66,7 @@ export const PickRequest = Type.Object(
   {
     model: Type.String(),
     group: Type.String(),
+    endpoint: UpstreamEndpoint,
     /** The raw pinned channel from the key suffix, or null: the router reads it (an unreadable one is a documented 400). */
     pinnedChannel: Nullable(Type.String()),
     /** Channels this request already tried, so a retry goes elsewhere. */
@@ -65,6 +84,8 @@ export const PickedChannel = Type.Object({
   baseUrl: Type.String(),
   /** Decrypted only for this reply; never logged, never returned by the admin API. */
   apiKey: Type.String(),
+  /** Azure's api-version; null for the other types. */
+  apiVersion: Nullable(Type.String()),
   upstreamModel: Type.String(),
   pinned: Type.Boolean(),
   timeouts: ChannelTimeouts,
@@ -116,8 +137,10 @@ export const ChannelInput = Type.Object(
   {
     name: Name(),
     type: Type.Optional(ChannelType),
-    /** The provider's OpenAI-style base URL including its version path, e.g. `https://api.openai.com/v1`. */
+    /** The provider's base URL: for openai with its version path (`https://api.openai.com/v1`). */
     baseUrl: BaseUrl({ clientName: 'base_url' }),
+    /** Azure only: the `api-version` query; null = the adapter's default. */
+    apiVersion: Type.Optional(Nullable(ApiVersion({ clientName: 'api_version' }))),
     /** Write-only: stored encrypted, never returned (only its last 4 characters). Omit in an update to keep it. */
     apiKey: UpstreamKey({ clientName: 'api_key' }),
     models: nameList(ModelName(), `model names of 1 to ${LIMITS.nameLength} characters`),
@@ -139,6 +162,7 @@ export const ChannelView = Type.Object({
   name: Type.String(),
   type: ChannelType,
   baseUrl: Type.String(),
+  apiVersion: Nullable(Type.String()),
   /** Only the last 4 characters of the upstream key are ever shown. */
   apiKeyLast4: Type.String(),
   models: Type.Array(Type.String()),

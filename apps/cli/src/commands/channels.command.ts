@@ -11,7 +11,17 @@ import type {
 } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
-import { channelId, choice, collect, commaList, group, integer, keyValue, requiredText } from '../cli-input.js';
+import {
+  apiVersion,
+  channelId,
+  choice,
+  collect,
+  commaList,
+  group,
+  integer,
+  keyValue,
+  requiredText,
+} from '../cli-input.js';
 import { listText, renderRecord, renderTable, type Column } from '../table.js';
 
 const CHANNEL_COLUMNS: Array<Column<ChannelResponse>> = [
@@ -31,6 +41,7 @@ const renderChannel = (c: ChannelResponse): string =>
     ['name', c.name],
     ['type', c.type],
     ['base url', c.base_url],
+    ...(c.api_version === null ? [] : [['api version', c.api_version] as [string, string]]),
     ['api key', `…${c.api_key_last4}`],
     ['models', listText(c.models)],
     [
@@ -56,6 +67,7 @@ interface ChannelOptions {
   name?: string;
   type?: string;
   baseUrl?: string;
+  apiVersion?: string;
   apiKey?: string;
   apiKeyFile?: string;
   models?: string;
@@ -117,6 +129,7 @@ function channelBody(options: ChannelOptions, read: (path: string) => string): R
     name: options.name === undefined ? undefined : requiredText(options.name, '--name', 200),
     type: choice(options.type, CHANNEL_TYPES, '--type'),
     base_url: options.baseUrl === undefined ? undefined : baseUrl(options.baseUrl),
+    api_version: apiVersion(options.apiVersion),
     api_key: apiKey(options, read),
     models: options.models === undefined ? undefined : commaList(options.models),
     model_mapping:
@@ -140,7 +153,8 @@ function channelOptions(command: Command): Command {
   return command
     .option('--name <name>', 'a label for the channel')
     .option('--type <type>', `upstream kind: ${CHANNEL_TYPES.join(', ')}`)
-    .option('--base-url <url>', 'OpenAI-compatible base URL, ending in /v1')
+    .option('--base-url <url>', 'base URL: openai ends in /v1; azure is the resource endpoint')
+    .option('--api-version <version>', "azure only: the api-version (e.g. 2024-10-21); 'default' clears it")
     .option('--api-key <key>', 'the upstream key (stored encrypted, never shown again)')
     .option('--api-key-file <path>', 'read the upstream key from a file instead')
     .option('--models <list>', 'comma-separated models served')

@@ -71,6 +71,7 @@ export const toChannelResponse = (channel: ChannelView): ChannelResponse => ({
   name: channel.name,
   type: channel.type,
   base_url: channel.baseUrl,
+  api_version: channel.apiVersion,
   api_key_last4: channel.apiKeyLast4,
   models: channel.models,
   model_mapping: channel.modelMapping,

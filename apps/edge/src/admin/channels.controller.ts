@@ -15,6 +15,7 @@ function channelInput(body: Partial<ChannelCreate>): Partial<ChannelInput> {
     name: body.name,
     type: body.type,
     baseUrl: body.base_url,
+    apiVersion: body.api_version,
     apiKey: body.api_key,
     models: body.models,
     modelMapping: body.model_mapping,

@@ -1,4 +1,4 @@
-import type { Usage, UsageEstimate } from '@tollgate/contracts';
+import type { UpstreamEndpoint, Usage, UsageEstimate } from '@tollgate/contracts';
 import type { EdgeConfig } from '../edge.config.js';
 import type { JsonObject } from './body-fields.js';
 
@@ -10,8 +10,8 @@ export type { JsonObject } from './body-fields.js';
  * the usage from the upstream's answer. The relay itself is the same for all.
  */
 export interface EndpointSpec {
-  /** Path under a channel's base URL (which ends in /v1). */
-  upstreamPath: string;
+  /** Which upstream endpoint serves it: only channels whose type serves it are picked (libs/providers). */
+  endpoint: UpstreamEndpoint;
   /**
    * The model OpenAI uses when the body names none (images, moderations);
    * absent = `model` is required. The gateway routes and bills by it, so it

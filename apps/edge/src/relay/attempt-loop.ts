@@ -40,7 +40,12 @@ export class AttemptLoop {
       // A pinned channel is the only one the client may use: its failure is final.
       const canRetry: boolean = !channel.pinned && attempt < this.config.UPSTREAM_MAX_RETRIES;
       channel = canRetry
-        ? await this.picker.another({ model: exchange.model, principal: exchange.principal, exclude: tried })
+        ? await this.picker.another({
+            model: exchange.model,
+            endpoint: exchange.spec.endpoint,
+            principal: exchange.principal,
+            exclude: tried,
+          })
         : null;
     }
     if (exchange.client.gone) return clientLeft(lastChannelId);

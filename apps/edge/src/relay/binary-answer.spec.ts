@@ -30,7 +30,7 @@ async function relayAudio(options: {
   const nats = new FakeNatsBus();
   const usageAskedWith: Array<JsonObject | null> = [];
   const spec = endpointSpec({
-    upstreamPath: '/audio/speech',
+    endpoint: 'audio.speech',
     streams: false,
     usageFromResponse: (json) => {
       usageAskedWith.push(json);

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@tollgate/observability';
 import { TID_RESPONSE_HEADER } from '../http/request-context.js';
 import { LOGGER } from '../tokens.js';
-import { isTimeout } from '../upstream/upstream.client.js';
+import { isTimeout } from '@tollgate/providers';
 import { clientHeaders } from './client-headers.js';
 import { describeError } from './describe-error.js';
 import { OutcomeReporter } from './outcome-reporter.js';

@@ -14,11 +14,11 @@ describe(ChannelPicker.name, () => {
     const nats = new FakeNatsBus().answer(RouterSubjects.pick, () => ok(pickedChannel(9)));
     const sut = new ChannelPicker(nats.bus);
 
-    await expect(sut.pick({ model: 'gpt-4o', principal: pinnedCaller, exclude: [4, 5] })).resolves.toEqual(
-      pickedChannel(9),
-    );
+    await expect(
+      sut.pick({ model: 'gpt-4o', endpoint: 'chat.completions', principal: pinnedCaller, exclude: [4, 5] }),
+    ).resolves.toEqual(pickedChannel(9));
     expect(nats.requested(RouterSubjects.pick)).toEqual([
-      { model: 'gpt-4o', group: 'vip', pinnedChannel: '9', excludeChannelIds: [4, 5] },
+      { model: 'gpt-4o', endpoint: 'chat.completions', group: 'vip', pinnedChannel: '9', excludeChannelIds: [4, 5] },
     ]);
   });
 
@@ -26,7 +26,9 @@ describe(ChannelPicker.name, () => {
     const nats = new FakeNatsBus().answer(RouterSubjects.pick, () => refused({ reason: DenialReason.ChannelDisabled }));
     const sut = new ChannelPicker(nats.bus);
 
-    await expect(sut.pick({ model: 'gpt-4o', principal: pinnedCaller, exclude: [] })).rejects.toEqual(
+    await expect(
+      sut.pick({ model: 'gpt-4o', endpoint: 'chat.completions', principal: pinnedCaller, exclude: [] }),
+    ).rejects.toEqual(
       expect.objectContaining({ name: DenialException.name, denial: { reason: DenialReason.ChannelDisabled } }),
     );
   });
@@ -36,10 +38,12 @@ describe(ChannelPicker.name, () => {
     const nats = new FakeNatsBus().answer(RouterSubjects.pick, () => answers.shift()!);
     const sut = new ChannelPicker(nats.bus);
 
-    await expect(sut.another({ model: 'gpt-4o', principal: principal(), exclude: [1] })).resolves.toEqual(
-      pickedChannel(2),
-    );
-    await expect(sut.another({ model: 'gpt-4o', principal: principal(), exclude: [1, 2] })).resolves.toBeNull();
+    await expect(
+      sut.another({ model: 'gpt-4o', endpoint: 'chat.completions', principal: principal(), exclude: [1] }),
+    ).resolves.toEqual(pickedChannel(2));
+    await expect(
+      sut.another({ model: 'gpt-4o', endpoint: 'chat.completions', principal: principal(), exclude: [1, 2] }),
+    ).resolves.toBeNull();
   });
 
   it('lets a router that does not answer fail the retry: that is no refusal', async () => {
@@ -47,6 +51,8 @@ describe(ChannelPicker.name, () => {
     const nats = new FakeNatsBus().answer(RouterSubjects.pick, () => Promise.reject(unavailable));
     const sut = new ChannelPicker(nats.bus);
 
-    await expect(sut.another({ model: 'gpt-4o', principal: principal(), exclude: [1] })).rejects.toBe(unavailable);
+    await expect(
+      sut.another({ model: 'gpt-4o', endpoint: 'chat.completions', principal: principal(), exclude: [1] }),
+    ).rejects.toBe(unavailable);
   });
 });

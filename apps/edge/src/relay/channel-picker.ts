@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RouterSubjects, type PickedChannel, type Principal } from '@tollgate/contracts';
+import { RouterSubjects, type PickedChannel, type Principal, type UpstreamEndpoint } from '@tollgate/contracts';
 import { DenialException } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
 import { NATS_BUS } from '../tokens.js';
 
 export interface PickQuery {
   model: string;
+  endpoint: UpstreamEndpoint;
   principal: Principal;
   /** Channels this request already tried. */
   exclude: number[];
@@ -20,6 +21,7 @@ export class ChannelPicker {
   async pick(query: PickQuery): Promise<PickedChannel> {
     const reply = await this.bus.request(RouterSubjects.pick, {
       model: query.model,
+      endpoint: query.endpoint,
       group: query.principal.group,
       pinnedChannel: query.principal.pinnedChannel,
       excludeChannelIds: query.exclude,

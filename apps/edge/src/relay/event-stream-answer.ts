@@ -23,11 +23,16 @@ export class EventStreamAnswer {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async deliver({ exchange, channel, response, started }: FinalAnswer): Promise<RelayOutcome> {
+  async deliver({ exchange, channel, response, started, adapter, canonical }: FinalAnswer): Promise<RelayOutcome> {
     const { reply, model, request } = exchange;
+    const translator = adapter.streamTranslator(canonical);
     const filter = new StreamFilter({
+      // Translators always end with a usage chunk; the client sees it only if it asked (as with OpenAI).
       stripUsageChunk: exchange.outbound.usageAddedByEdge,
-      clientModel: channel.upstreamModel !== model ? model : null,
+      // A translated chunk names the upstream's model, whatever the mapping: it always shows the client's.
+      clientModel: translator || channel.upstreamModel !== model ? model : null,
+      translator,
+      tid: request.tid,
     });
     const firstByteMs = elapsed(started);
     reply.hijack();

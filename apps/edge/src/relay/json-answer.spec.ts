@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
-import type { JsonObject } from '../openai/body-fields.js';
+import { parseJsonObject, type JsonObject } from '@tollgate/providers';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import {
+  dialectOf,
   ENDPOINT_USAGE,
   endpointSpec,
   pickedChannel,
@@ -13,7 +14,6 @@ import {
 } from '../testing/relay-fixtures.js';
 import { JsonAnswer } from './json-answer.js';
 import { OutcomeReporter } from './outcome-reporter.js';
-import { parseJsonObject } from './upstream-body.js';
 
 const UPSTREAM_HEADERS = {
   'content-type': 'application/json',
@@ -34,9 +34,12 @@ function deliver(answer: { status: number; raw: string; channel?: PickedChannel 
     },
   });
   const raw = Buffer.from(answer.raw);
+  const exchange = relayExchange({ reply, spec });
+  const channel = answer.channel ?? pickedChannel(5);
   const outcome = new JsonAnswer(new OutcomeReporter(nats.bus)).deliver({
-    exchange: relayExchange({ reply, spec }),
-    channel: answer.channel ?? pickedChannel(5),
+    exchange,
+    channel,
+    ...dialectOf(exchange, channel),
     response: upstreamResponse({ status: answer.status, headers: UPSTREAM_HEADERS }),
     started: performance.now(),
     raw,

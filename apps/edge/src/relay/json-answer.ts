@@ -1,27 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import type { JsonObject } from '../openai/body-fields.js';
+import { isJsonObject, type JsonObject } from '@tollgate/providers';
 import { passedHeaders } from './client-headers.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
-import { errorCode, passThroughError } from './upstream-body.js';
 
 export interface JsonAnswerBody extends FinalAnswer {
-  /** The upstream's body, read whole. */
+  /** The upstream's body, read whole (an error body: at most its first 64 KiB, else empty). */
   raw: Buffer;
   /** The body as a JSON object; null when it is not one. */
   parsed: JsonObject | null;
 }
 
 /**
- * A final answer read whole: a success (the model name restored) or an
- * upstream error that is not retried, passed through with its status and
- * the tid added.
+ * A final answer read whole: a success, in OpenAI form (the adapter's
+ * translation when the upstream speaks another dialect) and naming the
+ * model the client asked for; or an upstream error that is not retried,
+ * passed on with its status in OpenAI's error shape, the tid added.
  */
 @Injectable()
 export class JsonAnswer {
   constructor(private readonly outcomes: OutcomeReporter) {}
 
-  deliver({ exchange, channel, response, started, raw, parsed }: JsonAnswerBody): RelayOutcome {
+  deliver({ exchange, channel, response, started, raw, parsed, adapter, canonical }: JsonAnswerBody): RelayOutcome {
     const { reply, model } = exchange;
     const success = response.status >= 200 && response.status < 300;
     this.outcomes.report({
@@ -29,17 +29,22 @@ export class JsonAnswer {
       model,
       status: response.status,
       latencyMs: elapsed(started),
-      errorCode: success ? null : errorCode(parsed),
+      errorCode: success ? null : adapter.classify(response.status, parsed).errorCode,
     });
     void reply.headers(passedHeaders(response.headers)).code(response.status);
-    if (response.status >= 300) {
-      void reply
-        .header('content-type', 'application/json')
-        .send(JSON.stringify(passThroughError(parsed, raw, exchange.request.tid)));
+    if (!success) {
+      const body = adapter.clientError(response.status, parsed, raw);
+      const error = isJsonObject(body.error) ? { ...body.error, tid: exchange.request.tid } : body.error;
+      void reply.header('content-type', 'application/json').send(JSON.stringify({ ...body, error }));
       return { status: response.status, usage: null, channelId: channel.channelId };
     }
-    // Responses name the model the client asked for, not the channel's upstream name.
-    if (parsed && channel.upstreamModel !== model && 'model' in parsed) {
+    const translated = parsed && adapter.answer(canonical, parsed);
+    const answer = translated ?? parsed;
+    if (translated) {
+      translated.model = model;
+      void reply.header('content-type', 'application/json').send(JSON.stringify(translated));
+    } else if (parsed && channel.upstreamModel !== model && 'model' in parsed) {
+      // Responses name the model the client asked for, not the channel's upstream name.
       parsed.model = model;
       void reply.send(JSON.stringify(parsed));
     } else {
@@ -47,7 +52,7 @@ export class JsonAnswer {
     }
     return {
       status: response.status,
-      usage: exchange.spec.usageFromResponse(parsed, exchange.body, exchange.estimate),
+      usage: exchange.spec.usageFromResponse(answer, exchange.body, exchange.estimate),
       channelId: channel.channelId,
     };
   }

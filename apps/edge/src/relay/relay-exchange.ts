@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PickedChannel, Principal, Usage, UsageEstimate } from '@tollgate/contracts';
-import type { JsonObject } from '../openai/body-fields.js';
+import type { CanonicalRequest, JsonObject, ProviderAdapter, UpstreamResult } from '@tollgate/providers';
 import type { EndpointSpec } from '../openai/endpoint.js';
-import type { UpstreamResult } from '../upstream/upstream.client.js';
 import type { ClientConnection } from './client-connection.js';
 import type { OutboundBody } from './outbound-body.js';
 
@@ -40,6 +39,9 @@ export interface FinalAnswer {
   exchange: Exchange;
   channel: PickedChannel;
   response: UpstreamResponse;
+  /** The channel type's adapter, and the request as it gave it to the adapter: to translate the answer back. */
+  adapter: ProviderAdapter;
+  canonical: CanonicalRequest;
   /** When the upstream call started (`performance.now()`), for the latency the router is told. */
   started: number;
 }

@@ -43,7 +43,13 @@ export class RelayService {
     const stream = spec.streams && body.stream === true;
 
     const estimate = spec.estimate(body, this.config);
-    const { first, hold } = await this.admission.admit({ principal, model, estimate, tid: request.tid });
+    const { first, hold } = await this.admission.admit({
+      principal,
+      model,
+      endpoint: spec.endpoint,
+      estimate,
+      tid: request.tid,
+    });
     if (hold.rateLimit) {
       // The IETF RateLimit fields, so clients can pace themselves before they hit a 429.
       void reply.headers({

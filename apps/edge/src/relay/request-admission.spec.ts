@@ -21,6 +21,7 @@ import { RequestAdmission } from './request-admission.js';
 const query = {
   principal: principal({ rpmLimit: 60, budgetMicros: '5000000' }),
   model: 'gpt-4o',
+  endpoint: 'chat.completions' as const,
   estimate: ESTIMATE,
   tid: TID,
 };
@@ -84,7 +85,7 @@ describe(RequestAdmission.name, () => {
     expect(first).toEqual(pickedChannel(4));
     expect(hold.holdId).toBe(reserve.holdId);
     expect(nats.requested(RouterSubjects.pick)).toEqual([
-      { model: 'gpt-4o', group: 'default', pinnedChannel: null, excludeChannelIds: [] },
+      { model: 'gpt-4o', endpoint: 'chat.completions', group: 'default', pinnedChannel: null, excludeChannelIds: [] },
     ]);
     expect(released).toEqual([]);
   });

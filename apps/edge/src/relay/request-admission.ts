@@ -5,6 +5,7 @@ import {
   type Hold,
   type PickedChannel,
   type Principal,
+  type UpstreamEndpoint,
   type UsageEstimate,
 } from '@tollgate/contracts';
 import { DenialException, DOCUMENTED_ERRORS } from '@tollgate/errors';
@@ -16,6 +17,7 @@ import { HoldSettler } from './hold-settler.js';
 export interface AdmissionQuery {
   principal: Principal;
   model: string;
+  endpoint: UpstreamEndpoint;
   estimate: UsageEstimate;
   tid: string;
 }
@@ -43,9 +45,9 @@ export class RequestAdmission {
   ) {}
 
   async admit(query: AdmissionQuery): Promise<Admission> {
-    const { principal, model, tid } = query;
+    const { principal, model, endpoint, tid } = query;
     const [picked, reserved] = await Promise.allSettled([
-      this.picker.pick({ model, principal, exclude: [] }),
+      this.picker.pick({ model, endpoint, principal, exclude: [] }),
       this.reserve(query),
     ]);
     if (picked.status === 'rejected') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { countText } from './usage-estimate.js';
+import type { StreamTranslator } from '@tollgate/providers';
 import { StreamFilter, type StreamFilterOptions } from './stream-filter.js';
 
 const chunk = (fields: Record<string, unknown>): string => `data: ${JSON.stringify(fields)}\n\n`;
@@ -107,5 +108,61 @@ describe(StreamFilter.name, () => {
     broken.push('data: {"b":');
     broken.discard();
     expect(broken.end()).toBe('');
+  });
+});
+
+describe(`${StreamFilter.name} with a translator`, () => {
+  /** A dialect whose events are `{"text":…}` and `{"stop":true,"in":N,"out":M}`: enough to see the filter's part. */
+  const translator: StreamTranslator = {
+    event(event) {
+      const data = event.data === null ? null : (JSON.parse(event.data) as Record<string, unknown>);
+      if (!data) return [];
+      if (typeof data.text === 'string') {
+        return [
+          {
+            object: 'chat.completion.chunk',
+            model: 'native-model',
+            choices: [{ index: 0, delta: { content: data.text } }],
+          },
+        ];
+      }
+      if (data.boom) return [{ error: { message: 'overloaded', type: 'overloaded_error' } }];
+      return [
+        {
+          object: 'chat.completion.chunk',
+          model: 'native-model',
+          choices: [],
+          usage: { prompt_tokens: data.in, completion_tokens: data.out },
+        },
+        '[DONE]',
+      ];
+    },
+    end: () => [],
+  };
+  const native = 'data: {"text":"Hel"}\n\ndata: {"text":"lo"}\n\nevent: end\ndata: {"stop":true,"in":5,"out":2}';
+
+  it("turns the upstream's events into OpenAI chunks naming the client's model, and reads their usage and text", () => {
+    const { out, sut } = run(native, { ...keep, clientModel: 'client-model', translator }, [7, 30]);
+
+    const events = out.split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const chunks = events
+      .slice(0, -1)
+      .map((event) => JSON.parse(event.slice('data: '.length)) as Record<string, unknown>);
+    expect(chunks.map((c) => c.model)).toEqual(['client-model', 'client-model', 'client-model']);
+    expect(sut.usageHolder).toEqual({ usage: { prompt_tokens: 5, completion_tokens: 2 } });
+    expect(sut.producedText()).toEqual(['Hello']);
+    expect(sut.sawDone).toBe(true);
+  });
+
+  it('drops the usage chunk the client did not ask for, and adds the tid to an in-band error', () => {
+    const stripped = run(native, { ...strip, clientModel: 'm', translator }).out;
+    expect(stripped).not.toContain('usage');
+    expect(stripped.endsWith('data: [DONE]\n\n')).toBe(true);
+
+    const failed = run('data: {"boom":true}\n\n', { ...keep, clientModel: 'm', translator, tid: 'tid-1' }).out;
+    expect(JSON.parse(failed.slice('data: '.length))).toEqual({
+      error: { message: 'overloaded', type: 'overloaded_error', tid: 'tid-1' },
+    });
   });
 });

@@ -1,6 +1,11 @@
-import { isJsonObject, type JsonObject } from '../openai/body-fields.js';
+import {
+  isJsonObject,
+  SseEventSplitter,
+  type JsonObject,
+  type SseEvent,
+  type StreamTranslator,
+} from '@tollgate/providers';
 import { choiceText } from '../openai/choice-text.js';
-import { SseEventSplitter, type SseEvent } from '../upstream/sse-event-splitter.js';
 
 export interface StreamFilterOptions {
   /**
@@ -10,12 +15,20 @@ export interface StreamFilterOptions {
   stripUsageChunk: boolean;
   /** The model name chunks must show when the channel maps it to another; null = leave `model` alone. */
   clientModel: string | null;
+  /**
+   * The adapter's translator when the upstream streams another dialect:
+   * its events become OpenAI chunks first, then pass the same rules.
+   */
+  translator?: StreamTranslator | null;
+  /** Added to in-band errors a translator reports, as to every error the gateway sends. */
+  tid?: string;
 }
 
 /**
  * What the edge does to a chat / completions event stream on its way to the
  * client, one upstream chunk at a time: every complete event passes through
- * byte for byte, except the usage-only chunk the client did not ask for
+ * byte for byte (an OpenAI-dialect upstream) or as the translator's OpenAI
+ * chunks (any other), except the usage-only chunk the client did not ask for
  * (dropped) and chunks naming a mapped model (their `model` rewritten).
  * Meanwhile it keeps what billing needs: the upstream's usage, if it sends
  * any, and the text produced, to count tokens when it does not.
@@ -34,13 +47,22 @@ export class StreamFilter {
   /** The bytes to send to the client for this upstream chunk ('' when no event completed). */
   push(chunk: Buffer | string): string {
     let out = '';
-    for (const event of this.splitter.push(chunk)) out += this.transform(event);
+    const translator = this.options.translator;
+    for (const event of this.splitter.push(chunk)) {
+      out += translator ? this.emitAll(translator.event(event)) : this.transform(event);
+    }
     return out;
   }
 
-  /** The end of a complete stream: an unterminated last event is passed on as it is. */
+  /** The end of a complete stream: an unterminated last event is passed on as it is (or translated). */
   end(): string {
-    return this.splitter.rest();
+    const translator = this.options.translator;
+    if (!translator) return this.splitter.rest();
+    const rest = this.splitter.rest();
+    let out = '';
+    if (rest.trim() !== '')
+      for (const event of this.splitter.push(`${rest}\n\n`)) out += this.emitAll(translator.event(event));
+    return out + this.emitAll(translator.end());
   }
 
   /** The end of a broken stream: a half-received event would corrupt what follows, so it is dropped. */
@@ -67,14 +89,7 @@ export class StreamFilter {
       return event.raw; // not ours to judge: the client gets what the upstream sent
     }
     if (!isJsonObject(chunk)) return event.raw;
-
-    const usage = chunk.usage;
-    if (isJsonObject(usage)) this.usageHolder = { usage };
-    const choices = chunk.choices;
-    if (Array.isArray(choices)) {
-      if (choices.length === 0 && isJsonObject(usage) && this.options.stripUsageChunk) return '';
-      for (const choice of choices as unknown[]) this.collect(choice);
-    }
+    if (!this.keep(chunk)) return '';
 
     const clientModel = this.options.clientModel;
     if (clientModel !== null && typeof chunk.model === 'string' && chunk.model !== clientModel) {
@@ -82,6 +97,35 @@ export class StreamFilter {
       return replaceData(event, data, JSON.stringify(chunk));
     }
     return event.raw;
+  }
+
+  /** Notes the chunk's usage and text; false for the usage-only chunk the client did not ask for. */
+  private keep(chunk: JsonObject): boolean {
+    const usage = chunk.usage;
+    if (isJsonObject(usage)) this.usageHolder = { usage };
+    const choices = chunk.choices;
+    if (Array.isArray(choices)) {
+      if (choices.length === 0 && isJsonObject(usage) && this.options.stripUsageChunk) return false;
+      for (const choice of choices as unknown[]) this.collect(choice);
+    }
+    return true;
+  }
+
+  /** A translator's chunks as OpenAI events (they are built by the gateway, so serialised once, here). */
+  private emitAll(items: Array<JsonObject | '[DONE]'>): string {
+    let out = '';
+    for (const item of items) {
+      if (item === '[DONE]') {
+        this.sawDone = true;
+        out += 'data: [DONE]\n\n';
+        continue;
+      }
+      if (isJsonObject(item.error) && this.options.tid) item.error = { ...item.error, tid: this.options.tid };
+      if (!this.keep(item)) continue;
+      if (this.options.clientModel !== null && typeof item.model === 'string') item.model = this.options.clientModel;
+      out += `data: ${JSON.stringify(item)}\n\n`;
+    }
+    return out;
   }
 
   private collect(choice: unknown): void {

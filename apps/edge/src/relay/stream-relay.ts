@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { isTimeout } from '../upstream/upstream.client.js';
+import { isTimeout } from '@tollgate/providers';
 import type { ClientConnection } from './client-connection.js';
 import { describeError } from './describe-error.js';
 import type { StreamFilter } from './stream-filter.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
+import type { UpstreamResult } from '@tollgate/providers';
+import type { EdgeConfig } from '../edge.config.js';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { FakeUpstreamClient } from '../testing/fake-upstream-client.js';
 import {
@@ -10,7 +12,6 @@ import {
   upstreamError,
   upstreamResponse,
 } from '../testing/relay-fixtures.js';
-import type { UpstreamResult } from '../upstream/upstream.client.js';
 import type { BinaryAnswer } from './binary-answer.js';
 import type { EventStreamAnswer } from './event-stream-answer.js';
 import type { JsonAnswer, JsonAnswerBody } from './json-answer.js';
@@ -62,6 +63,7 @@ async function attempt(
     answers.json,
     answers.binary,
     answers.events,
+    { DEFAULT_MAX_OUTPUT_TOKENS: 4096 } as EdgeConfig,
     SILENT_LOGGER,
   );
   const result = await sut.run(exchange, channel);
@@ -81,14 +83,37 @@ describe(UpstreamAttempt.name, () => {
       channel,
     });
 
+    const body = JSON.stringify({ model: 'gpt-4o-2024-08-06', messages: [] });
     expect(sent).toEqual([
       {
+        call: {
+          method: 'POST',
+          url: 'https://upstream.invalid/v1/chat/completions',
+          headers: expect.objectContaining({ authorization: 'Bearer sk-upstream-3' }),
+          body,
+        },
         channel,
-        path: '/chat/completions',
-        body: JSON.stringify({ model: 'gpt-4o-2024-08-06', messages: [] }),
+        body,
         signal: exchange.client.signal,
       },
     ]);
+  });
+
+  it('addresses an azure channel through its adapter: the deployment URL, api-version and the api-key header', async () => {
+    const channel = pickedChannel(4, {
+      type: 'azure',
+      baseUrl: 'https://tollgate-test.openai.azure.com',
+      apiVersion: '2025-04-01-preview',
+      upstreamModel: 'gpt4o-prod',
+    });
+
+    const { sent } = await attempt(upstreamResponse({ status: 200, headers: JSON_HEADERS, body: '{}' }), { channel });
+
+    expect(sent[0]?.call.url).toBe(
+      'https://tollgate-test.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2025-04-01-preview',
+    );
+    expect(sent[0]?.call.headers).toMatchObject({ 'api-key': 'sk-upstream-4' });
+    expect(sent[0]?.call.headers).not.toHaveProperty('authorization');
   });
 
   it.each([429, 500, 502, 503, 401, 403])(
@@ -162,12 +187,12 @@ describe(UpstreamAttempt.name, () => {
   it('reads a JSON success whole and hands it to the JSON answer; an error body that is not JSON is not parsed', async () => {
     const ok = await attempt(upstreamResponse({ status: 200, headers: JSON_HEADERS, body: '{"id":"c1"}' }));
     const text = await attempt(
-      upstreamResponse({ status: 400, headers: { 'content-type': 'text/plain' }, body: '{}' }),
+      upstreamResponse({ status: 400, headers: { 'content-type': 'text/plain' }, body: 'no such thing' }),
     );
 
     expect(ok.delivered).toEqual([{ kind: 'json', answer: expect.objectContaining({ parsed: { id: 'c1' } }) }]);
     expect(text.delivered).toEqual([
-      { kind: 'json', answer: expect.objectContaining({ raw: Buffer.from('{}'), parsed: null }) },
+      { kind: 'json', answer: expect.objectContaining({ raw: Buffer.from('no such thing'), parsed: null }) },
     ]);
   });
 

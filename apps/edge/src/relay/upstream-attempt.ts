@@ -1,16 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PickedChannel } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
-import { LOGGER } from '../tokens.js';
-import { isTimeout, UpstreamClient } from '../upstream/upstream.client.js';
+import { isTimeout, parseJsonObject, providerFor } from '@tollgate/providers';
+import type { EdgeConfig } from '../edge.config.js';
+import { EDGE_CONFIG, LOGGER } from '../tokens.js';
+import { UpstreamClient } from '../upstream/upstream.client.js';
 import { BinaryAnswer } from './binary-answer.js';
+import { canonicalRequest } from './canonical-request.js';
 import { describeError } from './describe-error.js';
 import { EventStreamAnswer } from './event-stream-answer.js';
 import { JsonAnswer } from './json-answer.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { clientLeft, elapsed, type Exchange, type RelayOutcome } from './relay-exchange.js';
-import { errorCode, parseJsonObject, readErrorBody } from './upstream-body.js';
-import { isRetryableStatus, parseRetryAfter, type AttemptFailure } from './upstream-failure.js';
+import { readErrorBytes } from './upstream-body.js';
+import { parseRetryAfter, type AttemptFailure } from './upstream-failure.js';
 
 /** Done: the client has its answer (or left). Failed: nothing was sent, another channel may be tried. */
 export type AttemptResult = { done: RelayOutcome } | { failed: AttemptFailure };
@@ -23,7 +26,9 @@ function headerText(value: string | string[] | undefined): string {
  * One upstream call, and the decision it leads to: a failure the next
  * channel may make good (reported to the router, nothing sent), or a final
  * answer handed to the client. Nothing reaches the client unless the answer
- * is final; once a stream or a binary body has started, it is.
+ * is final; once a stream or a binary body has started, it is. What differs
+ * between upstream dialects — the URL, the auth header, the body, how a
+ * refusal counts, the answer's shape — is the channel type's adapter's.
  */
 @Injectable()
 export class UpstreamAttempt {
@@ -33,18 +38,18 @@ export class UpstreamAttempt {
     private readonly json: JsonAnswer,
     private readonly binary: BinaryAnswer,
     private readonly events: EventStreamAnswer,
+    @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async run(exchange: Exchange, channel: PickedChannel): Promise<AttemptResult> {
-    const { spec, model, client } = exchange;
+    const { model, client } = exchange;
+    const adapter = providerFor(channel.type);
+    const canonical = canonicalRequest(exchange, channel, this.config.DEFAULT_MAX_OUTPUT_TOKENS);
+    // Throws the 400 naming a parameter this upstream has no counterpart for, before anything is sent.
+    const call = adapter.request(canonical);
     const started = performance.now();
-    const result = await this.upstream.send({
-      channel,
-      path: spec.upstreamPath,
-      body: exchange.outbound.for(channel.upstreamModel),
-      signal: client.signal,
-    });
+    const result = await this.upstream.send(call, channel, client.signal);
     if (client.gone) {
       if (result.kind === 'response') result.body.destroy();
       this.logger.info(
@@ -58,8 +63,15 @@ export class UpstreamAttempt {
       this.logger.warn({ channelId: channel.channelId, reason: result.reason }, 'upstream call failed');
       return { failed: { kind: 'network', timedOut: result.timedOut } };
     }
-    if (isRetryableStatus(result.status)) {
-      const errorBody = await readErrorBody(result.body);
+
+    const answer = { exchange, channel, response: result, started, adapter, canonical };
+    if (result.status >= 300) {
+      const raw = await readErrorBytes(result.body);
+      const parsed = raw ? parseJsonObject(raw) : null;
+      const refusal = adapter.classify(result.status, parsed);
+      if (!refusal.retryable) {
+        return { done: this.json.deliver({ ...answer, raw: raw ?? Buffer.alloc(0), parsed }) };
+      }
       const retryAfterSeconds = parseRetryAfter(result.headers['retry-after']);
       this.outcomes.report({
         channel,
@@ -67,19 +79,18 @@ export class UpstreamAttempt {
         status: result.status,
         latencyMs: elapsed(started),
         retryAfterSeconds,
-        errorCode: errorCode(errorBody),
+        errorCode: refusal.errorCode,
       });
       this.logger.warn({ channelId: channel.channelId, status: result.status }, 'upstream refused');
       return { failed: { kind: 'status', status: result.status, retryAfterSeconds } };
     }
 
-    const success = result.status >= 200 && result.status < 300;
     const contentType = headerText(result.headers['content-type']);
-    if (success && exchange.stream && contentType.includes('text/event-stream')) {
-      return { done: await this.events.deliver({ exchange, channel, response: result, started }) };
+    if (exchange.stream && contentType.includes('text/event-stream')) {
+      return { done: await this.events.deliver(answer) };
     }
-    if (success && !contentType.includes('json')) {
-      return { done: await this.binary.deliver({ exchange, channel, response: result, started }) };
+    if (!contentType.includes('json')) {
+      return { done: await this.binary.deliver(answer) };
     }
 
     // JSON is read whole before anything is sent, so a body that breaks off can still go to another channel.
@@ -93,7 +104,6 @@ export class UpstreamAttempt {
       this.logger.warn({ channelId: channel.channelId, err: describeError(error) }, 'upstream body broke off');
       return { failed: { kind: 'network', timedOut } };
     }
-    const parsed = contentType.includes('json') ? parseJsonObject(raw) : null;
-    return { done: this.json.deliver({ exchange, channel, response: result, started, raw, parsed }) };
+    return { done: this.json.deliver({ ...answer, raw, parsed: parseJsonObject(raw) }) };
   }
 }

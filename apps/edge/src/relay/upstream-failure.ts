@@ -4,14 +4,6 @@ import { DenialReason, type Denial } from '@tollgate/errors';
 export type AttemptFailure =
   { kind: 'status'; status: number; retryAfterSeconds: number | null } | { kind: 'network'; timedOut: boolean };
 
-/**
- * Retry on another channel for provider rate limits, provider errors,
- * timeouts and connection failures — and for 401/403, which mean the
- * channel's own key is dead (the client's key was already accepted).
- */
-export const isRetryableStatus = (status: number): boolean =>
-  status === 429 || status >= 500 || status === 401 || status === 403;
-
 /** What the client sees when every attempt failed. */
 export function denialAfterFailures(last: AttemptFailure | null): Denial {
   if (!last) return { reason: DenialReason.NoAvailableChannel };

@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { PickedChannel } from '@tollgate/contracts';
 import { TID_RESPONSE_HEADER } from '../http/request-context.js';
 import type { FinalAnswer, RelayOutcome } from '../relay/relay-exchange.js';
-import { recordingReply, relayExchange, TID, upstreamResponse, type ExchangeOptions } from './relay-fixtures.js';
+import {
+  dialectOf,
+  recordingReply,
+  relayExchange,
+  TID,
+  upstreamResponse,
+  type ExchangeOptions,
+} from './relay-fixtures.js';
 
 export interface ServedAnswer {
   /** The client's response, its headers arrived. */
@@ -41,7 +48,15 @@ export async function serveFinalAnswer(options: {
       headers: options.headers,
       body: options.produce(exchange.client.signal),
     });
-    settle(options.deliver({ exchange, channel: options.channel, response, started: performance.now() }));
+    settle(
+      options.deliver({
+        exchange,
+        channel: options.channel,
+        ...dialectOf(exchange, options.channel),
+        response,
+        started: performance.now(),
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { response, leave } = await openRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);

@@ -6,10 +6,11 @@ import type { PickedChannel, Principal, Usage, UsageEstimate } from '@tollgate/c
 import { createLogger } from '@tollgate/observability';
 import type { JsonObject } from '../openai/body-fields.js';
 import type { EndpointSpec } from '../openai/endpoint.js';
+import { canonicalRequest } from '../relay/canonical-request.js';
 import { ClientConnection } from '../relay/client-connection.js';
 import { OutboundBody } from '../relay/outbound-body.js';
 import type { Exchange, UpstreamResponse } from '../relay/relay-exchange.js';
-import type { UpstreamBody } from '../upstream/upstream.client.js';
+import { providerFor, type CanonicalRequest, type ProviderAdapter, type UpstreamBody } from '@tollgate/providers';
 import { principal } from './principal-fixture.js';
 
 export const TID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -22,6 +23,7 @@ export function pickedChannel(channelId: number, overrides: Partial<PickedChanne
     type: 'openai',
     baseUrl: 'https://upstream.invalid/v1',
     apiKey: `sk-upstream-${channelId}`,
+    apiVersion: null,
     upstreamModel: 'gpt-4o',
     pinned: false,
     timeouts: { connectMs: 5000, firstByteMs: 120_000, idleMs: 60_000 },
@@ -44,7 +46,7 @@ export const ENDPOINT_USAGE: Usage = { inputTokens: 12, outputTokens: 34, images
 /** A chat-like endpoint that accepts every body and reads ENDPOINT_USAGE from every answer. */
 export function endpointSpec(overrides: Partial<EndpointSpec> = {}): EndpointSpec {
   return {
-    upstreamPath: '/chat/completions',
+    endpoint: 'chat.completions',
     streams: true,
     validate: () => undefined,
     estimate: () => ESTIMATE,
@@ -165,4 +167,12 @@ export function upstreamResponse(answer: {
 /** An error shaped like undici's, with its code. */
 export function upstreamError(code: string, message = code): Error {
   return Object.assign(new Error(message), { code });
+}
+
+/** The adapter and canonical request an attempt on `channel` hands to its final answer. */
+export function dialectOf(
+  exchange: Exchange,
+  channel: PickedChannel,
+): { adapter: ProviderAdapter; canonical: CanonicalRequest } {
+  return { adapter: providerFor(channel.type), canonical: canonicalRequest(exchange, channel, 4096) };
 }

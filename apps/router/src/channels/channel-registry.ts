@@ -107,6 +107,7 @@ export class ChannelRegistry implements OnModuleInit, OnModuleDestroy {
       name: row.name,
       type: row.type,
       baseUrl: row.baseUrl,
+      apiVersion: row.apiVersion,
       apiKey,
       models: new Set(row.models),
       modelMapping: row.modelMapping,

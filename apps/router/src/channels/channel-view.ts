@@ -13,6 +13,7 @@ export function toChannelView(channel: ChannelEntity, defaults: ChannelTimeouts)
     name: channel.name,
     type: channel.type,
     baseUrl: channel.baseUrl,
+    apiVersion: channel.apiVersion,
     apiKeyLast4: channel.apiKeyLast4,
     models: [...channel.models],
     modelMapping: { ...channel.modelMapping },

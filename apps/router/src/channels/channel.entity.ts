@@ -15,6 +15,10 @@ export class ChannelEntity {
   @Column({ type: 'text', name: 'base_url' })
   baseUrl!: string;
 
+  /** Azure's api-version; null = the adapter's default (and always null for the other types). */
+  @Column({ type: 'text', name: 'api_version', nullable: true })
+  apiVersion!: string | null;
+
   /** AES-256-GCM of the upstream key (see SecretBox). Only the router's channel table ever selects it. */
   @Column({ type: 'text', name: 'api_key_ciphertext', select: false })
   apiKeyCiphertext!: string;

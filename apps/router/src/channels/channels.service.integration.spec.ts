@@ -16,12 +16,14 @@ import {
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
 import type { Logger } from '@tollgate/observability';
+import { UpstreamHttp } from '@tollgate/providers';
 import { TestDatabase } from '@tollgate/testing';
 import { SecretBox } from '../crypto/secret-box.js';
 import { AutoEnableScheduler, AUTO_ENABLE_LOCK } from '../health/auto-enable.scheduler.js';
 import { HealthService } from '../health/health.service.js';
 import { HealthTracker } from '../health/health-tracker.js';
 import { CreateRouterSchema1764400000000 } from '../migrations/1764400000000-create-router-schema.js';
+import { ChannelTypesAndApiVersion1764700000000 } from '../migrations/1764700000000-channel-types-and-api-version.js';
 import { SelectionService } from '../selection/selection.service.js';
 import { ManualClock, seededRandom } from '../testing/channel-fixtures.js';
 import { FakeBroadcastBus } from '../testing/fake-broadcast-bus.js';
@@ -57,6 +59,7 @@ function valueOf<T>(reply: Reply<T>): T {
 
 describe(ChannelsService.name, () => {
   const box = new SecretBox(randomBytes(32));
+  const http = new UpstreamHttp(4);
   const bus = new FakeBroadcastBus();
   const clock = new ManualClock(Date.now());
   let database: TestDatabase;
@@ -87,7 +90,7 @@ describe(ChannelsService.name, () => {
     const channels = new ChannelsService(db, registry, box, DEFAULTS, tracker, bus);
     const health = new HealthService(registry, channels, tracker, bus, logger.logger);
     const selection = new SelectionService(registry, health, tracker, clock.read, seededRandom(3));
-    const tester = new ChannelTester(registry, health, config, logger.logger);
+    const tester = new ChannelTester(registry, health, config, http, logger.logger);
     const scheduler = new AutoEnableScheduler(db, channels, registry, tester, health, config, logger.logger);
     await registry.onModuleInit();
     health.onModuleInit();
@@ -108,7 +111,7 @@ describe(ChannelsService.name, () => {
     db = await database.open({
       schema: 'router',
       entities: [ChannelEntity],
-      migrations: [CreateRouterSchema1764400000000],
+      migrations: [CreateRouterSchema1764400000000, ChannelTypesAndApiVersion1764700000000],
       poolSize: 4,
     });
     upstream = await FakeUpstream.start();
@@ -118,6 +121,7 @@ describe(ChannelsService.name, () => {
 
   afterAll(async () => {
     for (const r of [a, b]) await r?.registry.onModuleDestroy();
+    await http.close();
     await upstream?.stop();
     await database?.drop();
   });
@@ -172,7 +176,13 @@ describe(ChannelsService.name, () => {
       await settle();
       for (const r of [a, b]) {
         const picked: PickedChannel = valueOf(
-          r.selection.pick({ model: 'gpt-4o', group: 'default', pinnedChannel: null, excludeChannelIds: [] }),
+          r.selection.pick({
+            model: 'gpt-4o',
+            group: 'default',
+            endpoint: 'chat.completions',
+            pinnedChannel: null,
+            excludeChannelIds: [],
+          }),
         );
         expect(picked).toMatchObject({
           channelId: view.id,
@@ -266,7 +276,13 @@ describe(ChannelsService.name, () => {
       await settle();
       expect(b.registry.table.get(created.id)).toBeUndefined();
       expect(
-        a.selection.pick({ model: 'only-here', group: 'default', pinnedChannel: null, excludeChannelIds: [] }),
+        a.selection.pick({
+          model: 'only-here',
+          group: 'default',
+          endpoint: 'chat.completions',
+          pinnedChannel: null,
+          excludeChannelIds: [],
+        }),
       ).toMatchObject({
         ok: false,
         denial: { reason: DenialReason.NoAvailableChannel },
@@ -307,7 +323,13 @@ describe(ChannelsService.name, () => {
 
       await settle();
       expect(
-        b.selection.pick({ model: 'dead-model', group: 'default', pinnedChannel: null, excludeChannelIds: [] }),
+        b.selection.pick({
+          model: 'dead-model',
+          group: 'default',
+          endpoint: 'chat.completions',
+          pinnedChannel: null,
+          excludeChannelIds: [],
+        }),
       ).toMatchObject({
         ok: false,
         denial: { reason: DenialReason.NoAvailableChannel },
@@ -316,6 +338,7 @@ describe(ChannelsService.name, () => {
         b.selection.pick({
           model: 'dead-model',
           group: 'default',
+          endpoint: 'chat.completions',
           pinnedChannel: String(created.id),
           excludeChannelIds: [],
         }),
@@ -338,7 +361,13 @@ describe(ChannelsService.name, () => {
         errorCode: null,
         timedOut: false,
       });
-      const request = { model: 'throttled-model', group: 'default', pinnedChannel: null, excludeChannelIds: [] };
+      const request = {
+        model: 'throttled-model',
+        group: 'default',
+        endpoint: 'chat.completions' as const,
+        pinnedChannel: null,
+        excludeChannelIds: [],
+      };
       for (const r of [a, b]) {
         expect(r.selection.pick(request)).toMatchObject({
           ok: false,

@@ -6,6 +6,7 @@ import {
   RouterSubjects,
   type ChannelInput,
   type ChannelTimeouts,
+  type ChannelType,
   type ChannelView,
   type Reply,
 } from '@tollgate/contracts';
@@ -20,6 +21,17 @@ import { ChannelRegistry } from './channel-registry.js';
 import { apiKeyLast4, toChannelView } from './channel-view.js';
 
 const notFound = () => refused<never>(deny(DenialReason.ResourceNotFound, { detail: 'no such channel' }));
+
+/** api_version is Azure's alone: set on another type it would be silently ignored, so it is refused. */
+function misplacedApiVersion(type: ChannelType, apiVersion: string | null | undefined): Reply<never> | null {
+  if (apiVersion === undefined || apiVersion === null || type === 'azure') return null;
+  return refused(
+    deny(DenialReason.InvalidRequest, {
+      param: 'api_version',
+      detail: `api_version applies only to azure channels, not to ${type}`,
+    }),
+  );
+}
 
 /**
  * Channels in the database: the admin operations and the two status changes
@@ -44,11 +56,14 @@ export class ChannelsService {
 
   async create(input: ChannelInput): Promise<Reply<ChannelView>> {
     const f = normaliseChannelInput(input);
+    const misplaced = misplacedApiVersion(f.type ?? 'openai', f.apiVersion);
+    if (misplaced) return misplaced;
     const saved = await this.channels.save(
       this.channels.create({
         name: f.name,
         type: f.type ?? 'openai',
         baseUrl: f.baseUrl,
+        apiVersion: f.apiVersion ?? null,
         apiKeyCiphertext: this.box.seal(f.apiKey),
         apiKeyLast4: apiKeyLast4(f.apiKey),
         models: f.models,
@@ -81,7 +96,12 @@ export class ChannelsService {
     const existing = await this.find(channelId);
     if (!existing) return notFound();
     const f = normaliseChannelInput(patch);
+    const type = f.type ?? existing.type;
+    const misplaced = misplacedApiVersion(type, f.apiVersion);
+    if (misplaced) return misplaced;
     const changes = this.columnsFor(f);
+    // A channel that stops being azure loses its api-version, which no other type reads.
+    if (type !== 'azure') changes.apiVersion = null;
     if (Object.keys(changes).length > 0) {
       await this.channels.update({ id: channelId }, changes);
     }
@@ -148,6 +168,7 @@ export class ChannelsService {
     if (f.name !== undefined) columns.name = f.name;
     if (f.type !== undefined) columns.type = f.type;
     if (f.baseUrl !== undefined) columns.baseUrl = f.baseUrl;
+    if (f.apiVersion !== undefined) columns.apiVersion = f.apiVersion;
     if (f.apiKey !== undefined) {
       columns.apiKeyCiphertext = this.box.seal(f.apiKey);
       columns.apiKeyLast4 = apiKeyLast4(f.apiKey);

@@ -6,6 +6,7 @@ export interface RoutableChannel {
   name: string;
   type: ChannelType;
   baseUrl: string;
+  apiVersion: string | null;
   /** Decrypted at load; null when it would not decrypt (wrong CHANNEL_SECRET_KEY): never routed. */
   apiKey: string | null;
   models: ReadonlySet<string>;

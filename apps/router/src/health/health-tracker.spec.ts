@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ChannelHealthChange, UpstreamOutcome } from '@tollgate/contracts';
 import { ManualClock } from '../testing/channel-fixtures.js';
-import { openAiAdapter } from '../providers/openai.adapter.js';
+import { providerFor } from '@tollgate/providers';
 import { HealthTracker } from './health-tracker.js';
 import { classifyOutcome } from './outcome-kind.js';
 
@@ -30,7 +30,7 @@ describe(HealthTracker.name, () => {
   /** Records an outcome the way HealthService does: classified with the OpenAI adapter's codes. */
   const report = (status: number, extra: Partial<UpstreamOutcome> = {}) => {
     const o = outcome(status, extra);
-    return sut.record(o, classifyOutcome(o, openAiAdapter.deadKeyErrorCodes));
+    return sut.record(o, classifyOutcome(o, providerFor('openai').deadKeyErrorCodes));
   };
 
   beforeEach(() => {

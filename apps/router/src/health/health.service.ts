@@ -13,7 +13,7 @@ import type { Logger } from '@tollgate/observability';
 import type { BroadcastBus } from '../broadcast-bus.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import { providerFor } from '../providers/providers.js';
+import { providerFor } from '@tollgate/providers';
 import { HEALTH_TRACKER, LOGGER, NATS_BUS } from '../tokens.js';
 import type { HealthTracker } from './health-tracker.js';
 import { classifyOutcome } from './outcome-kind.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { openAiAdapter } from '../providers/openai.adapter.js';
+import { providerFor } from '@tollgate/providers';
 import { classifyOutcome } from './outcome-kind.js';
 
 describe(classifyOutcome.name, () => {
   const classify = (status: number, errorCode: string | null = null, timedOut = false) =>
-    classifyOutcome({ status, errorCode, timedOut }, openAiAdapter.deadKeyErrorCodes);
+    classifyOutcome({ status, errorCode, timedOut }, providerFor('openai').deadKeyErrorCodes);
 
   it.each([
     [200, null, false, 'success'],

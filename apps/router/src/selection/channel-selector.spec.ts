@@ -19,6 +19,7 @@ class StubHealth implements HealthReader {
 
 const request = (overrides: Partial<PickRequest> = {}): PickRequest => ({
   model: 'gpt-4o',
+  endpoint: 'chat.completions',
   group: 'default',
   pinnedChannel: null,
   excludeChannelIds: [],
@@ -42,6 +43,19 @@ describe(selectChannel.name, () => {
     health = new StubHealth(),
     random = seededRandom(1),
   ) => selectChannel(new ChannelTable(channels), health, request(req), NOW, random);
+
+  describe('endpoint', () => {
+    it('considers only channels whose type serves the endpoint, pinned ones included', () => {
+      const channels = [routableChannel(1, { type: 'azure', priority: 10 }), routableChannel(2)];
+      expect(chosenId(pick(channels, { endpoint: 'chat.completions' }))).toBe(1);
+      // Azure has no moderations endpoint: the lower-priority openai channel serves it.
+      expect(chosenId(pick(channels, { endpoint: 'moderations' }))).toBe(2);
+      expect(denialOf(pick([channels[0]], { endpoint: 'moderations' })).reason).toBe(DenialReason.NoAvailableChannel);
+      expect(denialOf(pick(channels, { endpoint: 'moderations', pinnedChannel: '1' })).reason).toBe(
+        DenialReason.NoAvailableChannel,
+      );
+    });
+  });
 
   describe('priority', () => {
     it('always takes the highest priority that has an available channel', () => {

@@ -1,5 +1,6 @@
-import { ok, refused, type PickRequest, type Reply } from '@tollgate/contracts';
+import { ok, refused, type PickRequest, type Reply, type UpstreamEndpoint } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
+import { servesEndpoint } from '@tollgate/providers';
 import type { ChannelTable } from '../channels/channel-table.js';
 import type { RoutableChannel } from '../channels/routable-channel.js';
 import type { HealthReader } from '../health/availability.js';
@@ -24,7 +25,8 @@ const hasKey = (channel: RoutableChannel): channel is Routable => channel.apiKey
  * health or the exclusions — an admin pins to test exactly that channel, and
  * the edge never retries a pinned request. Only its existence and status count.
  *
- * Otherwise, among enabled channels serving the model to the caller's group:
+ * Otherwise, among enabled channels serving the model to the caller's group
+ * whose type serves the endpoint (libs/providers):
  * drop those already tried, then those cooling down or with an open circuit;
  * take the highest priority left and split by weight within it. When none is
  * left, the client sees:
@@ -46,10 +48,12 @@ export function selectChannel(
   random: RandomSource,
 ): Reply<Selection> {
   if (request.pinnedChannel !== null && request.pinnedChannel !== undefined) {
-    return selectPinned(table, request.pinnedChannel);
+    return selectPinned(table, request.pinnedChannel, request.endpoint);
   }
 
-  const serving = table.serving(request.model, request.group).filter(hasKey);
+  const serving = table
+    .serving(request.model, request.group)
+    .filter((channel): channel is Routable => hasKey(channel) && servesEndpoint(channel.type, request.endpoint));
   if (serving.length === 0) return refused(deny(DenialReason.NoAvailableChannel, { model: request.model }));
 
   const excluded = new Set(request.excludeChannelIds ?? []);
@@ -94,13 +98,15 @@ export function selectChannel(
   return ok({ channel: chosen.channel, pinned: false, probe: chosen.probe });
 }
 
-function selectPinned(table: ChannelTable, raw: string): Reply<Selection> {
+function selectPinned(table: ChannelTable, raw: string, endpoint: UpstreamEndpoint): Reply<Selection> {
   const id = parsePinnedChannelId(raw);
   const channel = id === null ? undefined : table.get(id);
   if (!channel) return refused(deny(DenialReason.InvalidChannelId));
   if (channel.status !== 'enabled') return refused(deny(DenialReason.ChannelDisabled));
   // The stored key would not decrypt (see ChannelRegistry): the channel cannot serve anything.
   if (!hasKey(channel)) return refused(deny(DenialReason.NoAvailableChannel));
+  // A type that cannot serve the endpoint (an anthropic channel asked for embeddings) is no channel for it.
+  if (!servesEndpoint(channel.type, endpoint)) return refused(deny(DenialReason.NoAvailableChannel));
   return ok({ channel, pinned: true, probe: false });
 }
 

@@ -30,6 +30,7 @@ export class SelectionService {
       name: channel.name,
       type: channel.type,
       baseUrl: channel.baseUrl,
+      apiVersion: channel.apiVersion,
       apiKey: channel.apiKey,
       upstreamModel: upstreamModelFor(channel, request.model),
       pinned,

@@ -8,6 +8,7 @@ export function routableChannel(id: number, overrides: Partial<RoutableChannel> 
     name: `channel-${id}`,
     type: 'openai',
     baseUrl: 'https://upstream.invalid/v1',
+    apiVersion: null,
     apiKey: `sk-upstream-key-${id}`,
     models: new Set(['gpt-4o']),
     modelMapping: {},

@@ -5,11 +5,10 @@ import type { Logger } from '@tollgate/observability';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { upstreamModelFor, type RoutableChannel } from '../channels/routable-channel.js';
 import { HealthService } from '../health/health.service.js';
-import type { UpstreamCall, UpstreamTarget } from '../providers/provider-adapter.js';
-import { providerFor } from '../providers/providers.js';
+import { providerFor, type ChannelTarget, type UpstreamCall, type UpstreamHttp } from '@tollgate/providers';
 import { ROUTER_CONFIG, type RouterConfig } from '../router.config.js';
-import { LOGGER } from '../tokens.js';
-import { sendUpstream, type UpstreamResult } from './upstream-client.js';
+import { LOGGER, UPSTREAM_HTTP } from '../tokens.js';
+import { sendUpstream, type ProbeResult } from './upstream-client.js';
 
 /** Real requests the router sends itself: the admin's channel test and the auto-enable probe. */
 @Injectable()
@@ -18,6 +17,7 @@ export class ChannelTester {
     private readonly registry: ChannelRegistry,
     private readonly health: HealthService,
     @Inject(ROUTER_CONFIG) private readonly config: Pick<RouterConfig, 'CHANNEL_TEST_TIMEOUT_MS'>,
+    @Inject(UPSTREAM_HTTP) private readonly http: UpstreamHttp,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -44,15 +44,12 @@ export class ChannelTester {
     return ok({ ok: passed, status: result.status, latencyMs: result.latencyMs, error: result.error });
   }
 
-  /** The auto-enable check: the provider's cheap authenticated request (GET /models for OpenAI). */
-  checkKey(channel: RoutableChannel): Promise<UpstreamResult> {
+  /** The auto-enable check: the provider's cheap authenticated request (its model list). */
+  checkKey(channel: RoutableChannel): Promise<ProbeResult> {
     return this.send(channel, (target) => providerFor(channel.type).keyCheck(target));
   }
 
-  private async send(
-    channel: RoutableChannel,
-    build: (target: UpstreamTarget) => UpstreamCall,
-  ): Promise<UpstreamResult> {
+  private async send(channel: RoutableChannel, build: (target: ChannelTarget) => UpstreamCall): Promise<ProbeResult> {
     if (channel.apiKey === null) {
       return {
         status: 0,
@@ -61,7 +58,14 @@ export class ChannelTester {
         errorCode: null,
       };
     }
-    const call = build({ baseUrl: channel.baseUrl, apiKey: channel.apiKey });
-    return sendUpstream(call, channel.timeouts, this.config.CHANNEL_TEST_TIMEOUT_MS, channel.apiKey);
+    const call = build({ baseUrl: channel.baseUrl, apiKey: channel.apiKey, apiVersion: channel.apiVersion });
+    return sendUpstream({
+      http: this.http,
+      adapter: providerFor(channel.type),
+      call,
+      channel: { channelId: channel.id, timeouts: channel.timeouts },
+      totalTimeoutMs: this.config.CHANNEL_TEST_TIMEOUT_MS,
+      secret: channel.apiKey,
+    });
   }
 }

@@ -1,14 +1,22 @@
-import { Agent, errors, request } from 'undici';
-import type { ChannelTimeouts } from '@tollgate/contracts';
-import type { UpstreamCall } from '../providers/provider-adapter.js';
+import {
+  describeFailure,
+  openAiErrorOf,
+  parseJsonObject,
+  readLimitedText,
+  type CallChannel,
+  type ProviderAdapter,
+  type UpstreamCall,
+  type UpstreamHttp,
+} from '@tollgate/providers';
 
-export interface UpstreamResult {
+/** What one of the router's own upstream calls found. */
+export interface ProbeResult {
   /** HTTP status, or 0 when the upstream could not be reached or did not answer in time. */
   status: number;
   latencyMs: number;
   /** The upstream's error message or the connection failure; null on 2xx. */
   error: string | null;
-  /** OpenAI-style `error.code` from the body, if any. */
+  /** The upstream's error code (as the adapter reads it), if any. */
   errorCode: string | null;
 }
 
@@ -17,90 +25,44 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Sends one request the router makes itself (channel tests, auto-enable
- * probes) — not client traffic, which the edge proxies. Each call gets its
- * own dispatcher with the channel's connect timeout and closes it afterwards:
- * these calls are rare, and no socket outlives them. The API key is scrubbed
- * from anything returned, in case an upstream echoes it.
+ * probes) — not client traffic, which the edge relays — through the same
+ * client and adapter the edge uses. The whole call is bounded by
+ * `totalTimeoutMs`; the API key is scrubbed from anything returned, in case
+ * an upstream echoes it.
  */
-export async function sendUpstream(
-  call: UpstreamCall,
-  timeouts: ChannelTimeouts,
-  totalTimeoutMs: number,
-  secret: string,
-): Promise<UpstreamResult> {
-  const dispatcher = new Agent({ connect: { timeout: timeouts.connectMs } });
+export async function sendUpstream(args: {
+  http: UpstreamHttp;
+  adapter: ProviderAdapter;
+  call: UpstreamCall;
+  channel: CallChannel;
+  totalTimeoutMs: number;
+  secret: string;
+}): Promise<ProbeResult> {
+  const { http, adapter, call, channel, secret } = args;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const result = await http.send(call, channel, AbortSignal.timeout(args.totalTimeoutMs));
+  if (result.kind === 'failure') {
+    return { status: 0, latencyMs: elapsed(), error: scrub(result.reason, secret), errorCode: null };
+  }
+  let text: string;
   try {
-    const response = await request(call.url, {
-      dispatcher,
-      method: call.method,
-      headers: call.headers,
-      body: call.body,
-      headersTimeout: timeouts.firstByteMs,
-      bodyTimeout: timeouts.idleMs,
-      signal: AbortSignal.timeout(totalTimeoutMs),
-    });
-    const text = await readLimited(response.body, MAX_BODY_BYTES);
-    const latencyMs = elapsed();
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return { status: response.statusCode, latencyMs, error: null, errorCode: null };
-    }
-    const parsed = parseOpenAiError(text);
-    return {
-      status: response.statusCode,
-      latencyMs,
-      error: scrub(parsed.message ?? (text.trim() || `HTTP ${response.statusCode}`), secret),
-      errorCode: parsed.code,
-    };
+    text = await readLimitedText(result.body, MAX_BODY_BYTES);
   } catch (error) {
     return { status: 0, latencyMs: elapsed(), error: scrub(describeFailure(error), secret), errorCode: null };
-  } finally {
-    await dispatcher.close().catch(() => undefined);
   }
-}
-
-async function readLimited(body: AsyncIterable<Buffer | Uint8Array | string>, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
-    if (size < limit) chunks.push(buffer.subarray(0, limit - size));
-    size += buffer.length;
+  const latencyMs = elapsed();
+  if (result.status >= 200 && result.status < 300) {
+    return { status: result.status, latencyMs, error: null, errorCode: null };
   }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function parseOpenAiError(text: string): { message: string | null; code: string | null } {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      const error: unknown = parsed.error;
-      if (typeof error === 'object' && error !== null) {
-        const message = 'message' in error && typeof error.message === 'string' ? error.message : null;
-        const code = 'code' in error && typeof error.code === 'string' ? error.code : null;
-        return { message, code };
-      }
-      if (typeof error === 'string') return { message: error, code: null };
-    }
-  } catch {
-    // Not JSON: the caller shows the text itself.
-  }
-  return { message: null, code: null };
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof errors.ConnectTimeoutError) return 'connect timeout';
-  if (error instanceof errors.HeadersTimeoutError) return 'no response before the first-byte timeout';
-  if (error instanceof errors.BodyTimeoutError) return 'response stalled past the idle timeout';
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return 'no complete answer in time';
-  }
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
-    return code ? `${error.message} (${code})` : error.message;
-  }
-  return String(error);
+  const json = parseJsonObject(text);
+  const message = openAiErrorOf(adapter.clientError(result.status, json, Buffer.from(text))).message;
+  return {
+    status: result.status,
+    latencyMs,
+    error: scrub(message ?? (text.trim() || `HTTP ${result.status}`), secret),
+    errorCode: adapter.classify(result.status, json).errorCode,
+  };
 }
 
 function scrub(text: string, secret: string): string {

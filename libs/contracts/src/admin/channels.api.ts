@@ -6,6 +6,7 @@ import {
   SETTABLE_CHANNEL_STATUSES,
 } from '../router.contract.js';
 import {
+  ApiVersion,
   BaseUrl,
   GroupName,
   Instant,
@@ -36,8 +37,14 @@ const channelFields = {
   name: Name(),
   type: Type.Optional(OneOf(CHANNEL_TYPES, { description: 'The upstream dialect; default openai' })),
   base_url: BaseUrl({
-    description: "The provider's base URL including its version path, e.g. https://api.openai.com/v1",
+    description:
+      "The provider's base URL: for openai with its version path (https://api.openai.com/v1), for azure the resource endpoint (https://{resource}.openai.azure.com)",
   }),
+  api_version: Type.Optional(
+    Nullable(
+      ApiVersion({ description: "azure only: the api-version query; null = the gateway's default (2024-10-21)" }),
+    ),
+  ),
   api_key: UpstreamKey({ description: 'Encrypted at rest; never returned (only its last 4 characters)' }),
   models: Type.Array(ModelName(), { minItems: 1, maxItems: LIMITS.listItems }),
   model_mapping: Type.Optional(ModelMapping({ description: 'Requested model name → the upstream model name' })),
@@ -68,6 +75,7 @@ export const ChannelResponse = Type.Object(
     name: Type.String(),
     type: OneOf(CHANNEL_TYPES),
     base_url: Type.String(),
+    api_version: Nullable(Type.String()),
     api_key_last4: Type.String(),
     models: Type.Array(Type.String()),
     model_mapping: Type.Record(Type.String(), Type.String()),

@@ -93,6 +93,14 @@ export const GroupName = (options: Options = {}) =>
     ...options,
   });
 
+/** Azure OpenAI's `api-version` query: a date, optionally `-preview`. */
+export const ApiVersion = (options: Options = {}) =>
+  Type.String({
+    pattern: '^\\d{4}-\\d{2}-\\d{2}(-preview)?$',
+    errorMessage: '{param} must be an API version such as 2024-10-21 or 2025-04-01-preview',
+    ...options,
+  });
+
 /** Keys of the ledger rows billing writes itself start with these; staff keys may not collide with them. */
 export const RESERVED_IDEMPOTENCY_PREFIXES = ['hold:', 'charge:', 'release:', 'expiry:'] as const;
 

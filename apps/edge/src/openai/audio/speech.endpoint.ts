@@ -13,7 +13,7 @@ const contract = compile(SpeechRequest);
  */
 export function speechEndpoint(capabilities: ModelCapabilities): EndpointSpec {
   return {
-    upstreamPath: '/audio/speech',
+    endpoint: 'audio.speech',
     streams: false,
 
     validate(body): void {

@@ -8,7 +8,7 @@ import { tokenUsage } from '../token-usage.js';
 const contract = compile(ChatCompletionRequest);
 
 export const chatCompletionsEndpoint: EndpointSpec = {
-  upstreamPath: '/chat/completions',
+  endpoint: 'chat.completions',
   streams: true,
 
   validate(body): void {

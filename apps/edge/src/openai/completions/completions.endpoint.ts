@@ -16,7 +16,7 @@ function promptCount(prompt: unknown): number {
 
 /** `POST /v1/completions`, the legacy text completions (`prompt` instead of `messages`). */
 export const completionsEndpoint: EndpointSpec = {
-  upstreamPath: '/completions',
+  endpoint: 'completions',
   streams: true,
 
   validate(body): void {

@@ -7,7 +7,7 @@ const contract = compile(EmbeddingRequest);
 
 /** `POST /v1/embeddings`: input tokens only, nothing generated. */
 export const embeddingsEndpoint: EndpointSpec = {
-  upstreamPath: '/embeddings',
+  endpoint: 'embeddings',
   streams: false,
 
   validate(body): void {

@@ -21,7 +21,7 @@ const sizeOf = (body: JsonObject): string | undefined =>
  */
 export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
   return {
-    upstreamPath: '/images/generations',
+    endpoint: 'images.generations',
     defaultModel: DEFAULT_IMAGE_MODEL,
     streams: false,
 

@@ -12,7 +12,7 @@ const contract = compile(ModerationRequest);
  * so the count is the gateway's own.
  */
 export const moderationsEndpoint: EndpointSpec = {
-  upstreamPath: '/moderations',
+  endpoint: 'moderations',
   defaultModel: DEFAULT_MODERATION_MODEL,
   streams: false,
 

@@ -1,0 +1,62 @@
+import type { UpstreamEndpoint } from '@tollgate/contracts';
+import { asOpenAiError } from '../openai-error.js';
+import type { ChannelTarget, ProviderAdapter } from '../provider-adapter.js';
+import { classifyOpenAiRefusal, OPENAI_DEAD_KEY_CODES, openAiModelIds } from './openai.adapter.js';
+import { JSON_OR_STREAM, OPENAI_PATHS, pingCompletion } from './openai-paths.js';
+
+/**
+ * The `api-version` an Azure channel uses when the admin set none: the
+ * latest generally available data-plane version Azure documents (preview
+ * versions change shape without notice, so they are opt-in).
+ */
+export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+
+const apiKey = (target: ChannelTarget) => ({ 'api-key': target.apiKey });
+const version = (target: ChannelTarget) =>
+  `api-version=${encodeURIComponent(target.apiVersion ?? AZURE_DEFAULT_API_VERSION)}`;
+
+/** `{base}/openai/deployments/{deployment}/…`: the deployment is the channel's name for the model. */
+const deploymentUrl = (target: ChannelTarget, deployment: string, path: string) =>
+  `${target.baseUrl}/openai/deployments/${encodeURIComponent(deployment)}${path}?${version(target)}`;
+
+// Azure OpenAI has no moderations endpoint (content filtering is built into every deployment).
+const AZURE_ENDPOINTS: ReadonlySet<UpstreamEndpoint> = new Set([
+  'chat.completions',
+  'completions',
+  'embeddings',
+  'images.generations',
+  'audio.speech',
+]);
+
+/**
+ * Azure OpenAI: OpenAI's bodies, answers and streams, at deployment URLs
+ * with the `api-key` header and an `api-version` query. The base URL is the
+ * resource endpoint (`https://{resource}.openai.azure.com`).
+ */
+export const azureAdapter: ProviderAdapter = {
+  type: 'azure',
+  endpoints: AZURE_ENDPOINTS,
+  request: (request) => ({
+    method: 'POST',
+    url: deploymentUrl(request.target, request.upstreamModel, OPENAI_PATHS[request.endpoint]),
+    headers: { ...apiKey(request.target), 'content-type': 'application/json', accept: JSON_OR_STREAM },
+    body: request.openAiBytes(),
+  }),
+  answer: () => null,
+  streamTranslator: () => null,
+  classify: classifyOpenAiRefusal,
+  clientError: (_status, json, raw) => asOpenAiError(json, raw),
+  keyCheck: (target) => ({
+    method: 'GET',
+    url: `${target.baseUrl}/openai/models?${version(target)}`,
+    headers: { ...apiKey(target), accept: 'application/json' },
+  }),
+  testCompletion: (target, deployment) => ({
+    method: 'POST',
+    url: deploymentUrl(target, deployment, OPENAI_PATHS['chat.completions']),
+    headers: { ...apiKey(target), 'content-type': 'application/json', accept: 'application/json' },
+    body: pingCompletion(deployment),
+  }),
+  modelIds: openAiModelIds,
+  deadKeyErrorCodes: OPENAI_DEAD_KEY_CODES,
+};

@@ -1,0 +1,71 @@
+import { UPSTREAM_ENDPOINTS } from '@tollgate/contracts';
+import { isJsonObject, type JsonObject } from '../json.js';
+import { asOpenAiError, openAiErrorCode } from '../openai-error.js';
+import type { ChannelTarget, ProviderAdapter, RefusalClass } from '../provider-adapter.js';
+import { JSON_OR_STREAM, OPENAI_PATHS, pingCompletion } from './openai-paths.js';
+
+const bearer = (target: ChannelTarget) => ({ authorization: `Bearer ${target.apiKey}` });
+
+/**
+ * Retry on another channel for provider rate limits, provider errors and
+ * for 401/403, which mean the channel's own key is dead (the client's key
+ * was already accepted). Every OpenAI-dialect upstream (Azure included)
+ * answers with these statuses.
+ */
+export function classifyOpenAiRefusal(status: number, json: JsonObject | null): RefusalClass {
+  return {
+    retryable: status === 429 || status >= 500 || status === 401 || status === 403,
+    errorCode: openAiErrorCode(json),
+  };
+}
+
+/** OpenAI's model list: `{ data: [{ id }] }`. */
+export function openAiModelIds(json: JsonObject): string[] {
+  const data = json.data;
+  if (!Array.isArray(data)) return [];
+  return data.flatMap((model: unknown) => (isJsonObject(model) && typeof model.id === 'string' ? [model.id] : []));
+}
+
+// OpenAI's codes for a key that no retry or cooldown will bring back.
+export const OPENAI_DEAD_KEY_CODES: ReadonlySet<string> = new Set([
+  'invalid_api_key',
+  'insufficient_quota',
+  'account_deactivated',
+  'billing_not_active',
+  'billing_hard_limit_reached',
+  'access_terminated',
+]);
+
+/**
+ * OpenAI and every OpenAI-compatible upstream (vLLM, Ollama, DeepSeek,
+ * Groq, OpenRouter…): the base URL includes the version path (`…/v1`), the
+ * body is sent as the client wrote it (the model name mapped), the answer
+ * passed back as it came.
+ */
+export const openAiAdapter: ProviderAdapter = {
+  type: 'openai',
+  endpoints: new Set(UPSTREAM_ENDPOINTS),
+  request: (request) => ({
+    method: 'POST',
+    url: request.target.baseUrl + OPENAI_PATHS[request.endpoint],
+    headers: { ...bearer(request.target), 'content-type': 'application/json', accept: JSON_OR_STREAM },
+    body: request.openAiBytes(),
+  }),
+  answer: () => null,
+  streamTranslator: () => null,
+  classify: classifyOpenAiRefusal,
+  clientError: (_status, json, raw) => asOpenAiError(json, raw),
+  keyCheck: (target) => ({
+    method: 'GET',
+    url: `${target.baseUrl}/models`,
+    headers: { ...bearer(target), accept: 'application/json' },
+  }),
+  testCompletion: (target, upstreamModel) => ({
+    method: 'POST',
+    url: `${target.baseUrl}/chat/completions`,
+    headers: { ...bearer(target), 'content-type': 'application/json', accept: 'application/json' },
+    body: pingCompletion(upstreamModel),
+  }),
+  modelIds: openAiModelIds,
+  deadKeyErrorCodes: OPENAI_DEAD_KEY_CODES,
+};
