@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject } from '../openai/body-fields.js';
+import { reportedInputTokens } from '../openai/token-usage.js';
 import { passedHeaders } from './client-headers.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
@@ -49,6 +50,7 @@ export class JsonAnswer {
       status: response.status,
       usage: exchange.spec.usageFromResponse(parsed, exchange.body, exchange.estimate),
       channelId: channel.channelId,
+      reportedInputTokens: reportedInputTokens(parsed) ?? undefined,
     };
   }
 }

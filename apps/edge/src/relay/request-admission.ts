@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  BillingSubjects,
-  type Hold,
-  type PickedChannel,
-  type Principal,
-  type UsageEstimate,
-} from '@tollgate/contracts';
+import { BillingSubjects, type Hold, type PickedChannel, type Principal } from '@tollgate/contracts';
 import { DenialException, DOCUMENTED_ERRORS } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
+import type { RequestEstimate } from '../openai/endpoint.js';
 import { NATS_BUS } from '../tokens.js';
 import { ChannelPicker } from './channel-picker.js';
 import { HoldSettler } from './hold-settler.js';
+import { InputTokenRatios } from './input-token-ratios.js';
 
 export interface AdmissionQuery {
   principal: Principal;
   model: string;
-  estimate: UsageEstimate;
+  /** As counted: the hold scales its input by the model's ratio. */
+  estimate: RequestEstimate;
   tid: string;
 }
 
@@ -39,6 +36,7 @@ export class RequestAdmission {
   constructor(
     private readonly picker: ChannelPicker,
     private readonly holds: HoldSettler,
+    private readonly ratios: InputTokenRatios,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
   ) {}
 
@@ -79,7 +77,14 @@ export class RequestAdmission {
         model,
         rpmLimit: principal.rpmLimit,
         budgetMicros: principal.budgetMicros,
-        estimate,
+        // Built field by field: billing refuses fields it does not know, such as inputAllowanceTokens.
+        estimate: {
+          inputTokens: this.ratios.held(model, estimate.inputTokens),
+          outputTokens: estimate.outputTokens,
+          images: estimate.images,
+          imageSize: estimate.imageSize,
+          characters: estimate.characters,
+        },
       });
     } catch (error) {
       this.holds.release({ holdId, principal, model, tid, httpStatus: 503 });
