@@ -63,6 +63,10 @@ export class RequestAdmission {
    * restarting), the hold may exist all the same, so a release is published
    * for that id: billing applies it once the hold appears, or drops it if the
    * reserve never happened. No request leaves a hold behind.
+   *
+   * The input held is the estimate scaled by the model's learned ratio
+   * (InputTokenRatios), so the hold covers an upstream whose tokenizer
+   * counts more than the edge's.
    */
   private async reserve({ principal, model, estimate, tid }: AdmissionQuery): Promise<Hold> {
     const holdId = randomUUID();
