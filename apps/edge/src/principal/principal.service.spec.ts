@@ -50,7 +50,8 @@ describe(PrincipalService.name, () => {
     answerAll();
 
     const reasons = await Promise.all(guesses);
-    const count = (wanted: DenialReason) => reasons.filter((reason) => reason === (wanted as string)).length;
+    const count = (wanted: DenialReason) =>
+      reasons.filter((reason) => (reason as string) === (wanted as string)).length;
     expect(count(DenialReason.InvalidAccessToken)).toBe(5);
     expect(count(DenialReason.AuthenticationThrottled)).toBe(3);
     expect(nats.requested(AuthSubjects.authenticate)).toHaveLength(5);
