@@ -107,6 +107,22 @@ describe('fake provider: Azure OpenAI', () => {
     expect(field(json, 'choices', 0, 'message', 'content')).toBe('This is');
   });
 
+  it("lists the deployments' models, behind the same api-version and key checks", async () => {
+    const list = await fetch(`${fake.url}/openai/models?${VERSION}`, { headers: { 'api-key': KEY } });
+    expect(list.status).toBe(200);
+    const body = await list.json();
+    expect(field(body, 'object')).toBe('list');
+    expect((field(body, 'data') as { id: string }[]).map((model) => model.id)).toEqual([
+      'gpt-4o-2024-08-06',
+      'text-embedding-3-small',
+      'tts-1',
+    ]);
+    expect(field(body, 'data', 0)).toMatchObject({ object: 'model', status: 'succeeded' });
+    expect((await fetch(`${fake.url}/openai/models`, { headers: { 'api-key': KEY } })).status).toBe(404);
+    expect((await fetch(`${fake.url}/openai/models?${VERSION}`)).status).toBe(401);
+    expect(fake.controls().queue).toEqual([]);
+  });
+
   it('records the dialect, the api-key header and the query', async () => {
     await (await post(`${CHAT}?${VERSION}`, BODY)).text();
     expect(fake.requests.at(-1)).toMatchObject({

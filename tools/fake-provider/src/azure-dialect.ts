@@ -2,7 +2,9 @@
  * Azure OpenAI: `POST /openai/deployments/{deployment}/{operation}?api-version=…` with an `api-key` header.
  * The answers are OpenAI's — the same handlers serve them — with `model` set to the model behind the
  * deployment (`azureDeployments` maps deployment → model; without a map every deployment serves the model of
- * its own name). The body's `model` is ignored, as Azure ignores it.
+ * its own name). The body's `model` is ignored, as Azure ignores it. `GET /openai/models` lists the models
+ * (the deployments' models, or the OpenAI listing's without a deployment map), which is what a gateway may
+ * call to check a key.
  */
 import { handleChatCompletions } from './chat-completions.handler.js';
 import { handleCompletions } from './completions.handler.js';
@@ -17,6 +19,7 @@ import type { Dialect, DialectErrors, IncomingCall } from './dialect.js';
 import { headerCredential } from './dialect.js';
 import { handleEmbeddings } from './embeddings.handler.js';
 import { handleImageGenerations } from './images.handler.js';
+import { sendJson } from './http-io.js';
 import { OPENAI_ERRORS } from './openai-dialect.js';
 import type { FakeHandler } from './request-context.js';
 import { handleSpeech } from './speech.handler.js';
@@ -33,6 +36,25 @@ const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+)$/;
 /** `2024-10-21`, `2025-04-01-preview`: the forms Azure's api-version takes. */
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 export const AZURE_PATH_PREFIX = '/openai/';
+const MODELS_PATH = '/openai/models';
+/** A fixed timestamp keeps answers reproducible. */
+const MODEL_CREATED_AT = 1_700_000_000;
+
+/** Azure's model objects: OpenAI's `id` and `object` plus its lifecycle fields. */
+function modelListHandler(models: readonly string[]): FakeHandler {
+  const json = JSON.stringify({
+    data: [...new Set(models)].map((id) => ({
+      status: 'succeeded',
+      capabilities: { chat_completion: true, completion: true, embeddings: id.includes('embedding'), inference: true },
+      lifecycle_status: 'generally-available',
+      id,
+      created_at: MODEL_CREATED_AT,
+      object: 'model',
+    })),
+    object: 'list',
+  });
+  return (ctx) => sendJson(ctx.res, 200, json);
+}
 
 const AZURE_ERRORS: DialectErrors = {
   ...OPENAI_ERRORS,
@@ -50,13 +72,18 @@ function deploymentOf(path: string): { deployment: string; operation: string } |
   }
 }
 
-export function createAzureDialect(deployments: Readonly<Record<string, string>> | undefined): Dialect {
+export function createAzureDialect(
+  deployments: Readonly<Record<string, string>> | undefined,
+  openAIModels: readonly string[],
+): Dialect {
   const modelOf = (deployment: string): string | undefined =>
     deployments === undefined ? deployment : deployments[deployment];
+  const listModels = modelListHandler(deployments === undefined ? openAIModels : Object.values(deployments));
 
   return {
     name: 'azure',
     route: ({ method, path }: IncomingCall) => {
+      if (path === MODELS_PATH) return method === 'GET' ? { handler: listModels, inference: false } : undefined;
       const target = deploymentOf(path);
       const handler = target && method === 'POST' ? OPERATIONS.get(target.operation) : undefined;
       if (!target || !handler) return undefined;

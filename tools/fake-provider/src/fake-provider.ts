@@ -143,8 +143,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const log = new RequestLog(maxRecorded);
   const controlPlane = createControlPlane(state, log);
   const apiKeys = options.apiKeys === undefined ? undefined : new Set(options.apiKeys);
-  const openai = createOpenAIDialect(options.models ?? DEFAULT_FAKE_MODELS);
-  const azure = createAzureDialect(options.azureDeployments);
+  const openAIModels = options.models ?? DEFAULT_FAKE_MODELS;
+  const openai = createOpenAIDialect(openAIModels);
+  const azure = createAzureDialect(options.azureDeployments, openAIModels);
   const anthropic = createAnthropicDialect(options.anthropicModels ?? DEFAULT_ANTHROPIC_MODELS);
   const gemini = createGeminiDialect(options.geminiModels ?? DEFAULT_GEMINI_MODELS);
   let seq = 0;
