@@ -1,6 +1,8 @@
 import { CreateBillingSchema1764400000000 } from './1764400000000-create-billing-schema.js';
 import { SettleInOneRoundTrip1764500000000 } from './1764500000000-settle-in-one-round-trip.js';
 import { ReserveAndSettleInBatches1764600000000 } from './1764600000000-reserve-and-settle-in-batches.js';
+import { IdempotencyKeysInNfc1764700000000 } from './1764700000000-idempotency-keys-in-nfc.js';
+import { AdjustmentBatches1764800000000 } from './1764800000000-adjustment-batches.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -10,6 +12,8 @@ export const BILLING_MIGRATIONS = [
   CreateBillingSchema1764400000000,
   SettleInOneRoundTrip1764500000000,
   ReserveAndSettleInBatches1764600000000,
+  IdempotencyKeysInNfc1764700000000,
+  AdjustmentBatches1764800000000,
 ];
 
 /**

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import type { BatchRowError } from '@tollgate/contracts';
 import { TraceContext } from '@tollgate/observability';
 import { isUniqueViolation } from '../db-errors.js';
 import { LEDGER_COLUMNS, type LedgerRow } from '../ledger/ledger-entry.js';
+import { lineProblem } from './line-problem.js';
 
 /** One balance change requested by staff: a top-up or a signed adjustment. */
 export interface AdjustmentLine {
@@ -25,13 +27,24 @@ export type LineEffect =
   | { status: 'apply'; balanceBefore: bigint; balanceAfter: bigint; entry: LedgerRow | null }
   /** The idempotency key was applied before with the same user, type and amount. */
   | { status: 'replayed'; entry: LedgerRow }
-  | { status: 'error'; kind: 'key_reused' | 'below_zero'; balanceBefore: bigint | null; message: string };
+  | { status: 'error'; kind: BatchRowError; balanceBefore: bigint | null; message: string };
 
 export interface AdjustmentOutcome {
-  /** True when the lines were written and committed (never for a dry run or when any line failed). */
-  committed: boolean;
+  /**
+   * True when every line is in the ledger: written now, or before (a
+   * replay). Never for a dry run or when any line failed: then nothing was.
+   */
+  applied: boolean;
   effects: LineEffect[];
 }
+
+/**
+ * Work that commits with the lines, in their transaction: what the caller
+ * answers with is read or recorded here, so that once the lines are
+ * committed no later step is left that could fail and turn the answer into
+ * an error. When the lines were not applied it runs too, and commits alone.
+ */
+export type InTransaction<T> = (runner: QueryRunner, outcome: AdjustmentOutcome) => Promise<T>;
 
 /**
  * Applies staff balance changes all-or-nothing, in one transaction, in line
@@ -48,24 +61,35 @@ export interface AdjustmentOutcome {
 export class AdjustmentLedger {
   constructor(private readonly db: DataSource) {}
 
-  async apply(lines: readonly AdjustmentLine[], options: AdjustmentOptions): Promise<AdjustmentOutcome> {
+  async apply<T>(
+    lines: readonly AdjustmentLine[],
+    options: AdjustmentOptions,
+    finish: InTransaction<T>,
+  ): Promise<{ outcome: AdjustmentOutcome; finished: T }> {
     try {
-      return await this.attempt(lines, options);
+      return await this.attempt(lines, options, finish);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      return this.attempt(lines, options);
+      return this.attempt(lines, options, finish);
     }
   }
 
-  private async attempt(lines: readonly AdjustmentLine[], options: AdjustmentOptions): Promise<AdjustmentOutcome> {
+  private async attempt<T>(
+    lines: readonly AdjustmentLine[],
+    options: AdjustmentOptions,
+    finish: InTransaction<T>,
+  ): Promise<{ outcome: AdjustmentOutcome; finished: T }> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
     try {
+      await runner.query('SAVEPOINT lines');
       const outcome = await this.inTransaction(runner, lines, options);
-      if (outcome.committed) await runner.commitTransaction();
-      else await runner.rollbackTransaction();
-      return outcome;
+      // Lines not applied leave nothing behind, not even the account a first top-up would have created.
+      if (!outcome.applied) await runner.query('ROLLBACK TO SAVEPOINT lines');
+      const finished = await finish(runner, outcome);
+      await runner.commitTransaction();
+      return { outcome, finished };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       throw error;
@@ -96,17 +120,18 @@ export class AdjustmentLedger {
     )) as LedgerRow[];
     const byKey = new Map(earlier.map((row) => [row.idempotency_key, row]));
 
-    const keysInRequest = new Set<string>();
-    const effects = lines.map((line): LineEffect => {
-      if (keysInRequest.has(line.idempotencyKey)) {
+    const firstIndexOfKey = new Map<string, number>();
+    const effects = lines.map((line, index): LineEffect => {
+      const firstIndex = firstIndexOfKey.get(line.idempotencyKey);
+      if (firstIndex !== undefined) {
         return {
           status: 'error',
-          kind: 'key_reused',
+          kind: 'key_repeated',
           balanceBefore: balances.get(line.userId) ?? null,
-          message: `idempotency key ${line.idempotencyKey} appears more than once in this request`,
+          message: lineProblem.keyRepeated(firstIndex),
         };
       }
-      keysInRequest.add(line.idempotencyKey);
+      firstIndexOfKey.set(line.idempotencyKey, index);
       const previous = byKey.get(line.idempotencyKey);
       if (previous) {
         const same =
@@ -119,7 +144,7 @@ export class AdjustmentLedger {
               status: 'error',
               kind: 'key_reused',
               balanceBefore: balances.get(line.userId) ?? null,
-              message: `idempotency key ${line.idempotencyKey} was already used for a different change`,
+              message: lineProblem.keyReused(String(previous.id)),
             };
       }
       const before = balances.get(line.userId) ?? 0n;
@@ -129,16 +154,16 @@ export class AdjustmentLedger {
           status: 'error',
           kind: 'below_zero',
           balanceBefore: before,
-          message: `would take the balance of ${line.userId} below zero (${before} + ${line.amount} micros)`,
+          message: lineProblem.belowZero(line.userId, before, line.amount),
         };
       }
       balances.set(line.userId, after);
       return { status: 'apply', balanceBefore: before, balanceAfter: after, entry: null };
     });
 
-    if (options.dryRun || effects.some((effect) => effect.status === 'error')) return { committed: false, effects };
+    if (options.dryRun || effects.some((effect) => effect.status === 'error')) return { applied: false, effects };
     await this.write(runner, lines, effects, options.actor, balances);
-    return { committed: true, effects };
+    return { applied: true, effects };
   }
 
   private async write(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
 import {
   ok,
   refused,
@@ -8,8 +9,7 @@ import {
   type TopUpRequest,
 } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
-import { toLedgerEntryView } from '../ledger/ledger-entry.js';
-import { LedgerService } from '../ledger/ledger.service.js';
+import { toBalanceView, toLedgerEntryView, type AccountRow } from '../ledger/ledger-entry.js';
 import { AdjustmentLedger, type AdjustmentLine } from './adjustment-ledger.js';
 import { toAdjustmentLine } from './adjustment-line.js';
 
@@ -18,13 +18,15 @@ import { toAdjustmentLine } from './adjustment-line.js';
  * key again (same user, type and amount) changes nothing and answers with the
  * entry the first request wrote; the same key for a different change is a
  * 409.
+ *
+ * The answer is made of what the transaction wrote and read (the entry, and
+ * the balance read under the account's lock just before the commit): once
+ * the change is committed nothing is left to do that could fail, so a
+ * change that was made is never answered with an error.
  */
 @Injectable()
 export class AdjustmentsService {
-  constructor(
-    private readonly adjustments: AdjustmentLedger,
-    private readonly ledger: LedgerService,
-  ) {}
+  constructor(private readonly adjustments: AdjustmentLedger) {}
 
   topUp(request: TopUpRequest): Promise<Reply<AdjustmentResult>> {
     return this.applyOne(toAdjustmentLine(request, 'topup'), { actor: request.actor, allowNegative: false });
@@ -42,15 +44,27 @@ export class AdjustmentsService {
     line: AdjustmentLine,
     { actor, allowNegative }: { actor: string; allowNegative: boolean },
   ): Promise<Reply<AdjustmentResult>> {
-    const { effects } = await this.adjustments.apply([line], { actor: actor.trim(), allowNegative, dryRun: false });
-    const effect = effects[0];
+    const { outcome, finished: account } = await this.adjustments.apply(
+      [line],
+      { actor: actor.trim(), allowNegative, dryRun: false },
+      (runner, { applied }) => (applied ? accountOf(runner, line.userId) : Promise.resolve(undefined)),
+    );
+    const effect = outcome.effects[0];
     if (!effect) throw new Error('no effect for a single adjustment');
     if (effect.status === 'error') return refused(deny(DenialReason.Conflict, { detail: effect.message }));
     if (!effect.entry) throw new Error('an applied adjustment wrote no ledger entry');
     return ok({
       entry: toLedgerEntryView(effect.entry),
-      balance: await this.ledger.balance(line.userId),
+      balance: toBalanceView(line.userId, account),
       replayed: effect.status === 'replayed',
     });
   }
+}
+
+async function accountOf(runner: QueryRunner, userId: string): Promise<AccountRow | undefined> {
+  const rows = (await runner.query(
+    `SELECT user_id, balance_micros, held_micros, updated_at FROM billing.accounts WHERE user_id = $1`,
+    [userId],
+  )) as AccountRow[];
+  return rows[0];
 }
