@@ -58,6 +58,8 @@ describe('admin API input', () => {
     ['a NUL', 'topup-\u0000'],
     ['an unpaired surrogate', 'lone-\ud800'],
     ['the other unpaired surrogate', 'lone-\udfff'],
+    ['a control character', 'topup-\t1'],
+    ['white space at its end', 'topup-1 '],
   ])('refuses an idempotency key with %s before the balance moves', async (_what, key) => {
     const customer = await createCustomer(suite, { balance: '1' });
     const answer = await suite.admin<ErrorBody>('POST', `/admin/v1/users/${customer.userId}/topups`, {

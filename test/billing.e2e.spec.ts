@@ -293,14 +293,15 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
       { user_id: customer.userId, amount: '1', reason: 'goodwill', idempotency_key: `b1-${customer.userId}` },
       { user_id: customer.userId, amount: '-100', reason: 'too much', idempotency_key: `b2-${customer.userId}` },
     ];
-    const dry = await suite.admin<{ applied: boolean; error_count: number; rows: { status: string }[] }>(
-      'POST',
-      '/admin/v1/adjustments/batch',
-      { rows, dry_run: true },
-    );
+    const dry = await suite.admin<{
+      applied: boolean;
+      counts: { would_apply: number; error: number };
+      failed_rows: { index: number; error: string }[];
+    }>('POST', '/admin/v1/adjustments/batch', { rows, dry_run: true });
+    expect(dry.status).toBe(201);
     expect(dry.body.applied).toBe(false);
-    expect(dry.body.error_count).toBe(1);
-    expect(dry.body.rows.map((r) => r.status)).toEqual(['would_apply', 'error']);
+    expect(dry.body.counts).toMatchObject({ would_apply: 1, error: 1 });
+    expect(dry.body.failed_rows.map((r) => [r.index, r.error])).toEqual([[1, 'below_zero']]);
     const applied = await suite.admin<{ applied: boolean }>('POST', '/admin/v1/adjustments/batch', { rows });
     expect(applied.body.applied).toBe(false);
     expect((await balanceOf(suite, customer.userId)).balance).toBe(3_500_000n);

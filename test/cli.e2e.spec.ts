@@ -24,10 +24,15 @@ interface LedgerPage {
 }
 
 interface BatchResult {
+  id: string;
   dry_run: boolean;
   applied: boolean;
-  error_count: number;
-  rows: Array<{ status: string; idempotency_key: string; error: string | null }>;
+  counts: Record<'applied' | 'would_apply' | 'replayed' | 'error' | 'not_applied', number>;
+  failed_rows: Array<{ index: number; error: string; message: string }>;
+}
+
+interface BatchRows {
+  data: Array<{ status: string; idempotency_key: string }>;
 }
 
 /**
@@ -136,8 +141,12 @@ describe('cli: the operator command line against the running suite', () => {
     expect(run.stdout).toContain('Nothing was changed.');
 
     const json = await cliJson<BatchResult>('batch-adjust', file, '--dry-run');
-    expect(json).toMatchObject({ dry_run: true, applied: false, error_count: 0 });
-    expect(json.rows.map((row) => row.status)).toEqual(['would_apply', 'would_apply']);
+    expect(json).toMatchObject({ dry_run: true, applied: false, counts: { would_apply: 2, error: 0 } });
+    const rows = await cliJson<BatchRows>('batch-rows', json.id);
+    expect(rows.data.map((row) => [row.idempotency_key, row.status])).toEqual([
+      [`dry-${ann.userId}`, 'would_apply'],
+      [`dry-${bob.userId}`, 'would_apply'],
+    ]);
 
     expect([await balanceOf(ann), await balanceOf(bob)]).toEqual(['5.000000', '5.000000']);
     expect([...(await adjustmentsOf(ann)), ...(await adjustmentsOf(bob))]).toHaveLength(0);
@@ -157,8 +166,8 @@ describe('cli: the operator command line against the running suite', () => {
     expect(run.stdout).toContain('below zero');
 
     const json = JSON.parse((await cli('batch-adjust', file, '--json')).stdout) as BatchResult;
-    expect(json).toMatchObject({ dry_run: false, applied: false, error_count: 1 });
-    expect(json.rows.map((row) => row.status)).toEqual(['not_applied', 'error']);
+    expect(json).toMatchObject({ dry_run: false, applied: false, counts: { not_applied: 1, error: 1 } });
+    expect(json.failed_rows.map((row) => [row.index, row.error])).toEqual([[1, 'below_zero']]);
 
     expect([await balanceOf(ann), await balanceOf(bob)]).toEqual(['5.000000', '5.000000']);
     expect([...(await adjustmentsOf(ann)), ...(await adjustmentsOf(bob))]).toHaveLength(0);
@@ -177,7 +186,7 @@ describe('cli: the operator command line against the running suite', () => {
     expect([await balanceOf(ann), await balanceOf(bob)]).toEqual(['6.500000', '4.750000']);
 
     const again = await cliJson<BatchResult>('batch-adjust', file);
-    expect(again.rows.map((row) => row.status)).toEqual(['replayed', 'replayed']);
+    expect(again).toMatchObject({ applied: true, counts: { applied: 0, replayed: 2 } });
     expect([await balanceOf(ann), await balanceOf(bob)]).toEqual(['6.500000', '4.750000']);
     expect(await adjustmentsOf(ann)).toHaveLength(1);
     expect(await adjustmentsOf(bob)).toHaveLength(1);

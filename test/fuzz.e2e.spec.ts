@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent } from 'node:http';
 import fc from 'fast-check';
-import type { RouteDeclaration } from '@tollgate/contracts';
+import { IdempotencyKey, validatorFor, type RouteDeclaration } from '@tollgate/contracts';
 import { EDGE_ROUTES } from '../apps/edge/src/admin/openapi.document.js';
 import { violationsOf } from './support/fuzz/answer-check.js';
 import { planJobs, runJobs } from './support/fuzz/fuzz-campaign.js';
@@ -81,6 +81,10 @@ describe('fuzzing every route', () => {
         email: fc.emailAddress(),
         // Channels the fuzzer makes call the fake provider: no request ever leaves this machine.
         uri: fc.constant(upstreamBaseUrl),
+        // Keys of any printable text the key's rules accept (its format checks them again in NFC).
+        'idempotency-key': fc
+          .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+          .filter(validatorFor(IdempotencyKey()).is),
         'ip-range': fc.oneof(
           fc.ipV4(),
           fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`),

@@ -5,11 +5,13 @@ import {
   ok,
   type AdjustRequest,
   type BatchAdjustRequest,
+  type BatchRowsRequest,
   type GroupMultiplierInput,
   type LedgerRequest,
   type PriceInput,
   type RequestOf,
   type ReserveRequest,
+  type StageBatchRowsRequest,
   type TopUpRequest,
   type UsageRequest,
 } from '@tollgate/contracts';
@@ -78,9 +80,19 @@ export class BillingController {
     return this.adjustments.adjust(request);
   }
 
+  @HandleRequest(BillingSubjects.stageBatchRows)
+  stageBatchRows(@Payload() request: StageBatchRowsRequest) {
+    return this.batches.stage(request);
+  }
+
   @HandleRequest(BillingSubjects.batchAdjust)
   batchAdjust(@Payload() request: BatchAdjustRequest) {
     return this.batches.batchAdjust(request);
+  }
+
+  @HandleRequest(BillingSubjects.batchRows)
+  batchRows(@Payload() request: BatchRowsRequest) {
+    return this.batches.rows(request);
   }
 
   @HandleRequest(BillingSubjects.balance)

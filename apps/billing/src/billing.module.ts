@@ -18,6 +18,7 @@ import { PriceBook } from './pricing/price-book.js';
 import { PricesService } from './pricing/prices.service.js';
 import { SettleService } from './settlement/settle.service.js';
 import { SettlementConsumer } from './settlement/settlement.consumer.js';
+import { AdjustmentBatchesRepository } from './staff/adjustment-batches.repository.js';
 import { AdjustmentLedger } from './staff/adjustment-ledger.js';
 import { AdjustmentsService } from './staff/adjustments.service.js';
 import { BatchAdjustService } from './staff/batch-adjust.service.js';
@@ -45,6 +46,7 @@ import { UsageService } from './staff/usage.service.js';
     SettlementConsumer,
     LedgerService,
     AdjustmentLedger,
+    AdjustmentBatchesRepository,
     AdjustmentsService,
     BatchAdjustService,
     ReconcileService,

@@ -10,6 +10,7 @@ export type {
   AdjustmentResponse,
   BalanceResponse,
   BatchResponse,
+  BatchRowResponse,
   ChannelDeletedResponse,
   ChannelHealthResponse,
   ChannelResponse,
@@ -32,5 +33,5 @@ export interface ListResponse<T> {
   next_cursor?: string | null;
 }
 
-export type BatchRowResponse = BatchResponse['rows'][number];
+export type FailedBatchRowResponse = BatchResponse['failed_rows'][number];
 export type UsageRowResponse = UsageResponse['data'][number];

@@ -62,6 +62,24 @@ describe('cli input checks', () => {
       expect(() => idempotencyKey('x'.repeat(201))).toThrow('at most 200');
       expect(idempotencyKey('invoice-42')).toBe('invoice-42');
     });
+
+    it('sends a key in Unicode NFC, the form billing compares keys in', () => {
+      expect(idempotencyKey('cafe\u0301')).toBe('caf\u00e9');
+      expect(idempotencyKey('caf\u00e9')).toBe('caf\u00e9');
+      // 200 characters as typed, 400 in NFC: U+0958 becomes two.
+      expect(() => idempotencyKey('\u0958'.repeat(200))).toThrow('at most 200');
+    });
+
+    it.each([
+      ['a control character', 'invoice\t42'],
+      ['white space at the start', ' invoice-42'],
+      ['white space at the end', 'invoice-42 '],
+      ['an unpaired surrogate', 'lone-\ud800'],
+    ])('refuses a key with %s, as the API would', (_what, key) => {
+      expect(() => idempotencyKey(key)).toThrow(
+        '--idempotency-key may not hold control characters or unpaired surrogates, nor start or end with white space',
+      );
+    });
   });
 
   describe(reason.name, () => {

@@ -1,9 +1,11 @@
 import {
   ApiVersion,
   GroupName,
+  IdempotencyKey,
   LEDGER_ENTRY_TYPES,
   LIMITS,
   MultiplierInput,
+  normalizeIdempotencyKey,
   parseMoney,
   RESERVED_IDEMPOTENCY_PREFIXES,
   Uuid,
@@ -26,6 +28,7 @@ const isUuid = validatorFor(Uuid()).is;
 const isGroup = (text: string): boolean => validatorFor(GroupName()).is(text);
 const isApiVersion = (text: string): boolean => validatorFor(ApiVersion()).is(text);
 const isMultiplier = validatorFor(MultiplierInput.properties.multiplier).is;
+const isIdempotencyKey = validatorFor(IdempotencyKey()).is;
 
 /** A money amount as the API takes it: a decimal string with at most 6 decimals ("12.50", "-3"). */
 export function money(text: string | undefined, what: string, sign: MoneySign): string {
@@ -54,7 +57,9 @@ export function reason(text: string | undefined, option = '--reason'): string {
 /**
  * Money commands must be safe to re-run: with the same key, a retried or
  * repeated command changes nothing the second time. So the key is required,
- * never made up by the CLI (a fresh key per run would defeat the point).
+ * never made up by the CLI (a fresh key per run would defeat the point). It
+ * is sent in Unicode NFC, the form billing compares keys in, so two spellings
+ * of one key are one key here too (a batch file that has both is refused).
  */
 export function idempotencyKey(text: string | undefined, option = '--idempotency-key'): string {
   if (text === undefined || text.trim() === '') {
@@ -63,16 +68,22 @@ export function idempotencyKey(text: string | undefined, option = '--idempotency
         `(e.g. invoice-2024-0042) and use the same key if you retry`,
     );
   }
-  if (text.length > LIMITS.idempotencyKeyLength) {
+  const key = normalizeIdempotencyKey(text);
+  if (key.length > LIMITS.idempotencyKeyLength) {
     throw new UsageError(`${option} must be at most ${LIMITS.idempotencyKeyLength} characters`);
   }
   // Billing writes its own ledger rows under these prefixes; a staff key that used one would collide with them.
-  if (RESERVED_IDEMPOTENCY_PREFIXES.some((prefix) => text.startsWith(prefix))) {
+  if (RESERVED_IDEMPOTENCY_PREFIXES.some((prefix) => key.startsWith(prefix))) {
     throw new UsageError(
       `${option} may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')} (billing uses those)`,
     );
   }
-  return text;
+  if (!isIdempotencyKey(key)) {
+    throw new UsageError(
+      `${option} may not hold control characters or unpaired surrogates, nor start or end with white space`,
+    );
+  }
+  return key;
 }
 
 export function uuid(text: string | undefined, what: string): string {

@@ -28,16 +28,34 @@ const entry = (amount: string, key: string) => ({
   idempotency_key: key,
   created_at: '2024-05-01T00:00:00.000Z',
 });
-const batchRow = (index: number, status: string, error: string | null = null) => ({
+const BATCH = '5d0c9f3e-7a2b-4c6d-8e1f-0a9b8c7d6e5f';
+const ROWS_PATH = `/admin/v1/adjustments/batches/${BATCH}/rows`;
+const batchRow = (index: number, status: string, message: string | null = null) => ({
+  object: 'batch_adjustment_row',
   index,
   user_id: index === 0 ? USER : OTHER,
   amount: '-1.000000',
   idempotency_key: `k${index}`,
   status,
   balance_before: '2.000000',
-  balance_after: error ? null : '1.000000',
+  balance_after: message ? null : '1.000000',
   entry_id: null,
-  error,
+  error: message ? 'below_zero' : null,
+  message,
+});
+const counts = (changes: Record<string, number>) => ({
+  applied: 0,
+  would_apply: 0,
+  replayed: 0,
+  error: 0,
+  not_applied: 0,
+  ...changes,
+});
+const batchAnswer = (fields: Record<string, unknown>) => ({
+  object: 'batch_adjustment',
+  id: BATCH,
+  failed_rows: [],
+  ...fields,
 });
 
 describe(runCli.name, () => {
@@ -251,17 +269,17 @@ describe(runCli.name, () => {
   describe('batch-adjust', () => {
     const csv = `user_id,amount,reason,idempotency_key\n${USER},-1,r,k0\n${OTHER},-1,r,k1\n`;
 
-    it('sends the rows and the dry-run flag, and shows every row', async () => {
+    it('sends the rows and the dry-run flag, and shows every row, page after page', async () => {
       files.set('b.csv', csv);
       server.on('POST /admin/v1/adjustments/batch', {
-        body: {
-          object: 'batch_adjustment',
-          dry_run: true,
-          applied: false,
-          error_count: 0,
-          rows: [batchRow(0, 'would_apply'), batchRow(1, 'would_apply')],
-        },
+        status: 201,
+        body: batchAnswer({ dry_run: true, applied: false, counts: counts({ would_apply: 2 }) }),
       });
+      server.on(`GET ${ROWS_PATH}`, (request) =>
+        request.query.get('cursor') === null
+          ? { body: { object: 'list', data: [batchRow(0, 'would_apply')], next_cursor: '0' } }
+          : { body: { object: 'list', data: [batchRow(1, 'would_apply')], next_cursor: null } },
+      );
       expect(await run(['batch-adjust', 'b.csv', '--dry-run'])).toBe(ExitCode.Ok);
       expect(server.requests[0].body).toEqual({
         dry_run: true,
@@ -270,55 +288,104 @@ describe(runCli.name, () => {
           { user_id: OTHER, amount: '-1', reason: 'r', idempotency_key: 'k1' },
         ],
       });
+      expect(server.requests.slice(1).map((request) => request.query.get('cursor'))).toEqual([null, '0']);
       expect(stdout.match(/would_apply/g)).toHaveLength(2);
       expect(stdout).toContain('Dry run: all 2 row(s) would apply. Nothing was changed.');
+      expect(stdout).toContain(`tollgate batch-rows ${BATCH}`);
     });
 
-    it('exits 1 and says nothing was applied when a row has an error', async () => {
+    it('exits 1, lists the failed rows with their keys and says nothing was applied', async () => {
       files.set('b.csv', csv);
       server.on('POST /admin/v1/adjustments/batch', {
-        body: {
-          object: 'batch_adjustment',
+        status: 201,
+        body: batchAnswer({
           dry_run: false,
           applied: false,
-          error_count: 1,
-          rows: [batchRow(0, 'not_applied'), batchRow(1, 'error', 'would take the balance below zero')],
-        },
+          counts: counts({ error: 1, not_applied: 1 }),
+          failed_rows: [
+            { index: 1, user_id: OTHER, error: 'below_zero', message: 'would take the balance below zero' },
+          ],
+        }),
       });
       expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Failure);
-      expect(stdout).toContain('would take the balance below zero');
+      expect(server.requests).toHaveLength(1);
+      expect(stdout).toMatch(
+        /2 +6a1c3e9d-2b7f-4c1a-8d3e-5f6a7b8c9d0e +k1 +below_zero +would take the balance below zero/,
+      );
       expect(stdout).toContain('NOT applied: 1 row(s) with errors, so no row was applied');
     });
 
     it('exits 1 on a dry run that found errors, and 0 once applied', async () => {
       files.set('b.csv', csv);
       server.on('POST /admin/v1/adjustments/batch', {
-        body: {
-          object: 'batch_adjustment',
-          dry_run: true,
-          applied: false,
-          error_count: 1,
-          rows: [batchRow(0, 'would_apply'), batchRow(1, 'error', 'x')],
-        },
+        status: 201,
+        body: batchAnswer({ dry_run: true, applied: false, counts: counts({ would_apply: 1, error: 1 }) }),
+      });
+      server.on(`GET ${ROWS_PATH}`, {
+        body: { object: 'list', data: [batchRow(0, 'would_apply'), batchRow(1, 'error', 'x')], next_cursor: null },
       });
       expect(await run(['batch-adjust', 'b.csv', '--dry-run'])).toBe(ExitCode.Failure);
       server.on('POST /admin/v1/adjustments/batch', {
-        body: {
-          object: 'batch_adjustment',
-          dry_run: false,
-          applied: true,
-          error_count: 0,
-          rows: [batchRow(0, 'applied'), batchRow(1, 'replayed')],
-        },
+        status: 201,
+        body: batchAnswer({ dry_run: false, applied: true, counts: counts({ applied: 1, replayed: 1 }) }),
       });
       expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Ok);
-      expect(stdout).toContain('Applied: 2 row(s) committed.');
+      expect(stdout).toContain('Applied: 2 row(s) committed; 1 of them were applied before');
+    });
+
+    it('prints the answer untouched with --json, and fetches no rows', async () => {
+      files.set('b.csv', csv);
+      const answer = batchAnswer({ dry_run: true, applied: false, counts: counts({ would_apply: 2 }) });
+      server.on('POST /admin/v1/adjustments/batch', { status: 201, body: answer });
+      expect(await run(['batch-adjust', 'b.csv', '--dry-run', '--json'])).toBe(ExitCode.Ok);
+      expect(JSON.parse(stdout)).toEqual(answer);
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('sends keys in Unicode NFC, and refuses a file with two spellings of one key', async () => {
+      files.set('nfc.csv', `user_id,amount,reason,idempotency_key\n${USER},-1,r,cafe\u0301\n`);
+      server.on('POST /admin/v1/adjustments/batch', {
+        status: 201,
+        body: batchAnswer({ dry_run: false, applied: true, counts: counts({ applied: 1 }) }),
+      });
+      expect(await run(['batch-adjust', 'nfc.csv'])).toBe(ExitCode.Ok);
+      expect((server.requests[0].body as { rows: Array<{ idempotency_key: string }> }).rows[0]?.idempotency_key).toBe(
+        'caf\u00e9',
+      );
+
+      server.reset();
+      files.set(
+        'both.csv',
+        `user_id,amount,reason,idempotency_key\n${USER},-1,r,cafe\u0301\n${OTHER},-1,r,caf\u00e9\n`,
+      );
+      expect(await run(['batch-adjust', 'both.csv'])).toBe(ExitCode.Usage);
+      expect(stderr).toContain('line 3: idempotency_key "caf\u00e9" is also used on line 2');
+      expect(server.requests).toHaveLength(0);
     });
 
     it('refuses a bad file without calling the server', async () => {
       files.set('b.csv', `user_id,amount,reason,idempotency_key\n${USER},1.1234567,r,k0\n`);
       expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Usage);
       expect(stderr).toContain('line 2: amount "1.1234567" is not a decimal amount');
+      expect(server.requests).toHaveLength(0);
+    });
+  });
+
+  describe('batch-rows', () => {
+    it('lists every row of a batch, page after page', async () => {
+      server.on(`GET ${ROWS_PATH}`, (request) =>
+        request.query.get('cursor') === null
+          ? { body: { object: 'list', data: [batchRow(0, 'applied')], next_cursor: '0' } }
+          : { body: { object: 'list', data: [batchRow(1, 'replayed')], next_cursor: null } },
+      );
+      expect(await run(['batch-rows', BATCH, '--json'])).toBe(ExitCode.Ok);
+      expect(JSON.parse(stdout)).toEqual({ object: 'list', data: [batchRow(0, 'applied'), batchRow(1, 'replayed')] });
+      expect(server.requests.map((request) => request.query.get('limit'))).toEqual(['200', '200']);
+    });
+
+    it('refuses a batch id that is not a UUID without calling the server', async () => {
+      expect(await run(['batch-rows', 'batch-7'])).toBe(ExitCode.Usage);
+      expect(stderr).toContain('batchId must be a UUID');
       expect(server.requests).toHaveLength(0);
     });
   });

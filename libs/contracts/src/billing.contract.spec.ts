@@ -2,11 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import {
   BatchAdjustRequest,
   BatchAdjustRow,
+  BatchRowsRequest,
   BillingSubjects,
   GroupMultiplierInput,
   LedgerRequest,
   PriceInput,
   SettlementBatch,
+  StageBatchRowsRequest,
   TopUpRequest,
   type Settlement,
 } from './billing.contract.js';
@@ -16,6 +18,7 @@ import { describeSubjects, refusedParam, type Examples } from './testing/subject
 const USER = '3f2c1a9e-5b7d-4e21-9c8a-1d2e3f4a5b6c';
 const KEY = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const HOLD = '0b7f5c0e-8f4a-4d0e-9a53-2f1f5b0d6c11';
+const BATCH = '5d0c9f3e-7a2b-4c6d-8e1f-0a9b8c7d6e5f';
 
 const row = { userId: USER, amountMicros: '-2500000', reason: 'refund', idempotencyKey: 'refund-7' };
 
@@ -38,7 +41,9 @@ const examples: Examples<typeof BillingSubjects> = {
   ledger: { userId: USER, limit: 100, cursor: '42', types: ['charge'], from: '2026-01-01T00:00:00Z', to: null },
   ping: {},
   adjust: { ...row, actor: USER, allowNegative: true },
-  batchAdjust: { rows: [row], dryRun: true, actor: USER },
+  stageBatchRows: { batchId: BATCH, offset: 0, rows: [row] },
+  batchAdjust: { batchId: BATCH, rowCount: 1, dryRun: true, actor: USER },
+  batchRows: { batchId: BATCH, limit: LIMITS.batchRowsPage, cursor: '41' },
   setGroupMultiplier: { group: 'vip', multiplierBasisPoints: 8000 },
   listGroupMultipliers: {},
   holds: { userId: USER },
@@ -65,15 +70,25 @@ describe('billing requests', () => {
     expect(refusedParam(TopUpRequest, { ...examples.topUp, idempotencyKey: `hold:${HOLD}` })).toBe('idempotencyKey');
   });
 
-  it(`takes 1 to ${LIMITS.batchRows} rows a batch, and leaves each row to its own check`, () => {
-    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: [] })).toBe('rows');
+  it(`stages 1 to ${LIMITS.batchRows} rows of a batch, each checked, and runs up to ${LIMITS.batchRows}`, () => {
+    const stage = examples.stageBatchRows;
+    expect(refusedParam(StageBatchRowsRequest, { ...stage, rows: [] })).toBe('rows');
     const full = Array.from({ length: LIMITS.batchRows }, () => row);
-    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: full })).toBeNull();
-    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: [...full, row] })).toBe('rows');
-    // A bad row is the row's problem, reported in its result: the batch still passes.
-    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rows: [{}, 'x'] })).toBeNull();
-    expect(refusedParam(BatchAdjustRow, { ...row, amountMicros: '0' })).toBe('amountMicros');
+    expect(refusedParam(StageBatchRowsRequest, { ...stage, rows: full })).toBeNull();
+    expect(refusedParam(StageBatchRowsRequest, { ...stage, rows: [...full, row] })).toBe('rows');
+    expect(refusedParam(StageBatchRowsRequest, { ...stage, offset: LIMITS.batchRows })).toBe('offset');
+    // A malformed row refuses its part, named by its place in it.
+    expect(refusedParam(StageBatchRowsRequest, { ...stage, rows: [row, { ...row, amountMicros: '0' }] })).toBe(
+      'rows[1].amountMicros',
+    );
     expect(refusedParam(BatchAdjustRow, { ...row, force: true })).toBe('force');
+    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rowCount: 0 })).toBe('rowCount');
+    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, rowCount: LIMITS.batchRows + 1 })).toBe(
+      'rowCount',
+    );
+    expect(refusedParam(BatchAdjustRequest, { ...examples.batchAdjust, batchId: 'b-1' })).toBe('batchId');
+    expect(refusedParam(BatchRowsRequest, { ...examples.batchRows, limit: LIMITS.batchRowsPage + 1 })).toBe('limit');
+    expect(refusedParam(BatchRowsRequest, { ...examples.batchRows, cursor: 'next' })).toBe('cursor');
   });
 
   it.each([

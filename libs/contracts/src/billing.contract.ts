@@ -253,15 +253,44 @@ export const BatchAdjustRow = Type.Object(
 );
 export type BatchAdjustRow = Static<typeof BatchAdjustRow>;
 
+/** A batch, named by the uuid its sender chose, so that its parts, its run and its rows can be found. */
+const BatchId = () => Uuid({ description: "The batch's id, chosen by its sender" });
+
 /**
- * Applied all-or-nothing, in one transaction, in row order. Each row is
- * checked on its own: a row that is not a BatchAdjustRow is reported in its
- * result (and nothing is applied), not as a refusal of the whole batch.
+ * Part of a batch's rows, handed to billing before the batch runs: rows of
+ * the largest allowed text would not fit in one NATS message, so the sender
+ * splits them (at most LIMITS.batchPartBytes of JSON each). `offset` is the
+ * index of the part's first row in the batch. Each row is checked here, so a
+ * malformed row refuses its part, naming it.
+ */
+export const StageBatchRowsRequest = Type.Object(
+  {
+    batchId: BatchId(),
+    offset: Type.Integer({ minimum: 0, maximum: LIMITS.batchRows - 1 }),
+    rows: Type.Array(BatchAdjustRow, { minItems: 1, maxItems: LIMITS.batchRows }),
+  },
+  STRICT,
+);
+export type StageBatchRowsRequest = Static<typeof StageBatchRowsRequest>;
+
+export const StagedBatchRows = Type.Object({
+  /** The batch's rows staged so far, this part's included. */
+  stagedRows: Count(),
+});
+export type StagedBatchRows = Static<typeof StagedBatchRows>;
+
+/**
+ * Runs a staged batch: all or nothing, in one transaction, in row order. A
+ * dry run reports what each row would do and changes nothing. Every row's
+ * result is recorded under the batch id (in the same transaction as the rows
+ * it applied); running the same batch id again answers with what was
+ * recorded.
  */
 export const BatchAdjustRequest = Type.Object(
   {
-    /** At most LIMITS.batchRows: the reply, every row's result, must fit in one NATS message. */
-    rows: Type.Array(CheckedOneByOne(BatchAdjustRow), { minItems: 1, maxItems: LIMITS.batchRows }),
+    batchId: BatchId(),
+    /** How many rows were staged: a missing part refuses the batch rather than applying the rest. */
+    rowCount: Type.Integer({ minimum: 1, maximum: LIMITS.batchRows }),
     /** Check every row and report the effect without changing anything. */
     dryRun: Type.Boolean(),
     actor: Actor(),
@@ -275,10 +304,74 @@ export const BATCH_ROW_STATUSES = ['applied', 'would_apply', 'replayed', 'error'
 export const BatchRowStatus = OneOf(BATCH_ROW_STATUSES);
 export type BatchRowStatus = Static<typeof BatchRowStatus>;
 
+/**
+ * Why a row cannot apply: its idempotency key appears on an earlier row of
+ * the batch, or was used before for a different change; or it would take a
+ * balance below zero.
+ */
+/** unknown_user: auth has no such user, so billing holds no account for it. */
+export const BATCH_ROW_ERRORS = ['unknown_user', 'key_repeated', 'key_reused', 'below_zero'] as const;
+export const BatchRowError = OneOf(BATCH_ROW_ERRORS);
+export type BatchRowError = Static<typeof BatchRowError>;
+
+/** Billing's own sentence about a failed row: printable ASCII without quotes, so its size is its length. */
+export const BatchRowMessage = (options: { description?: string } = {}) =>
+  Type.String({
+    minLength: 1,
+    maxLength: LIMITS.batchRowMessageLength,
+    pattern: '^[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*$',
+    ...options,
+  });
+
+/** How many rows ended in each status (keyed by the status, so counting a row is `counts[row.status]++`). */
+export const BatchRowCounts = Type.Object({
+  applied: Count(),
+  would_apply: Count(),
+  replayed: Count(),
+  error: Count(),
+  not_applied: Count(),
+});
+export type BatchRowCounts = Static<typeof BatchRowCounts>;
+
+/** A row that cannot apply, as the batch's reply lists it: small, whatever the row's text. */
+export const FailedBatchRow = Type.Object({
+  index: Type.Integer({ minimum: 0, maximum: LIMITS.batchRows - 1 }),
+  userId: Uuid(),
+  error: BatchRowError,
+  message: BatchRowMessage(),
+});
+export type FailedBatchRow = Static<typeof FailedBatchRow>;
+
+/**
+ * The reply to a batch: counts and the rows that failed, never every row's
+ * result, so that its size does not depend on the rows' text (see
+ * LIMITS.natsMaxPayloadBytes). Every row's result is `batchRows`, a page at a time.
+ */
+export const BatchAdjustResult = Type.Object({
+  batchId: Uuid(),
+  dryRun: Type.Boolean(),
+  /** True only when every row was applied (or replayed) and committed. */
+  applied: Type.Boolean(),
+  counts: BatchRowCounts,
+  failedRows: Type.Array(FailedBatchRow, { maxItems: LIMITS.batchRows }),
+});
+export type BatchAdjustResult = Static<typeof BatchAdjustResult>;
+
+/** A batch's row results in row order; `cursor` is the `nextCursor` of the previous page. */
+export const BatchRowsRequest = Type.Object(
+  {
+    batchId: BatchId(),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.batchRowsPage })),
+    cursor: Type.Optional(Nullable(RowCursor())),
+  },
+  STRICT,
+);
+export type BatchRowsRequest = Static<typeof BatchRowsRequest>;
+
 export const BatchAdjustRowResult = Type.Object({
   index: Type.Integer({ minimum: 0 }),
-  userId: Type.String(),
-  amountMicros: Type.String(),
+  userId: Uuid(),
+  amountMicros: NonZeroSignedMicros(),
   idempotencyKey: Type.String(),
   /**
    * applied / would_apply (dry run): the row's effect; replayed: its idempotency key
@@ -290,18 +383,10 @@ export const BatchAdjustRowResult = Type.Object({
   balanceAfterMicros: Nullable(SignedMicros()),
   /** The ledger entry written (applied) or found (replayed). */
   entryId: Nullable(Type.String()),
-  error: Nullable(Type.String()),
+  error: Nullable(BatchRowError),
+  message: Nullable(BatchRowMessage()),
 });
 export type BatchAdjustRowResult = Static<typeof BatchAdjustRowResult>;
-
-export const BatchAdjustResult = Type.Object({
-  dryRun: Type.Boolean(),
-  /** True only when every row was applied (or replayed) and committed. */
-  applied: Type.Boolean(),
-  errorCount: Type.Integer({ minimum: 0 }),
-  rows: Type.Array(BatchAdjustRowResult),
-});
-export type BatchAdjustResult = Static<typeof BatchAdjustResult>;
 
 export const GroupMultiplierInput = Type.Object(
   {
@@ -432,7 +517,9 @@ export const BillingSubjects = {
   ledger: subject('tollgate.billing.ledger', LedgerRequest, Reply(Page(LedgerEntryView))),
   ping: subject('tollgate.billing.ping', Empty, PingReply),
   adjust: subject('tollgate.billing.adjust', AdjustRequest, Reply(AdjustmentResult)),
+  stageBatchRows: subject('tollgate.billing.adjust.batch.stage', StageBatchRowsRequest, Reply(StagedBatchRows)),
   batchAdjust: subject('tollgate.billing.adjust.batch', BatchAdjustRequest, Reply(BatchAdjustResult)),
+  batchRows: subject('tollgate.billing.adjust.batch.rows', BatchRowsRequest, Reply(Page(BatchAdjustRowResult))),
   setGroupMultiplier: subject('tollgate.billing.groups.set', GroupMultiplierInput, Reply(GroupMultiplierView)),
   listGroupMultipliers: subject('tollgate.billing.groups.list', Empty, Type.Array(GroupMultiplierView)),
   holds: subject('tollgate.billing.holds.list', UserRef, Reply(Type.Array(HoldView))),

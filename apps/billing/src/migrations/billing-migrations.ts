@@ -2,6 +2,8 @@ import { CreateBillingSchema1764400000000 } from './1764400000000-create-billing
 import { SettleInOneRoundTrip1764500000000 } from './1764500000000-settle-in-one-round-trip.js';
 import { ReserveAndSettleInBatches1764600000000 } from './1764600000000-reserve-and-settle-in-batches.js';
 import { KnownUsers1764700000000 } from './1764700000000-known-users.js';
+import { IdempotencyKeysInNfc1764710000000 } from './1764710000000-idempotency-keys-in-nfc.js';
+import { AdjustmentBatches1764720000000 } from './1764720000000-adjustment-batches.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -12,6 +14,8 @@ export const BILLING_MIGRATIONS = [
   SettleInOneRoundTrip1764500000000,
   ReserveAndSettleInBatches1764600000000,
   KnownUsers1764700000000,
+  IdempotencyKeysInNfc1764710000000,
+  AdjustmentBatches1764720000000,
 ];
 
 /**

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { ok, type Reply } from '@tollgate/contracts';
+import { ok, type BatchRowError, type Reply } from '@tollgate/contracts';
 import { TraceContext } from '@tollgate/observability';
 import { UserRegistry } from '../accounts/user-registry.js';
 import { isUniqueViolation } from '../db-errors.js';
 import { LEDGER_COLUMNS, type LedgerRow } from '../ledger/ledger-entry.js';
+import { lineProblem } from './line-problem.js';
 
 /** One balance change requested by staff: a top-up or a signed adjustment. */
 export interface AdjustmentLine {
@@ -27,19 +28,24 @@ export type LineEffect =
   | { status: 'apply'; balanceBefore: bigint; balanceAfter: bigint; entry: LedgerRow | null }
   /** The idempotency key was applied before with the same user, type and amount. */
   | { status: 'replayed'; entry: LedgerRow }
-  | {
-      status: 'error';
-      /** unknown_user: auth has no such user, so billing holds no account for it. */
-      kind: 'unknown_user' | 'key_reused' | 'below_zero';
-      balanceBefore: bigint | null;
-      message: string;
-    };
+  | { status: 'error'; kind: BatchRowError; balanceBefore: bigint | null; message: string };
 
 export interface AdjustmentOutcome {
-  /** True when the lines were written and committed (never for a dry run or when any line failed). */
-  committed: boolean;
+  /**
+   * True when every line is in the ledger: written now, or before (a
+   * replay). Never for a dry run or when any line failed: then nothing was.
+   */
+  applied: boolean;
   effects: LineEffect[];
 }
+
+/**
+ * Work that commits with the lines, in their transaction: what the caller
+ * answers with is read or recorded here, so that once the lines are
+ * committed no later step is left that could fail and turn the answer into
+ * an error. When the lines were not applied it runs too, and commits alone.
+ */
+export type InTransaction<T> = (runner: QueryRunner, outcome: AdjustmentOutcome) => Promise<T>;
 
 /**
  * Applies staff balance changes all-or-nothing, in one transaction, in line
@@ -63,28 +69,39 @@ export class AdjustmentLedger {
    * The outcome, or a denial when auth must be asked whether a user exists
    * and does not answer (then nothing is applied).
    */
-  async apply(lines: readonly AdjustmentLine[], options: AdjustmentOptions): Promise<Reply<AdjustmentOutcome>> {
+  async apply<T>(
+    lines: readonly AdjustmentLine[],
+    options: AdjustmentOptions,
+    finish: InTransaction<T>,
+  ): Promise<Reply<{ outcome: AdjustmentOutcome; finished: T }>> {
     // Before any lock: a user created a moment ago, whose event has not arrived
     // yet, is asked of auth now and recorded, so the transaction below finds it.
     const checked = await this.users.unknownUsers(lines.map((line) => line.userId));
     if (!checked.ok) return checked;
     try {
-      return ok(await this.attempt(lines, options));
+      return ok(await this.attempt(lines, options, finish));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      return ok(await this.attempt(lines, options));
+      return ok(await this.attempt(lines, options, finish));
     }
   }
 
-  private async attempt(lines: readonly AdjustmentLine[], options: AdjustmentOptions): Promise<AdjustmentOutcome> {
+  private async attempt<T>(
+    lines: readonly AdjustmentLine[],
+    options: AdjustmentOptions,
+    finish: InTransaction<T>,
+  ): Promise<{ outcome: AdjustmentOutcome; finished: T }> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
     try {
+      await runner.query('SAVEPOINT lines');
       const outcome = await this.inTransaction(runner, lines, options);
-      if (outcome.committed) await runner.commitTransaction();
-      else await runner.rollbackTransaction();
-      return outcome;
+      // Lines not applied leave nothing behind, not even the account a first top-up would have created.
+      if (!outcome.applied) await runner.query('ROLLBACK TO SAVEPOINT lines');
+      const finished = await finish(runner, outcome);
+      await runner.commitTransaction();
+      return { outcome, finished };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       throw error;
@@ -122,20 +139,26 @@ export class AdjustmentLedger {
     )) as LedgerRow[];
     const byKey = new Map(earlier.map((row) => [row.idempotency_key, row]));
 
-    const keysInRequest = new Set<string>();
-    const effects = lines.map((line): LineEffect => {
+    const firstIndexOfKey = new Map<string, number>();
+    const effects = lines.map((line, index): LineEffect => {
       if (!balances.has(line.userId)) {
-        return { status: 'error', kind: 'unknown_user', balanceBefore: null, message: `no such user ${line.userId}` };
-      }
-      if (keysInRequest.has(line.idempotencyKey)) {
         return {
           status: 'error',
-          kind: 'key_reused',
-          balanceBefore: balances.get(line.userId) ?? null,
-          message: `idempotency key ${line.idempotencyKey} appears more than once in this request`,
+          kind: 'unknown_user',
+          balanceBefore: null,
+          message: lineProblem.unknownUser(line.userId),
         };
       }
-      keysInRequest.add(line.idempotencyKey);
+      const firstIndex = firstIndexOfKey.get(line.idempotencyKey);
+      if (firstIndex !== undefined) {
+        return {
+          status: 'error',
+          kind: 'key_repeated',
+          balanceBefore: balances.get(line.userId) ?? null,
+          message: lineProblem.keyRepeated(firstIndex),
+        };
+      }
+      firstIndexOfKey.set(line.idempotencyKey, index);
       const previous = byKey.get(line.idempotencyKey);
       if (previous) {
         const same =
@@ -148,7 +171,7 @@ export class AdjustmentLedger {
               status: 'error',
               kind: 'key_reused',
               balanceBefore: balances.get(line.userId) ?? null,
-              message: `idempotency key ${line.idempotencyKey} was already used for a different change`,
+              message: lineProblem.keyReused(String(previous.id)),
             };
       }
       const before = balances.get(line.userId) ?? 0n;
@@ -158,16 +181,16 @@ export class AdjustmentLedger {
           status: 'error',
           kind: 'below_zero',
           balanceBefore: before,
-          message: `would take the balance of ${line.userId} below zero (${before} + ${line.amount} micros)`,
+          message: lineProblem.belowZero(line.userId, before, line.amount),
         };
       }
       balances.set(line.userId, after);
       return { status: 'apply', balanceBefore: before, balanceAfter: after, entry: null };
     });
 
-    if (options.dryRun || effects.some((effect) => effect.status === 'error')) return { committed: false, effects };
+    if (options.dryRun || effects.some((effect) => effect.status === 'error')) return { applied: false, effects };
     await this.write(runner, lines, effects, options.actor, balances);
-    return { committed: true, effects };
+    return { applied: true, effects };
   }
 
   private async write(

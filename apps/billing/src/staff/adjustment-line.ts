@@ -1,11 +1,11 @@
-import type { BatchAdjustRow } from '@tollgate/contracts';
+import { normalizeIdempotencyKey, type BatchAdjustRow } from '@tollgate/contracts';
 import type { AdjustmentLine } from './adjustment-ledger.js';
 
 /**
  * A checked request's balance change as a ledger line. The user id in lower
- * case, as PostgreSQL hands uuids back, so that an idempotency key compares
- * like with like however the id was spelled; the reason as staff meant it,
- * without surrounding spaces.
+ * case, as PostgreSQL hands uuids back, and the idempotency key in Unicode
+ * NFC, so that a key compares like with like however the id or the key was
+ * spelled; the reason as staff meant it, without surrounding spaces.
  */
 export function toAdjustmentLine(fields: BatchAdjustRow, type: AdjustmentLine['type']): AdjustmentLine {
   return {
@@ -13,6 +13,6 @@ export function toAdjustmentLine(fields: BatchAdjustRow, type: AdjustmentLine['t
     type,
     amount: BigInt(fields.amountMicros),
     reason: fields.reason.trim(),
-    idempotencyKey: fields.idempotencyKey,
+    idempotencyKey: normalizeIdempotencyKey(fields.idempotencyKey),
   };
 }

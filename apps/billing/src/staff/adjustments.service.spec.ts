@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
-import { billingInstance, moneyOf } from '../testing/billing-fixture.js';
+import { billingInstance, fund, moneyOf } from '../testing/billing-fixture.js';
 import { useBillingDatabase } from '../testing/test-database.js';
 import { AdjustmentsService } from './adjustments.service.js';
 
@@ -101,6 +101,61 @@ describe(AdjustmentsService.name, () => {
       const balances = await Promise.all(users.map(async (userId) => (await moneyOf(billing.db, userId)).balance));
       expect(balances.filter((balance) => balance === 100n)).toHaveLength(1);
       expect(balances.filter((balance) => balance === 0n)).toHaveLength(9);
+    });
+
+    it('answers with the balance its own transaction left, not one read after the commit', async () => {
+      const userId = newUser();
+      const replica = await openReplica();
+      let changedMeanwhile = false;
+      replica.subscribers.push({
+        // Another change lands between this top-up's commit and its answer.
+        afterTransactionCommit: async () => {
+          if (changedMeanwhile) return;
+          changedMeanwhile = true;
+          await fund(billing, userId, 1_000n);
+        },
+      });
+
+      const reply = await billingInstance(replica).adjustments.topUp({
+        userId,
+        amountMicros: '500',
+        actor: 'staff-1',
+        reason: 'invoice 43',
+        idempotencyKey: randomUUID(),
+      });
+
+      expect(changedMeanwhile).toBe(true);
+      expect(reply.ok && [reply.value.entry.balanceAfterMicros, reply.value.balance.balanceMicros]).toEqual([
+        '500',
+        '500',
+      ]);
+      expect(await moneyOf(billing.db, userId)).toMatchObject({ balance: 1_500n, ledger: 1_500n });
+    });
+
+    it('compares keys in Unicode NFC: the decomposed spelling of a key used composed is a replay', async () => {
+      const userId = newUser();
+      const first = await topUp(userId, '700', `caf\u00e9-${userId}`);
+
+      const again = await topUp(userId, '700', `cafe\u0301-${userId}`);
+
+      expect(again.ok && again.value.replayed).toBe(true);
+      expect(again.ok && again.value.entry).toEqual(first.ok && first.value.entry);
+      expect(first.ok && first.value.entry.idempotencyKey).toBe(`caf\u00e9-${userId}`);
+      expect(await moneyOf(billing.db, userId)).toMatchObject({ balance: 700n, ledger: 700n });
+    });
+
+    it.each([
+      ['a control character', 'invoice\t42'],
+      ['white space at an end', 'invoice-42 '],
+      ['a NUL', 'invoice\u0000'],
+      ['more than the limit in NFC', '\u0958'.repeat(200)],
+    ])('refuses a key with %s, changing nothing', async (_what, idempotencyKey) => {
+      const userId = newUser();
+
+      const reply = await topUp(userId, '1', idempotencyKey);
+
+      expect(reply.ok ? null : reply.denial.params?.param).toBe('idempotencyKey');
+      expect(await moneyOf(billing.db, userId)).toMatchObject({ balance: 0n, ledger: 0n });
     });
 
     it('treats a user id in upper case as the same user', async () => {

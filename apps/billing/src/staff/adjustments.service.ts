@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
 import {
   ok,
   refused,
@@ -8,8 +9,7 @@ import {
   type TopUpRequest,
 } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
-import { toLedgerEntryView } from '../ledger/ledger-entry.js';
-import { LedgerService } from '../ledger/ledger.service.js';
+import { toBalanceView, toLedgerEntryView, type AccountRow } from '../ledger/ledger-entry.js';
 import { AdjustmentLedger, type AdjustmentLine } from './adjustment-ledger.js';
 import { toAdjustmentLine } from './adjustment-line.js';
 
@@ -18,13 +18,15 @@ import { toAdjustmentLine } from './adjustment-line.js';
  * key again (same user, type and amount) changes nothing and answers with the
  * entry the first request wrote; the same key for a different change is a
  * 409. A user auth does not know is a 404 naming it, and nothing moves.
+ *
+ * The answer is made of what the transaction wrote and read (the entry, and
+ * the balance read under the account's lock just before the commit): once
+ * the change is committed nothing is left to do that could fail, so a
+ * change that was made is never answered with an error.
  */
 @Injectable()
 export class AdjustmentsService {
-  constructor(
-    private readonly adjustments: AdjustmentLedger,
-    private readonly ledger: LedgerService,
-  ) {}
+  constructor(private readonly adjustments: AdjustmentLedger) {}
 
   topUp(request: TopUpRequest): Promise<Reply<AdjustmentResult>> {
     return this.applyOne(toAdjustmentLine(request, 'topup'), { actor: request.actor, allowNegative: false });
@@ -42,9 +44,14 @@ export class AdjustmentsService {
     line: AdjustmentLine,
     { actor, allowNegative }: { actor: string; allowNegative: boolean },
   ): Promise<Reply<AdjustmentResult>> {
-    const outcome = await this.adjustments.apply([line], { actor: actor.trim(), allowNegative, dryRun: false });
-    if (!outcome.ok) return outcome;
-    const effect = outcome.value.effects[0];
+    const applied = await this.adjustments.apply(
+      [line],
+      { actor: actor.trim(), allowNegative, dryRun: false },
+      (runner, { applied }) => (applied ? accountOf(runner, line.userId) : Promise.resolve(undefined)),
+    );
+    if (!applied.ok) return applied;
+    const { outcome, finished: account } = applied.value;
+    const effect = outcome.effects[0];
     if (!effect) throw new Error('no effect for a single adjustment');
     if (effect.status === 'error') {
       const reason = effect.kind === 'unknown_user' ? DenialReason.ResourceNotFound : DenialReason.Conflict;
@@ -53,8 +60,16 @@ export class AdjustmentsService {
     if (!effect.entry) throw new Error('an applied adjustment wrote no ledger entry');
     return ok({
       entry: toLedgerEntryView(effect.entry),
-      balance: await this.ledger.balance(line.userId),
+      balance: toBalanceView(line.userId, account),
       replayed: effect.status === 'replayed',
     });
   }
+}
+
+async function accountOf(runner: QueryRunner, userId: string): Promise<AccountRow | undefined> {
+  const rows = (await runner.query(
+    `SELECT user_id, balance_micros, held_micros, updated_at FROM billing.accounts WHERE user_id = $1`,
+    [userId],
+  )) as AccountRow[];
+  return rows[0];
 }

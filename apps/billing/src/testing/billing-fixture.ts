@@ -22,6 +22,7 @@ import { RateWindowSweeper } from '../limits/rate-window.sweeper.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { PricesService } from '../pricing/prices.service.js';
 import { SettleService } from '../settlement/settle.service.js';
+import { AdjustmentBatchesRepository } from '../staff/adjustment-batches.repository.js';
 import { AdjustmentLedger } from '../staff/adjustment-ledger.js';
 import { AdjustmentsService } from '../staff/adjustments.service.js';
 import { BatchAdjustService } from '../staff/batch-adjust.service.js';
@@ -63,8 +64,8 @@ export function billingInstance(db: DataSource, config: BillingConfig = testConf
     prices: new PricesService(db, book, bus),
     reserve: new ReserveService(book, holds, config),
     settle: new SettleService(db, logger),
-    adjustments: new AdjustmentsService(adjustmentLedger, ledger),
-    batches: new BatchAdjustService(adjustmentLedger),
+    adjustments: new AdjustmentsService(adjustmentLedger),
+    batches: new BatchAdjustService(adjustmentLedger, new AdjustmentBatchesRepository(db)),
     reconcile: new ReconcileService(db, users),
     usage: new UsageService(db),
     expiry: new HoldExpirySweeper(db, config, logger),

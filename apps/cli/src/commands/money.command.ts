@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
-import { adminPath } from '../admin-client.js';
-import type { AdjustmentResponse, BatchResponse, BatchRowResponse } from '../api-views.js';
-import { readBatchFile } from '../batch-file.js';
+import { LIMITS } from '@tollgate/contracts';
+import { adminPath, type AdminClient } from '../admin-client.js';
+import type {
+  AdjustmentResponse,
+  BatchResponse,
+  BatchRowResponse,
+  FailedBatchRowResponse,
+  ListResponse,
+} from '../api-views.js';
+import { readBatchFile, type BatchRow } from '../batch-file.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { ConnectionError } from '../cli-errors.js';
 import { idempotencyKey, money, reason, uuid } from '../cli-input.js';
@@ -41,8 +48,32 @@ const BATCH_COLUMNS: Array<Column<BatchRowResponse>> = [
   { header: 'status', value: (r) => r.status },
   { header: 'before', value: (r) => r.balance_before, align: 'right' },
   { header: 'after', value: (r) => r.balance_after, align: 'right' },
-  { header: 'error', value: (r) => r.error },
+  { header: 'error', value: (r) => r.message },
 ];
+
+/** A failed row as the batch's answer lists it, with the key the file gave that row. */
+const failedColumns = (sent: readonly BatchRow[]): Array<Column<FailedBatchRowResponse>> => [
+  { header: '#', value: (r) => r.index + 1, align: 'right' },
+  { header: 'user', value: (r) => r.user_id },
+  { header: 'key', value: (r) => sent[r.index]?.idempotency_key ?? '' },
+  { header: 'error', value: (r) => r.error },
+  { header: 'message', value: (r) => r.message },
+];
+
+/** Every row's result of a batch, page after page (a batch has at most LIMITS.batchRows rows). */
+async function allBatchRows(client: AdminClient, batchId: string): Promise<BatchRowResponse[]> {
+  const rows: BatchRowResponse[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ListResponse<BatchRowResponse> = await client.get<ListResponse<BatchRowResponse>>(
+      adminPath`adjustments/batches/${batchId}/rows`,
+      { limit: LIMITS.batchRowsPage, cursor },
+    );
+    rows.push(...page.data);
+    cursor = page.next_cursor ?? null;
+  } while (cursor !== null);
+  return rows;
+}
 
 /**
  * A lost connection leaves a money command's outcome unknown. Because the
@@ -59,21 +90,43 @@ async function retryable<T>(request: Promise<T>, again: string): Promise<T> {
   }
 }
 
+const totalOf = (batch: BatchResponse): number => Object.values(batch.counts).reduce((sum, count) => sum + count, 0);
+
 /** One line that says plainly whether money moved. */
 function batchSummary(batch: BatchResponse): string {
-  const rows = batch.rows.length;
+  const rows = totalOf(batch);
+  const errors = batch.counts.error;
   if (batch.dry_run) {
-    return batch.error_count === 0
+    return errors === 0
       ? `Dry run: all ${rows} row(s) would apply. Nothing was changed.`
-      : `Dry run: ${batch.error_count} of ${rows} row(s) have errors; the batch would not be applied. Nothing was changed.`;
+      : `Dry run: ${errors} of ${rows} row(s) have errors; the batch would not be applied. Nothing was changed.`;
   }
-  if (batch.applied) return `Applied: ${rows} row(s) committed.`;
-  return `NOT applied: ${batch.error_count} row(s) with errors, so no row was applied (all or nothing). Nothing was changed.`;
+  if (batch.applied) {
+    const replayed = batch.counts.replayed;
+    return replayed === 0
+      ? `Applied: ${rows} row(s) committed.`
+      : `Applied: ${rows} row(s) committed; ${replayed} of them were applied before (same key) and did not change again.`;
+  }
+  return `NOT applied: ${errors} row(s) with errors, so no row was applied (all or nothing). Nothing was changed.`;
+}
+
+/**
+ * A dry run shows every row's effect, which is what it is for; a real run
+ * shows the rows that failed, if any. Both end with the counts and the
+ * batch's id, under which every row stays readable.
+ */
+async function renderBatch(client: AdminClient, batch: BatchResponse, sent: readonly BatchRow[]): Promise<string> {
+  const table = batch.dry_run
+    ? renderTable(BATCH_COLUMNS, await allBatchRows(client, batch.id))
+    : batch.failed_rows.length > 0
+      ? renderTable(failedColumns(sent), batch.failed_rows)
+      : '';
+  return `${table}${batchSummary(batch)}\nBatch ${batch.id}: \`tollgate batch-rows ${batch.id}\` lists every row.\n`;
 }
 
 /** A dry run fails only on errors; a real run also fails whenever it was not committed. */
 export function batchFailed(batch: BatchResponse): boolean {
-  return batch.error_count > 0 || (!batch.dry_run && !batch.applied);
+  return batch.counts.error > 0 || (!batch.dry_run && !batch.applied);
 }
 
 export function registerMoneyCommands(program: Command, ctx: CliContext): void {
@@ -138,11 +191,21 @@ export function registerMoneyCommands(program: Command, ctx: CliContext): void {
         dry_run: options.dryRun === true,
         ...(options.allowNegative ? { allow_negative: true } : {}),
       };
-      const request = ctx.client().post<BatchResponse>('adjustments/batch', body);
+      const client = ctx.client();
+      const request = client.post<BatchResponse>('adjustments/batch', body);
       const batch = body.dry_run
         ? await request
         : await retryable(request, 'Send the same file again to find out (applied rows come back as replayed)');
-      ctx.print(command, batch, () => `${renderTable(BATCH_COLUMNS, batch.rows)}\n${batchSummary(batch)}\n`);
+      const text = ctx.wantsJson(command) ? '' : await renderBatch(client, batch, rows);
+      ctx.print(command, batch, () => text);
       if (batchFailed(batch)) ctx.fail();
+    });
+
+  leaf(program, 'batch-rows <batchId>', "every row's result of a batch, as batch-adjust named it")
+    .addHelpText('after', '\nExample:\n  tollgate batch-rows 0b5f2a52-4a8e-4b8f-9c57-2f2d5a3c1e7d --json\n')
+    .action(async (batchId: string, _options: unknown, command: Command) => {
+      const rows = await allBatchRows(ctx.client(), uuid(batchId, 'batchId'));
+      const list: ListResponse<BatchRowResponse> = { object: 'list', data: rows };
+      ctx.print(command, list, () => renderTable(BATCH_COLUMNS, rows, '(no rows)'));
     });
 }

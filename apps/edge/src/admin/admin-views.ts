@@ -4,6 +4,7 @@ import {
   type AdjustmentResponse,
   type BalanceResponse,
   type BatchResponse,
+  type BatchRowResponse,
   type ChannelHealthResponse,
   type ChannelResponse,
   type ChannelTestResponse,
@@ -17,6 +18,7 @@ import {
   type UserResponse,
   type BalanceView,
   type BatchAdjustResult,
+  type BatchAdjustRowResult,
   type ChannelHealthView,
   type ChannelTestResult,
   type ChannelView,
@@ -141,20 +143,30 @@ export const toHoldResponse = (hold: HoldView): HoldResponse => ({
 
 export const toBatchResponse = (result: BatchAdjustResult): BatchResponse => ({
   object: 'batch_adjustment',
+  id: result.batchId,
   dry_run: result.dryRun,
   applied: result.applied,
-  error_count: result.errorCount,
-  rows: result.rows.map((row) => ({
+  counts: result.counts,
+  failed_rows: result.failedRows.map((row) => ({
     index: row.index,
     user_id: row.userId,
-    amount: /^-?\d+$/.test(row.amountMicros) ? formatMoney(row.amountMicros) : row.amountMicros,
-    idempotency_key: row.idempotencyKey,
-    status: row.status,
-    balance_before: moneyOrNull(row.balanceBeforeMicros),
-    balance_after: moneyOrNull(row.balanceAfterMicros),
-    entry_id: row.entryId,
     error: row.error,
+    message: row.message,
   })),
+});
+
+export const toBatchRowResponse = (row: BatchAdjustRowResult): BatchRowResponse => ({
+  object: 'batch_adjustment_row',
+  index: row.index,
+  user_id: row.userId,
+  amount: formatMoney(row.amountMicros),
+  idempotency_key: row.idempotencyKey,
+  status: row.status,
+  balance_before: moneyOrNull(row.balanceBeforeMicros),
+  balance_after: moneyOrNull(row.balanceAfterMicros),
+  entry_id: row.entryId,
+  error: row.error,
+  message: row.message,
 });
 
 export const toUsageResponse = (report: UsageReport): UsageResponse => ({

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Controller, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
   ADMIN_ROUTES as R,
   BillingSubjects,
+  normalizeIdempotencyKey,
   type BatchAdjustRow,
   type LedgerEntryType,
   type Principal,
@@ -15,12 +17,14 @@ import { moneyToMicros, unwrap } from './admin-input.js';
 import {
   toAdjustmentResponse,
   toBatchResponse,
+  toBatchRowResponse,
   toGroupResponse,
   toHoldResponse,
   toLedgerResponse,
   toReconcileResponse,
   toUsageResponse,
 } from './admin-views.js';
+import { batchParts } from './batch-parts.js';
 import { batchRowsOf } from './batch-rows.js';
 import { refuseOwnAccount } from './own-account.js';
 import { ledgerCsv } from './ledger-csv.js';
@@ -28,6 +32,13 @@ import { ledgerCsv } from './ledger-csv.js';
 /** A filter's day or instant as the instant billing compares with. */
 const instant = (value: string | undefined): string | null =>
   value === undefined ? null : new Date(value).toISOString();
+
+/**
+ * A batch applies up to LIMITS.batchRows rows in one transaction: it gets
+ * longer than other requests, so that a batch that commits is not answered
+ * 503 while billing is still at it.
+ */
+const BATCH_TIMEOUT_MS = 30_000;
 
 /** What billing staff use beyond top-ups: adjustments, batches, holds, ledger, usage, reconcile, group prices. */
 @Controller()
@@ -44,14 +55,18 @@ export class BillingStaffController {
         amountMicros: moneyToMicros(body.amount),
         actor: caller.userId,
         reason: body.reason,
-        idempotencyKey: body.idempotency_key,
+        idempotencyKey: normalizeIdempotencyKey(body.idempotency_key),
         allowNegative: body.allow_negative ?? false,
       }),
     );
     return toAdjustmentResponse(result);
   }
 
-  /** Many adjustments at once: a dry run shows each row's effect and error; applying is all-or-nothing. */
+  /**
+   * Many adjustments at once: a dry run shows each row's effect and error;
+   * applying is all-or-nothing. The rows are staged with billing in parts,
+   * then the batch runs; the answer is its counts and failed rows.
+   */
   @Serve(R.batchAdjust)
   async batch(@Caller() caller: Principal, @Checked() { body }: CheckedInput<typeof R.batchAdjust>) {
     const checked = batchRowsOf(body);
@@ -63,17 +78,45 @@ export class BillingStaffController {
       userId: row.user_id,
       amountMicros: moneyToMicros(row.amount),
       reason: row.reason,
-      idempotencyKey: row.idempotency_key,
+      idempotencyKey: normalizeIdempotencyKey(row.idempotency_key),
     }));
+    const batchId = randomUUID();
+    for (const part of batchParts(rows)) {
+      unwrap(
+        await this.bus.request(
+          BillingSubjects.stageBatchRows,
+          { batchId, offset: part.offset, rows: part.rows },
+          BATCH_TIMEOUT_MS,
+        ),
+      );
+    }
     const result = unwrap(
-      await this.bus.request(BillingSubjects.batchAdjust, {
-        rows,
-        dryRun: body.dry_run ?? false,
-        actor: caller.userId,
-        allowNegative: body.allow_negative ?? false,
-      }),
+      await this.bus.request(
+        BillingSubjects.batchAdjust,
+        {
+          batchId,
+          rowCount: rows.length,
+          dryRun: body.dry_run ?? false,
+          actor: caller.userId,
+          allowNegative: body.allow_negative ?? false,
+        },
+        BATCH_TIMEOUT_MS,
+      ),
     );
     return toBatchResponse(result);
+  }
+
+  /** Every row's result of a batch, in row order. */
+  @Serve(R.listBatchRows)
+  async batchRows(@Checked() { params, query }: CheckedInput<typeof R.listBatchRows>) {
+    const page = unwrap(
+      await this.bus.request(BillingSubjects.batchRows, {
+        batchId: params.batch_id,
+        limit: query.limit,
+        cursor: query.cursor ?? null,
+      }),
+    );
+    return { object: 'list' as const, data: page.data.map(toBatchRowResponse), next_cursor: page.nextCursor };
   }
 
   @Serve(R.listHolds)

@@ -1,5 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
-import { ADMIN_ROUTES as R, BillingSubjects, type Principal } from '@tollgate/contracts';
+import { ADMIN_ROUTES as R, BillingSubjects, normalizeIdempotencyKey, type Principal } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { Checked, Serve, type CheckedInput } from '../http/route.decorator.js';
 import { Caller } from '../principal/admin-principal.js';
@@ -47,7 +47,7 @@ export class BillingController {
         amountMicros: moneyToMicros(body.amount),
         actor: caller.userId,
         reason: body.reason,
-        idempotencyKey: body.idempotency_key,
+        idempotencyKey: normalizeIdempotencyKey(body.idempotency_key),
       }),
     );
     return toAdjustmentResponse(result);

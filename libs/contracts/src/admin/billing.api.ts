@@ -1,5 +1,12 @@
 import { Type, type Static } from '@tollgate/typebox';
-import { BATCH_ROW_STATUSES, LEDGER_ENTRY_TYPES, RECONCILE_KINDS } from '../billing.contract.js';
+import {
+  BATCH_ROW_ERRORS,
+  BATCH_ROW_STATUSES,
+  BatchRowCounts,
+  BatchRowMessage,
+  LEDGER_ENTRY_TYPES,
+  RECONCILE_KINDS,
+} from '../billing.contract.js';
 import {
   DateOrInstant,
   GroupName,
@@ -13,6 +20,7 @@ import {
   OneOf,
   PositiveMoney,
   Reason,
+  RowCursor,
   storablePattern,
   Uuid,
 } from '../schema/fields.js';
@@ -196,32 +204,71 @@ export const BatchInput = Type.Object(
 );
 export type BatchInput = Static<typeof BatchInput>;
 
+const BatchRowErrorOut = () =>
+  OneOf(BATCH_ROW_ERRORS, {
+    description:
+      'key_repeated: the key is on an earlier row of the batch; key_reused: it was used before for a different change; below_zero: the balance would go below zero',
+  });
+
 export const BatchResponse = Type.Object(
   {
     object: Type.Literal('batch_adjustment'),
+    id: Uuid({ description: 'The batch: every row of it at GET /admin/v1/adjustments/batches/{id}/rows' }),
     dry_run: Type.Boolean(),
     applied: Type.Boolean({ description: 'True only when every row was applied (or replayed) and committed' }),
-    error_count: Type.Integer(),
-    rows: Type.Array(
+    counts: Type.Object(BatchRowCounts.properties, { additionalProperties: false, description: 'Rows in each status' }),
+    failed_rows: Type.Array(
       Type.Object(
         {
-          index: Type.Integer(),
-          user_id: Type.String(),
-          amount: Type.String(),
-          idempotency_key: Type.String(),
-          status: OneOf(BATCH_ROW_STATUSES),
-          balance_before: Nullable(MoneyOut()),
-          balance_after: Nullable(MoneyOut()),
-          entry_id: Nullable(Type.String()),
-          error: Nullable(Type.String()),
+          index: Type.Integer({ description: "The row's position in the batch, from 0" }),
+          user_id: Uuid(),
+          error: BatchRowErrorOut(),
+          message: BatchRowMessage(),
         },
         { additionalProperties: false },
       ),
+      { maxItems: LIMITS.batchRows, description: 'The rows in error; when there are any, nothing was applied' },
     ),
   },
-  { additionalProperties: false, $id: 'BatchAdjustmentResult' },
+  {
+    additionalProperties: false,
+    $id: 'BatchAdjustmentResult',
+    description:
+      "Counts and the failed rows, whatever the batch's size; every row's result is paged from the rows route",
+  },
 );
 export type BatchResponse = Static<typeof BatchResponse>;
+
+export const BatchParams = Type.Object({ batch_id: Uuid() }, { additionalProperties: false });
+
+export const BatchRowsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.batchRowsPage, description: 'Default 100' })),
+    cursor: Type.Optional(RowCursor({ description: 'The `next_cursor` of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+export type BatchRowsQuery = Static<typeof BatchRowsQuery>;
+
+export const BatchRowResponse = Type.Object(
+  {
+    object: Type.Literal('batch_adjustment_row'),
+    index: Type.Integer(),
+    user_id: Uuid(),
+    amount: MoneyOut(),
+    idempotency_key: Type.String(),
+    status: OneOf(BATCH_ROW_STATUSES),
+    balance_before: Nullable(MoneyOut()),
+    balance_after: Nullable(MoneyOut()),
+    entry_id: Nullable(Type.String({ description: 'The ledger entry written (applied) or found (replayed)' })),
+    error: Nullable(BatchRowErrorOut()),
+    message: Nullable(BatchRowMessage()),
+  },
+  { additionalProperties: false, $id: 'BatchAdjustmentRow' },
+);
+export type BatchRowResponse = Static<typeof BatchRowResponse>;
+export const BatchRowList = ListOf(BatchRowResponse, 'BatchAdjustmentRowList', { paged: true });
+export type BatchRowList = Static<typeof BatchRowList>;
 
 // ── holds, usage, reconcile, groups ─────────────────────────────────────────
 

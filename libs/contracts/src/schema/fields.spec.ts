@@ -5,9 +5,11 @@ import {
   CheckedOneByOne,
   Count,
   HttpStatus,
+  IdempotencyKey,
   ImageSize,
   LIMITS,
   ModelMapping,
+  normalizeIdempotencyKey,
   RowCursor,
   Tid,
 } from './fields.js';
@@ -46,10 +48,51 @@ describe('message field declarations', () => {
         { 'a\u0000': 'b' },
       ],
     ],
+    [
+      'IdempotencyKey',
+      IdempotencyKey(),
+      [
+        'invoice-42',
+        'a b',
+        'caf\u00e9',
+        'cafe\u0301',
+        '\u{1F600}',
+        'k'.repeat(LIMITS.idempotencyKeyLength),
+        // Decomposed, longer than its NFC form: the key as sent is within the limit too.
+        'e\u0301'.repeat(LIMITS.idempotencyKeyLength / 2),
+      ],
+      [
+        '',
+        ' ',
+        ' a',
+        'a ',
+        'a\u00a0',
+        '\u3000a',
+        'a\tb',
+        'a\nb',
+        'a\u007fb',
+        'a\u0085b',
+        'a\u0000',
+        'lone-\ud800',
+        'k'.repeat(LIMITS.idempotencyKeyLength + 1),
+        'hold:1',
+        'charge:x',
+        // Within the limit as sent, over it in NFC: U+0958 becomes two characters.
+        '\u0958'.repeat(LIMITS.idempotencyKeyLength),
+        7,
+      ],
+    ],
   ])('%s accepts and refuses what it declares', (_name, schema, good, bad) => {
     const validator = compile(schema);
     for (const value of good) expect([value, validator.is(value)]).toEqual([value, true]);
     for (const value of bad) expect([value, validator.is(value)]).toEqual([value, false]);
+  });
+
+  it('normalises an idempotency key to Unicode NFC, so its spellings are one key', () => {
+    expect(normalizeIdempotencyKey('cafe\u0301')).toBe('caf\u00e9');
+    expect(normalizeIdempotencyKey('caf\u00e9')).toBe('caf\u00e9');
+    expect(normalizeIdempotencyKey('\u212Aelvin')).toBe('Kelvin');
+    expect(normalizeIdempotencyKey('invoice-42')).toBe('invoice-42');
   });
 
   it('leaves an item checked one by one to its receiver', () => {

@@ -14,8 +14,25 @@ export const LIMITS = {
   emailLength: 320,
   urlLength: 2048,
   upstreamKeyLength: 4096,
-  /** Rows of one batch adjustment: its reply (every row's result) must fit in one NATS message. */
+  /**
+   * Rows of one batch adjustment. No message about a batch grows with the
+   * rows' text: the rows reach billing in parts of at most `batchPartBytes`,
+   * the reply carries counts and the failed rows, and every row's result is
+   * read a page at a time (`batchRowsPage`).
+   */
   batchRows: 1000,
+  /** Row results on one page of a batch's rows. */
+  batchRowsPage: 200,
+  /** A failed batch row's message: plain ASCII that billing writes, naming no client text. */
+  batchRowMessageLength: 160,
+  /** JSON bytes of the rows one NATS message hands to billing when a batch is staged. */
+  batchPartBytes: 262_144,
+  /**
+   * NATS's default `max_payload`, the largest message the services count on
+   * the server taking. Replies that grow with their input are sized in a
+   * unit test (`batch-message-size.spec.ts`) to stay under half of it.
+   */
+  natsMaxPayloadBytes: 1_048_576,
   /** CSV text of a batch: 1,000 rows of generous width. */
   batchCsvLength: 1_000_000,
   /** Entries of one ledger page (also of one CSV export). */
@@ -106,13 +123,33 @@ export const ApiVersion = (options: Options = {}) =>
 /** Keys of the ledger rows billing writes itself start with these; staff keys may not collide with them. */
 export const RESERVED_IDEMPOTENCY_PREFIXES = ['hold:', 'charge:', 'release:', 'expiry:'] as const;
 
+/**
+ * What a key may hold beyond storable text: no control character (C0, DEL,
+ * C1), which no one means in a key and which a terminal or CSV file shows as
+ * nothing or as something else; no white space at either end, which would
+ * make two keys look the same (they are refused rather than trimmed, so a
+ * key is never silently turned into another one that may already be used).
+ */
+const KEY_TEXT = '(?:[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*';
+const NO_SPACE_AT_THE_ENDS = '(?!\\s)(?![\\s\\S]*\\s$)';
+
+/**
+ * An idempotency key as billing compares and stores it: Unicode NFC, so that
+ * "é" composed and "e" + combining accent are one key. Every path that sends
+ * or uses a key (the edge's admin routes, the CLI, billing) calls this one
+ * function; the key's format (`idempotency-key`) checks the normalised form.
+ */
+export const normalizeIdempotencyKey = (key: string): string => key.normalize('NFC');
+
 export const IdempotencyKey = (options: Options = {}) =>
   Type.String({
     minLength: 1,
     maxLength: LIMITS.idempotencyKeyLength,
-    pattern: storablePattern(`(?!${RESERVED_IDEMPOTENCY_PREFIXES.join('|')})${NOT_BLANK}`),
-    errorMessage: `{param} must be 1 to ${LIMITS.idempotencyKeyLength} characters, not only spaces, ${STORABLE_WORDS}, and may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')}`,
-    description: 'The same key twice applies once; the second answer is the first one, marked replayed',
+    format: 'idempotency-key',
+    pattern: `^(?!${RESERVED_IDEMPOTENCY_PREFIXES.join('|')})${NO_SPACE_AT_THE_ENDS}${KEY_TEXT}$`,
+    errorMessage: `{param} must be 1 to ${LIMITS.idempotencyKeyLength} characters (also in Unicode NFC), without control characters, NUL, unpaired surrogates or white space at either end, and may not start with ${RESERVED_IDEMPOTENCY_PREFIXES.join(', ')}`,
+    description:
+      'The same key twice applies once; the second answer is the first one, marked replayed. Compared in Unicode NFC.',
     ...options,
   });
 

@@ -1,5 +1,6 @@
 import { FormatRegistry } from '@tollgate/typebox';
 import { parseCidr } from '@tollgate/net';
+import { LIMITS, normalizeIdempotencyKey, RESERVED_IDEMPOTENCY_PREFIXES } from './fields.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // RFC 3339 date-time (the profile of ISO 8601 JSON Schema means), offset required.
@@ -17,6 +18,18 @@ function isHttpUrl(value: string): boolean {
 }
 
 /**
+ * The key as billing will use it, after NFC, still within the rules the
+ * pattern checks on the key as sent: NFC lengthens a few characters
+ * (U+0958 → U+0915 U+093C) and turns others into ASCII (U+212A KELVIN SIGN → K).
+ */
+function isIdempotencyKeyInNfc(value: string): boolean {
+  const key = normalizeIdempotencyKey(value);
+  return (
+    key.length <= LIMITS.idempotencyKeyLength && !RESERVED_IDEMPOTENCY_PREFIXES.some((prefix) => key.startsWith(prefix))
+  );
+}
+
+/**
  * The JSON Schema formats our contracts use. TypeBox checks a format only when
  * it is registered, so a contract with an unregistered format fails loudly
  * (StringFormatUnknown) instead of accepting anything.
@@ -30,4 +43,5 @@ export function registerFormats(): void {
   FormatRegistry.Set('uri', isHttpUrl);
   // The same parser the edge matches client addresses with, so what is accepted is what is enforced.
   FormatRegistry.Set('ip-range', (value) => parseCidr(value) !== null);
+  FormatRegistry.Set('idempotency-key', isIdempotencyKeyInNfc);
 }
