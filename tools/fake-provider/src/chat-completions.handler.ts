@@ -1,7 +1,7 @@
 /** `POST /v1/chat/completions`: a `chat.completion` object, or `chat.completion.chunk` events when streaming. */
 import { includeUsageRequested, requiredString } from './body-params.js';
 import { fakeAnswer } from './fake-answer.js';
-import { fakeAnswerLength, fakeUsage, type FakeUsage } from './fake-usage.js';
+import { fakeAnswerLength, fakeTokenDetails, fakeUsage, type FakeUsage } from './fake-usage.js';
 import { sendJson } from './http-io.js';
 import { invalidRequest, missingParameter } from './openai-error.js';
 import type { FakeRequestContext } from './request-context.js';
@@ -9,22 +9,8 @@ import { writeSse } from './sse-stream.js';
 
 const SYSTEM_FINGERPRINT = 'fp_fake';
 
-// The real API always includes the detail blocks; billing code may read `cached_tokens`, so they are present.
-// Shared constants: they never vary, and rebuilding them per request showed up in the benchmark profile.
-const PROMPT_TOKENS_DETAILS = Object.freeze({ cached_tokens: 0, audio_tokens: 0 });
-const COMPLETION_TOKENS_DETAILS = Object.freeze({
-  reasoning_tokens: 0,
-  audio_tokens: 0,
-  accepted_prediction_tokens: 0,
-  rejected_prediction_tokens: 0,
-});
-
-function chatUsage(usage: FakeUsage): FakeUsage & Record<string, unknown> {
-  return {
-    ...usage,
-    prompt_tokens_details: PROMPT_TOKENS_DETAILS,
-    completion_tokens_details: COMPLETION_TOKENS_DETAILS,
-  };
+function chatUsage(usage: FakeUsage, controls: FakeRequestContext['controls']): FakeUsage & Record<string, unknown> {
+  return { ...usage, ...fakeTokenDetails(controls) };
 }
 
 export async function handleChatCompletions(ctx: FakeRequestContext): Promise<void> {
@@ -37,7 +23,7 @@ export async function handleChatCompletions(ctx: FakeRequestContext): Promise<vo
   const { words, truncated } = fakeAnswerLength(body, controls.chunks);
   const answer = fakeAnswer(words);
   const finishReason = truncated ? 'length' : 'stop';
-  const usage = controls.omitUsage ? undefined : chatUsage(fakeUsage(body, controls));
+  const usage = controls.omitUsage ? undefined : chatUsage(fakeUsage(body, controls), controls);
   const id = `chatcmpl-fake-${ctx.seq}`;
   const created = Math.floor(Date.now() / 1000);
 

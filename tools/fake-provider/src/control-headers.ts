@@ -24,6 +24,8 @@ export const CONTROL_HEADERS: Readonly<Record<keyof FakeControls, string>> = {
   dropAfterChunks: 'x-fake-drop-after-chunks',
   hang: 'x-fake-hang',
   completionTokens: 'x-fake-completion-tokens',
+  cachedTokens: 'x-fake-cached-tokens',
+  reasoningTokens: 'x-fake-reasoning-tokens',
   omitUsage: 'x-fake-omit-usage',
 };
 

@@ -50,6 +50,8 @@ describe('controls', () => {
           'x-fake-drop-after-chunks': '2',
           'x-fake-hang': 'false',
           'x-fake-completion-tokens': '77',
+          'x-fake-cached-tokens': '12',
+          'x-fake-reasoning-tokens': '30',
           'x-fake-omit-usage': 'TRUE',
         }),
       ).toEqual({
@@ -62,6 +64,8 @@ describe('controls', () => {
         dropAfterChunks: 2,
         hang: false,
         completionTokens: 77,
+        cachedTokens: 12,
+        reasoningTokens: 30,
         omitUsage: true,
       });
     });

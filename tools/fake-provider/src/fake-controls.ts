@@ -25,6 +25,10 @@ export interface FakeControls {
   hang?: boolean;
   /** Report this many completion tokens in `usage` instead of the number of words actually answered. */
   completionTokens?: number;
+  /** Report this many `prompt_tokens_details.cached_tokens` in a chat usage (default 0; prompt_tokens unchanged). */
+  cachedTokens?: number;
+  /** Report this many `completion_tokens_details.reasoning_tokens` in a chat usage (default 0; completion_tokens unchanged). */
+  reasoningTokens?: number;
   /** Never report usage: no `usage` field in JSON answers, no usage chunk even if the stream asked for one. */
   omitUsage?: boolean;
 }
@@ -62,6 +66,8 @@ const NUMERIC_RULES: Readonly<Record<NumericControl, NumericRule>> = {
   chunkIntervalMs: { integer: false, min: 0, max: 600_000 },
   dropAfterChunks: { integer: true, min: 0, max: 100_000 },
   completionTokens: { integer: true, min: 0, max: 100_000_000 },
+  cachedTokens: { integer: true, min: 0, max: 100_000_000 },
+  reasoningTokens: { integer: true, min: 0, max: 100_000_000 },
 };
 
 export const NUMERIC_CONTROLS = Object.keys(NUMERIC_RULES) as readonly NumericControl[];

@@ -123,6 +123,23 @@ describe('fake provider over HTTP', () => {
       expect(isRecord(omitted) && 'usage' in omitted).toBe(false);
     });
 
+    it('reports cached and reasoning tokens on demand, in JSON and in the stream', async () => {
+      const headers = { 'x-fake-cached-tokens': '4', 'x-fake-reasoning-tokens': '3' };
+      const plain = await json(await post('/v1/chat/completions', CHAT_BODY, headers));
+      expect(field(plain, 'usage', 'prompt_tokens_details', 'cached_tokens')).toBe(4);
+      expect(field(plain, 'usage', 'completion_tokens_details', 'reasoning_tokens')).toBe(3);
+      expect(field(plain, 'usage')).toMatchObject({ prompt_tokens: 7, completion_tokens: 5 });
+
+      const stream = { ...CHAT_BODY, stream: true, stream_options: { include_usage: true } };
+      const events = sseEvents(await (await post('/v1/chat/completions', stream, headers)).text());
+      expect(field(events.at(-2), 'usage', 'prompt_tokens_details', 'cached_tokens')).toBe(4);
+      expect(field(events.at(-2), 'usage', 'completion_tokens_details', 'reasoning_tokens')).toBe(3);
+
+      const unset = await json(await post('/v1/chat/completions', CHAT_BODY));
+      expect(field(unset, 'usage', 'prompt_tokens_details', 'cached_tokens')).toBe(0);
+      expect(field(unset, 'usage', 'completion_tokens_details', 'reasoning_tokens')).toBe(0);
+    });
+
     it('streams chunks, a finish chunk, the usage chunk and [DONE] when include_usage is set', async () => {
       const response = await post(
         '/v1/chat/completions',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fakeAnswer } from './fake-answer.js';
-import { fakeAnswerLength, fakePromptTokens, fakeUsage, promptCharacters } from './fake-usage.js';
+import { fakeAnswerLength, fakePromptTokens, fakeTokenDetails, fakeUsage, promptCharacters } from './fake-usage.js';
 
 describe('fake usage', () => {
   it('counts the characters of chat message contents, text parts included', () => {
@@ -45,6 +45,24 @@ describe('fake usage', () => {
     expect(fakeUsage(body, { chunks: 12, completionTokens: 40 }).completion_tokens).toBe(40);
     expect(fakeAnswerLength({ max_tokens: 9 }, 5)).toEqual({ words: 5, truncated: false });
     expect(fakeAnswerLength({ max_tokens: 2 }, 5)).toEqual({ words: 2, truncated: true });
+  });
+
+  it('reports cached and reasoning tokens in the detail blocks as the controls give them, 0 otherwise', () => {
+    const zeros = fakeTokenDetails();
+    expect(zeros).toEqual({
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
+    });
+    const details = fakeTokenDetails({ cachedTokens: 800, reasoningTokens: 120 });
+    expect(details.prompt_tokens_details).toEqual({ cached_tokens: 800, audio_tokens: 0 });
+    expect(details.completion_tokens_details).toEqual({ ...zeros.completion_tokens_details, reasoning_tokens: 120 });
+    // The shared blocks are not changed by a request that set the controls.
+    expect(fakeTokenDetails()).toEqual(zeros);
   });
 
   it('builds answers from repeated words whose pieces join to the text', () => {

@@ -15,6 +15,12 @@
  *                       min(`chunks` control (default 5), `max_completion_tokens` ?? `max_tokens` when given).
  *   total_tokens      = prompt_tokens + completion_tokens
  *
+ * Chat usages also carry OpenAI's detail blocks, every count 0 except
+ * `prompt_tokens_details.cached_tokens` = the `cachedTokens` control and
+ * `completion_tokens_details.reasoning_tokens` = the `reasoningTokens` control. They are reported as given,
+ * without changing prompt_tokens or completion_tokens: a test that wants them to be parts of those sets the
+ * totals to match (a test of how an inconsistent upstream is billed need not).
+ *
  * Embeddings report `{ prompt_tokens, total_tokens }` with total = prompt.
  */
 import { BUILTIN_CONTROLS, type FakeControls } from './fake-controls.js';
@@ -79,4 +85,30 @@ export function fakeUsage(body: unknown, controls: Pick<FakeControls, 'chunks' |
   const prompt = fakePromptTokens(body);
   const completion = controls.completionTokens ?? fakeAnswerLength(body, controls.chunks).words;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+// The real API always includes the detail blocks; billing code reads them, so they are present.
+// Shared constants when no control asks otherwise: rebuilding them per request showed up in the benchmark profile.
+const PROMPT_TOKENS_DETAILS = Object.freeze({ cached_tokens: 0, audio_tokens: 0 });
+const COMPLETION_TOKENS_DETAILS = Object.freeze({
+  reasoning_tokens: 0,
+  audio_tokens: 0,
+  accepted_prediction_tokens: 0,
+  rejected_prediction_tokens: 0,
+});
+
+/** The `prompt_tokens_details` and `completion_tokens_details` of a chat usage under the given controls. */
+export function fakeTokenDetails(controls: Pick<FakeControls, 'cachedTokens' | 'reasoningTokens'> = {}): {
+  prompt_tokens_details: Readonly<Record<string, number>>;
+  completion_tokens_details: Readonly<Record<string, number>>;
+} {
+  const { cachedTokens, reasoningTokens } = controls;
+  return {
+    prompt_tokens_details:
+      cachedTokens === undefined ? PROMPT_TOKENS_DETAILS : { ...PROMPT_TOKENS_DETAILS, cached_tokens: cachedTokens },
+    completion_tokens_details:
+      reasoningTokens === undefined
+        ? COMPLETION_TOKENS_DETAILS
+        : { ...COMPLETION_TOKENS_DETAILS, reasoning_tokens: reasoningTokens },
+  };
 }

@@ -39,7 +39,15 @@ export const ESTIMATE: UsageEstimate = {
 };
 
 /** What the fake endpoint reads from any answer: the test can tell it was asked. */
-export const ENDPOINT_USAGE: Usage = { inputTokens: 12, outputTokens: 34, images: 0, characters: 0 };
+export const ENDPOINT_USAGE: Usage = {
+  inputTokens: 12,
+  outputTokens: 34,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  images: 0,
+  characters: 0,
+};
 
 /** A chat-like endpoint that accepts every body and reads ENDPOINT_USAGE from every answer. */
 export function endpointSpec(overrides: Partial<EndpointSpec> = {}): EndpointSpec {
