@@ -47,7 +47,7 @@ export function registerPriceCommands(program: Command, ctx: CliContext): void {
     ctx.print(command, list, () => renderTable(PRICE_COLUMNS, list.data, '(no prices)'));
   });
 
-  leaf(prices, 'set <model>', "set a model's price (replaces what was there)")
+  leaf(prices, 'set <model>', "set a model's prices (the optional ones not given keep their value)")
     .requiredOption('--input <price>', 'per million input tokens, e.g. 0.15')
     .requiredOption('--output <price>', 'per million output tokens, e.g. 0.60')
     .option('--cached-input <price>', 'per million input tokens read from the prompt cache; "none": at --input')
