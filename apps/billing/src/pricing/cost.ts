@@ -54,8 +54,9 @@ const PER_MILLION = 1_000_000n;
  * so the result never depends on the order of the terms, a request is never
  * charged less than its exact price, and never more than 1 micro above it:
  * a request of many kinds is not rounded once per kind. Rounding up, not to
- * the nearest, is what keeps the first promise: the house never sells below
- * its list price, by at most the micro it cannot charge a fraction of.
+ * the nearest, keeps the first promise: nothing is sold below its list
+ * price, and what is paid above it is less than the one micro-unit whose
+ * fraction cannot be charged.
  *
  * A quantity of images with no image price, or parts that add up to more
  * than their whole, is a caller error (the caller must refuse or correct the
