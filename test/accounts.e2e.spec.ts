@@ -10,10 +10,11 @@ interface ErrorBody {
   error: { message: string; code: string | null; type: string };
 }
 
-interface BatchRow {
-  user_id: string;
-  status: string;
-  error: string | null;
+/** The bounded answer to a batch: counts, and the rows that failed. */
+interface BatchAnswer {
+  applied: boolean;
+  counts: Record<string, number>;
+  failed_rows: Array<{ index: number; user_id: string; error: string; message: string }>;
 }
 
 /**
@@ -71,16 +72,12 @@ describe('accounts: money only for users auth knows', () => {
       idempotency_key: `accounts-${randomUUID()}`,
       allow_negative: true,
     });
-    const batch = await suite.admin<{ applied: boolean; error_count: number; rows: BatchRow[] }>(
-      'POST',
-      '/admin/v1/adjustments/batch',
-      {
-        rows: [
-          { user_id: customer.userId, amount: '1', reason: 'fine', idempotency_key: `accounts-${randomUUID()}` },
-          { user_id: stranger, amount: '2', reason: 'stranger', idempotency_key: `accounts-${randomUUID()}` },
-        ],
-      },
-    );
+    const batch = await suite.admin<BatchAnswer>('POST', '/admin/v1/adjustments/batch', {
+      rows: [
+        { user_id: customer.userId, amount: '1', reason: 'fine', idempotency_key: `accounts-${randomUUID()}` },
+        { user_id: stranger, amount: '2', reason: 'stranger', idempotency_key: `accounts-${randomUUID()}` },
+      ],
+    });
 
     for (const refused of [topped, adjusted]) {
       expect([refused.status, refused.body.error.code, refused.body.error.message]).toEqual([
@@ -89,11 +86,10 @@ describe('accounts: money only for users auth knows', () => {
         `Not found: no such user ${stranger}`,
       ]);
     }
-    expect(batch.status).toBe(200);
-    expect(batch.body).toMatchObject({ applied: false, error_count: 1 });
-    expect(batch.body.rows.map((row) => [row.user_id, row.status, row.error])).toEqual([
-      [customer.userId, 'not_applied', null],
-      [stranger, 'error', `no such user ${stranger}`],
+    expect(batch.status).toBe(201);
+    expect(batch.body).toMatchObject({ applied: false, counts: { not_applied: 1, error: 1 } });
+    expect(batch.body.failed_rows).toEqual([
+      { index: 1, user_id: stranger, error: 'unknown_user', message: `no such user ${stranger}` },
     ]);
     expect(await billingRowsOf(stranger)).toEqual({ accounts: 0, ledger: 0 });
     expect(await ledgerOf(suite, stranger)).toEqual([]);

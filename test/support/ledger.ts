@@ -9,6 +9,7 @@ export interface LedgerEntry {
   type: string;
   amount: string;
   hold_id: string | null;
+  reason: string | null;
   tid: string | null;
 }
 

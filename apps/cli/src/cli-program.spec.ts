@@ -468,6 +468,9 @@ describe(runCli.name, () => {
         output_per_million: '0.000000',
         image_prices: { '1024x1024': '0.040000' },
         characters_per_million: '0.000000',
+        cached_input_per_million: null,
+        cache_write_per_million: null,
+        reasoning_per_million: null,
         updated_at: '2024-05-01T00:00:00.000Z',
       },
     });
@@ -490,6 +493,78 @@ describe(runCli.name, () => {
       output_per_million: '0',
       image_prices: { '1024x1024': '0.04', '1792x1024': '0.08' },
     });
+  });
+
+  it('sets the token parts\' prices, "none" giving a part the price of its whole, and shows them', async () => {
+    server.on('PUT /admin/v1/prices/o3', {
+      body: {
+        object: 'price',
+        model: 'o3',
+        input_per_million: '2.000000',
+        output_per_million: '8.000000',
+        image_prices: {},
+        characters_per_million: '0.000000',
+        cached_input_per_million: '0.500000',
+        cache_write_per_million: '2.500000',
+        reasoning_per_million: null,
+        updated_at: '2024-05-01T00:00:00.000Z',
+      },
+    });
+    const args = ['prices', 'set', 'o3', '--input', '2', '--output', '8', '--cached-input', '0.50'];
+    const more = ['--cache-write', '2.5', '--reasoning', 'none'];
+
+    expect(await run([...args, ...more])).toBe(ExitCode.Ok);
+
+    expect(server.requests[0].body).toEqual({
+      input_per_million: '2',
+      output_per_million: '8',
+      cached_input_per_million: '0.50',
+      cache_write_per_million: '2.5',
+      reasoning_per_million: null,
+    });
+    expect(stdout).toMatch(/cached input \/ 1M: +0\.500000/);
+    expect(stdout).toMatch(/reasoning \/ 1M: += output/);
+  });
+
+  it("refuses a token part's price that is not an amount, sending nothing", async () => {
+    expect(await run(['prices', 'set', 'o3', '--input', '2', '--output', '8', '--reasoning', 'cheap'])).toBe(
+      ExitCode.Usage,
+    );
+    expect(stderr).toMatch(/--reasoning "cheap" is not a decimal amount/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('shows the cached, cache-write and reasoning tokens in the usage report', async () => {
+    server.on('GET /admin/v1/usage', {
+      body: {
+        object: 'usage_report',
+        truncated: false,
+        data: [
+          {
+            day: '2024-05-01',
+            user_id: USER,
+            key_id: OTHER,
+            model: 'o3',
+            requests: 2,
+            failed_requests: 0,
+            input_tokens: 1200,
+            output_tokens: 300,
+            cached_input_tokens: 800,
+            cache_write_tokens: 100,
+            reasoning_tokens: 120,
+            images: 0,
+            characters: 0,
+            cost: '0.005303',
+          },
+        ],
+      },
+    });
+
+    expect(await run(['usage'])).toBe(ExitCode.Ok);
+
+    const [header, row] = stdout.split('\n');
+    expect(header).toMatch(/INPUT TOK +CACHED +CACHE WRITE +OUTPUT TOK +REASONING/);
+    expect(row).toMatch(/1200 +800 +100 +300 +120/);
   });
 
   it('lists users as an aligned table and points to the next page', async () => {

@@ -7,10 +7,11 @@ import {
   GroupMultiplierInput,
   LedgerRequest,
   PriceInput,
+  Settlement,
   SettlementBatch,
   StageBatchRowsRequest,
   TopUpRequest,
-  type Settlement,
+  Usage,
 } from './billing.contract.js';
 import { LIMITS } from './schema/fields.js';
 import { describeSubjects, refusedParam, type Examples } from './testing/subject-cases.js';
@@ -34,7 +35,13 @@ const examples: Examples<typeof BillingSubjects> = {
     budgetMicros: '1000000',
     estimate: { inputTokens: 100, outputTokens: 50, images: 0, imageSize: null, characters: 0 },
   },
-  setPrice: { model: 'gpt-image-1', inputPerMillionMicros: '5000000', imagePriceMicros: { '1024x1024': '40000' } },
+  setPrice: {
+    model: 'gpt-image-1',
+    inputPerMillionMicros: '5000000',
+    imagePriceMicros: { '1024x1024': '40000' },
+    cachedInputPerMillionMicros: '1250000',
+    cacheWritePerMillionMicros: null,
+  },
   listPrices: {},
   topUp: { userId: USER, amountMicros: '10000000', actor: USER, reason: 'invoice 42', idempotencyKey: 'inv-42' },
   balance: { userId: USER },
@@ -96,6 +103,9 @@ describe('billing requests', () => {
     [{ colour: 'red' }, 'colour'],
     [{ imagePriceMicros: { '1024x1024': '-1' } }, 'image_prices.1024x1024'],
     [{ model: '' }, 'model'],
+    [{ cachedInputPerMillionMicros: '0.5' }, 'cachedInputPerMillionMicros'],
+    [{ cacheWritePerMillionMicros: 3 }, 'cacheWritePerMillionMicros'],
+    [{ reasoningPerMillionMicros: '-1' }, 'reasoningPerMillionMicros'],
   ])('refuses a price with %j, naming %s', (change, param) => {
     expect(refusedParam(PriceInput, { ...examples.setPrice, ...change })).toBe(param);
   });
@@ -136,5 +146,30 @@ describe('billing requests', () => {
     };
     expect(refusedParam(SettlementBatch, { settlements: [settlement, { holdId: 'x' }] })).toBeNull();
     expect(refusedParam(SettlementBatch, { settlements: 'x' })).toBe('settlements');
+  });
+
+  it('takes a settlement without the token parts, as edges before them send it, and checks them when present', () => {
+    const settlement: Settlement = {
+      holdId: HOLD,
+      tid: '4bf92f3577b34da6a3ce929d0e0e4736',
+      userId: USER,
+      keyId: KEY,
+      model: 'gpt-4o',
+      channelId: 1,
+      succeeded: true,
+      usage: { inputTokens: 10, outputTokens: 2, images: 0, characters: 0 },
+      httpStatus: 200,
+      latencyMs: 5,
+      stream: false,
+    };
+    expect(refusedParam(Settlement, settlement)).toBeNull();
+    const parts = { cachedInputTokens: 4, cacheWriteTokens: 1, reasoningTokens: 2 };
+    expect(refusedParam(Settlement, { ...settlement, usage: { ...settlement.usage, ...parts } })).toBeNull();
+    expect(refusedParam(Settlement, { ...settlement, usage: { ...settlement.usage, reasoningTokens: -1 } })).toBe(
+      'usage.reasoningTokens',
+    );
+    expect(refusedParam(Usage, { ...settlement.usage, cachedInputTokens: 0, cacheWriteTokens: 0 })).toBe(
+      'reasoningTokens',
+    );
   });
 });

@@ -88,14 +88,41 @@ export const Hold = Type.Object({
 });
 export type Hold = Static<typeof Hold>;
 
+/**
+ * The kinds of token that are parts of another count: `inputTokens` is all
+ * input (OpenAI's `prompt_tokens`), of which `cachedInputTokens` were read
+ * from the provider's prompt cache and `cacheWriteTokens` written to it;
+ * `outputTokens` is all output (`completion_tokens`), of which
+ * `reasoningTokens` were spent reasoning. Each is priced apart (cost.ts).
+ */
+const TOKEN_PARTS = {
+  cachedInputTokens: Int4({ minimum: 0 }),
+  cacheWriteTokens: Int4({ minimum: 0 }),
+  reasoningTokens: Int4({ minimum: 0 }),
+};
+
 /** Actual consumption reported by the upstream (or counted by the edge); each count fits the usage log's columns. */
 export const Usage = Type.Object({
   inputTokens: Int4({ minimum: 0 }),
   outputTokens: Int4({ minimum: 0 }),
+  ...TOKEN_PARTS,
   images: Int4({ minimum: 0 }),
   characters: Int4({ minimum: 0 }),
 });
 export type Usage = Static<typeof Usage>;
+
+/**
+ * Usage as a settlement carries it. Edges from before the token parts send
+ * none of them; billing reads an absent part as 0, so edges and billing can
+ * be upgraded in any order. Every edge that builds a Usage sends them all.
+ */
+export const SettledUsage = Type.Object({
+  ...Usage.properties,
+  cachedInputTokens: Type.Optional(TOKEN_PARTS.cachedInputTokens),
+  cacheWriteTokens: Type.Optional(TOKEN_PARTS.cacheWriteTokens),
+  reasoningTokens: Type.Optional(TOKEN_PARTS.reasoningTokens),
+});
+export type SettledUsage = Static<typeof SettledUsage>;
 
 /**
  * Published to JetStream after every client request that holds money,
@@ -109,7 +136,7 @@ export const Settlement = Type.Object({
   model: Type.String(),
   channelId: Nullable(Int4({ minimum: 0 })),
   succeeded: Type.Boolean(),
-  usage: Usage,
+  usage: SettledUsage,
   httpStatus: HttpStatus(),
   /** Whole milliseconds from the edge; billing rounds anything else. */
   latencyMs: Type.Number({ minimum: 0 }),
@@ -136,6 +163,13 @@ export const PriceInput = Type.Object(
       Type.Record(Type.String(), Micros(), { maxProperties: LIMITS.imageSizes, clientName: 'image_prices' }),
     ),
     charactersPerMillionMicros: Type.Optional(Micros()),
+    /**
+     * The token parts' own prices. null = none of its own: cached input and
+     * cache writes are charged at the input price, reasoning at the output price.
+     */
+    cachedInputPerMillionMicros: Type.Optional(Nullable(Micros())),
+    cacheWritePerMillionMicros: Type.Optional(Nullable(Micros())),
+    reasoningPerMillionMicros: Type.Optional(Nullable(Micros())),
   },
   STRICT,
 );
@@ -147,6 +181,12 @@ export const PriceView = Type.Object({
   outputPerMillionMicros: Micros(),
   imagePriceMicros: Type.Record(Type.String(), Micros()),
   charactersPerMillionMicros: Micros(),
+  /** null = at the input price. */
+  cachedInputPerMillionMicros: Nullable(Micros()),
+  /** null = at the input price. */
+  cacheWritePerMillionMicros: Nullable(Micros()),
+  /** null = at the output price. */
+  reasoningPerMillionMicros: Nullable(Micros()),
   updatedAt: Instant(),
 });
 export type PriceView = Static<typeof PriceView>;
@@ -450,6 +490,11 @@ export const UsageRow = Type.Object({
   failedRequests: Count(),
   inputTokens: Count(),
   outputTokens: Count(),
+  /** Parts of inputTokens. */
+  cachedInputTokens: Count(),
+  cacheWriteTokens: Count(),
+  /** Part of outputTokens. */
+  reasoningTokens: Count(),
   images: Count(),
   characters: Count(),
   costMicros: Micros(),

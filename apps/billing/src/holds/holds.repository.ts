@@ -100,6 +100,9 @@ export class HoldsRepository {
         outputPrice: prices.outputPerMillionMicros.toString(),
         imagePrice: prices.imageMicros?.toString() ?? null,
         charactersPrice: prices.charactersPerMillionMicros.toString(),
+        cachedInputPrice: prices.cachedInputPerMillionMicros?.toString() ?? null,
+        cacheWritePrice: prices.cacheWritePerMillionMicros?.toString() ?? null,
+        reasoningPrice: prices.reasoningPerMillionMicros?.toString() ?? null,
         multiplierBp: call.quote.multiplierBp,
       };
     });

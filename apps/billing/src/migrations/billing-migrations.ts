@@ -4,6 +4,7 @@ import { ReserveAndSettleInBatches1764600000000 } from './1764600000000-reserve-
 import { KnownUsers1764700000000 } from './1764700000000-known-users.js';
 import { IdempotencyKeysInNfc1764710000000 } from './1764710000000-idempotency-keys-in-nfc.js';
 import { AdjustmentBatches1764720000000 } from './1764720000000-adjustment-batches.js';
+import { PriceTokenParts1764730000000 } from './1764730000000-price-token-parts.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -16,6 +17,7 @@ export const BILLING_MIGRATIONS = [
   KnownUsers1764700000000,
   IdempotencyKeysInNfc1764710000000,
   AdjustmentBatches1764720000000,
+  PriceTokenParts1764730000000,
 ];
 
 /**

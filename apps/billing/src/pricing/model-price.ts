@@ -8,6 +8,12 @@ export interface ModelPrice {
   /** Per image, by normalised size; `*` = any other size. */
   imagePriceMicros: Record<string, bigint>;
   charactersPerMillionMicros: bigint;
+  /** null = at the input price. */
+  cachedInputPerMillionMicros: bigint | null;
+  /** null = at the input price. */
+  cacheWritePerMillionMicros: bigint | null;
+  /** null = at the output price. */
+  reasoningPerMillionMicros: bigint | null;
 }
 
 /** A row of billing.prices as pg returns it (bigint as string; jsonb values are micro strings). */
@@ -17,11 +23,17 @@ export interface PriceRow {
   output_per_million_micros: string;
   image_price_micros: Record<string, string>;
   characters_per_million_micros: string;
+  cached_input_per_million_micros: string | null;
+  cache_write_per_million_micros: string | null;
+  reasoning_per_million_micros: string | null;
   updated_at: Date;
 }
 
 export const PRICE_COLUMNS =
-  'model, input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros, updated_at';
+  'model, input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros, ' +
+  'cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros, updated_at';
+
+const microsOrNull = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
 
 export function toModelPrice(row: PriceRow): ModelPrice {
   return {
@@ -32,6 +44,9 @@ export function toModelPrice(row: PriceRow): ModelPrice {
       Object.entries(row.image_price_micros).map(([size, micros]) => [size, BigInt(micros)]),
     ),
     charactersPerMillionMicros: BigInt(row.characters_per_million_micros),
+    cachedInputPerMillionMicros: microsOrNull(row.cached_input_per_million_micros),
+    cacheWritePerMillionMicros: microsOrNull(row.cache_write_per_million_micros),
+    reasoningPerMillionMicros: microsOrNull(row.reasoning_per_million_micros),
   };
 }
 
@@ -42,6 +57,9 @@ export function toPriceView(row: PriceRow): PriceView {
     outputPerMillionMicros: row.output_per_million_micros,
     imagePriceMicros: { ...row.image_price_micros },
     charactersPerMillionMicros: row.characters_per_million_micros,
+    cachedInputPerMillionMicros: row.cached_input_per_million_micros,
+    cacheWritePerMillionMicros: row.cache_write_per_million_micros,
+    reasoningPerMillionMicros: row.reasoning_per_million_micros,
     updatedAt: row.updated_at.toISOString(),
   };
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ok, refused, type PricesChanged, type Reply, type UsageEstimate } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
-import { costMicros, imagePriceFor, NEUTRAL_MULTIPLIER_BP, normaliseImageSize, type UnitPrices } from './cost.js';
+import { heldMicros, imagePriceFor, NEUTRAL_MULTIPLIER_BP, normaliseImageSize, type UnitPrices } from './cost.js';
 import { PRICE_COLUMNS, toModelPrice, type ModelPrice, type PriceRow } from './model-price.js';
 
 /** What a request will be held for, with the unit prices the hold keeps for its settlement. */
@@ -50,10 +50,13 @@ export class PriceBook {
       outputPerMillionMicros: price.outputPerMillionMicros,
       imageMicros: imagePriceFor(price.imagePriceMicros, imageSize),
       charactersPerMillionMicros: price.charactersPerMillionMicros,
+      cachedInputPerMillionMicros: price.cachedInputPerMillionMicros,
+      cacheWritePerMillionMicros: price.cacheWritePerMillionMicros,
+      reasoningPerMillionMicros: price.reasoningPerMillionMicros,
     };
     if (estimate.images > 0 && prices.imageMicros === null)
       return refused(deny(DenialReason.ModelPriceMissing, { model }));
-    return ok({ prices, imageSize, multiplierBp, amountMicros: costMicros(prices, estimate, multiplierBp) });
+    return ok({ prices, imageSize, multiplierBp, amountMicros: heldMicros(prices, estimate, multiplierBp) });
   }
 
   price(model: string): Promise<ModelPrice | null> {

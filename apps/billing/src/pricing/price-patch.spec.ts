@@ -26,8 +26,25 @@ describe(toPricePatch.name, () => {
         outputPerMillionMicros: null,
         imagePriceMicros: { '1024x1024': '40000', '*': '60000' },
         charactersPerMillionMicros: null,
+        cachedInputPerMillionMicros: { keep: true },
+        cacheWritePerMillionMicros: { keep: true },
+        reasoningPerMillionMicros: { keep: true },
       },
     });
+  });
+
+  it('tells a part price that is absent (kept) from one that is null (at its whole) or given', () => {
+    expect(sut({ model: 'o3', cachedInputPerMillionMicros: '500000', cacheWritePerMillionMicros: null })).toMatchObject(
+      {
+        ok: true,
+        value: {
+          inputPerMillionMicros: null,
+          cachedInputPerMillionMicros: { keep: false, to: 500_000n },
+          cacheWritePerMillionMicros: { keep: false, to: null },
+          reasoningPerMillionMicros: { keep: true },
+        },
+      },
+    );
   });
 
   it.each([
@@ -35,6 +52,8 @@ describe(toPricePatch.name, () => {
     [{ model: 'm', inputPerMillionMicros: '-1' }, 'inputPerMillionMicros'],
     [{ model: 'm', outputPerMillionMicros: '2.5' }, 'outputPerMillionMicros'],
     [{ model: 'm', charactersPerMillionMicros: 15 }, 'charactersPerMillionMicros'],
+    [{ model: 'm', cachedInputPerMillionMicros: '1.25' }, 'cachedInputPerMillionMicros'],
+    [{ model: 'm', reasoningPerMillionMicros: -1 }, 'reasoningPerMillionMicros'],
     [{ model: 'm', inputPerMillionMicros: '1e6' }, 'inputPerMillionMicros'],
     // The image table's problems name the admin API's field, which the edge shows as it is.
     [{ model: 'm', imagePriceMicros: { 'big one': '1' } }, 'image_prices'],

@@ -4,6 +4,12 @@ import { normaliseImageSize } from './cost.js';
 
 const imageSize = compile(ImageSize());
 
+/**
+ * The change of a price that may be null (no price of its own): `keep`
+ * leaves it as stored (null for a new model), `to` sets it, null included.
+ */
+export type NullablePriceChange = { keep: true } | { keep: false; to: bigint | null };
+
 /** A price change as stored. Absent prices keep their stored value (0 for a new model). */
 export interface PricePatch {
   model: string;
@@ -12,11 +18,16 @@ export interface PricePatch {
   /** Replaces the whole size table when given. */
   imagePriceMicros: Record<string, string> | null;
   charactersPerMillionMicros: bigint | null;
+  cachedInputPerMillionMicros: NullablePriceChange;
+  cacheWritePerMillionMicros: NullablePriceChange;
+  reasoningPerMillionMicros: NullablePriceChange;
 }
 
 const invalid = (param: string, detail: string): Reply<never> =>
   refused(deny(DenialReason.InvalidRequest, { param, detail }));
 const microsOrNull = (value: string | undefined): bigint | null => (value === undefined ? null : BigInt(value));
+const nullableChange = (value: string | null | undefined): NullablePriceChange =>
+  value === undefined ? { keep: true } : { keep: false, to: value === null ? null : BigInt(value) };
 const isAbsent = (value: unknown): boolean => value === undefined;
 
 /**
@@ -27,9 +38,17 @@ const isAbsent = (value: unknown): boolean => value === undefined;
  */
 export function toPricePatch(input: PriceInput): Reply<PricePatch> {
   const { inputPerMillionMicros, outputPerMillionMicros, imagePriceMicros, charactersPerMillionMicros } = input;
-  if ([inputPerMillionMicros, outputPerMillionMicros, imagePriceMicros, charactersPerMillionMicros].every(isAbsent)) {
-    return invalid('model', 'give at least one price');
-  }
+  const { cachedInputPerMillionMicros, cacheWritePerMillionMicros, reasoningPerMillionMicros } = input;
+  const prices = [
+    inputPerMillionMicros,
+    outputPerMillionMicros,
+    imagePriceMicros,
+    charactersPerMillionMicros,
+    cachedInputPerMillionMicros,
+    cacheWritePerMillionMicros,
+    reasoningPerMillionMicros,
+  ];
+  if (prices.every(isAbsent)) return invalid('model', 'give at least one price');
   let images: Record<string, string> | null = null;
   if (imagePriceMicros !== undefined) {
     images = {};
@@ -45,5 +64,8 @@ export function toPricePatch(input: PriceInput): Reply<PricePatch> {
     outputPerMillionMicros: microsOrNull(outputPerMillionMicros),
     imagePriceMicros: images,
     charactersPerMillionMicros: microsOrNull(charactersPerMillionMicros),
+    cachedInputPerMillionMicros: nullableChange(cachedInputPerMillionMicros),
+    cacheWritePerMillionMicros: nullableChange(cacheWritePerMillionMicros),
+    reasoningPerMillionMicros: nullableChange(reasoningPerMillionMicros),
   });
 }

@@ -29,10 +29,52 @@ describe(PricesService.name, () => {
         outputPerMillionMicros: '10000000',
         imagePriceMicros: { '*': '40000' },
         charactersPerMillionMicros: '0',
+        cachedInputPerMillionMicros: null,
+        cacheWritePerMillionMicros: null,
+        reasoningPerMillionMicros: null,
         updatedAt: expect.any(String),
       },
     });
     expect((await sut.listPrices()).map((price) => price.model)).toEqual(['m-1']);
+  });
+
+  it("sets, keeps and clears the token parts' own prices: absent keeps, null follows the whole", async () => {
+    const parts = (reply: Awaited<ReturnType<PricesService['setPrice']>>) =>
+      reply.ok && {
+        cached: reply.value.cachedInputPerMillionMicros,
+        write: reply.value.cacheWritePerMillionMicros,
+        reasoning: reply.value.reasoningPerMillionMicros,
+      };
+
+    const created = await sut.setPrice({
+      model: 'm-parts',
+      inputPerMillionMicros: '2500000',
+      cachedInputPerMillionMicros: '1250000',
+      cacheWritePerMillionMicros: '3125000',
+      reasoningPerMillionMicros: '0',
+    });
+    const kept = await sut.setPrice({ model: 'm-parts', outputPerMillionMicros: '10000000' });
+    const cleared = await sut.setPrice({ model: 'm-parts', cacheWritePerMillionMicros: null });
+
+    expect(parts(created)).toEqual({ cached: '1250000', write: '3125000', reasoning: '0' });
+    expect(parts(kept)).toEqual({ cached: '1250000', write: '3125000', reasoning: '0' });
+    expect(parts(cleared)).toEqual({ cached: '1250000', write: null, reasoning: '0' });
+    expect(await book.price('m-parts')).toEqual({
+      model: 'm-parts',
+      inputPerMillionMicros: 2_500_000n,
+      outputPerMillionMicros: 10_000_000n,
+      imagePriceMicros: {},
+      charactersPerMillionMicros: 0n,
+      cachedInputPerMillionMicros: 1_250_000n,
+      cacheWritePerMillionMicros: null,
+      reasoningPerMillionMicros: 0n,
+    });
+    // A new model given only a part's price (null included) is still a price change, at 0 for the rest.
+    expect(parts(await sut.setPrice({ model: 'm-parts-2', reasoningPerMillionMicros: null }))).toEqual({
+      cached: null,
+      write: null,
+      reasoning: null,
+    });
   });
 
   it('tells every replica, and drops its own cached price at once', async () => {

@@ -15,7 +15,7 @@ import { NATS_BUS } from '../tokens.js';
 import { formatBasisPoints } from './cost.js';
 import { PRICE_COLUMNS, toPriceView, type PriceRow } from './model-price.js';
 import { PriceBook } from './price-book.js';
-import { toPricePatch } from './price-patch.js';
+import { toPricePatch, type NullablePriceChange } from './price-patch.js';
 
 /** What this service needs from the bus (NatsBus in the app): tell every replica, and hear from them. */
 export interface PriceChangeBus {
@@ -43,20 +43,28 @@ export class PricesService implements OnModuleInit {
     this.bus.onBroadcast(BillingSubjects.pricesChanged, (change) => this.book.evict(change));
   }
 
-  /** Creates or changes a model's prices; absent fields keep their value (0 for a new model). */
+  /** Creates or changes a model's prices; absent fields keep their value (0 for a new model, null for a part's price). */
   async setPrice(input: PriceInput): Promise<Reply<PriceView>> {
     const checked = toPricePatch(input);
     if (!checked.ok) return checked;
     const patch = checked.value;
+    // A nullable price is two parameters: whether to change it, and to what (null included).
+    const nullable = (change: NullablePriceChange) =>
+      change.keep ? [false, null] : [true, change.to?.toString() ?? null];
     const [row] = await this.db.query<PriceRow[]>(
       `INSERT INTO billing.prices AS p
-              (model, input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros)
-       VALUES ($1, coalesce($2::bigint, 0), coalesce($3::bigint, 0), coalesce($4::jsonb, '{}'::jsonb), coalesce($5::bigint, 0))
+              (model, input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros,
+               cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros)
+       VALUES ($1, coalesce($2::bigint, 0), coalesce($3::bigint, 0), coalesce($4::jsonb, '{}'::jsonb), coalesce($5::bigint, 0),
+               $7::bigint, $9::bigint, $11::bigint)
        ON CONFLICT (model) DO UPDATE SET
          input_per_million_micros = coalesce($2::bigint, p.input_per_million_micros),
          output_per_million_micros = coalesce($3::bigint, p.output_per_million_micros),
          image_price_micros = coalesce($4::jsonb, p.image_price_micros),
          characters_per_million_micros = coalesce($5::bigint, p.characters_per_million_micros),
+         cached_input_per_million_micros = CASE WHEN $6::boolean THEN $7::bigint ELSE p.cached_input_per_million_micros END,
+         cache_write_per_million_micros = CASE WHEN $8::boolean THEN $9::bigint ELSE p.cache_write_per_million_micros END,
+         reasoning_per_million_micros = CASE WHEN $10::boolean THEN $11::bigint ELSE p.reasoning_per_million_micros END,
          updated_at = now()
        RETURNING ${PRICE_COLUMNS}`,
       [
@@ -65,6 +73,9 @@ export class PricesService implements OnModuleInit {
         patch.outputPerMillionMicros?.toString() ?? null,
         patch.imagePriceMicros === null ? null : JSON.stringify(patch.imagePriceMicros),
         patch.charactersPerMillionMicros?.toString() ?? null,
+        ...nullable(patch.cachedInputPerMillionMicros),
+        ...nullable(patch.cacheWritePerMillionMicros),
+        ...nullable(patch.reasoningPerMillionMicros),
       ],
     );
     this.changed({ models: [patch.model] });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { Hold } from '@tollgate/contracts';
+import type { Hold, Settlement } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { eventually } from '@tollgate/testing';
 import {
@@ -152,6 +152,127 @@ describe(SettleService.name, () => {
 
     await billing.prices.setPrice({ model: 'test-model', inputPerMillionMicros: '1000000' });
     expect(outcome).toMatchObject({ chargedMicros: 140n });
+  });
+
+  describe('token parts', () => {
+    const PARTS_MODEL = 'parts-model';
+    const partsHold = async (customer: Customer): Promise<Hold> => {
+      const reply = await billing.reserve.reserve(reserveRequest(customer, { model: PARTS_MODEL }));
+      if (!reply.ok) throw new Error(`reserve refused: ${reply.denial.reason}`);
+      return reply.value;
+    };
+    const settleParts = (customer: Customer, hold: Hold, usage: Settlement['usage']) =>
+      sut.settle(settlementFor(customer, hold.holdId, { model: PARTS_MODEL, usage }));
+    const usageRow = async (holdId: string) =>
+      (
+        await billing.db.query<Array<Record<string, unknown>>>(
+          `SELECT input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micros
+             FROM billing.usage_log WHERE hold_id = $1`,
+          [holdId],
+        )
+      )[0];
+    const chargeReason = async (userId: string) =>
+      (await ledgerPage(billing.ledger, { userId, types: ['charge'] })).data.map((entry) => entry.reason);
+    const usage = (parts: Partial<Settlement['usage']>): Settlement['usage'] => ({
+      inputTokens: 100,
+      outputTokens: 20,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      images: 0,
+      characters: 0,
+      ...parts,
+    });
+
+    beforeAll(async () => {
+      // Per token: input 1, output 2, cached input 0.25, cache write 1.25, reasoning 3 micros.
+      await billing.prices.setPrice({
+        model: PARTS_MODEL,
+        inputPerMillionMicros: '1000000',
+        outputPerMillionMicros: '2000000',
+        cachedInputPerMillionMicros: '250000',
+        cacheWritePerMillionMicros: '1250000',
+        reasoningPerMillionMicros: '3000000',
+      });
+    });
+
+    it('charges each part at the price the hold was quoted at, and records every kind', async () => {
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 1_000n);
+      // Held at the dearest rates: 100 in × 1.25 + 50 out × 3 = 275.
+      const hold = await partsHold(customer);
+      expect(hold.amountMicros).toBe('275');
+      // Prices changed after the reserve do not apply to it.
+      await billing.prices.setPrice({ model: PARTS_MODEL, cachedInputPerMillionMicros: null });
+
+      const outcome = await settleParts(
+        customer,
+        hold,
+        usage({ cachedInputTokens: 40, cacheWriteTokens: 20, reasoningTokens: 10 }),
+      );
+
+      await billing.prices.setPrice({ model: PARTS_MODEL, cachedInputPerMillionMicros: '250000' });
+      // 40 plain in × 1 + 40 cached × 0.25 + 20 written × 1.25 + 10 plain out × 2 + 10 reasoning × 3 = 125.
+      expect(outcome).toEqual({ kind: 'settled', chargedMicros: 125n, releasedMicros: 275n });
+      expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 875n, held: 0n, ledger: 875n });
+      expect(await usageRow(hold.holdId)).toEqual({
+        input_tokens: 100,
+        output_tokens: 20,
+        cached_input_tokens: 40,
+        cache_write_tokens: 20,
+        reasoning_tokens: 10,
+        cost_micros: '125',
+      });
+      expect(await chargeReason(customer.userId)).toEqual([
+        'parts-model: 100 in (40 cached, 20 cache write), 20 out (10 reasoning)',
+      ]);
+    });
+
+    it('charges parts that exceed their whole within the totals, and records what it charged', async () => {
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 1_000n);
+      const hold = await partsHold(customer);
+
+      const outcome = await settleParts(
+        customer,
+        hold,
+        usage({ cachedInputTokens: 90, cacheWriteTokens: 30, reasoningTokens: 50 }),
+      );
+
+      // Cached 90 × 0.25 + the 10 input tokens left as cache writes × 1.25 + all 20 output as reasoning × 3 = 95.
+      expect(outcome).toMatchObject({ kind: 'settled', chargedMicros: 95n });
+      expect(await usageRow(hold.holdId)).toMatchObject({
+        input_tokens: 100,
+        output_tokens: 20,
+        cached_input_tokens: 90,
+        cache_write_tokens: 10,
+        reasoning_tokens: 20,
+      });
+      expect(await chargeReason(customer.userId)).toEqual([
+        'parts-model: 100 in (90 cached, 10 cache write), 20 out (20 reasoning)',
+      ]);
+    });
+
+    it('takes a settlement from an edge that sends no parts: all input at the input price, all output at the output price', async () => {
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 1_000n);
+      const hold = await partsHold(customer);
+
+      const outcome = await settleParts(customer, hold, {
+        inputTokens: 100,
+        outputTokens: 20,
+        images: 0,
+        characters: 0,
+      });
+
+      expect(outcome).toMatchObject({ kind: 'settled', chargedMicros: 140n });
+      expect(await usageRow(hold.holdId)).toMatchObject({
+        cached_input_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: 0,
+      });
+      expect(await chargeReason(customer.userId)).toEqual(['parts-model: 100 in, 20 out']);
+    });
   });
 
   it('ignores a settlement for a hold it never made', async () => {

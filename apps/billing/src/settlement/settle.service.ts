@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Settlement } from '@tollgate/contracts';
+import type { Settlement, Usage } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
 import { MicroBatcher } from '@tollgate/service';
 import { costMicros, type UnitPrices } from '../pricing/cost.js';
 import type { SettleHoldOutcome } from '../sql/sql-outcomes.js';
 import { LOGGER } from '../tokens.js';
+import { chargedUsage } from './charged-usage.js';
 
 /** What applying one settlement did. */
 export type SettleOutcome =
@@ -27,6 +28,9 @@ interface HoldRow {
   input_per_million_micros: string;
   output_per_million_micros: string;
   characters_per_million_micros: string;
+  cached_input_per_million_micros: string | null;
+  cache_write_per_million_micros: string | null;
+  reasoning_per_million_micros: string | null;
   multiplier_bp: number;
 }
 
@@ -86,7 +90,8 @@ export class SettleService {
     // The hold is read without a lock, to price the usage at its quoted prices; settle_hold re-checks it is open.
     const holds = await this.db.query<HoldRow[]>(
       `SELECT id, user_id, key_id, model, status, amount_micros, image_price_micros, input_per_million_micros,
-              output_per_million_micros, characters_per_million_micros, multiplier_bp
+              output_per_million_micros, characters_per_million_micros, cached_input_per_million_micros,
+              cache_write_per_million_micros, reasoning_per_million_micros, multiplier_bp
          FROM billing.holds WHERE id = ANY($1::uuid[])`,
       [settlements.map((settlement) => settlement.holdId)],
     );
@@ -105,8 +110,9 @@ export class SettleService {
         outcomes[settlementIndex] = { kind: 'not_open', status: hold.status };
         return;
       }
-      const cost = this.costOf(hold, settlement);
-      items.push({ settlementIndex, settlement, cost, json: settleItem(hold, settlement, cost) });
+      const usage = this.usageOf(hold, settlement);
+      const cost = this.costOf(hold, settlement, usage);
+      items.push({ settlementIndex, settlement, cost, json: settleItem(hold, settlement, usage, cost) });
     });
     if (items.length === 0) return outcomes;
 
@@ -128,7 +134,19 @@ export class SettleService {
     return outcomes;
   }
 
-  private costOf(hold: HoldRow, settlement: Settlement): bigint {
+  /** The usage to charge and record; the upstream's counts corrected where its parts exceed their whole. */
+  private usageOf(hold: HoldRow, settlement: Settlement): Usage {
+    const { usage, corrections } = chargedUsage(settlement.usage);
+    if (settlement.succeeded && corrections.length > 0) {
+      this.logger.warn(
+        { tid: settlement.tid, holdId: hold.id, model: hold.model, usage: settlement.usage, corrections },
+        'usage parts exceed their whole; charged within the totals',
+      );
+    }
+    return usage;
+  }
+
+  private costOf(hold: HoldRow, settlement: Settlement, usage: Usage): bigint {
     if (hold.user_id !== settlement.userId.toLowerCase() || hold.key_id !== settlement.keyId.toLowerCase()) {
       // The hold is the record of who reserved; the settlement only reports usage.
       this.logger.warn(
@@ -136,17 +154,20 @@ export class SettleService {
         "settlement names another user or key than its hold; charging the hold's",
       );
     }
-    return settlement.succeeded ? this.actualCost(hold, settlement) : 0n;
+    return settlement.succeeded ? this.actualCost(hold, settlement, usage) : 0n;
   }
 
-  private actualCost(hold: HoldRow, settlement: Settlement): bigint {
+  private actualCost(hold: HoldRow, settlement: Settlement, charged: Usage): bigint {
     const prices: UnitPrices = {
       inputPerMillionMicros: BigInt(hold.input_per_million_micros),
       outputPerMillionMicros: BigInt(hold.output_per_million_micros),
       imageMicros: hold.image_price_micros === null ? null : BigInt(hold.image_price_micros),
       charactersPerMillionMicros: BigInt(hold.characters_per_million_micros),
+      cachedInputPerMillionMicros: microsOrNull(hold.cached_input_per_million_micros),
+      cacheWritePerMillionMicros: microsOrNull(hold.cache_write_per_million_micros),
+      reasoningPerMillionMicros: microsOrNull(hold.reasoning_per_million_micros),
     };
-    let usage = settlement.usage;
+    let usage = charged;
     if (usage.images > 0 && prices.imageMicros === null) {
       // The estimate said no images and the model has no image price for any
       // size; the request was served, so charge what can be priced and say so loudly.
@@ -160,21 +181,25 @@ export class SettleService {
   }
 }
 
+const microsOrNull = (micros: string | null): bigint | null => (micros === null ? null : BigInt(micros));
+
 /** One item of billing.settle_holds: the arguments of billing.settle_hold. */
-function settleItem(hold: HoldRow, settlement: Settlement, cost: bigint): object {
-  const { usage } = settlement;
+function settleItem(hold: HoldRow, settlement: Settlement, usage: Usage, cost: bigint): object {
   return {
     holdId: hold.id,
     cost: cost.toString(),
     succeeded: settlement.succeeded,
     reason: settlement.succeeded
-      ? `${hold.model}: ${describeUsage(settlement)}`
+      ? `${hold.model}: ${describeUsage(usage)}`
       : `${hold.model}: request failed (HTTP ${settlement.httpStatus})`,
     tid: settlement.tid || null,
     actor: SETTLEMENT_ACTOR,
     channelId: settlement.channelId,
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
+    reasoningTokens: usage.reasoningTokens,
     images: usage.images,
     characters: usage.characters,
     latencyMs: settlement.latencyMs,
@@ -183,9 +208,17 @@ function settleItem(hold: HoldRow, settlement: Settlement, cost: bigint): object
   };
 }
 
-function describeUsage(settlement: Settlement): string {
-  const { inputTokens, outputTokens, images, characters } = settlement.usage;
-  const parts = [`${inputTokens} in`, `${outputTokens} out`];
+/** The ledger's reason line: "1200 in (800 cached, 100 cache write), 300 out (120 reasoning), 2 images". */
+function describeUsage(usage: Usage): string {
+  const { inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, images, characters } = usage;
+  const inputParts = [
+    ...(cachedInputTokens > 0 ? [`${cachedInputTokens} cached`] : []),
+    ...(cacheWriteTokens > 0 ? [`${cacheWriteTokens} cache write`] : []),
+  ];
+  const parts = [
+    `${inputTokens} in${inputParts.length > 0 ? ` (${inputParts.join(', ')})` : ''}`,
+    `${outputTokens} out${reasoningTokens > 0 ? ` (${reasoningTokens} reasoning)` : ''}`,
+  ];
   if (images > 0) parts.push(`${images} images`);
   if (characters > 0) parts.push(`${characters} chars`);
   return parts.join(', ');

@@ -10,7 +10,15 @@ const settlement: Settlement = {
   model: 'm',
   channelId: 3,
   succeeded: true,
-  usage: { inputTokens: 10, outputTokens: 2, images: 0, characters: 0 },
+  usage: {
+    inputTokens: 10,
+    outputTokens: 2,
+    cachedInputTokens: 4,
+    cacheWriteTokens: 1,
+    reasoningTokens: 1,
+    images: 0,
+    characters: 0,
+  },
   httpStatus: 200,
   latencyMs: 12,
   stream: false,
@@ -36,6 +44,18 @@ describe(parseSettlementMessage.name, () => {
     expect(parseSettlementMessage({ ...settlement, latencyMs: 12.6 })).toEqual({
       settlements: [{ ...settlement, latencyMs: 13 }],
       rejected: [],
+    });
+  });
+
+  it('reads a settlement from an edge before the token parts, and checks the parts when they come', () => {
+    const fromOlderEdge = { ...settlement, usage: { inputTokens: 10, outputTokens: 2, images: 0, characters: 0 } };
+
+    expect(parseSettlementMessage({ settlements: [fromOlderEdge] })).toEqual({
+      settlements: [fromOlderEdge],
+      rejected: [],
+    });
+    expect(parseSettlementMessage({ ...settlement, usage: { ...settlement.usage, cacheWriteTokens: 1.5 } })).toEqual({
+      error: 'usage.cacheWriteTokens must be an integer',
     });
   });
 

@@ -43,7 +43,10 @@ BEGIN
       v_item->>'keyScope', (v_item->>'keyRpm')::integer, v_item->>'userScope', (v_item->>'userRpm')::integer,
       (v_item->>'ttlMs')::bigint, v_item->>'imageSize',
       (v_item->>'inputPrice')::bigint, (v_item->>'outputPrice')::bigint, (v_item->>'imagePrice')::bigint,
-      (v_item->>'charactersPrice')::bigint, (v_item->>'multiplierBp')::integer,
+      (v_item->>'charactersPrice')::bigint,
+      -- Absent (a billing replica from before these prices, during an upgrade): null, the price of the whole.
+      (v_item->>'cachedInputPrice')::bigint, (v_item->>'cacheWritePrice')::bigint, (v_item->>'reasoningPrice')::bigint,
+      (v_item->>'multiplierBp')::integer,
       p_synchronous_commit, (v_item->>'holdId')::uuid) r;
   END LOOP;
 END

@@ -21,11 +21,22 @@
 --
 -- r_outcome is one of SETTLE_HOLD_OUTCOMES (sql-outcomes.ts).
 --
+-- The usage log keeps every kind of token the upstream reported: all input
+-- and all output, and the parts of them (cached input, cache writes,
+-- reasoning) that were priced apart.
+--
 -- This file is the definition that runs: a service applies it at start-up, or
 -- `npm run migrate` does, whenever its text changed (apps/billing/README.md).
+
+-- The arguments before the cached-input, cache-write and reasoning tokens.
+DROP FUNCTION IF EXISTS billing.settle_hold(
+  uuid, bigint, boolean, text, text, text, integer, integer, integer, integer, integer, integer, integer, boolean);
+
 CREATE OR REPLACE FUNCTION billing.settle_hold(
   p_hold_id uuid, p_cost bigint, p_succeeded boolean, p_reason text, p_tid text, p_actor text,
-  p_channel_id integer, p_input_tokens integer, p_output_tokens integer, p_images integer, p_characters integer,
+  p_channel_id integer, p_input_tokens integer, p_output_tokens integer,
+  p_cached_input_tokens integer, p_cache_write_tokens integer, p_reasoning_tokens integer,
+  p_images integer, p_characters integer,
   p_latency_ms integer, p_http_status integer, p_stream boolean
 ) RETURNS TABLE (r_outcome text, r_held bigint, r_balance bigint)
 LANGUAGE plpgsql AS $fn$
@@ -64,8 +75,10 @@ BEGIN
   UPDATE billing.key_spend SET spent_micros = spent_micros - v_held + p_cost, updated_at = now() WHERE key_id = v_key;
 
   INSERT INTO billing.usage_log (hold_id, tid, user_id, key_id, model, channel_id, input_tokens, output_tokens,
+                                 cached_input_tokens, cache_write_tokens, reasoning_tokens,
                                  images, characters, cost_micros, latency_ms, http_status, succeeded, stream)
   VALUES (p_hold_id, p_tid, v_user, v_key, v_model, p_channel_id, p_input_tokens, p_output_tokens,
+          p_cached_input_tokens, p_cache_write_tokens, p_reasoning_tokens,
           p_images, p_characters, p_cost, p_latency_ms, p_http_status, p_succeeded, p_stream)
   ON CONFLICT (hold_id) DO NOTHING;
 

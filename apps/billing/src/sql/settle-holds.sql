@@ -38,9 +38,12 @@ BEGIN
     RETURN QUERY SELECT v_index::integer, r.* FROM billing.settle_hold(
       (v_item->>'holdId')::uuid, (v_item->>'cost')::bigint, (v_item->>'succeeded')::boolean, v_item->>'reason',
       v_item->>'tid', v_item->>'actor', (v_item->>'channelId')::integer,
-      (v_item->>'inputTokens')::integer, (v_item->>'outputTokens')::integer, (v_item->>'images')::integer,
-      (v_item->>'characters')::integer, (v_item->>'latencyMs')::integer, (v_item->>'httpStatus')::integer,
-      (v_item->>'stream')::boolean) r;
+      (v_item->>'inputTokens')::integer, (v_item->>'outputTokens')::integer,
+      -- Absent (a billing replica from before these counts, during an upgrade): none.
+      coalesce((v_item->>'cachedInputTokens')::integer, 0), coalesce((v_item->>'cacheWriteTokens')::integer, 0),
+      coalesce((v_item->>'reasoningTokens')::integer, 0),
+      (v_item->>'images')::integer, (v_item->>'characters')::integer,
+      (v_item->>'latencyMs')::integer, (v_item->>'httpStatus')::integer, (v_item->>'stream')::boolean) r;
   END LOOP;
 END
 $fn$;

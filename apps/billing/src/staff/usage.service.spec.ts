@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { BillingSubjects } from '@tollgate/contracts';
+import { BillingSubjects, type Usage } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
 import {
@@ -19,10 +19,11 @@ describe(UsageService.name, () => {
   const alice = newCustomer();
   const bob = newCustomer();
 
-  async function request(customer: Customer, succeeded: boolean): Promise<void> {
+  async function request(customer: Customer, succeeded: boolean, parts: Partial<Usage> = {}): Promise<void> {
     const hold = await billing.reserve.reserve(reserveRequest(customer));
     if (!hold.ok) throw new Error('reserve refused');
-    await billing.settle.settle(settlementFor(customer, hold.value.holdId, { succeeded }));
+    const settlement = settlementFor(customer, hold.value.holdId, { succeeded });
+    await billing.settle.settle({ ...settlement, usage: { ...settlement.usage, ...parts } });
   }
 
   beforeAll(async () => {
@@ -31,7 +32,7 @@ describe(UsageService.name, () => {
     await fund(billing, alice.userId, 10_000n);
     await fund(billing, bob.userId, 10_000n);
     await request(alice, true);
-    await request(alice, true);
+    await request(alice, true, { cachedInputTokens: 30, cacheWriteTokens: 10, reasoningTokens: 5 });
     await request(alice, false);
     await request(bob, true);
   });
@@ -54,6 +55,9 @@ describe(UsageService.name, () => {
             failedRequests: 1,
             inputTokens: 300,
             outputTokens: 60,
+            cachedInputTokens: 30,
+            cacheWriteTokens: 10,
+            reasoningTokens: 5,
             images: 0,
             characters: 0,
             costMicros: '280',

@@ -13,6 +13,9 @@ interface AggregateRow {
   failed: string;
   input_tokens: string;
   output_tokens: string;
+  cached_input_tokens: string;
+  cache_write_tokens: string;
+  reasoning_tokens: string;
   images: string;
   characters: string;
   cost: string;
@@ -43,6 +46,8 @@ export class UsageService {
       `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, user_id, key_id, model,
               count(*) AS requests, count(*) FILTER (WHERE NOT succeeded) AS failed,
               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+              sum(cached_input_tokens) AS cached_input_tokens, sum(cache_write_tokens) AS cache_write_tokens,
+              sum(reasoning_tokens) AS reasoning_tokens,
               sum(images) AS images, sum(characters) AS characters, sum(cost_micros) AS cost
          FROM billing.usage_log
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
@@ -65,6 +70,9 @@ function toUsageRow(row: AggregateRow): UsageRow {
     failedRequests: Number(row.failed),
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    reasoningTokens: Number(row.reasoning_tokens),
     images: Number(row.images),
     characters: Number(row.characters),
     costMicros: String(row.cost),

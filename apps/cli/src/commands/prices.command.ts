@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { adminPath } from '../admin-client.js';
 import type { ListResponse, PriceResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
-import { collect, keyValue, money, requiredText } from '../cli-input.js';
+import { clearable, collect, keyValue, money, requiredText } from '../cli-input.js';
 import { renderRecord, renderTable, type Column } from '../table.js';
 
 const imagePrices = (p: PriceResponse) =>
@@ -10,10 +10,16 @@ const imagePrices = (p: PriceResponse) =>
     .map(([size, price]) => `${size}=${price}`)
     .join(', ');
 
+/** A token part's price, or the price it follows when it has none of its own. */
+const partPrice = (price: string | null, whole: 'input' | 'output') => price ?? `= ${whole}`;
+
 const PRICE_COLUMNS: Array<Column<PriceResponse>> = [
   { header: 'model', value: (p) => p.model },
   { header: 'input / 1M', value: (p) => p.input_per_million, align: 'right' },
+  { header: 'cached / 1M', value: (p) => partPrice(p.cached_input_per_million, 'input'), align: 'right' },
+  { header: 'cache write / 1M', value: (p) => partPrice(p.cache_write_per_million, 'input'), align: 'right' },
   { header: 'output / 1M', value: (p) => p.output_per_million, align: 'right' },
+  { header: 'reasoning / 1M', value: (p) => partPrice(p.reasoning_per_million, 'output'), align: 'right' },
   { header: 'chars / 1M', value: (p) => p.characters_per_million, align: 'right' },
   { header: 'images', value: imagePrices },
   { header: 'updated', value: (p) => p.updated_at },
@@ -24,7 +30,14 @@ interface PriceOptions {
   output: string;
   image?: string[];
   characters?: string;
+  cachedInput?: string;
+  cacheWrite?: string;
+  reasoning?: string;
 }
+
+/** "none" gives a token part no price of its own: it is charged at the input (or output) price. */
+const partPriceOption = (text: string | undefined, option: string) =>
+  clearable(text, 'none', (value) => money(value, option, 'non-negative'));
 
 export function registerPriceCommands(program: Command, ctx: CliContext): void {
   const prices = program.command('prices').description('model prices, per million tokens (billing, admin or root)');
@@ -34,17 +47,31 @@ export function registerPriceCommands(program: Command, ctx: CliContext): void {
     ctx.print(command, list, () => renderTable(PRICE_COLUMNS, list.data, '(no prices)'));
   });
 
-  leaf(prices, 'set <model>', "set a model's price (replaces what was there)")
+  leaf(prices, 'set <model>', "set a model's prices (the optional ones not given keep their value)")
     .requiredOption('--input <price>', 'per million input tokens, e.g. 0.15')
     .requiredOption('--output <price>', 'per million output tokens, e.g. 0.60')
+    .option('--cached-input <price>', 'per million input tokens read from the prompt cache; "none": at --input')
+    .option('--cache-write <price>', 'per million input tokens written to the prompt cache; "none": at --input')
+    .option('--reasoning <price>', 'per million reasoning tokens (part of the output); "none": at --output')
     .option('--image <size=price>', 'per image of that size, e.g. 1024x1024=0.04 (repeatable)', collect)
     .option('--characters <price>', 'per million characters of speech input')
-    .addHelpText('after', '\nExample:\n  tollgate prices set gpt-4o-mini --input 0.15 --output 0.60\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  tollgate prices set gpt-4o-mini --input 0.15 --output 0.60\n' +
+        '  tollgate prices set o3 --input 2 --cached-input 0.50 --output 8 --reasoning none\n',
+    )
     .action(async (model: string, options: PriceOptions, command: Command) => {
       const images = (options.image ?? []).map((pair) => keyValue(pair, '--image'));
+      const parts = {
+        cached_input_per_million: partPriceOption(options.cachedInput, '--cached-input'),
+        cache_write_per_million: partPriceOption(options.cacheWrite, '--cache-write'),
+        reasoning_per_million: partPriceOption(options.reasoning, '--reasoning'),
+      };
       const body = {
         input_per_million: money(options.input, '--input', 'non-negative'),
         output_per_million: money(options.output, '--output', 'non-negative'),
+        ...Object.fromEntries(Object.entries(parts).filter(([, price]) => price !== undefined)),
         ...(images.length > 0
           ? {
               image_prices: Object.fromEntries(
@@ -62,7 +89,10 @@ export function registerPriceCommands(program: Command, ctx: CliContext): void {
         renderRecord([
           ['model', price.model],
           ['input / 1M', price.input_per_million],
+          ['cached input / 1M', partPrice(price.cached_input_per_million, 'input')],
+          ['cache write / 1M', partPrice(price.cache_write_per_million, 'input')],
           ['output / 1M', price.output_per_million],
+          ['reasoning / 1M', partPrice(price.reasoning_per_million, 'output')],
           ['characters / 1M', price.characters_per_million],
           ['images', imagePrices(price)],
           ['updated', price.updated_at],

@@ -91,6 +91,8 @@ export const toChannelResponse = (channel: ChannelView): ChannelResponse => ({
   updated_at: channel.updatedAt,
 });
 
+const moneyOrNull = (micros: string | null) => (micros === null ? null : formatMoney(micros));
+
 const moneyMap = (map: Record<string, string>) =>
   Object.fromEntries(Object.entries(map).map(([key, value]) => [key, formatMoney(value)]));
 
@@ -101,6 +103,9 @@ export const toPriceResponse = (price: PriceView): PriceResponse => ({
   output_per_million: formatMoney(price.outputPerMillionMicros),
   image_prices: moneyMap(price.imagePriceMicros),
   characters_per_million: formatMoney(price.charactersPerMillionMicros),
+  cached_input_per_million: moneyOrNull(price.cachedInputPerMillionMicros),
+  cache_write_per_million: moneyOrNull(price.cacheWritePerMillionMicros),
+  reasoning_per_million: moneyOrNull(price.reasoningPerMillionMicros),
   updated_at: price.updatedAt,
 });
 
@@ -126,8 +131,6 @@ export const toLedgerResponse = (entry: LedgerEntryView): LedgerEntryResponse =>
   idempotency_key: entry.idempotencyKey,
   created_at: entry.createdAt,
 });
-
-const moneyOrNull = (micros: string | null) => (micros === null ? null : formatMoney(micros));
 
 export const toHoldResponse = (hold: HoldView): HoldResponse => ({
   id: hold.holdId,
@@ -181,6 +184,9 @@ export const toUsageResponse = (report: UsageReport): UsageResponse => ({
     failed_requests: row.failedRequests,
     input_tokens: row.inputTokens,
     output_tokens: row.outputTokens,
+    cached_input_tokens: row.cachedInputTokens,
+    cache_write_tokens: row.cacheWriteTokens,
+    reasoning_tokens: row.reasoningTokens,
     images: row.images,
     characters: row.characters,
     cost: formatMoney(row.costMicros),

@@ -11,6 +11,8 @@ import { toAdjustmentResponse, toBalanceResponse, toPriceResponse } from './admi
 const moneyMapToMicros = (map: Record<string, string> | undefined) =>
   map && Object.fromEntries(Object.entries(map).map(([size, amount]) => [size, moneyToMicros(amount)]));
 const optionalMicros = (amount: string | undefined) => (amount === undefined ? undefined : moneyToMicros(amount));
+/** null passes through: a part's price that follows its whole's. */
+const nullableMicros = (amount: string | null | undefined) => (amount === null ? null : optionalMicros(amount));
 
 /** Prices and balances (role billing or higher). Every balance change is a ledger row. */
 @Controller()
@@ -26,6 +28,9 @@ export class BillingController {
         outputPerMillionMicros: optionalMicros(body.output_per_million),
         imagePriceMicros: moneyMapToMicros(body.image_prices),
         charactersPerMillionMicros: optionalMicros(body.characters_per_million),
+        cachedInputPerMillionMicros: nullableMicros(body.cached_input_per_million),
+        cacheWritePerMillionMicros: nullableMicros(body.cache_write_per_million),
+        reasoningPerMillionMicros: nullableMicros(body.reasoning_per_million),
       }),
     );
     return toPriceResponse(price);

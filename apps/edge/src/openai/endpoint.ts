@@ -40,10 +40,12 @@ export interface EndpointSpec {
   usageFromResponse(json: JsonObject | null, body: JsonObject, estimate: UsageEstimate): Usage;
 }
 
-/** A non-negative whole number at `json[outer][inner]`, or null. */
-export function numberField(json: JsonObject | null, path: [string, string]): number | null {
-  const outer = json?.[path[0]];
-  if (!outer || typeof outer !== 'object') return null;
-  const value = (outer as JsonObject)[path[1]];
+/** A non-negative whole number at `json[path[0]][path[1]]…`, or null. */
+export function numberField(json: JsonObject | null, path: readonly string[]): number | null {
+  let value: unknown = json;
+  for (const key of path) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    value = (value as JsonObject)[key];
+  }
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : null;
 }

@@ -12,10 +12,23 @@ import { countText } from './usage-estimate.js';
 const MAPPED = 'gpt-4o-2024-08-06';
 const chunk = (content: string, model = 'gpt-4o'): string =>
   `data: {"id":"c1","model":"${model}","choices":[{"index":0,"delta":{"content":"${content}"}}]}\n\n`;
+// The parts of the totals ride in OpenAI's detail blocks; the edge reads them from the stream as from JSON.
+const USAGE_JSON =
+  '{"prompt_tokens":9,"completion_tokens":4,' +
+  '"prompt_tokens_details":{"cached_tokens":5},"completion_tokens_details":{"reasoning_tokens":2}}';
 const usageChunk = (model = 'gpt-4o'): string =>
-  `data: {"id":"c1","model":"${model}","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":4}}\n\n`;
+  `data: {"id":"c1","model":"${model}","choices":[],"usage":${USAGE_JSON}}\n\n`;
 const DONE = 'data: [DONE]\n\n';
-const STREAMED_USAGE = { inputTokens: 9, outputTokens: 4, images: 0, characters: 0 };
+const STREAMED_USAGE = {
+  inputTokens: 9,
+  outputTokens: 4,
+  cachedInputTokens: 5,
+  cacheWriteTokens: 0,
+  reasoningTokens: 2,
+  images: 0,
+  characters: 0,
+};
+const NO_PARTS = { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 
 let served: ServedAnswer | undefined;
 
@@ -98,7 +111,13 @@ describe(EventStreamAnswer.name, () => {
     expect(text).toContain(STREAM_ERROR_CODE);
     expect(await outcome).toEqual({
       status: 200,
-      usage: { inputTokens: ESTIMATE.inputTokens, outputTokens: countText('Hello there'), images: 0, characters: 0 },
+      usage: {
+        inputTokens: ESTIMATE.inputTokens,
+        outputTokens: countText('Hello there'),
+        ...NO_PARTS,
+        images: 0,
+        characters: 0,
+      },
       channelId: 8,
     });
     expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 0, timedOut: true })]);
@@ -131,7 +150,13 @@ describe(EventStreamAnswer.name, () => {
 
     expect(await outcome).toEqual({
       status: 499,
-      usage: { inputTokens: ESTIMATE.inputTokens, outputTokens: countText('Hello'), images: 0, characters: 0 },
+      usage: {
+        inputTokens: ESTIMATE.inputTokens,
+        outputTokens: countText('Hello'),
+        ...NO_PARTS,
+        images: 0,
+        characters: 0,
+      },
       channelId: 8,
     });
     expect(upstreamSignal?.aborted).toBe(true);

@@ -4,7 +4,15 @@ import { principal } from '../testing/principal-fixture.js';
 import { TID } from '../testing/relay-fixtures.js';
 import { HoldSettler } from './hold-settler.js';
 
-const NO_USAGE = { inputTokens: 0, outputTokens: 0, images: 0, characters: 0 };
+const NO_USAGE = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  images: 0,
+  characters: 0,
+};
 
 function setup() {
   const publisher = new FakeSettlementPublisher();
@@ -14,7 +22,15 @@ function setup() {
 describe(HoldSettler.name, () => {
   it('charges a request that delivered for its usage, with the status, channel, latency and stream flag', () => {
     const { published, sut } = setup();
-    const usage = { inputTokens: 12, outputTokens: 34, images: 0, characters: 0 };
+    const usage = {
+      inputTokens: 12,
+      outputTokens: 34,
+      cachedInputTokens: 8,
+      cacheWriteTokens: 2,
+      reasoningTokens: 30,
+      images: 0,
+      characters: 0,
+    };
 
     sut.settle({
       holdId: 'hold-1',

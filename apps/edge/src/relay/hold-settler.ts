@@ -3,7 +3,15 @@ import type { Principal, Usage } from '@tollgate/contracts';
 import { SettlementPublisher } from '../settlement/settlement.publisher.js';
 import type { RelayOutcome } from './relay-exchange.js';
 
-const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, images: 0, characters: 0 };
+const NO_USAGE: Usage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  images: 0,
+  characters: 0,
+};
 
 export interface HoldSettlement {
   holdId: string;

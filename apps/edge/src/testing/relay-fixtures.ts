@@ -42,7 +42,15 @@ export const ESTIMATE: RequestEstimate = {
 };
 
 /** What the fake endpoint reads from any answer: the test can tell it was asked. */
-export const ENDPOINT_USAGE: Usage = { inputTokens: 12, outputTokens: 34, images: 0, characters: 0 };
+export const ENDPOINT_USAGE: Usage = {
+  inputTokens: 12,
+  outputTokens: 34,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  images: 0,
+  characters: 0,
+};
 
 /** The ratio a hold's input is scaled by before anything is learned (HOLD_INPUT_MARGIN) in relay specs. */
 export const HOLD_INPUT_MARGIN = 1.5;

@@ -51,12 +51,28 @@ export const PriceSet = Type.Object(
       ),
     ),
     characters_per_million: Type.Optional(Money({ description: 'Per million characters (speech)' })),
+    cached_input_per_million: Type.Optional(
+      Nullable(Money(), {
+        description: 'Per million input tokens read from the prompt cache; null = at the input price',
+      }),
+    ),
+    cache_write_per_million: Type.Optional(
+      Nullable(Money(), {
+        description: 'Per million input tokens written to the prompt cache; null = at the input price',
+      }),
+    ),
+    reasoning_per_million: Type.Optional(
+      Nullable(Money(), {
+        description: 'Per million reasoning tokens (part of the output); null = at the output price',
+      }),
+    ),
   },
   {
     additionalProperties: false,
     minProperties: 1,
     $id: 'PriceSet',
-    description: 'At least one price; absent ones keep their value (0 for a new model)',
+    description:
+      'At least one price; absent ones keep their value (for a new model 0, and null for the cached-input, cache-write and reasoning prices)',
   },
 );
 export type PriceSet = Static<typeof PriceSet>;
@@ -69,6 +85,9 @@ export const PriceResponse = Type.Object(
     output_per_million: MoneyOut(),
     image_prices: Type.Record(Type.String(), MoneyOut()),
     characters_per_million: MoneyOut(),
+    cached_input_per_million: Nullable(MoneyOut(), { description: 'null = at the input price' }),
+    cache_write_per_million: Nullable(MoneyOut(), { description: 'null = at the input price' }),
+    reasoning_per_million: Nullable(MoneyOut(), { description: 'null = at the output price' }),
     updated_at: Instant(),
   },
   { additionalProperties: false, $id: 'Price' },
@@ -318,8 +337,11 @@ export const UsageResponse = Type.Object(
           model: Type.String(),
           requests: Type.Integer(),
           failed_requests: Type.Integer(),
-          input_tokens: Type.Integer(),
-          output_tokens: Type.Integer(),
+          input_tokens: Type.Integer({ description: 'All input tokens, the cached and cache-write ones included' }),
+          output_tokens: Type.Integer({ description: 'All output tokens, the reasoning ones included' }),
+          cached_input_tokens: Type.Integer({ description: 'Input tokens read from the prompt cache' }),
+          cache_write_tokens: Type.Integer({ description: 'Input tokens written to the prompt cache' }),
+          reasoning_tokens: Type.Integer({ description: 'Output tokens spent reasoning' }),
           images: Type.Integer(),
           characters: Type.Integer(),
           cost: MoneyOut(),

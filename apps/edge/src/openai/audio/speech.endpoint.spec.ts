@@ -77,6 +77,9 @@ describe('speechEndpoint', () => {
     expect(sut.usageFromResponse(null, speech('héllo 😀'), estimate)).toEqual({
       inputTokens: 0,
       outputTokens: 0,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
       images: 0,
       characters: 7,
     });

@@ -36,7 +36,15 @@ export function speechEndpoint(capabilities: ModelCapabilities): EndpointSpec {
     },
 
     usageFromResponse(_json, _body, estimate) {
-      return { inputTokens: 0, outputTokens: 0, images: 0, characters: estimate.characters };
+      return {
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+        images: 0,
+        characters: estimate.characters,
+      };
     },
   };
 }

@@ -109,18 +109,48 @@ describe('chatCompletionsEndpoint', () => {
 
   it('bills the reported usage, else counts the answer text', () => {
     const estimate = sut.estimate({ messages }, config);
+    const none = { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, images: 0, characters: 0 };
     expect(sut.usageFromResponse({ usage: { prompt_tokens: 9, completion_tokens: 4 } }, {}, estimate)).toEqual({
+      ...none,
       inputTokens: 9,
       outputTokens: 4,
-      images: 0,
-      characters: 0,
     });
     const answer = { choices: [{ message: { role: 'assistant', content: 'This is a fake answer.' } }] };
     expect(sut.usageFromResponse(answer, {}, estimate)).toEqual({
+      ...none,
       inputTokens: estimate.inputTokens,
       outputTokens: countText('This is a fake answer.'),
+    });
+  });
+
+  it('bills the cached, cache-write and reasoning tokens the upstream reports as parts of the totals', () => {
+    const estimate = sut.estimate({ messages }, config);
+    const usage = {
+      prompt_tokens: 1200,
+      completion_tokens: 300,
+      prompt_tokens_details: { cached_tokens: 800, cache_write_tokens: 100, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 120, audio_tokens: 0 },
+    };
+    expect(sut.usageFromResponse({ usage }, {}, estimate)).toEqual({
+      inputTokens: 1200,
+      outputTokens: 300,
+      cachedInputTokens: 800,
+      cacheWriteTokens: 100,
+      reasoningTokens: 120,
       images: 0,
       characters: 0,
+    });
+    // Details that are absent, null or not whole non-negative numbers count as none.
+    const odd = {
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      prompt_tokens_details: null,
+      completion_tokens_details: { reasoning_tokens: -3 },
+    };
+    expect(sut.usageFromResponse({ usage: odd }, {}, estimate)).toMatchObject({
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
     });
   });
 });

@@ -52,6 +52,9 @@ describe('embeddingsEndpoint', () => {
     expect(sut.usageFromResponse({ usage: { prompt_tokens: 11, total_tokens: 11 } }, {}, estimate)).toEqual({
       inputTokens: 11,
       outputTokens: 0,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
       images: 0,
       characters: 0,
     });

@@ -55,6 +55,9 @@ export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
       return {
         inputTokens: 0,
         outputTokens: 0,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
         images: Array.isArray(data) ? data.length : estimate.images,
         characters: 0,
       };

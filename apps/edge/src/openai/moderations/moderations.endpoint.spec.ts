@@ -52,6 +52,9 @@ describe('moderationsEndpoint', () => {
     expect(sut.usageFromResponse({ id: 'modr', results: [] }, {}, estimate)).toEqual({
       inputTokens: estimate.inputTokens,
       outputTokens: 0,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
       images: 0,
       characters: 0,
     });
