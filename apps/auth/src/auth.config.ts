@@ -1,4 +1,4 @@
-import { commonSettings, databaseSettings, loadConfig, nonNegativeInt, str } from '@tollgate/config';
+import { commonSettings, databaseSettings, loadConfig, nonNegativeMs, str } from '@tollgate/config';
 
 export const authSettings = {
   ...commonSettings,
@@ -7,7 +7,7 @@ export const authSettings = {
     default: '',
     desc: 'The root key to create on first start (sk- + 48 base62 characters); empty = generate one',
   }),
-  KEY_CACHE_TTL_MS: nonNegativeInt({
+  KEY_CACHE_TTL_MS: nonNegativeMs({
     default: 30000,
     desc: 'How long auth keeps a key lookup in memory; revocations are broadcast and apply at once',
   }),

@@ -5,8 +5,9 @@ import {
   databaseSettings,
   intAtLeast,
   loadConfig,
-  nonNegativeInt,
+  nonNegativeMs,
   positiveInt,
+  positiveMs,
   refuseContradictions,
   str,
   type SettingRule,
@@ -20,7 +21,7 @@ export const billingSettings = {
     desc: 'Requests per minute per key and model when the key has no rpm_limit of its own',
   }),
   DEFAULT_USER_RPM: positiveInt({ default: 3000, desc: 'Requests per minute per user, across all keys and models' }),
-  HOLD_TTL_MS: positiveInt({
+  HOLD_TTL_MS: positiveMs({
     default: 15 * 60_000,
     desc: 'A hold whose settlement has not arrived after this long is charged at the held amount',
   }),
@@ -31,18 +32,18 @@ export const billingSettings = {
       'Nothing is ever half-applied, but a PostgreSQL crash may forget the holds of the last moment (under a second); ' +
       'their settlements then find no hold and are logged, not charged',
   }),
-  MAINTENANCE_INTERVAL_MS: positiveInt({
+  MAINTENANCE_INTERVAL_MS: positiveMs({
     default: 30_000,
     desc: 'How often a billing replica expires overdue holds and deletes old rate-limit windows',
   }),
-  USER_SYNC_INTERVAL_MS: positiveInt({
+  USER_SYNC_INTERVAL_MS: positiveMs({
     default: 300_000,
     desc:
       'How often a billing replica reads every user from auth again, besides the lifecycle events and the catch-up ' +
       'at start and on reconnect: the longest a missed suspension or group change stays unseen by billing. ' +
       'A user it has not heard of is asked of auth before money is refused, whatever this is',
   }),
-  PRICE_CACHE_TTL_MS: nonNegativeInt({
+  PRICE_CACHE_TTL_MS: nonNegativeMs({
     default: 30_000,
     desc: 'How long a replica keeps a price or group multiplier in memory; changes are broadcast and apply at once',
   }),
@@ -55,11 +56,11 @@ export const billingSettings = {
     default: SETTLEMENT_STREAM.durableConsumer,
     desc: 'Durable pull consumer shared by every billing replica',
   }),
-  SETTLEMENT_DUPLICATE_WINDOW_MS: positiveInt({
+  SETTLEMENT_DUPLICATE_WINDOW_MS: positiveMs({
     default: 120_000,
     desc: 'JetStream drops a second settlement with the same hold id (msgID) within this window',
   }),
-  SETTLEMENT_ACK_WAIT_MS: positiveInt({
+  SETTLEMENT_ACK_WAIT_MS: positiveMs({
     default: 30_000,
     desc: 'A settlement not acknowledged within this time is delivered again',
   }),
@@ -67,7 +68,7 @@ export const billingSettings = {
     default: 100_000,
     desc: 'Delivery attempts per settlement before JetStream gives up on it (-1 = never)',
   }),
-  HOLD_TTL_MARGIN_MS: nonNegativeInt({
+  HOLD_TTL_MARGIN_MS: nonNegativeMs({
     default: 300_000,
     desc: 'What a hold must outlive beyond two settlement redeliveries: the longest a request runs between its reserve and its settlement (the router’s default first-byte timeout alone is two minutes). HOLD_TTL_MS must be at least 2 × SETTLEMENT_ACK_WAIT_MS + this',
   }),

@@ -1,6 +1,15 @@
 import { EnvError, makeExactValidator, makeValidator } from 'envalid';
 import { SETTLEMENT_STREAM } from '@tollgate/contracts';
-import { bool, commonSettings, loadConfig, nonNegativeInt, port, positiveInt, str } from '@tollgate/config';
+import {
+  bool,
+  commonSettings,
+  loadConfig,
+  nonNegativeInt,
+  nonNegativeMs,
+  port,
+  positiveInt,
+  str,
+} from '@tollgate/config';
 import { NO_OVERRIDES, parseCapabilityOverrides } from './openai/capabilities/capability-overrides.js';
 import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
 import type { CapabilityOverrides } from './openai/capabilities/model-capability.types.js';
@@ -35,7 +44,7 @@ export const edgeSettings = {
     default: '',
     desc: 'Comma-separated CIDRs whose X-Forwarded-For / X-Real-IP are believed; empty = none',
   }),
-  PRINCIPAL_CACHE_TTL_MS: nonNegativeInt({
+  PRINCIPAL_CACHE_TTL_MS: nonNegativeMs({
     default: 10_000,
     desc: 'How long the edge reuses an accepted authentication; key and user changes are broadcast and evict it at once (0 = off)',
   }),

@@ -1,5 +1,5 @@
 import { makeValidator } from 'envalid';
-import { bool, commonSettings, databaseSettings, loadConfig, positiveInt } from '@tollgate/config';
+import { bool, commonSettings, databaseSettings, loadConfig, positiveInt, positiveMs } from '@tollgate/config';
 import { describeSecretKeyProblem } from './crypto/channel-secret-key.js';
 
 /** Checks the key's shape at start-up without ever echoing the value into the error. */
@@ -9,7 +9,7 @@ const secretKey = makeValidator<string>((input) => {
   return input.trim();
 });
 
-const positiveMs = (defaultMs: number, desc: string) => positiveInt({ default: defaultMs, desc });
+const durationMs = (defaultMs: number, desc: string) => positiveMs({ default: defaultMs, desc });
 
 export const routerSettings = {
   ...commonSettings,
@@ -21,25 +21,25 @@ export const routerSettings = {
       'empty = generate one on first start into <DATA_DIR>/channel-secret-key (set it explicitly when ' +
       'replicas do not share DATA_DIR)',
   }),
-  CHANNEL_CONNECT_TIMEOUT_MS: positiveMs(5000, 'Default time to open a connection to an upstream'),
-  CHANNEL_FIRST_BYTE_TIMEOUT_MS: positiveMs(120000, 'Default time from sending a request to its first response byte'),
-  CHANNEL_IDLE_TIMEOUT_MS: positiveMs(60000, 'Default longest silence inside a response body (streams included)'),
-  COOLDOWN_MAX_MS: positiveMs(60000, 'Cap of the exponential back-off after provider 429s without Retry-After'),
+  CHANNEL_CONNECT_TIMEOUT_MS: durationMs(5000, 'Default time to open a connection to an upstream'),
+  CHANNEL_FIRST_BYTE_TIMEOUT_MS: durationMs(120000, 'Default time from sending a request to its first response byte'),
+  CHANNEL_IDLE_TIMEOUT_MS: durationMs(60000, 'Default longest silence inside a response body (streams included)'),
+  COOLDOWN_MAX_MS: durationMs(60000, 'Cap of the exponential back-off after provider 429s without Retry-After'),
   BREAKER_FAILURE_THRESHOLD: positiveInt({
     default: 5,
     desc: "Consecutive 5xx / timeouts / connection failures that open a channel's circuit",
   }),
-  BREAKER_OPEN_MS: positiveMs(30000, 'How long an open circuit rests before one probe request is let through'),
+  BREAKER_OPEN_MS: durationMs(30000, 'How long an open circuit rests before one probe request is let through'),
   AUTO_ENABLE: bool({
     default: true,
     desc: 'Re-test auto-disabled channels on a schedule and re-enable those that pass',
   }),
-  AUTO_ENABLE_INTERVAL_MS: positiveMs(60000, 'How often auto-disabled channels are re-tested'),
-  CHANNEL_RELOAD_INTERVAL_MS: positiveMs(
+  AUTO_ENABLE_INTERVAL_MS: durationMs(60000, 'How often auto-disabled channels are re-tested'),
+  CHANNEL_RELOAD_INTERVAL_MS: durationMs(
     30000,
     'Safety-net reload of the channel table (changes are broadcast at once)',
   ),
-  CHANNEL_TEST_TIMEOUT_MS: positiveMs(15000, 'Upper bound of one channel test or auto-enable probe'),
+  CHANNEL_TEST_TIMEOUT_MS: durationMs(15000, 'Upper bound of one channel test or auto-enable probe'),
 };
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;

@@ -1,10 +1,10 @@
 import { num, str } from 'envalid';
-import { positiveInt } from './integer-settings.js';
+import { positiveInt, positiveMs } from './integer-settings.js';
 
 /** Settings every service shares; see the configuration table in README.md. */
 export const commonSettings = {
   NATS_URL: str({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
-  NATS_REQUEST_TIMEOUT_MS: positiveInt({
+  NATS_REQUEST_TIMEOUT_MS: positiveMs({
     default: 3000,
     desc: 'How long a service waits for another before answering 503 service_unavailable',
   }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { startupRefusal } from '@tollgate/testing';
 import { commonSettings, databaseSettings } from './common-settings.js';
-import { nonNegativeInt, positiveInt } from './integer-settings.js';
+import { MAX_TIMER_MS, nonNegativeInt, nonNegativeMs, positiveInt, positiveMs } from './integer-settings.js';
 import { loadConfig, num, str } from './load-config.js';
 
 describe(loadConfig.name, () => {
@@ -32,6 +32,17 @@ describe(loadConfig.name, () => {
     expect(startupRefusal(() => loadConfig('svc', { TTL_MS: nonNegativeInt() }, { TTL_MS: '-1' }))).toContain(
       'TTL_MS: must be an integer >= 0',
     );
+  });
+
+  it("refuses a duration longer than Node's timers take (it would fire at once, every millisecond)", () => {
+    expect(loadConfig('svc', { EVERY_MS: positiveMs() }, { EVERY_MS: String(MAX_TIMER_MS) }).EVERY_MS).toBe(
+      MAX_TIMER_MS,
+    );
+    for (const rule of [positiveMs(), nonNegativeMs()]) {
+      expect(
+        startupRefusal(() => loadConfig('svc', { EVERY_MS: rule }, { EVERY_MS: String(MAX_TIMER_MS + 1) })),
+      ).toContain(`EVERY_MS: must be at most ${MAX_TIMER_MS}`);
+    }
   });
 
   it.each(['NATS_REQUEST_TIMEOUT_MS', 'DATABASE_POOL_SIZE'])('refuses %s=0 in every service', (name) => {
