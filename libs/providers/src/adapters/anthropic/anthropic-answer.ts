@@ -32,12 +32,14 @@ export function chatCompletionOf(message: JsonObject): JsonObject {
   const reply: JsonObject = { role: 'assistant', content: texts.length > 0 ? texts.join('') : null, refusal: null };
   if (thinking.length > 0) reply.reasoning_content = thinking.join('');
   if (toolCalls.length > 0) reply.tool_calls = toolCalls;
-  return {
+  const completion: JsonObject = {
     id: message.id,
     object: 'chat.completion',
     created: unixSeconds(),
     model: message.model,
     choices: [{ index: 0, message: reply, logprobs: null, finish_reason: finishReason(message.stop_reason) }],
-    usage: openAiUsage(message.usage),
   };
+  // Without Anthropic's counts there are none to report: the edge then counts the tokens itself, rather than billing 0.
+  if (isJsonObject(message.usage)) completion.usage = openAiUsage(message.usage);
+  return completion;
 }

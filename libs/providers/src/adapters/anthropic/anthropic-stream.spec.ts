@@ -188,6 +188,17 @@ describe('anthropic stream translation', () => {
     expect(translate(withDelta).at(-2)).toMatchObject({ usage: { prompt_tokens: 25, completion_tokens: 15 } });
   });
 
+  it('sends no usage chunk for a stream that carried no counts at all', () => {
+    const withoutUsage = TEXT_STREAM.replace(', "usage": {"input_tokens": 25, "output_tokens": 1}', '').replace(
+      ', "usage": {"output_tokens": 15}',
+      '',
+    );
+    const out = translate(withoutUsage);
+    expect(out.filter((item) => item !== '[DONE]' && 'usage' in item)).toEqual([]);
+    expect(deltas(out).at(-1)).toMatchObject({ finish_reason: 'stop' });
+    expect(out.at(-1)).toBe('[DONE]');
+  });
+
   it('ignores pings, comments and data it cannot read, and ends an empty stream with [DONE] only', () => {
     const sut = translator();
     expect(sut.event({ raw: ': keep-alive\n\n', data: null })).toEqual([]);

@@ -154,13 +154,31 @@ export class AnthropicStreamTranslator implements StreamTranslator {
 
   private finish(): Out {
     this.ended = true;
-    // A stream that ended without its final output count reports the prompt side only:
-    // the edge then counts the output from the text that was streamed, rather than billing message_start's 1.
-    const usage = this.outputCounted ? openAiUsage(this.usage) : promptUsage(this.usage);
-    return [
-      this.chunk({}, finishReason(this.stopReason)),
-      { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage },
-      '[DONE]',
-    ];
+    const out: Out = [this.chunk({}, finishReason(this.stopReason))];
+    const usage = this.finalUsage();
+    if (usage) {
+      out.push({
+        id: this.id,
+        object: 'chat.completion.chunk',
+        created: this.created,
+        model: this.model,
+        choices: [],
+        usage,
+      });
+    }
+    out.push('[DONE]');
+    return out;
+  }
+
+  /**
+   * What Anthropic counted, in OpenAI's form. A stream that ended without
+   * its final output count reports the prompt side only, and one without
+   * any count no usage: the edge then counts what it lacks from the request
+   * and the streamed text, rather than billing message_start's running 1 or
+   * nothing at all.
+   */
+  private finalUsage(): JsonObject | null {
+    if (this.outputCounted) return openAiUsage(this.usage);
+    return typeof this.usage.input_tokens === 'number' ? promptUsage(this.usage) : null;
   }
 }
