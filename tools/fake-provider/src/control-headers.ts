@@ -25,6 +25,7 @@ export const CONTROL_HEADERS: Readonly<Record<keyof FakeControls, string>> = {
   hang: 'x-fake-hang',
   completionTokens: 'x-fake-completion-tokens',
   omitUsage: 'x-fake-omit-usage',
+  inputTokenFactor: 'x-fake-input-token-factor',
 };
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

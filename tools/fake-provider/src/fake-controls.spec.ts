@@ -51,6 +51,7 @@ describe('controls', () => {
           'x-fake-hang': 'false',
           'x-fake-completion-tokens': '77',
           'x-fake-omit-usage': 'TRUE',
+          'x-fake-input-token-factor': '1.4',
         }),
       ).toEqual({
         latencyMs: 25,
@@ -63,6 +64,7 @@ describe('controls', () => {
         hang: false,
         completionTokens: 77,
         omitUsage: true,
+        inputTokenFactor: 1.4,
       });
     });
 

@@ -27,6 +27,8 @@ export interface FakeControls {
   completionTokens?: number;
   /** Never report usage: no `usage` field in JSON answers, no usage chunk even if the stream asked for one. */
   omitUsage?: boolean;
+  /** Report the prompt tokens times this (rounded): an upstream whose tokenizer counts more (or fewer) tokens. */
+  inputTokenFactor?: number;
 }
 
 /** A partial update of controls; `null` removes a previously set value (JSON has no `undefined`). */
@@ -62,6 +64,7 @@ const NUMERIC_RULES: Readonly<Record<NumericControl, NumericRule>> = {
   chunkIntervalMs: { integer: false, min: 0, max: 600_000 },
   dropAfterChunks: { integer: true, min: 0, max: 100_000 },
   completionTokens: { integer: true, min: 0, max: 100_000_000 },
+  inputTokenFactor: { integer: false, min: 0, max: 100 },
 };
 
 export const NUMERIC_CONTROLS = Object.keys(NUMERIC_RULES) as readonly NumericControl[];

@@ -335,6 +335,22 @@ describe('fake provider over HTTP', () => {
       expect((await post('/v1/chat/completions', CHAT_BODY)).status).toBe(200);
     });
 
+    it('scales the reported input tokens of a model by its inputTokenFactor (chat, completions, embeddings)', async () => {
+      fake.setDefaults({ byModel: { 'wordy-tokenizer': { inputTokenFactor: 1.4 } } });
+      const model = 'wordy-tokenizer';
+      const prompt = 'a'.repeat(400);
+      const chat = await json(
+        await post('/v1/chat/completions', { model, messages: [{ role: 'user', content: prompt }] }),
+      );
+      const completion = await json(await post('/v1/completions', { model, prompt }));
+      const embedding = await json(await post('/v1/embeddings', { model, input: prompt }));
+      expect([chat, completion, embedding].map((answer) => field(answer, 'usage', 'prompt_tokens'))).toEqual([
+        140, 140, 140,
+      ]);
+      const plain = await json(await post('/v1/embeddings', { model: 'other', input: prompt }));
+      expect(field(plain, 'usage', 'prompt_tokens')).toBe(100);
+    });
+
     it('applies defaults and per-model controls set over HTTP, and resets them', async () => {
       const set = await post('/__control', { chunks: 2, byModel: { 'long-model': { chunks: 6 } } });
       expect(set.status).toBe(200);

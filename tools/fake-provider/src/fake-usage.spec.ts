@@ -36,6 +36,18 @@ describe('fake usage', () => {
     expect(fakePromptTokens({ input: 'a'.repeat(40) })).toBe(10);
   });
 
+  it('scales the prompt tokens by inputTokenFactor, rounded, at least 1', () => {
+    const body = { messages: [{ content: 'a'.repeat(400) }] };
+    expect(fakePromptTokens(body, 1.4)).toBe(140);
+    expect(fakeUsage(body, { inputTokenFactor: 1.4 })).toEqual({
+      prompt_tokens: 140,
+      completion_tokens: 5,
+      total_tokens: 145,
+    });
+    expect(fakePromptTokens({ input: 'a'.repeat(40) }, 0.75)).toBe(8);
+    expect(fakePromptTokens({ input: 'abcd' }, 0.1)).toBe(1);
+  });
+
   it('uses chunks (default 5) for completion tokens, capped by max tokens, unless completionTokens is forced', () => {
     const body = { messages: [{ content: 'abcd' }] };
     expect(fakeUsage(body)).toEqual({ prompt_tokens: 1, completion_tokens: 5, total_tokens: 6 });

@@ -11,6 +11,8 @@
  *                         - a token id (a number in a token-array prompt/input) counts 4 characters, so a pure
  *                           token-array prompt of n ids is exactly n prompt tokens.
  *                       Anything else in the body (tools, system fingerprints, names…) counts nothing.
+ *                       With the `inputTokenFactor` control F: max(1, round(F × that count)), an upstream
+ *                       whose tokenizer counts F times as many tokens.
  *   completion_tokens = the `completionTokens` control when set; otherwise the number of answer words:
  *                       min(`chunks` control (default 5), `max_completion_tokens` ?? `max_tokens` when given).
  *   total_tokens      = prompt_tokens + completion_tokens
@@ -52,8 +54,9 @@ export function promptCharacters(body: unknown): number {
   return countChars(body.input);
 }
 
-export function fakePromptTokens(body: unknown): number {
-  return Math.max(1, Math.ceil(promptCharacters(body) / CHARS_PER_TOKEN));
+export function fakePromptTokens(body: unknown, inputTokenFactor = 1): number {
+  const tokens = Math.max(1, Math.ceil(promptCharacters(body) / CHARS_PER_TOKEN));
+  return inputTokenFactor === 1 ? tokens : Math.max(1, Math.round(tokens * inputTokenFactor));
 }
 
 /** The output limit the request sets, if any (chat prefers the newer `max_completion_tokens`). */
@@ -75,8 +78,11 @@ export function fakeAnswerLength(
 }
 
 /** The usage the fake reports for a chat completion or completion request under the given controls. */
-export function fakeUsage(body: unknown, controls: Pick<FakeControls, 'chunks' | 'completionTokens'> = {}): FakeUsage {
-  const prompt = fakePromptTokens(body);
+export function fakeUsage(
+  body: unknown,
+  controls: Pick<FakeControls, 'chunks' | 'completionTokens' | 'inputTokenFactor'> = {},
+): FakeUsage {
+  const prompt = fakePromptTokens(body, controls.inputTokenFactor);
   const completion = controls.completionTokens ?? fakeAnswerLength(body, controls.chunks).words;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
