@@ -1,4 +1,5 @@
 import type { ChannelType, UpstreamEndpoint } from '@tollgate/contracts';
+import { anthropicAdapter } from './adapters/anthropic/anthropic.adapter.js';
 import { azureAdapter } from './adapters/azure.adapter.js';
 import { openAiAdapter } from './adapters/openai.adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
@@ -7,6 +8,7 @@ import type { ProviderAdapter } from './provider-adapter.js';
 export const PROVIDERS: Readonly<Record<ChannelType, ProviderAdapter>> = {
   openai: openAiAdapter,
   azure: azureAdapter,
+  anthropic: anthropicAdapter,
 };
 
 export const providerFor = (type: ChannelType): ProviderAdapter => PROVIDERS[type];
