@@ -18,33 +18,49 @@ const PRICES = {
 
 /**
  * One row per channel type: how to reach the fake provider in that dialect,
- * and whether the dialect reports cache writes at all (OpenAI's and Azure's
- * usage has no field for them, so the fake reports none there).
+ * and which parts the dialect reports at all. OpenAI's and Azure's usage has
+ * no field for cache writes, so the fake reports none there; Anthropic
+ * reports no thinking tokens apart from the output, so they are billed as
+ * output, as Anthropic bills them.
  */
 interface ChannelType {
   type: string;
   channel: (suite: Suite) => Record<string, unknown>;
   reportsCacheWrites: boolean;
+  reportsReasoning: boolean;
 }
 
 const TYPES: ChannelType[] = [
-  { type: 'openai', channel: (suite) => ({ base_url: `${suite.fake.url}/v1` }), reportsCacheWrites: false },
+  {
+    type: 'openai',
+    channel: (suite) => ({ base_url: `${suite.fake.url}/v1` }),
+    reportsCacheWrites: false,
+    reportsReasoning: true,
+  },
   {
     type: 'azure',
     channel: (suite) => ({ type: 'azure', base_url: suite.fake.url, api_key: 'azure-upstream-key-0123456789' }),
     reportsCacheWrites: false,
+    reportsReasoning: true,
+  },
+  {
+    type: 'anthropic',
+    channel: (suite) => ({ type: 'anthropic', base_url: suite.fake.url, api_key: 'sk-ant-upstream-0123456789' }),
+    reportsCacheWrites: true,
+    reportsReasoning: false,
   },
 ];
 
 /** In micro-units, rounded up once: (uncached × input + cached + cache writes + plain output + reasoning) at their prices. */
-function expectedCharge(reportsCacheWrites: boolean): bigint {
+function expectedCharge({ reportsCacheWrites, reportsReasoning }: ChannelType): bigint {
   const cacheWrite = reportsCacheWrites ? CONTROLS.cacheWriteTokens : 0;
+  const reasoning = reportsReasoning ? CONTROLS.reasoningTokens : 0;
   const millionths =
     (1201 - CONTROLS.cachedTokens - cacheWrite) * 2.5 +
     CONTROLS.cachedTokens * 1.25 +
     cacheWrite * 3.125 +
-    (CONTROLS.completionTokens - CONTROLS.reasoningTokens) * 10 +
-    CONTROLS.reasoningTokens * 12;
+    (CONTROLS.completionTokens - reasoning) * 10 +
+    reasoning * 12;
   return BigInt(Math.ceil(millionths));
 }
 
@@ -71,19 +87,17 @@ describe('pricing to the token, through every channel type', () => {
     for await (const chunk of chunks) void chunk;
   }
 
-  describe.each(TYPES)('$type', ({ type, reportsCacheWrites }) => {
+  describe.each(TYPES)('$type', (row) => {
     it.each([false, true])('charges each token kind at its price, to the micro-unit (stream: %s)', async (stream) => {
       const customer = await createCustomer(suite, { balance: '5' });
 
-      await chat(customer, `e2e-parts-${type}`, stream);
+      await chat(customer, `e2e-parts-${row.type}`, stream);
 
-      expect(await settledCharge(suite, customer)).toBe(expectedCharge(reportsCacheWrites));
+      expect(await settledCharge(suite, customer)).toBe(expectedCharge(row));
       const charge = (await expectBooksBalanced(suite, customer.userId)).find((entry) => entry.type === 'charge');
-      expect(charge?.reason).toContain(
-        reportsCacheWrites
-          ? '1201 in (801 cached, 100 cache write), 300 out (120 reasoning)'
-          : '1201 in (801 cached), 300 out (120 reasoning)',
-      );
+      const input = row.reportsCacheWrites ? '1201 in (801 cached, 100 cache write)' : '1201 in (801 cached)';
+      const output = row.reportsReasoning ? '300 out (120 reasoning)' : '300 out';
+      expect(charge?.reason).toContain(`${input}, ${output}`);
     });
   });
 });
