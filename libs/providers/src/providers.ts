@@ -1,5 +1,6 @@
 import type { ChannelType, UpstreamEndpoint } from '@tollgate/contracts';
 import { azureAdapter } from './adapters/azure.adapter.js';
+import { geminiAdapter } from './adapters/gemini/gemini.adapter.js';
 import { openAiAdapter } from './adapters/openai.adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 
@@ -7,6 +8,7 @@ import type { ProviderAdapter } from './provider-adapter.js';
 export const PROVIDERS: Readonly<Record<ChannelType, ProviderAdapter>> = {
   openai: openAiAdapter,
   azure: azureAdapter,
+  gemini: geminiAdapter,
 };
 
 export const providerFor = (type: ChannelType): ProviderAdapter => PROVIDERS[type];
