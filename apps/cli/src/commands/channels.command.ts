@@ -153,7 +153,7 @@ function channelOptions(command: Command): Command {
   return command
     .option('--name <name>', 'a label for the channel')
     .option('--type <type>', `upstream kind: ${CHANNEL_TYPES.join(', ')}`)
-    .option('--base-url <url>', 'base URL: openai ends in /v1; azure is the resource endpoint')
+    .option('--base-url <url>', 'base URL: openai ends in /v1; azure is the resource endpoint; gemini is the API host')
     .option('--api-version <version>', "azure only: the api-version (e.g. 2024-10-21); 'default' clears it")
     .option('--api-key <key>', 'the upstream key (stored encrypted, never shown again)')
     .option('--api-key-file <path>', 'read the upstream key from a file instead')
