@@ -122,6 +122,13 @@ describe('gemini schema', () => {
     expect(refusedAt(tree)).toBe(`${param}.properties.root.$ref.properties.children.items.$ref`);
   });
 
+  it('keeps a property named __proto__ as a property', () => {
+    const schema = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"}}}') as unknown;
+    const properties = geminiSchema(schema, param).properties as Record<string, unknown>;
+    expect(Object.keys(properties)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(properties)).toBe(Object.prototype);
+  });
+
   it('refuses a schema nested past any real one', () => {
     let deep: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 100; i++) deep = { type: 'array', items: deep };

@@ -104,12 +104,14 @@ function convert(schema: JsonObject, param: string, walk: Walk, depth: number): 
   applyComposition(schema, param, walk, depth, out);
 
   if (isJsonObject(schema.properties)) {
-    const properties: JsonObject = {};
-    for (const [name, property] of Object.entries(schema.properties)) {
-      const at = `${param}.properties.${name}`;
-      if (!isJsonObject(property)) throw refuse(at, `${at} must be a JSON Schema object`);
-      properties[name] = convert(property, at, walk, depth + 1);
-    }
+    // fromEntries defines own properties: a property named __proto__ stays a property.
+    const properties: JsonObject = Object.fromEntries(
+      Object.entries(schema.properties).map(([name, property]) => {
+        const at = `${param}.properties.${name}`;
+        if (!isJsonObject(property)) throw refuse(at, `${at} must be a JSON Schema object`);
+        return [name, convert(property, at, walk, depth + 1)];
+      }),
+    );
     if (Object.keys(properties).length > 0) {
       out.properties = properties;
       out.type ??= 'OBJECT';
