@@ -198,7 +198,8 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     for await (const chunk of stream) expect(chunk.usage ?? null).toBeNull();
     const charge = await settledCharge(suite, customer);
     // Input: the edge's own count of the prompt; output: "This is a fake answer." = 6 tokens (o200k).
-    const { countChatTokens, countText } = await import('../apps/edge/src/relay/usage-estimate.js');
-    expect(charge).toBe(BigInt(countChatTokens(messages)) + 2n * BigInt(countText('This is a fake answer.')));
+    const { countText } = await import('../apps/edge/src/relay/usage-estimate.js');
+    const { countChatInput } = await import('../apps/edge/src/relay/chat-input.js');
+    expect(charge).toBe(BigInt(countChatInput({ messages }).total) + 2n * BigInt(countText('This is a fake answer.')));
   });
 });

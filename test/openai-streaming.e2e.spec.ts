@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { APIError } from 'openai';
-import { countChatTokens, countText } from '../apps/edge/src/relay/usage-estimate.js';
+import { countChatInput } from '../apps/edge/src/relay/chat-input.js';
+import { countText } from '../apps/edge/src/relay/usage-estimate.js';
 import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { settledCharge } from './support/ledger.js';
@@ -15,7 +16,7 @@ const messages = [{ role: 'user' as const, content: 'Tell me something, slowly' 
 
 /** At $1 / $2 per million tokens: the edge's own count of the prompt, plus the words streamed so far. */
 const partialCost = (streamedText: string): bigint =>
-  BigInt(countChatTokens(messages)) + 2n * BigInt(countText(streamedText));
+  BigInt(countChatInput({ messages }).total) + 2n * BigInt(countText(streamedText));
 
 describe('OpenAI API surface: streaming, retries and partial deliveries', () => {
   const suite = useSuite();

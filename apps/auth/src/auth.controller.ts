@@ -9,6 +9,8 @@ import {
   type RequestOf,
   type UpdateKeyRequest,
   type UpdateUserRequest,
+  type UserDirectoryRequest,
+  type UserLookupRequest,
 } from '@tollgate/contracts';
 import { HandleRequest } from '@tollgate/nats/server';
 import { AuthenticateService } from './authenticate/authenticate.service.js';
@@ -51,6 +53,16 @@ export class AuthController {
   @HandleRequest(AuthSubjects.updateUser)
   updateUser(@Payload() request: UpdateUserRequest) {
     return this.users.update(request);
+  }
+
+  @HandleRequest(AuthSubjects.userDirectory)
+  userDirectory(@Payload() request: UserDirectoryRequest) {
+    return this.users.directory(request);
+  }
+
+  @HandleRequest(AuthSubjects.lookupUsers)
+  lookupUsers(@Payload() request: UserLookupRequest) {
+    return this.users.lookup(request);
   }
 
   @HandleRequest(AuthSubjects.createKey)

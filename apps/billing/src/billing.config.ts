@@ -35,6 +35,13 @@ export const billingSettings = {
     default: 30_000,
     desc: 'How often a billing replica expires overdue holds and deletes old rate-limit windows',
   }),
+  USER_SYNC_INTERVAL_MS: positiveInt({
+    default: 300_000,
+    desc:
+      'How often a billing replica reads every user from auth again, besides the lifecycle events and the catch-up ' +
+      'at start and on reconnect: the longest a missed suspension or group change stays unseen by billing. ' +
+      'A user it has not heard of is asked of auth before money is refused, whatever this is',
+  }),
   PRICE_CACHE_TTL_MS: nonNegativeInt({
     default: 30_000,
     desc: 'How long a replica keeps a price or group multiplier in memory; changes are broadcast and apply at once',

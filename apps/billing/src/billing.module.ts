@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { serviceProviders } from '@tollgate/service';
 import { databaseProviders } from '@tollgate/service/database';
+import { KnownUsersRepository } from './accounts/known-users.repository.js';
+import { UserCatchUp } from './accounts/user-catch-up.js';
+import { AuthUserDirectory, USER_DIRECTORY } from './accounts/user-directory.js';
+import { UserEventsListener } from './accounts/user-events.listener.js';
+import { UserRegistry } from './accounts/user-registry.js';
 import { BILLING_CONFIG, loadBillingConfig, type BillingConfig } from './billing.config.js';
 import { BillingController } from './billing.controller.js';
 import { HoldExpirySweeper } from './holds/hold-expiry.sweeper.js';
@@ -25,6 +30,11 @@ import { UsageService } from './staff/usage.service.js';
     { provide: BILLING_CONFIG, useFactory: () => loadBillingConfig() },
     ...serviceProviders<BillingConfig>({ service: 'billing', configToken: BILLING_CONFIG }),
     ...databaseProviders<BillingConfig>({ configToken: BILLING_CONFIG, database: billingDatabase }),
+    { provide: USER_DIRECTORY, useClass: AuthUserDirectory },
+    KnownUsersRepository,
+    UserRegistry,
+    UserEventsListener,
+    UserCatchUp,
     PriceBook,
     PricesService,
     HoldsRepository,

@@ -327,7 +327,9 @@ describe(runCli.name, () => {
     const report = { object: 'reconcile_report', checked_at: '2024-05-01T00:00:00.000Z', accounts: 3, keys: 2 };
 
     it('exits 0 on a clean system', async () => {
-      server.on('GET /admin/v1/reconcile', { body: { ...report, ok: true, differences: [] } });
+      server.on('GET /admin/v1/reconcile', {
+        body: { ...report, ok: true, differences: [], accounts_without_user: [] },
+      });
       expect(await run(['reconcile'])).toBe(ExitCode.Ok);
       expect(stdout).toMatch(/result:\s+ok: no differences/);
     });
@@ -347,11 +349,29 @@ describe(runCli.name, () => {
               difference: '1.000000',
             },
           ],
+          accounts_without_user: [],
         },
       });
       expect(await run(['reconcile'])).toBe(ExitCode.Failure);
       expect(stdout).toContain('balance_vs_ledger');
       expect(stdout).toMatch(/1 difference\(s\)/);
+      expect(stdout).not.toContain('without a user');
+    });
+
+    it('lists the accounts without a user, with their money, and exits 1', async () => {
+      server.on('GET /admin/v1/reconcile', {
+        body: {
+          ...report,
+          ok: false,
+          differences: [],
+          accounts_without_user: [{ user_id: USER, balance: '7.500000', held: '0.000000' }],
+        },
+      });
+      expect(await run(['reconcile'])).toBe(ExitCode.Failure);
+      expect(stdout).toMatch(/result:\s+1 account\(s\) without a user\n/);
+      expect(stdout).toMatch(
+        new RegExp(`ACCOUNT WITHOUT A USER\\s+BALANCE\\s+HELD\\n${USER}\\s+7\\.500000\\s+0\\.000000`),
+      );
     });
   });
 

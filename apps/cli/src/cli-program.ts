@@ -21,7 +21,8 @@ Global options go before the command: tollgate --url http://gw:8080 users list
 Exit codes:
   0  done
   1  the server refused or failed (message, code and tid on stderr), a batch was not
-     applied, reconcile found differences, or a channel test failed
+     applied, reconcile found differences or accounts without a user, or a channel
+     test failed
   2  bad command line or input; nothing was sent
 `;
 

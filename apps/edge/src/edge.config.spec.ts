@@ -36,6 +36,17 @@ describe('edge configuration', () => {
     },
   );
 
+  it('holds input at a margin of 1.5 by default, and reads a decimal one', () => {
+    expect(loadConfig('edge', edgeSettings, {}).HOLD_INPUT_MARGIN).toBe(1.5);
+    expect(loadConfig('edge', edgeSettings, { HOLD_INPUT_MARGIN: '1.25' }).HOLD_INPUT_MARGIN).toBe(1.25);
+  });
+
+  it.each(['0.9', '4.5', 'lots', ''])('stops start-up on HOLD_INPUT_MARGIN=%j, naming it', (value) => {
+    expect(startupRefusal(() => loadConfig('edge', edgeSettings, { HOLD_INPUT_MARGIN: value }))).toContain(
+      'HOLD_INPUT_MARGIN: must be a number from 1 to 4',
+    );
+  });
+
   it('takes PRINCIPAL_CACHE_TTL_MS=0 as no cache, and refuses a negative one', () => {
     expect(loadConfig('edge', edgeSettings, { PRINCIPAL_CACHE_TTL_MS: '0' }).PRINCIPAL_CACHE_TTL_MS).toBe(0);
     expect(startupRefusal(() => loadConfig('edge', edgeSettings, { PRINCIPAL_CACHE_TTL_MS: '-1' }))).toContain(

@@ -1,15 +1,29 @@
-import { makeExactValidator } from 'envalid';
+import { EnvError, makeExactValidator, makeValidator } from 'envalid';
 import { SETTLEMENT_STREAM } from '@tollgate/contracts';
 import { bool, commonSettings, loadConfig, nonNegativeInt, port, positiveInt, str } from '@tollgate/config';
 import { NO_OVERRIDES, parseCapabilityOverrides } from './openai/capabilities/capability-overrides.js';
 import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
 import type { CapabilityOverrides } from './openai/capabilities/model-capability.types.js';
+import { RATIO_SAMPLE_MAX } from './relay/input-token-ratios.js';
 
 /** JSON changes to the built-in model capability table, checked in full (merge included) at start-up. */
 const capabilityOverrides = makeExactValidator<CapabilityOverrides>((text) => {
   const overrides = parseCapabilityOverrides(text);
   new ModelCapabilities(overrides);
   return overrides;
+});
+
+/**
+ * A ratio of held to counted input tokens: at least 1 (a hold below the
+ * edge's own count is never a margin), at most the largest ratio the edge
+ * learns.
+ */
+const holdMargin = makeValidator<number>((input: string) => {
+  const value = Number(input);
+  if (input.trim() === '' || !Number.isFinite(value) || value < 1 || value > RATIO_SAMPLE_MAX) {
+    throw new EnvError(`must be a number from 1 to ${RATIO_SAMPLE_MAX}`);
+  }
+  return value;
 });
 
 export const edgeSettings = {
@@ -36,6 +50,12 @@ export const edgeSettings = {
   DEFAULT_MAX_OUTPUT_TOKENS: positiveInt({
     default: 4096,
     desc: 'Output tokens held for a chat request that sets no max_tokens',
+  }),
+  HOLD_INPUT_MARGIN: holdMargin({
+    default: 1.5,
+    desc:
+      'Input tokens held per token the edge counts (o200k) for a model whose upstream has not reported a count ' +
+      "to this edge replica yet; after the first report, the model's learned ratio is used instead",
   }),
   MODEL_CAPABILITIES: capabilityOverrides({
     default: NO_OVERRIDES,

@@ -25,6 +25,7 @@ import { BinaryAnswer } from './relay/binary-answer.js';
 import { ChannelPicker } from './relay/channel-picker.js';
 import { EventStreamAnswer } from './relay/event-stream-answer.js';
 import { HoldSettler } from './relay/hold-settler.js';
+import { InputTokenRatios } from './relay/input-token-ratios.js';
 import { JsonAnswer } from './relay/json-answer.js';
 import { OutcomeReporter } from './relay/outcome-reporter.js';
 import { RelayService } from './relay/relay.service.js';
@@ -68,6 +69,7 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     // The request path, in the order a request meets it (see RelayService).
     ChannelPicker,
     HoldSettler,
+    InputTokenRatios,
     RequestAdmission,
     OutcomeReporter,
     JsonAnswer,

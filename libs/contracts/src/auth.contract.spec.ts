@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { AuthSubjects, CreateKeyRequest, CreateUserRequest, PageRequest } from './auth.contract.js';
+import {
+  AuthSubjects,
+  CreateKeyRequest,
+  CreateUserRequest,
+  PageRequest,
+  UserDirectoryRequest,
+  UserLookupRequest,
+} from './auth.contract.js';
 import { LIMITS } from './schema/fields.js';
 import { describeSubjects, refusedParam, type Examples } from './testing/subject-cases.js';
 
@@ -25,8 +32,13 @@ const examples: Examples<typeof AuthSubjects> = {
   listKeys: { userId: USER },
   updateKey: { actorRole: 'admin', keyId: KEY, allowedIpRanges: null, rpmLimit: null },
   revokeKey: { actorRole: 'admin', keyId: KEY },
+  userDirectory: { limit: LIMITS.userDirectoryPage, cursor: USER },
+  lookupUsers: { userIds: [USER, KEY] },
   ping: {},
   invalidated: { keyIds: [KEY] },
+  userCreated: { id: USER, group: 'default', status: 'active', updatedAt: '2030-01-01T00:00:00.000Z' },
+  userStatusChanged: { id: USER, group: 'default', status: 'suspended', updatedAt: '2030-01-01T00:00:01.000Z' },
+  userGroupChanged: { id: USER, group: 'vip', status: 'active', updatedAt: '2030-01-01T00:00:02.000Z' },
 };
 
 describe('AuthSubjects', () => {
@@ -65,5 +77,19 @@ describe('auth requests', () => {
     expect(refusedParam(PageRequest, { limit: LIMITS.usersPage + 1 })).toBeNull();
     expect(refusedParam(PageRequest, { limit: 0 })).toBe('limit');
     expect(refusedParam(PageRequest, { cursor: 'abc' })).toBe('cursor');
+  });
+
+  it('bounds a directory page by the one declared limit', () => {
+    expect(refusedParam(UserDirectoryRequest, { limit: LIMITS.userDirectoryPage })).toBeNull();
+    expect(refusedParam(UserDirectoryRequest, { limit: LIMITS.userDirectoryPage + 1 })).toBe('limit');
+    expect(refusedParam(UserDirectoryRequest, { cursor: 'abc' })).toBe('cursor');
+  });
+
+  it("looks up at most a batch's rows of user ids, and only ids", () => {
+    const ids = (n: number) => Array.from({ length: n }, () => USER);
+    expect(refusedParam(UserLookupRequest, { userIds: ids(LIMITS.batchRows) })).toBeNull();
+    expect(refusedParam(UserLookupRequest, { userIds: ids(LIMITS.batchRows + 1) })).toBe('userIds');
+    expect(refusedParam(UserLookupRequest, { userIds: [] })).toBe('userIds');
+    expect(refusedParam(UserLookupRequest, { userIds: [USER, 'not-a-uuid'] })).toBe('userIds[1]');
   });
 });

@@ -166,6 +166,37 @@ export type Page<T> = { data: T[]; nextCursor: string | null };
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
 
+/**
+ * What another service needs to know of a user: that it exists, and its group
+ * and status. `updatedAt` is auth's own time of the change, so a receiver can
+ * tell the newer of two versions whatever order they arrive in.
+ */
+export const UserRecord = Type.Object({
+  id: Uuid(),
+  group: Type.String(),
+  status: UserStatus,
+  updatedAt: Instant(),
+});
+export type UserRecord = Static<typeof UserRecord>;
+
+/** Every user, in id order, a page at a time: what billing catches up from. */
+export const UserDirectoryRequest = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.userDirectoryPage })),
+    /** The `nextCursor` of the page before. */
+    cursor: Type.Optional(Nullable(Uuid())),
+  },
+  STRICT,
+);
+export type UserDirectoryRequest = Static<typeof UserDirectoryRequest>;
+
+/** Which of these users exist; at most a batch adjustment's rows' worth in one request. */
+export const UserLookupRequest = Type.Object(
+  { userIds: Type.Array(Uuid(), { minItems: 1, maxItems: LIMITS.batchRows }) },
+  STRICT,
+);
+export type UserLookupRequest = Static<typeof UserLookupRequest>;
+
 /** Broadcast when a key or user changes, so every cache drops it at once. */
 export const AuthInvalidation = Type.Object({
   keyIds: Type.Optional(Type.Array(Type.String())),
@@ -186,6 +217,27 @@ export const AuthSubjects = {
   listKeys: subject('tollgate.auth.keys.list', UserRef, Reply(Type.Array(KeyView))),
   updateKey: subject('tollgate.auth.keys.update', UpdateKeyRequest, Reply(KeyView)),
   revokeKey: subject('tollgate.auth.keys.revoke', KeyRef, Reply(KeyView)),
+  /** A page of every user (id order), for a service that keeps its own list of them. */
+  userDirectory: subject('tollgate.auth.users.directory', UserDirectoryRequest, Reply(Page(UserRecord))),
+  /** The users among the ids that exist (those that do not are left out). */
+  lookupUsers: subject('tollgate.auth.users.lookup', UserLookupRequest, Reply(Type.Array(UserRecord))),
   ping: subject('tollgate.auth.ping', Empty, PingReply),
   invalidated: eventSubject('tollgate.broadcast.auth.invalidated', AuthInvalidation),
+  /**
+   * User lifecycle, broadcast (every replica of every listener gets each) after
+   * the change is committed, carrying the user as it now is. Core NATS: one
+   * can be missed, so a listener also catches up from `userDirectory` and asks
+   * `lookupUsers` before it concludes that a user does not exist. Auth never
+   * deletes a user, so there is no `deleted` event.
+   */
+  userCreated: eventSubject('tollgate.broadcast.auth.user-created', UserRecord),
+  userStatusChanged: eventSubject('tollgate.broadcast.auth.user-status-changed', UserRecord),
+  userGroupChanged: eventSubject('tollgate.broadcast.auth.user-group-changed', UserRecord),
 } as const;
+
+/** Every user lifecycle event: a listener handles them alike (the record is the user as it now is). */
+export const USER_LIFECYCLE_EVENTS = [
+  AuthSubjects.userCreated,
+  AuthSubjects.userStatusChanged,
+  AuthSubjects.userGroupChanged,
+] as const;

@@ -395,12 +395,22 @@ export const ReconcileDifference = Type.Object({
 });
 export type ReconcileDifference = Static<typeof ReconcileDifference>;
 
+/** An account billing holds for a user id auth does not know: money nobody can spend or be billed for. */
+export const AccountWithoutUser = Type.Object({
+  userId: Type.String(),
+  balanceMicros: SignedMicros(),
+  heldMicros: Micros(),
+});
+export type AccountWithoutUser = Static<typeof AccountWithoutUser>;
+
 export const ReconcileReport = Type.Object({
   checkedAt: Instant(),
   accounts: Count(),
   keys: Count(),
+  /** No difference and no account without a user. */
   ok: Type.Boolean(),
   differences: Type.Array(ReconcileDifference),
+  accountsWithoutUser: Type.Array(AccountWithoutUser),
 });
 export type ReconcileReport = Static<typeof ReconcileReport>;
 
@@ -427,7 +437,8 @@ export const BillingSubjects = {
   listGroupMultipliers: subject('tollgate.billing.groups.list', Empty, Type.Array(GroupMultiplierView)),
   holds: subject('tollgate.billing.holds.list', UserRef, Reply(Type.Array(HoldView))),
   usage: subject('tollgate.billing.usage', UsageRequest, Reply(UsageReport)),
-  reconcile: subject('tollgate.billing.reconcile', Empty, ReconcileReport),
+  /** A Reply: an account billing cannot match to a user is confirmed with auth, which may not answer. */
+  reconcile: subject('tollgate.billing.reconcile', Empty, Reply(ReconcileReport)),
   /** Broadcast (outside the queue group): every billing replica drops the named cache entries. */
   pricesChanged: eventSubject('tollgate.broadcast.billing.prices-changed', PricesChanged),
 } as const;

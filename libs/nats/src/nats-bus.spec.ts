@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Type } from '@tollgate/typebox';
 import { Empty, eventSubject, Nullable, subject } from '@tollgate/contracts';
 import { createLogger, TraceContext } from '@tollgate/observability';
-import { eventually, testNats, type TestNats } from '@tollgate/testing';
+import { eventually, privateNatsServer, testNats, type TestNats } from '@tollgate/testing';
 import { NatsBus, TID_HEADER } from './nats-bus.js';
 import { RemoteFailureError, ServiceUnavailableError } from './nats-errors.js';
 
@@ -162,5 +162,38 @@ describe(NatsBus.name, () => {
     expect(await waiting).toBeInstanceOf(ServiceUnavailableError);
     // And a request made after the close fails at once instead of waiting for its timeout.
     await expect(other.request(echo, { n: 1 })).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+
+  it('runs the reconnect hooks when the connection is back after the server restarted, and keeps the subscriptions', async () => {
+    // A server of its own: restarting the shared one would cut off every other spec.
+    const own = await privateNatsServer();
+    const other = await NatsBus.connect({
+      servers: own.url,
+      name: `bus-spec-reconnect-${run}`,
+      requestTimeoutMs: 2000,
+      logger: createLogger('bus-spec', 'silent'),
+    });
+    try {
+      const change = eventSubject(`spec.bus.${run}.after-reconnect`, Type.Object({ n: Type.Number() }));
+      const heard: number[] = [];
+      other.onBroadcast(change, ({ n }) => heard.push(n));
+      let reconnects = 0;
+      other.onReconnect(() => reconnects++);
+      other.onReconnect(() => {
+        throw new Error('a failing hook does not stop the others');
+      });
+      other.onReconnect(() => reconnects++);
+      expect(reconnects).toBe(0);
+
+      await own.restart();
+
+      await eventually(() => expect(reconnects).toBe(2), { timeoutMs: 10_000 });
+      await other.connection.flush();
+      other.broadcast(change, { n: 7 });
+      await eventually(() => expect(heard).toEqual([7]));
+    } finally {
+      await other.close();
+      await own.stop();
+    }
   });
 });

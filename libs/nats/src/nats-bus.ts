@@ -54,6 +54,7 @@ export class NatsBus {
   private readonly replyPrefix = `${createInbox()}.`;
   private readonly pending = new Map<string, PendingRequest>();
   private readonly closingHooks: Array<() => Promise<void>> = [];
+  private readonly reconnectHooks: Array<() => void> = [];
 
   private constructor(
     readonly connection: NatsConnection,
@@ -195,6 +196,16 @@ export class NatsBus {
     this.closingHooks.push(hook);
   }
 
+  /**
+   * Work to do each time the connection is back after it was lost: a
+   * broadcast sent meanwhile never arrived (core NATS keeps nothing for a
+   * subscriber that is away), so a listener that must not miss one catches up
+   * here. Subscriptions themselves are restored by the client.
+   */
+  onReconnect(hook: () => void): void {
+    this.reconnectHooks.push(hook);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.closingHooks.map((hook) => hook()));
     if (!this.connection.isClosed()) await this.connection.drain();
@@ -207,6 +218,15 @@ export class NatsBus {
           { nats: status.type, server: 'server' in status ? status.server : undefined },
           'nats status',
         );
+      }
+      if (status.type === 'reconnect') {
+        for (const hook of this.reconnectHooks) {
+          try {
+            hook();
+          } catch (error) {
+            this.options.logger.error({ err: error }, 'reconnect hook failed');
+          }
+        }
       }
     }
   }

@@ -3,8 +3,9 @@ import { includeUsageRequested, requiredPresent, requiredString } from './body-p
 import { fakeAnswer } from './fake-answer.js';
 import { fakeAnswerLength, fakeUsage } from './fake-usage.js';
 import { sendJson } from './http-io.js';
+import { streamErrorObject } from './openai-error.js';
 import type { FakeRequestContext } from './request-context.js';
-import { writeSse } from './sse-stream.js';
+import { SSE_CONTENT_TYPE, SSE_DONE, sseData, writeStream } from './sse-stream.js';
 
 const SYSTEM_FINGERPRINT = 'fp_fake';
 
@@ -43,17 +44,29 @@ export async function handleCompletions(ctx: FakeRequestContext): Promise<void> 
   // Same usage semantics as chat: `usage: null` on every chunk, then a `choices: []` chunk with the totals.
   const withUsage = includeUsageRequested(body) && usage !== undefined;
   const chunk = (choices: unknown[], chunkUsage: unknown = null): string =>
-    JSON.stringify({
-      id,
-      object: 'text_completion',
-      created,
-      model,
-      system_fingerprint: SYSTEM_FINGERPRINT,
-      choices,
-      ...(withUsage ? { usage: chunkUsage } : {}),
-    });
+    sseData(
+      JSON.stringify({
+        id,
+        object: 'text_completion',
+        created,
+        model,
+        system_fingerprint: SYSTEM_FINGERPRINT,
+        choices,
+        ...(withUsage ? { usage: chunkUsage } : {}),
+      }),
+    );
   const content = answer.pieces.map((piece) => chunk([choice(piece, null)]));
-  const tail = [chunk([choice('', finishReason)])];
-  if (withUsage) tail.push(chunk([], usage));
-  await writeSse(ctx.res, { content, tail }, controls, ctx.signal);
+  let tail = chunk([choice('', finishReason)]);
+  if (withUsage) tail += chunk([], usage);
+  await writeStream(
+    ctx.res,
+    {
+      contentType: SSE_CONTENT_TYPE,
+      content,
+      tail: tail + SSE_DONE,
+      inBandError: sseData(JSON.stringify({ error: streamErrorObject(controls.errorCode) })),
+    },
+    controls,
+    ctx.signal,
+  );
 }

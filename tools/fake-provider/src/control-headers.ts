@@ -25,6 +25,12 @@ export const CONTROL_HEADERS: Readonly<Record<keyof FakeControls, string>> = {
   hang: 'x-fake-hang',
   completionTokens: 'x-fake-completion-tokens',
   omitUsage: 'x-fake-omit-usage',
+  cachedTokens: 'x-fake-cached-tokens',
+  cacheWriteTokens: 'x-fake-cache-write-tokens',
+  reasoningTokens: 'x-fake-reasoning-tokens',
+  inputTokenFactor: 'x-fake-input-token-factor',
+  ignoreTools: 'x-fake-ignore-tools',
+  streamErrorAfterChunks: 'x-fake-stream-error-after-chunks',
 };
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -10,12 +10,14 @@
  *   DELETE /__requests        → forget the recorded requests
  *
  * These requests are neither recorded nor subject to controls: a test must always be able to reach them.
+ * They answer in OpenAI's error shape, whatever dialects the data plane speaks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDefaultsPatch, parseQueue, type ControlState } from './control-state.js';
 import { InvalidControlError } from './fake-controls.js';
+import { FakeHttpError, UnreadableBodyError } from './fake-http-error.js';
 import { parseJson, readBody, sendError, sendJson } from './http-io.js';
-import { invalidRequest, invalidUrl, OpenAIHttpError } from './openai-error.js';
+import { invalidRequest, invalidUrl, unreadableBody } from './openai-error.js';
 import type { RequestLog } from './request-log.js';
 
 export const CONTROL_PATH_PREFIX = '/__';
@@ -52,7 +54,8 @@ export function createControlPlane(
     } catch (error) {
       if (error instanceof InvalidControlError)
         return sendError(res, invalidRequest(error.message, null, 'invalid_fake_control'));
-      if (error instanceof OpenAIHttpError) return sendError(res, error);
+      if (error instanceof UnreadableBodyError) return sendError(res, unreadableBody(error.reason));
+      if (error instanceof FakeHttpError) return sendError(res, error);
       throw error;
     }
   };

@@ -75,7 +75,7 @@ export function handleEmbeddings(ctx: FakeRequestContext): void {
     const vector = fakeEmbedding(input, dimensions);
     return { object: 'embedding', index, embedding: format === 'base64' ? toBase64Float32(vector) : vector };
   });
-  const promptTokens = fakePromptTokens(body);
+  const promptTokens = fakePromptTokens(body, controls);
   const usage = controls.omitUsage ? undefined : { prompt_tokens: promptTokens, total_tokens: promptTokens };
   sendJson(ctx.res, 200, JSON.stringify({ object: 'list', data, model, usage }));
 }

@@ -24,6 +24,8 @@ describe('controls', () => {
       [{ latencyMs: '10' }, 'c.latencyMs must be a number'],
       [{ hang: 'yes' }, 'c.hang must be a boolean'],
       [{ errorCode: '' }, 'c.errorCode must be a non-empty string'],
+      [{ inputTokenFactor: 0 }, 'c.inputTokenFactor must be a number between 0.01 and 100'],
+      [{ cachedTokens: 1.5 }, 'c.cachedTokens must be an integer'],
       [[], 'c must be a JSON object'],
     ])('rejects %j', (value, message) => {
       expect(() => parseControlsPatch(value, 'c')).toThrow(InvalidControlError);
@@ -51,6 +53,12 @@ describe('controls', () => {
           'x-fake-hang': 'false',
           'x-fake-completion-tokens': '77',
           'x-fake-omit-usage': 'TRUE',
+          'x-fake-cached-tokens': '11',
+          'x-fake-cache-write-tokens': '12',
+          'x-fake-reasoning-tokens': '13',
+          'x-fake-input-token-factor': '1.4',
+          'x-fake-ignore-tools': '1',
+          'x-fake-stream-error-after-chunks': '4',
         }),
       ).toEqual({
         latencyMs: 25,
@@ -63,6 +71,12 @@ describe('controls', () => {
         hang: false,
         completionTokens: 77,
         omitUsage: true,
+        cachedTokens: 11,
+        cacheWriteTokens: 12,
+        reasoningTokens: 13,
+        inputTokenFactor: 1.4,
+        ignoreTools: true,
+        streamErrorAfterChunks: 4,
       });
     });
 

@@ -9,11 +9,14 @@ import { isRecord } from './json-guards.js';
 export interface FakeControls {
   /** Milliseconds to wait before answering (before the status line, so it is also the time to first byte). */
   latencyMs?: number;
-  /** Answer with this HTTP status and an OpenAI-shaped error body instead of a result (2xx = answer normally). */
+  /** Answer with this HTTP status and the dialect's error body instead of a result (2xx = answer normally). */
   status?: number;
   /** Seconds to put in the `Retry-After` header of an error answer (typically with status 429 or 503). */
   retryAfter?: number;
-  /** `error.code` of the error body; without it a realistic default per status is used. */
+  /**
+   * The error's identifier — OpenAI/Azure `error.code`, Anthropic `error.type`, Gemini `error.status` — of a
+   * forced error or an in-band stream error; without it a realistic default per status is used.
+   */
   errorCode?: string;
   /** Number of words in the answer; when streaming, one content chunk per word. */
   chunks?: number;
@@ -23,10 +26,25 @@ export interface FakeControls {
   dropAfterChunks?: number;
   /** Accept the request and never answer, until the client gives up or the server closes. */
   hang?: boolean;
-  /** Report this many completion tokens in `usage` instead of the number of words actually answered. */
+  /**
+   * Report this many output tokens (OpenAI `completion_tokens`, Anthropic `output_tokens`, Gemini candidates +
+   * thoughts) instead of the answer's length plus `reasoningTokens`.
+   */
   completionTokens?: number;
   /** Never report usage: no `usage` field in JSON answers, no usage chunk even if the stream asked for one. */
   omitUsage?: boolean;
+  /** Prompt tokens read from the provider's cache (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`, Gemini `cachedContentTokenCount`). */
+  cachedTokens?: number;
+  /** Prompt tokens written to the provider's cache (Anthropic `cache_creation_input_tokens`; billed as plain input elsewhere). */
+  cacheWriteTokens?: number;
+  /** Output tokens spent on reasoning (OpenAI `reasoning_tokens`, Gemini `thoughtsTokenCount`; inside Anthropic's `output_tokens`). */
+  reasoningTokens?: number;
+  /** Multiplies the prompt token count, like a tokenizer that counts more (or fewer) tokens than the 4-characters rule. */
+  inputTokenFactor?: number;
+  /** Answer with text even when the request offers tools (by default the fake calls the first tool). */
+  ignoreTools?: boolean;
+  /** End a stream after this many content chunks with the dialect's in-band error event instead of the finish. */
+  streamErrorAfterChunks?: number;
 }
 
 /** A partial update of controls; `null` removes a previously set value (JSON has no `undefined`). */
@@ -62,10 +80,15 @@ const NUMERIC_RULES: Readonly<Record<NumericControl, NumericRule>> = {
   chunkIntervalMs: { integer: false, min: 0, max: 600_000 },
   dropAfterChunks: { integer: true, min: 0, max: 100_000 },
   completionTokens: { integer: true, min: 0, max: 100_000_000 },
+  cachedTokens: { integer: true, min: 0, max: 100_000_000 },
+  cacheWriteTokens: { integer: true, min: 0, max: 100_000_000 },
+  reasoningTokens: { integer: true, min: 0, max: 100_000_000 },
+  inputTokenFactor: { integer: false, min: 0.01, max: 100 },
+  streamErrorAfterChunks: { integer: true, min: 0, max: 100_000 },
 };
 
 export const NUMERIC_CONTROLS = Object.keys(NUMERIC_RULES) as readonly NumericControl[];
-export const BOOLEAN_CONTROLS: readonly BooleanControl[] = ['hang', 'omitUsage'];
+export const BOOLEAN_CONTROLS: readonly BooleanControl[] = ['hang', 'omitUsage', 'ignoreTools'];
 export const STRING_CONTROLS: readonly StringControl[] = ['errorCode'];
 export const CONTROL_NAMES: readonly (keyof FakeControls)[] = [
   ...NUMERIC_CONTROLS,

@@ -5,6 +5,7 @@ import { startFakeProvider, type FakeProvider } from './fake-provider.js';
 import { fakeUsage } from './fake-usage.js';
 import { isRecord } from './json-guards.js';
 import { FAKE_SPEECH } from './speech.handler.js';
+import { field, readUntilError, sseEvents } from './testing/http-helpers.js';
 
 const CHAT_BODY = {
   model: 'gpt-4o-mini',
@@ -13,47 +14,6 @@ const CHAT_BODY = {
     { role: 'user', content: [{ type: 'text', text: 'Hello there, fake!' }] }, // 18 characters
   ],
 };
-
-/** The parsed `data:` payloads of an SSE body; `[DONE]` is kept as the string '[DONE]'. */
-function sseEvents(text: string): unknown[] {
-  return text
-    .split('\n\n')
-    .filter((frame) => frame.startsWith('data: '))
-    .map((frame) => frame.slice('data: '.length))
-    .map((data) => (data === '[DONE]' ? data : (JSON.parse(data) as unknown)));
-}
-
-/**
- * Reads a body until it ends or the connection breaks, keeping what arrived
- * before the break; `sofar.text` shows what has arrived while it reads.
- */
-async function readUntilError(
-  response: Response,
-  sofar: { text: string } = { text: '' },
-): Promise<{ text: string; error: unknown }> {
-  if (!response.body) return { text: '', error: undefined };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  try {
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) return { text: sofar.text, error: undefined };
-      sofar.text += decoder.decode(chunk.value as Uint8Array, { stream: true });
-    }
-  } catch (error) {
-    return { text: sofar.text, error };
-  }
-}
-
-function field(value: unknown, ...path: (string | number)[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof key === 'number' && Array.isArray(current)) current = current[key];
-    else if (typeof key === 'string' && isRecord(current)) current = current[key];
-    else return undefined;
-  }
-  return current;
-}
 
 describe('fake provider over HTTP', () => {
   let fake: FakeProvider;
@@ -333,6 +293,22 @@ describe('fake provider over HTTP', () => {
       expect(broken.status).toBe(503);
       expect(broken.headers.get('retry-after')).toBe('3');
       expect((await post('/v1/chat/completions', CHAT_BODY)).status).toBe(200);
+    });
+
+    it('scales the reported input tokens of a model by its inputTokenFactor (chat, completions, embeddings)', async () => {
+      fake.setDefaults({ byModel: { 'wordy-tokenizer': { inputTokenFactor: 1.4 } } });
+      const model = 'wordy-tokenizer';
+      const prompt = 'a'.repeat(400);
+      const chat = await json(
+        await post('/v1/chat/completions', { model, messages: [{ role: 'user', content: prompt }] }),
+      );
+      const completion = await json(await post('/v1/completions', { model, prompt }));
+      const embedding = await json(await post('/v1/embeddings', { model, input: prompt }));
+      expect([chat, completion, embedding].map((answer) => field(answer, 'usage', 'prompt_tokens'))).toEqual([
+        140, 140, 140,
+      ]);
+      const plain = await json(await post('/v1/embeddings', { model: 'other', input: prompt }));
+      expect(field(plain, 'usage', 'prompt_tokens')).toBe(100);
     });
 
     it('applies defaults and per-model controls set over HTTP, and resets them', async () => {

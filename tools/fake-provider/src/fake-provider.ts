@@ -1,12 +1,18 @@
 /**
- * The fake OpenAI-compatible upstream: a plain `node:http` server with keep-alive, used by unit and e2e tests,
- * by the benchmark (as the baseline the gateway is compared against) and by users for their own load tests.
+ * The fake upstream: a plain `node:http` server with keep-alive, used by unit and e2e tests, by the benchmark
+ * (as the baseline the gateway is compared against) and by users for their own load tests. One instance
+ * speaks four dialects at once — OpenAI, Azure OpenAI, Anthropic and Gemini (see dialect.ts) — so channels
+ * of every type can point at the same fake.
  *
- * Request flow: read + record the request → 404 for unknown paths → resolve controls (see control-state.ts
- * for precedence) → hang / wait / fail as the controls say → answer through the endpoint's handler.
+ * Request flow: pick the dialect from path and headers → read + record the request → the dialect's 404 for
+ * unknown paths → its admission (key, version) → resolve controls (see control-state.ts for precedence) →
+ * hang / wait / fail as the controls say → answer through the endpoint's handler. Every error is written in
+ * the request's dialect.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { handleChatCompletions } from './chat-completions.handler.js';
+import { carriesAnthropicHeaders, createAnthropicDialect, ANTHROPIC_MESSAGES_PATH } from './anthropic-dialect.js';
+import { DEFAULT_ANTHROPIC_MODELS } from './anthropic-models.handler.js';
+import { AZURE_PATH_PREFIX, createAzureDialect } from './azure-dialect.js';
 import { controlsFromHeaders } from './control-headers.js';
 import { CONTROL_PATH_PREFIX, createControlPlane } from './control-plane.handler.js';
 import {
@@ -16,30 +22,42 @@ import {
   type FakeControlSnapshot,
   type FakeDefaultsPatch,
 } from './control-state.js';
-import { handleCompletions } from './completions.handler.js';
-import { handleEmbeddings } from './embeddings.handler.js';
+import type { Dialect, IncomingCall } from './dialect.js';
 import { CONTROL_NAMES, InvalidControlError, type FakeControls } from './fake-controls.js';
+import { FakeHttpError, UnreadableBodyError } from './fake-http-error.js';
+import { createGeminiDialect, isGeminiPath } from './gemini-dialect.js';
+import { DEFAULT_GEMINI_MODELS } from './gemini-models.handler.js';
 import { parseJson, readBody, sendError, sleep } from './http-io.js';
-import { handleImageGenerations } from './images.handler.js';
 import { isRecord } from './json-guards.js';
-import { createModelHandlers, DEFAULT_FAKE_MODELS, MODELS_PREFIX } from './models.handler.js';
-import { handleModerations } from './moderations.handler.js';
-import { forcedError, invalidRequest, invalidUrl, OpenAIHttpError } from './openai-error.js';
-import type { FakeHandler } from './request-context.js';
+import { DEFAULT_FAKE_MODELS } from './models.handler.js';
+import { createOpenAIDialect } from './openai-dialect.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
-import { handleSpeech } from './speech.handler.js';
 
 export interface FakeProviderOptions extends FakeControls {
   /** TCP port; 0 (the default) picks a free one — what tests should use. */
   port?: number;
   /** Interface to bind; loopback by default so a test run never exposes a server on the network. */
   host?: string;
-  /** Per-model default controls, keyed by the request body's `model`. */
+  /** Per-model default controls, keyed by the request's model (the body's `model`, Gemini's URL model, Azure's deployment model). */
   byModel?: Record<string, FakeControls>;
   /** How many recent requests `requests` keeps (default 1000; 0 disables recording). */
   maxRecordedRequests?: number;
-  /** Ids listed by `GET /v1/models`. */
+  /** Ids listed by OpenAI's `GET /v1/models`. */
   models?: readonly string[];
+  /** Ids listed by Anthropic's `GET /v1/models`. */
+  anthropicModels?: readonly string[];
+  /** Ids listed by Gemini's `GET /v1beta/models` (as `models/<id>`). */
+  geminiModels?: readonly string[];
+  /**
+   * Azure deployment → the model it serves (what answers report as `model`). Without it every deployment
+   * exists and serves the model of its own name; with it, other deployments are a 404 DeploymentNotFound.
+   */
+  azureDeployments?: Readonly<Record<string, string>>;
+  /**
+   * The only keys accepted, in every dialect (each answers a wrong one its own way). Without it any non-empty
+   * key is accepted, and OpenAI requests need none at all.
+   */
+  apiKeys?: readonly string[];
 }
 
 export interface FakeProvider {
@@ -59,12 +77,6 @@ export interface FakeProvider {
   controls(): FakeControlSnapshot;
   /** Stops listening and destroys every connection, hanging and streaming ones included. Idempotent. */
   close(): Promise<void>;
-}
-
-interface Route {
-  readonly handler: FakeHandler;
-  /** Inference calls consume the one-shot queue; metadata calls (model listing) do not. */
-  readonly inference: boolean;
 }
 
 const DEFAULT_MAX_RECORDED = 1000;
@@ -89,10 +101,21 @@ function abortOnClose(res: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
-const withoutQuery = (url: string): string => {
+/** Handlers only read it; sharing one spares the common query-less request an allocation. */
+const NO_QUERY = new URLSearchParams();
+
+function splitUrl(url: string): { path: string; query: URLSearchParams } {
   const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-};
+  return q === -1
+    ? { path: url, query: NO_QUERY }
+    : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+}
+
+function queryRecord(query: URLSearchParams): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of query) if (!(name in record)) record[name] = value;
+  return record;
+}
 
 /** A URL clients can actually connect to, even when bound to a wildcard address. */
 function baseUrl(host: string, port: number): string {
@@ -119,57 +142,70 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const state = new ControlState(initialControls(options));
   const log = new RequestLog(maxRecorded);
   const controlPlane = createControlPlane(state, log);
-  const models = createModelHandlers(options.models ?? DEFAULT_FAKE_MODELS);
-  const routes = new Map<string, Route>([
-    ['POST /v1/chat/completions', { handler: handleChatCompletions, inference: true }],
-    ['POST /v1/completions', { handler: handleCompletions, inference: true }],
-    ['POST /v1/embeddings', { handler: handleEmbeddings, inference: true }],
-    ['POST /v1/images/generations', { handler: handleImageGenerations, inference: true }],
-    ['POST /v1/audio/speech', { handler: handleSpeech, inference: true }],
-    ['POST /v1/moderations', { handler: handleModerations, inference: true }],
-    ['GET /v1/models', { handler: models.list, inference: false }],
-  ]);
-  const retrieveModel: Route = { handler: models.retrieve, inference: false };
+  const apiKeys = options.apiKeys === undefined ? undefined : new Set(options.apiKeys);
+  const openAIModels = options.models ?? DEFAULT_FAKE_MODELS;
+  const openai = createOpenAIDialect(openAIModels);
+  const azure = createAzureDialect(options.azureDeployments, openAIModels);
+  const anthropic = createAnthropicDialect(options.anthropicModels ?? DEFAULT_ANTHROPIC_MODELS);
+  const gemini = createGeminiDialect(options.geminiModels ?? DEFAULT_GEMINI_MODELS);
   let seq = 0;
 
-  const findRoute = (method: string, path: string): Route | undefined =>
-    routes.get(`${method} ${path}`) ??
-    (method === 'GET' && path.startsWith(MODELS_PREFIX) && path.length > MODELS_PREFIX.length
-      ? retrieveModel
-      : undefined);
+  /** Paths decide where they can; `/v1/models` is shared by OpenAI and Anthropic, whose headers tell them apart. */
+  const dialectOf = (call: IncomingCall): Dialect => {
+    const { path } = call;
+    if (path.startsWith(AZURE_PATH_PREFIX)) return azure;
+    if (isGeminiPath(path)) return gemini;
+    if (path === ANTHROPIC_MESSAGES_PATH || path.startsWith(`${ANTHROPIC_MESSAGES_PATH}/`)) return anthropic;
+    return carriesAnthropicHeaders(call) ? anthropic : openai;
+  };
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
-    const path = withoutQuery(req.url ?? '/');
-    if (path.startsWith(CONTROL_PATH_PREFIX)) return controlPlane(req, res, method, path);
-
+  async function serve(req: IncomingMessage, res: ServerResponse, call: IncomingCall, dialect: Dialect): Promise<void> {
+    const { method, path, query } = call;
     const receivedAt = Date.now();
-    const raw = await readBody(req);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (error instanceof UnreadableBodyError) throw dialect.errors.unreadableBody(error.reason);
+      throw error;
+    }
     let body: unknown;
-    let badJson: OpenAIHttpError | undefined;
+    let badJson = false;
     try {
       body = parseJson(raw);
     } catch (error) {
-      if (!(error instanceof OpenAIHttpError)) throw error;
-      badJson = error;
+      if (!(error instanceof UnreadableBodyError)) throw error;
+      badJson = true;
     }
+    const auth = dialect.credential(call);
     // Recorded before any validation: a test investigating a 400 wants to see what was actually sent.
-    log.push({ method, path, headers: req.headers, body, receivedAt });
-    if (badJson) throw badJson;
+    log.push({
+      method,
+      path,
+      query: query === NO_QUERY ? {} : queryRecord(query),
+      dialect: dialect.name,
+      auth: auth ?? null,
+      headers: req.headers,
+      body,
+      receivedAt,
+    });
 
-    const route = findRoute(method, path);
-    if (!route) throw invalidUrl(method, path);
-    if (body !== undefined && !isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
+    const route = dialect.route(call);
+    if (!route) throw dialect.errors.notFound(method, path);
+    dialect.admit(call, auth, apiKeys);
+    if (badJson) throw dialect.errors.unreadableBody('invalid_json');
+    if (body !== undefined && !isRecord(body))
+      throw dialect.errors.invalidRequest('The request body must be a JSON object.');
     const params = isRecord(body) ? body : {};
 
     let headerControls: FakeControls;
     try {
       headerControls = controlsFromHeaders(req.headers);
     } catch (error) {
-      if (error instanceof InvalidControlError) throw invalidRequest(error.message, null, 'invalid_fake_control');
+      if (error instanceof InvalidControlError) throw dialect.errors.invalidControl(error.message);
       throw error;
     }
-    const model = typeof params.model === 'string' ? params.model : undefined;
+    const model = route.model ?? (typeof params.model === 'string' ? params.model : undefined);
     const controls = { ...state.resolve(model, route.inference), ...headerControls };
 
     // Never answer; the socket stays open until the client aborts or close() destroys it.
@@ -181,33 +217,35 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
     if (controls.latencyMs > 0 && !(await sleep(controls.latencyMs, signal))) return;
     if (controls.status !== undefined && (controls.status < 200 || controls.status > 299)) {
-      throw forcedError(controls.status, controls.errorCode, controls.retryAfter);
+      throw dialect.errors.forced(controls.status, controls.errorCode, controls.retryAfter);
     }
-    await route.handler({ req, res, path, body: params, controls, signal, seq: requestSeq });
+    await route.handler({ req, res, path, query, body: params, controls, signal, seq: requestSeq });
   }
 
+  const fail = (res: ServerResponse, dialect: Dialect, error: unknown): void => {
+    if (res.headersSent) {
+      // Mid-answer there is no way to report an error in-band; cutting the connection is the honest signal.
+      res.destroy();
+      return;
+    }
+    if (error instanceof FakeHttpError) {
+      sendError(res, error);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    sendError(res, dialect.errors.internal(`Fake provider bug: ${message}`));
+  };
+
   const server = createServer((req, res) => {
-    serve(req, res).catch((error: unknown) => {
-      if (res.headersSent) {
-        // Mid-answer there is no way to report an error in-band; cutting the connection is the honest signal.
-        res.destroy();
-        return;
-      }
-      if (error instanceof OpenAIHttpError) {
-        sendError(res, error);
-        return;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      sendError(
-        res,
-        new OpenAIHttpError(500, {
-          message: `Fake provider bug: ${message}`,
-          type: 'server_error',
-          param: null,
-          code: null,
-        }),
-      );
-    });
+    const method = req.method ?? 'GET';
+    const { path, query } = splitUrl(req.url ?? '/');
+    if (path.startsWith(CONTROL_PATH_PREFIX)) {
+      controlPlane(req, res, method, path).catch((error: unknown) => fail(res, openai, error));
+      return;
+    }
+    const call: IncomingCall = { method, path, query, headers: req.headers };
+    const dialect = dialectOf(call);
+    serve(req, res, call, dialect).catch((error: unknown) => fail(res, dialect, error));
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Must exceed keepAliveTimeout, or Node may time out a request that arrives on a connection about to idle out.

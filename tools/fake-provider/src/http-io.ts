@@ -4,12 +4,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { invalidRequest, OpenAIHttpError, type OpenAIErrorBody } from './openai-error.js';
+import { FakeHttpError, UnreadableBodyError } from './fake-http-error.js';
 
 /** Far above any realistic request (OpenAI's own limits are lower), low enough that a runaway client cannot OOM us. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** Reads the whole request body; rejects with a 413 OpenAIHttpError past MAX_BODY_BYTES. */
+/** Reads the whole request body; rejects with an UnreadableBodyError ('too_large') past MAX_BODY_BYTES. */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -20,18 +20,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
         // Stop buffering but keep draining, so the 413 can still be written on this socket.
         req.removeAllListeners('data');
         req.resume();
-        reject(
-          new OpenAIHttpError(
-            413,
-            {
-              message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`,
-              type: 'invalid_request_error',
-              param: null,
-              code: null,
-            },
-            { connection: 'close' },
-          ),
-        );
+        reject(new UnreadableBodyError('too_large'));
         return;
       }
       chunks.push(chunk);
@@ -41,16 +30,13 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** `undefined` for an empty body; a 400 with OpenAI's wording for a body that is not JSON. */
+/** `undefined` for an empty body; an UnreadableBodyError ('invalid_json') for a body that is not JSON. */
 export function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   try {
     return JSON.parse(raw.toString('utf8')) as unknown;
   } catch {
-    throw invalidRequest(
-      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +
-        'library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)',
-    );
+    throw new UnreadableBodyError('invalid_json');
   }
 }
 
@@ -65,9 +51,8 @@ export function sendJson(
   res.end(json);
 }
 
-export function sendError(res: ServerResponse, error: OpenAIHttpError): void {
-  const body: OpenAIErrorBody = { error: error.error };
-  sendJson(res, error.status, JSON.stringify(body), error.headers);
+export function sendError(res: ServerResponse, error: FakeHttpError): void {
+  sendJson(res, error.status, JSON.stringify(error.body), error.headers);
 }
 
 /** Waits `ms`; resolves false instead of throwing when the request went away meanwhile (nothing left to do). */

@@ -1,8 +1,10 @@
 /**
- * OpenAI-shaped errors. Every non-2xx answer of the fake uses OpenAI's envelope so that the gateway's error
- * mapping and the official SDK's `APIError` (which reads `error.message`, `error.type`, `error.code`) are
- * exercised exactly as against the real API.
+ * OpenAI-shaped errors. Every non-2xx answer of the OpenAI dialect (and Azure's pass-through errors) uses
+ * OpenAI's envelope so that the gateway's error mapping and the official SDK's `APIError` (which reads
+ * `error.message`, `error.type`, `error.code`) are exercised exactly as against the real API.
  */
+import { FakeHttpError } from './fake-http-error.js';
+import { MAX_BODY_BYTES } from './http-io.js';
 
 export interface OpenAIErrorObject {
   message: string;
@@ -15,14 +17,14 @@ export interface OpenAIErrorBody {
   error: OpenAIErrorObject;
 }
 
-/** An error answer in flight: thrown by request handling, written by the dispatcher. */
-export class OpenAIHttpError extends Error {
+/** An OpenAI error answer in flight: thrown by request handling, written by the dispatcher. */
+export class OpenAIHttpError extends FakeHttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly error: OpenAIErrorObject,
-    readonly headers: Readonly<Record<string, string>> = {},
+    headers: Readonly<Record<string, string>> = {},
   ) {
-    super(error.message);
+    super(status, { error } satisfies OpenAIErrorBody, error.message, headers);
   }
 }
 
@@ -111,4 +113,37 @@ export function invalidUrl(method: string, path: string): OpenAIHttpError {
     param: null,
     code: null,
   });
+}
+
+/** OpenAI's wording for a body it cannot read: too large (the connection is closed, the rest is not read) or not JSON. */
+export function unreadableBody(reason: 'too_large' | 'invalid_json'): OpenAIHttpError {
+  if (reason === 'too_large') {
+    return new OpenAIHttpError(
+      413,
+      {
+        message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`,
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+      { connection: 'close' },
+    );
+  }
+  return invalidRequest(
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +
+      'library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)',
+  );
+}
+
+/**
+ * The error object OpenAI sends in-band when a stream fails after it started (`data: {"error": …}`), after
+ * which the connection ends without `[DONE]`.
+ */
+export function streamErrorObject(errorCode?: string): OpenAIErrorObject {
+  return {
+    message: 'The server had an error while processing your request. Sorry about that!',
+    type: 'server_error',
+    param: null,
+    code: errorCode ?? null,
+  };
 }

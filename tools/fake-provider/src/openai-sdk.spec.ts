@@ -81,4 +81,48 @@ describe('fake provider through the official openai SDK', () => {
     expect(models).toContain('fake-model');
     expect((await client.models.retrieve('anything')).id).toBe('anything');
   });
+
+  it('accumulates a streamed tool call and reports reasoning and cached tokens', async () => {
+    const runner = client.chat.completions.stream(
+      {
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Weather?' }],
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+            },
+          },
+        ],
+        stream_options: { include_usage: true },
+      },
+      { headers: { 'x-fake-cached-tokens': '2', 'x-fake-reasoning-tokens': '8' } },
+    );
+    const completion = await runner.finalChatCompletion();
+    expect(completion.choices[0].finish_reason).toBe('tool_calls');
+    expect(completion.choices[0].message.tool_calls).toEqual([
+      {
+        id: expect.stringMatching(/^call_fake_/),
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"fake"}' },
+      },
+    ]);
+    expect(completion.usage?.prompt_tokens_details?.cached_tokens).toBe(2);
+    expect(completion.usage?.completion_tokens_details?.reasoning_tokens).toBe(8);
+  });
+
+  it('surfaces an in-band stream error as an APIError', async () => {
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream: true },
+      { headers: { 'x-fake-stream-error-after-chunks': '2' } },
+    );
+    const received: string[] = [];
+    const consume = async (): Promise<void> => {
+      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+    };
+    await expect(consume()).rejects.toBeInstanceOf(OpenAI.APIError);
+    expect(received).toEqual(['This', ' is']);
+  });
 });

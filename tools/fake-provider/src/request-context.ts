@@ -7,6 +7,7 @@ export interface FakeRequestContext {
   readonly res: ServerResponse;
   /** Path without the query string. */
   readonly path: string;
+  readonly query: URLSearchParams;
   /** The JSON body; `{}` for requests without one (GET). */
   readonly body: Readonly<Record<string, unknown>>;
   readonly controls: ResolvedControls;

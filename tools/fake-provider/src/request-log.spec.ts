@@ -4,6 +4,9 @@ import { RequestLog, type RecordedRequest } from './request-log.js';
 const request = (n: number): RecordedRequest => ({
   method: 'POST',
   path: `/${n}`,
+  query: {},
+  dialect: 'openai',
+  auth: null,
   headers: {},
   body: { n },
   receivedAt: n,

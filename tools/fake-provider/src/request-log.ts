@@ -1,14 +1,21 @@
 /**
- * What reached the fake, so tests can assert on what the gateway sent upstream (the mapped model, the
- * Authorization header, whether `stream_options.include_usage` was requested…). Bounded, because the fake
- * also serves long benchmark runs where an unbounded log would be a memory leak.
+ * What reached the fake, so tests can assert on what the gateway sent upstream (the dialect and its auth
+ * header, the mapped model, whether `stream_options.include_usage` was requested…). Bounded, because the
+ * fake also serves long benchmark runs where an unbounded log would be a memory leak.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { DialectName, RecordedAuth } from './dialect.js';
 
 export interface RecordedRequest {
   method: string;
   /** Path without the query string, e.g. `/v1/chat/completions`. */
   path: string;
+  /** The query parameters (first value of each), e.g. `{ "api-version": "2024-10-21" }`; `{}` without a query. */
+  query: Record<string, string>;
+  /** Which provider's API the request spoke, judged from its path and headers. */
+  dialect: DialectName;
+  /** The key the request carried and where (header or `?key=`), as that dialect reads it; null without one. */
+  auth: RecordedAuth | null;
   /** As Node received them: lower-case names. */
   headers: IncomingHttpHeaders;
   /** The parsed JSON body; `undefined` when there was none or it was not valid JSON. */

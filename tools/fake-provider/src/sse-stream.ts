@@ -1,24 +1,33 @@
 /**
- * Server-sent events the way OpenAI streams: `data: <json>\n\n` per chunk, `data: [DONE]\n\n` at the end.
- * This is also where the streaming faults live (pacing between chunks, a connection cut after K chunks),
- * shared by chat completions and legacy completions.
+ * Streamed answers of every dialect: OpenAI's `data: <json>\n\n` … `data: [DONE]`, Anthropic's named
+ * `event: x\ndata: <json>\n\n` events, Gemini's `data: <json>\r\n\r\n` chunks (or a streamed JSON array
+ * without `alt=sse`). Handlers frame their events; this is where the streaming faults live, the same for all
+ * of them: pacing between content chunks, a connection cut after K chunks, an in-band error after K chunks.
  */
 import type { ServerResponse } from 'node:http';
 import type { ResolvedControls } from './fake-controls.js';
 import { sleep } from './http-io.js';
 
-export interface SsePlan {
-  /** Serialized content chunks, one per answer word: what `chunkIntervalMs` paces and `dropAfterChunks` counts. */
+export interface StreamPlan {
+  readonly contentType: string;
+  /** Framed events before the first content chunk (Anthropic's message_start…), sent with the status line. */
+  readonly head?: string;
+  /** Framed content chunks, one per answer word or tool-argument piece: what `chunkIntervalMs` paces and
+   * `dropAfterChunks` / `streamErrorAfterChunks` count. */
   readonly content: readonly string[];
-  /** Serialized chunks sent after the content (the finish_reason chunk, the usage chunk), before `[DONE]`. */
-  readonly tail: readonly string[];
+  /** Framed events after the content: the finish chunk, the usage chunk, the terminator. */
+  readonly tail: string;
+  /** The framed in-band error event `streamErrorAfterChunks` ends the stream with, instead of the tail. */
+  readonly inBandError: string;
 }
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } as const;
-const DONE = 'data: [DONE]\n\n';
+export const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
-const frame = (json: string): string => `data: ${json}\n\n`;
-const frames = (events: readonly string[]): string => events.map(frame).join('');
+/** OpenAI's framing (also Azure's). */
+export const sseData = (json: string): string => `data: ${json}\n\n`;
+export const SSE_DONE = 'data: [DONE]\n\n';
+/** Anthropic's framing: every event is named, and the name repeats the payload's `type`. */
+export const sseEvent = (name: string, json: string): string => `event: ${name}\ndata: ${json}\n\n`;
 
 /**
  * Writes `data` and then destroys the connection once the bytes reached the kernel, so the client reliably
@@ -34,35 +43,44 @@ function writeThenDrop(res: ServerResponse, data: string): Promise<void> {
   });
 }
 
-export async function writeSse(
+/** K only applies when the answer has at least K content chunks. */
+function boundedBy(limit: number | undefined, chunks: number): number | undefined {
+  return limit !== undefined && limit <= chunks ? limit : undefined;
+}
+
+export async function writeStream(
   res: ServerResponse,
-  plan: SsePlan,
+  plan: StreamPlan,
   controls: ResolvedControls,
   signal: AbortSignal,
 ): Promise<void> {
   const { content, tail } = plan;
+  const head = plan.head ?? '';
   const { chunkIntervalMs } = controls;
-  // A cut "after K chunks" only happens if the answer has at least K chunks; K = all of them cuts just before
-  // the finish chunk and [DONE] — the stream looks complete but never terminates properly.
-  const dropAfter =
-    controls.dropAfterChunks !== undefined && controls.dropAfterChunks <= content.length
-      ? controls.dropAfterChunks
-      : undefined;
+  // A cut "after K chunks" with K = all of them cuts just before the finish — the stream looks complete but
+  // never terminates properly. An in-band error after K chunks replaces the finish; a cut at or before it wins.
+  const dropAfter = boundedBy(controls.dropAfterChunks, content.length);
+  const errorAfter = boundedBy(controls.streamErrorAfterChunks, content.length);
+  const stopAt =
+    dropAfter !== undefined && (errorAfter === undefined || dropAfter <= errorAfter) ? dropAfter : errorAfter;
+  const ending = stopAt === undefined ? tail : stopAt === dropAfter ? undefined : plan.inBandError;
 
-  res.writeHead(200, SSE_HEADERS);
+  res.writeHead(200, { 'content-type': plan.contentType, 'cache-control': 'no-cache' });
 
   if (chunkIntervalMs === 0) {
     // Fast path (benchmarks): the whole stream in one write.
-    if (dropAfter === undefined) res.end(frames(content) + frames(tail) + DONE);
-    else await writeThenDrop(res, frames(content.slice(0, dropAfter)));
+    const body = head + (stopAt === undefined ? content.join('') : content.slice(0, stopAt).join(''));
+    if (ending === undefined) await writeThenDrop(res, body);
+    else res.end(body + ending);
     return;
   }
 
-  for (let i = 0; i < content.length; i++) {
-    if (i === dropAfter) return writeThenDrop(res, '');
+  const last = stopAt ?? content.length;
+  for (let i = 0; i < last; i++) {
     if (i > 0 && !(await sleep(chunkIntervalMs, signal))) return; // the client left: stop producing
-    res.write(frame(content[i]));
+    res.write(i === 0 ? head + content[i] : content[i]);
   }
-  if (dropAfter === content.length) return writeThenDrop(res, '');
-  res.end(frames(tail) + DONE);
+  if (last === 0 && head !== '') res.write(head);
+  if (ending === undefined) return writeThenDrop(res, '');
+  res.end(ending);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '@tollgate/config';
+import { AuthSubjects } from '@tollgate/contracts';
 import { createLogger } from '@tollgate/observability';
 import { TestDatabase } from '@tollgate/testing';
 import { authSettings } from '../auth.config.js';
@@ -21,6 +22,8 @@ describe(RootBootstrapService.name, () => {
   /** Every line the service logged, and everything it wrote to stdout itself. */
   let logLines: string[];
   let stdoutWrites: string[];
+  /** What bootstrap broadcast, as [subject, payload]. */
+  let broadcasts: Array<[string, unknown]>;
   const wasTty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
 
   beforeAll(async () => {
@@ -43,6 +46,7 @@ describe(RootBootstrapService.name, () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tollgate-root-key-'));
     logLines = [];
     stdoutWrites = [];
+    broadcasts = [];
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       stdoutWrites.push(String(chunk));
       return true;
@@ -68,7 +72,8 @@ describe(RootBootstrapService.name, () => {
         },
       },
     });
-    return new RootBootstrapService(db, config, logger).onApplicationBootstrap();
+    const bus = { broadcast: (target: { name: string }, payload: unknown) => broadcasts.push([target.name, payload]) };
+    return new RootBootstrapService(db, config, logger, bus).onApplicationBootstrap();
   }
 
   const keyFile = () => join(dataDir, 'root-key');
@@ -112,5 +117,18 @@ describe(RootBootstrapService.name, () => {
     expect(() => statSync(keyFile())).toThrow();
     for (const line of [...logLines, ...stdoutWrites]) expect(line).not.toContain(configured);
     expect(await db.query('SELECT name FROM users')).toEqual([{ name: 'root' }]);
+  });
+
+  it('announces the root it created, once, as every created user is announced', async () => {
+    await bootstrap({ tty: false });
+    await bootstrap({ tty: false });
+
+    const [root] = await db.query<[{ id: string }]>('SELECT id FROM users');
+    expect(broadcasts).toEqual([
+      [
+        AuthSubjects.userCreated.name,
+        { id: root.id, group: 'default', status: 'active', updatedAt: expect.stringMatching(/^\d{4}-/) },
+      ],
+    ]);
   });
 });

@@ -1,9 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuthSubjects, type EventSubject, type UserRecord } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import { generateKey, hashKey, isWellFormedKey, keyDisplay } from '../keys/key-material.js';
-import { LOGGER } from '../tokens.js';
+import { LOGGER, NATS_BUS } from '../tokens.js';
+import { toUserRecord } from '../users/user.entity.js';
 import { writeRootKeyFile } from './root-key-file.js';
 
 /**
@@ -15,12 +17,18 @@ import { writeRootKeyFile } from './root-key-file.js';
  * transaction-scoped advisory lock makes replicas starting together create
  * exactly one root.
  */
+/** What bootstrap needs from the bus (NatsBus in the app): tell listeners the root exists. */
+export interface UserCreatedBus {
+  broadcast(target: EventSubject<UserRecord>, payload: UserRecord): void;
+}
+
 @Injectable()
 export class RootBootstrapService implements OnApplicationBootstrap {
   constructor(
     private readonly db: DataSource,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(NATS_BUS) private readonly bus: UserCreatedBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,8 +41,9 @@ export class RootBootstrapService implements OnApplicationBootstrap {
       const [{ count }] = await tx.query<[{ count: number }]>(`SELECT count(*)::int AS count FROM users`);
       if (count > 0) return null;
       const key = configured || generateKey();
-      const [user] = await tx.query<[{ id: string }]>(
-        `INSERT INTO users (name, role, group_name, status) VALUES ('root', 'root', 'default', 'active') RETURNING id`,
+      const [user] = await tx.query<[{ id: string; group: string; status: 'active'; updatedAt: Date }]>(
+        `INSERT INTO users (name, role, group_name, status) VALUES ('root', 'root', 'default', 'active')
+         RETURNING id, group_name AS "group", status, updated_at AS "updatedAt"`,
       );
       const { prefix, last6 } = keyDisplay(key);
       await tx.query(
@@ -43,9 +52,10 @@ export class RootBootstrapService implements OnApplicationBootstrap {
       );
       // Written before the commit: were the file not writable, the root would exist with a key nobody has.
       const file = configured ? null : await writeRootKeyFile(this.config.DATA_DIR, key);
-      return { key, userId: user.id, file };
+      return { key, userId: user.id, user, file };
     });
     if (!created) return;
+    this.bus.broadcast(AuthSubjects.userCreated, toUserRecord(created.user));
     this.logger.info({ userId: created.userId }, 'root user created');
     if (!created.file) return;
     this.logger.info({ file: created.file }, 'root key written to its file (mode 0600), never to the log');

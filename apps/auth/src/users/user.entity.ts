@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Role, UserStatus, UserView } from '@tollgate/contracts';
+import type { Role, UserRecord, UserStatus, UserView } from '@tollgate/contracts';
 
 @Entity({ name: 'users' })
 export class UserEntity {
@@ -39,4 +39,9 @@ export function toUserView(user: UserEntity): UserView {
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };
+}
+
+/** The user as other services keep it (see UserRecord): no name, no e-mail. */
+export function toUserRecord(user: Pick<UserEntity, 'id' | 'group' | 'status' | 'updatedAt'>): UserRecord {
+  return { id: user.id, group: user.group, status: user.status, updatedAt: user.updatedAt.toISOString() };
 }

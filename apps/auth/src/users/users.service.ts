@@ -1,22 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import {
   AuthSubjects,
   LIMITS,
   ok,
   refused,
   type CreateUserRequest,
+  type EventSubject,
   type Page,
   type PageRequest,
   type Reply,
   type Role,
   type UpdateUserRequest,
+  type UserDirectoryRequest,
+  type UserLookupRequest,
+  type UserRecord,
   type UserView,
 } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
-import type { NatsBus } from '@tollgate/nats';
 import { NATS_BUS } from '../tokens.js';
-import { toUserView, UserEntity } from './user.entity.js';
+import { toUserRecord, toUserView, UserEntity } from './user.entity.js';
+
+/** What this service needs from the bus (NatsBus in the app): tell every listener what changed. */
+export interface UserChangeBus {
+  broadcast<Payload>(target: EventSubject<Payload>, payload: Payload): void;
+}
 
 /** What auth answers when no page size is asked for. */
 const DEFAULT_PAGE = 50;
@@ -38,7 +46,7 @@ export class UsersService {
 
   constructor(
     db: DataSource,
-    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    @Inject(NATS_BUS) private readonly bus: UserChangeBus,
   ) {
     this.users = db.getRepository(UserEntity);
   }
@@ -55,6 +63,8 @@ export class UsersService {
         status: 'active',
       }),
     );
+    // After the commit, so a listener that hears of the user finds it when it asks.
+    this.bus.broadcast(AuthSubjects.userCreated, toUserRecord(user));
     return ok(toUserView(user));
   }
 
@@ -84,6 +94,7 @@ export class UsersService {
     if (!mayManage(request.actorRole, user.role) || !mayManage(request.actorRole, request.role ?? user.role)) {
       return forbidden();
     }
+    const before = { status: user.status, group: user.group };
     if (request.name !== undefined) user.name = request.name.trim();
     if (request.email !== undefined) user.email = request.email;
     if (request.role !== undefined) user.role = request.role;
@@ -92,7 +103,35 @@ export class UsersService {
     const saved = await this.users.save(user);
     // Suspensions and role changes apply at once on every replica's cache.
     this.bus.broadcast(AuthSubjects.invalidated, { userIds: [saved.id] });
+    if (saved.status !== before.status) this.bus.broadcast(AuthSubjects.userStatusChanged, toUserRecord(saved));
+    if (saved.group !== before.group) this.bus.broadcast(AuthSubjects.userGroupChanged, toUserRecord(saved));
     return ok(toUserView(saved));
+  }
+
+  /** Every user in id order, for a service that keeps its own list of them: a page after `cursor`. */
+  async directory(request: UserDirectoryRequest): Promise<Reply<Page<UserRecord>>> {
+    const limit = request.limit ?? LIMITS.userDirectoryPage;
+    const query = this.users
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.group', 'u.status', 'u.updatedAt'])
+      .orderBy('u.id', 'ASC')
+      .take(limit + 1);
+    if (request.cursor) query.where('u.id > :cursor', { cursor: request.cursor });
+    const rows = await query.getMany();
+    const page = rows.slice(0, limit);
+    return ok({
+      data: page.map(toUserRecord),
+      nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+    });
+  }
+
+  /** The users among `userIds` that exist; an id without a user is left out. */
+  async lookup(request: UserLookupRequest): Promise<Reply<UserRecord[]>> {
+    const found = await this.users.find({
+      select: { id: true, group: true, status: true, updatedAt: true },
+      where: { id: In(request.userIds) },
+    });
+    return ok(found.map(toUserRecord));
   }
 
   find(userId: string): Promise<UserEntity | null> {

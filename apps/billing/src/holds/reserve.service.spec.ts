@@ -13,6 +13,7 @@ import {
   moneyOf,
   newCustomer,
   priceTestModel,
+  reconcileReport,
   reserveRequest,
   testConfig,
   TEST_MODEL,
@@ -271,7 +272,7 @@ describe(ReserveService.name, () => {
   });
 
   it('leaves every account reconciled', async () => {
-    const report = await billing.reconcile.reconcile();
+    const report = await reconcileReport(billing);
 
     expect(report.differences).toEqual([]);
     expect(report.ok).toBe(true);

@@ -1,6 +1,7 @@
 import { CreateBillingSchema1764400000000 } from './1764400000000-create-billing-schema.js';
 import { SettleInOneRoundTrip1764500000000 } from './1764500000000-settle-in-one-round-trip.js';
 import { ReserveAndSettleInBatches1764600000000 } from './1764600000000-reserve-and-settle-in-batches.js';
+import { KnownUsers1764700000000 } from './1764700000000-known-users.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -10,6 +11,7 @@ export const BILLING_MIGRATIONS = [
   CreateBillingSchema1764400000000,
   SettleInOneRoundTrip1764500000000,
   ReserveAndSettleInBatches1764600000000,
+  KnownUsers1764700000000,
 ];
 
 /**

@@ -10,6 +10,7 @@ import {
   moneyOf,
   newCustomer,
   priceTestModel,
+  reconcileReport,
   reserveRequest,
   settlementFor,
   testConfig,
@@ -205,7 +206,7 @@ describe(SettlementConsumer.name, () => {
       held: 0n,
       ledger: 100_000n - 30n * 140n,
     });
-    expect((await billing.reconcile.reconcile()).differences).toEqual([]);
+    expect((await reconcileReport(billing)).differences).toEqual([]);
   });
 
   it('applies a batch message (what edges publish): each settlement once, a malformed entry dropped alone', async () => {

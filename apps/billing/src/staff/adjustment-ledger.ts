@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { ok, type Reply } from '@tollgate/contracts';
 import { TraceContext } from '@tollgate/observability';
+import { UserRegistry } from '../accounts/user-registry.js';
 import { isUniqueViolation } from '../db-errors.js';
 import { LEDGER_COLUMNS, type LedgerRow } from '../ledger/ledger-entry.js';
 
@@ -25,7 +27,13 @@ export type LineEffect =
   | { status: 'apply'; balanceBefore: bigint; balanceAfter: bigint; entry: LedgerRow | null }
   /** The idempotency key was applied before with the same user, type and amount. */
   | { status: 'replayed'; entry: LedgerRow }
-  | { status: 'error'; kind: 'key_reused' | 'below_zero'; balanceBefore: bigint | null; message: string };
+  | {
+      status: 'error';
+      /** unknown_user: auth has no such user, so billing holds no account for it. */
+      kind: 'unknown_user' | 'key_reused' | 'below_zero';
+      balanceBefore: bigint | null;
+      message: string;
+    };
 
 export interface AdjustmentOutcome {
   /** True when the lines were written and committed (never for a dry run or when any line failed). */
@@ -46,14 +54,25 @@ export interface AdjustmentOutcome {
  */
 @Injectable()
 export class AdjustmentLedger {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly users: UserRegistry,
+  ) {}
 
-  async apply(lines: readonly AdjustmentLine[], options: AdjustmentOptions): Promise<AdjustmentOutcome> {
+  /**
+   * The outcome, or a denial when auth must be asked whether a user exists
+   * and does not answer (then nothing is applied).
+   */
+  async apply(lines: readonly AdjustmentLine[], options: AdjustmentOptions): Promise<Reply<AdjustmentOutcome>> {
+    // Before any lock: a user created a moment ago, whose event has not arrived
+    // yet, is asked of auth now and recorded, so the transaction below finds it.
+    const checked = await this.users.unknownUsers(lines.map((line) => line.userId));
+    if (!checked.ok) return checked;
     try {
-      return await this.attempt(lines, options);
+      return ok(await this.attempt(lines, options));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      return this.attempt(lines, options);
+      return ok(await this.attempt(lines, options));
     }
   }
 
@@ -80,13 +99,20 @@ export class AdjustmentLedger {
     options: AdjustmentOptions,
   ): Promise<AdjustmentOutcome> {
     const users = [...new Set(lines.map((line) => line.userId))].sort();
-    // A first top-up creates the account; rolled back with everything else if the lines are not applied.
+    // A first top-up creates the account, but only for a user auth has told billing about; rolled back with
+    // everything else if the lines are not applied. The lock is taken on accounts that have a known user only:
+    // a line whose user is not among them is refused below, before anything is written. Auth never deletes a
+    // user, so one known here stays known until the commit.
     await runner.query(
-      `INSERT INTO billing.accounts (user_id) SELECT u FROM unnest($1::uuid[]) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING`,
+      `INSERT INTO billing.accounts (user_id)
+       SELECT user_id FROM billing.known_users WHERE user_id = ANY($1::uuid[]) ORDER BY user_id
+       ON CONFLICT (user_id) DO NOTHING`,
       [users],
     );
     const locked = (await runner.query(
-      `SELECT user_id, balance_micros FROM billing.accounts WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      `SELECT a.user_id, a.balance_micros
+         FROM billing.accounts a JOIN billing.known_users k ON k.user_id = a.user_id
+        WHERE a.user_id = ANY($1::uuid[]) ORDER BY a.user_id FOR UPDATE OF a`,
       [users],
     )) as Array<{ user_id: string; balance_micros: string }>;
     const balances = new Map(locked.map((row) => [row.user_id, BigInt(row.balance_micros)]));
@@ -98,6 +124,9 @@ export class AdjustmentLedger {
 
     const keysInRequest = new Set<string>();
     const effects = lines.map((line): LineEffect => {
+      if (!balances.has(line.userId)) {
+        return { status: 'error', kind: 'unknown_user', balanceBefore: null, message: `no such user ${line.userId}` };
+      }
       if (keysInRequest.has(line.idempotencyKey)) {
         return {
           status: 'error',

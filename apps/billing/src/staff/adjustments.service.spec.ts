@@ -21,10 +21,12 @@ describe(AdjustmentsService.name, () => {
 
   const topUp = (userId: string, amountMicros: string, idempotencyKey: string = randomUUID()) =>
     topUpRequest({ userId, amountMicros, actor: 'staff-1', reason: 'invoice 42', idempotencyKey });
+  /** A user auth has. */
+  const newUser = () => billing.auth.add().id;
 
   describe('topUp', () => {
     it('credits the balance and writes a topup entry', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
 
       const reply = await topUp(userId, '12500000');
 
@@ -46,7 +48,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('applies the same idempotency key once and answers the first result again', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
       const first = await topUp(userId, '1000', 'invoice-7');
 
       const second = await topUp(userId, '1000', 'invoice-7');
@@ -57,7 +59,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('applies the same key once when it arrives 20 times at the same time, on two replicas', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
       const other = billingInstance(await openReplica()).adjustments;
       const key = randomUUID();
 
@@ -79,7 +81,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('gives a key to one user only when several use it at the same time', async () => {
-      const users = Array.from({ length: 10 }, () => randomUUID());
+      const users = Array.from({ length: 10 }, newUser);
       const other = billingInstance(await openReplica()).adjustments;
 
       const replies = await Promise.all(
@@ -102,7 +104,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('treats a user id in upper case as the same user', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
       await topUp(userId, '300', `case-${userId}`);
 
       const again = await topUp(userId.toUpperCase(), '300', `case-${userId}`);
@@ -112,7 +114,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('refuses a key already used for a different change', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
       await topUp(userId, '1000', 'invoice-8');
 
       const reply = await topUp(userId, '2000', 'invoice-8');
@@ -146,6 +148,82 @@ describe(AdjustmentsService.name, () => {
     });
   });
 
+  describe('for a user auth does not know', () => {
+    const ledgerRows = async (userId: string) =>
+      (await billing.db.query<unknown[]>(`SELECT 1 FROM billing.ledger WHERE user_id = $1`, [userId])).length;
+    const accountRows = async (userId: string) =>
+      (await billing.db.query<unknown[]>(`SELECT 1 FROM billing.accounts WHERE user_id = $1`, [userId])).length;
+
+    it.each([
+      ['a top-up', (userId: string) => topUp(userId, '1000')],
+      [
+        'an adjustment',
+        (userId: string) =>
+          sut.adjust({
+            userId,
+            amountMicros: '-5',
+            actor: 'a',
+            reason: 'r',
+            idempotencyKey: randomUUID(),
+            allowNegative: true,
+          }),
+      ],
+    ])('refuses %s with a 404 naming the user, and moves nothing', async (_what, move) => {
+      const stranger = randomUUID();
+
+      const reply = await move(stranger);
+
+      expect(reply).toEqual({
+        ok: false,
+        denial: { reason: DenialReason.ResourceNotFound, params: { detail: `no such user ${stranger}` } },
+      });
+      expect([await accountRows(stranger), await ledgerRows(stranger)]).toEqual([0, 0]);
+    });
+
+    it('refuses money for an account made before users were checked, when auth has no such user', async () => {
+      const stranger = randomUUID();
+      await billing.db.query(`INSERT INTO billing.accounts (user_id) VALUES ($1)`, [stranger]);
+
+      const reply = await topUp(stranger, '1000');
+
+      expect(reply.ok ? null : reply.denial.reason).toBe(DenialReason.ResourceNotFound);
+      expect(await ledgerRows(stranger)).toBe(0);
+    });
+
+    it('tops up at once a user auth created a moment ago, before billing heard of it, and asks auth only once', async () => {
+      // In auth, not yet in billing.known_users: its userCreated event has not arrived.
+      const userId = newUser();
+      const asked = billing.auth.lookups.length;
+
+      const first = await topUp(userId, '1000');
+      const second = await topUp(userId, '500');
+
+      expect([first.ok, second.ok]).toEqual([true, true]);
+      expect(billing.auth.lookups.slice(asked)).toEqual([[userId]]);
+      expect(await moneyOf(billing.db, userId)).toEqual({ balance: 1_500n, held: 0n, ledger: 1_500n });
+    });
+
+    it('answers service_unavailable, moving nothing, when it must ask auth and auth does not answer', async () => {
+      const known = newUser();
+      await topUp(known, '100');
+      const notYetHeardOf = newUser();
+      billing.auth.answering = false;
+      try {
+        const refused = await topUp(notYetHeardOf, '1000');
+        const stillServed = await topUp(known, '100');
+
+        expect(refused).toEqual({
+          ok: false,
+          denial: { reason: DenialReason.ServiceUnavailable, params: { retryAfterSeconds: 1 } },
+        });
+        expect(stillServed.ok).toBe(true);
+        expect(await ledgerRows(notYetHeardOf)).toBe(0);
+      } finally {
+        billing.auth.answering = true;
+      }
+    });
+  });
+
   describe('adjust', () => {
     const adjust = (userId: string, amountMicros: string, extra: Record<string, unknown> = {}) =>
       adjustRequest({
@@ -158,7 +236,7 @@ describe(AdjustmentsService.name, () => {
       });
 
     it('applies a signed amount with its reason', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
       await topUp(userId, '1000');
 
       const reply = await adjust(userId, '-400');
@@ -172,7 +250,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('will not take the balance below zero unless allowNegative', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
       await topUp(userId, '100');
 
       const refused = await adjust(userId, '-101');
@@ -187,7 +265,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('is idempotent by key like a top-up', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
       const request = { userId, amountMicros: '250', actor: 'staff-2', reason: 'refund', idempotencyKey: 'refund-1' };
 
       await sut.adjust(request);
@@ -198,7 +276,7 @@ describe(AdjustmentsService.name, () => {
     });
 
     it('requires a reason and a non-zero amount', async () => {
-      const userId = randomUUID();
+      const userId = newUser();
 
       const noReason = await adjustRequest({ userId, amountMicros: '5', actor: 'a', idempotencyKey: randomUUID() });
       const zero = await adjust(userId, '0');

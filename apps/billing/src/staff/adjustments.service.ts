@@ -17,7 +17,7 @@ import { toAdjustmentLine } from './adjustment-line.js';
  * `topUp` and `adjust`: one balance change each, idempotent by key. The same
  * key again (same user, type and amount) changes nothing and answers with the
  * entry the first request wrote; the same key for a different change is a
- * 409.
+ * 409. A user auth does not know is a 404 naming it, and nothing moves.
  */
 @Injectable()
 export class AdjustmentsService {
@@ -42,10 +42,14 @@ export class AdjustmentsService {
     line: AdjustmentLine,
     { actor, allowNegative }: { actor: string; allowNegative: boolean },
   ): Promise<Reply<AdjustmentResult>> {
-    const { effects } = await this.adjustments.apply([line], { actor: actor.trim(), allowNegative, dryRun: false });
-    const effect = effects[0];
+    const outcome = await this.adjustments.apply([line], { actor: actor.trim(), allowNegative, dryRun: false });
+    if (!outcome.ok) return outcome;
+    const effect = outcome.value.effects[0];
     if (!effect) throw new Error('no effect for a single adjustment');
-    if (effect.status === 'error') return refused(deny(DenialReason.Conflict, { detail: effect.message }));
+    if (effect.status === 'error') {
+      const reason = effect.kind === 'unknown_user' ? DenialReason.ResourceNotFound : DenialReason.Conflict;
+      return refused(deny(reason, { detail: effect.message }));
+    }
     if (!effect.entry) throw new Error('an applied adjustment wrote no ledger entry');
     return ok({
       entry: toLedgerEntryView(effect.entry),

@@ -15,6 +15,9 @@ describe(BatchAdjustService.name, () => {
     sut = billing.batches;
   });
 
+  /** A user auth has. */
+  const newUser = () => billing.auth.add().id;
+
   const row = (userId: string, amountMicros: string, idempotencyKey: string = randomUUID()) => ({
     userId,
     amountMicros,
@@ -23,8 +26,8 @@ describe(BatchAdjustService.name, () => {
   });
 
   it('reports each row of a dry run and changes nothing', async () => {
-    const alice = randomUUID();
-    const bob = randomUUID();
+    const alice = newUser();
+    const bob = newUser();
     await fund(billing, alice, 1_000n);
 
     const reply = await sut.batchAdjust({
@@ -63,8 +66,8 @@ describe(BatchAdjustService.name, () => {
   });
 
   it('applies every row in one transaction', async () => {
-    const alice = randomUUID();
-    const bob = randomUUID();
+    const alice = newUser();
+    const bob = newUser();
 
     const reply = await sut.batchAdjust({
       rows: [row(alice, '500'), row(bob, '300'), row(alice, '-200')],
@@ -80,8 +83,8 @@ describe(BatchAdjustService.name, () => {
   });
 
   it('applies nothing when one row fails, and says which', async () => {
-    const alice = randomUUID();
-    const bob = randomUUID();
+    const alice = newUser();
+    const bob = newUser();
     await fund(billing, bob, 100n);
 
     const reply = await sut.batchAdjust({
@@ -99,7 +102,7 @@ describe(BatchAdjustService.name, () => {
   });
 
   it('may take balances below zero with allowNegative', async () => {
-    const alice = randomUUID();
+    const alice = newUser();
 
     const reply = await sut.batchAdjust({
       rows: [row(alice, '-50')],
@@ -113,7 +116,7 @@ describe(BatchAdjustService.name, () => {
   });
 
   it('can be sent again: rows applied before are replays that change nothing', async () => {
-    const alice = randomUUID();
+    const alice = newUser();
     const rows = [row(alice, '10', `batch-7-${alice}`), row(alice, '20', `batch-8-${alice}`)];
     await sut.batchAdjust({ rows: rows.slice(0, 1), dryRun: false, actor: 'staff' });
 
@@ -124,7 +127,7 @@ describe(BatchAdjustService.name, () => {
   });
 
   it('refuses a key repeated within one batch', async () => {
-    const alice = randomUUID();
+    const alice = newUser();
 
     const reply = await sut.batchAdjust({
       rows: [row(alice, '1', 'twice'), row(alice, '1', 'twice')],
@@ -133,6 +136,53 @@ describe(BatchAdjustService.name, () => {
     });
 
     expect(reply.ok && reply.value.rows.map((r) => r.status)).toEqual(['not_applied', 'error']);
+  });
+
+  it('reports a row for a user auth does not know as an error naming it, and applies nothing', async () => {
+    const alice = newUser();
+    const stranger = randomUUID();
+
+    const reply = await sut.batchAdjust({
+      rows: [row(alice, '500'), row(stranger, '300'), row(alice, '7')],
+      dryRun: false,
+      actor: 'staff',
+    });
+
+    expect(reply.ok && reply.value).toMatchObject({ applied: false, errorCount: 1 });
+    expect(reply.ok && reply.value.rows[1]).toEqual({
+      index: 1,
+      userId: stranger,
+      amountMicros: '300',
+      idempotencyKey: expect.any(String),
+      status: 'error',
+      balanceBeforeMicros: null,
+      balanceAfterMicros: null,
+      entryId: null,
+      error: `no such user ${stranger}`,
+    });
+    expect(reply.ok && reply.value.rows.map((r) => r.status)).toEqual(['not_applied', 'error', 'not_applied']);
+    const touched = await billing.db.query<unknown[]>(
+      `SELECT 1 FROM billing.ledger WHERE user_id = ANY($1::uuid[]) UNION ALL
+       SELECT 1 FROM billing.accounts WHERE user_id = ANY($1::uuid[])`,
+      [[alice, stranger]],
+    );
+    expect(touched).toHaveLength(0);
+  });
+
+  it('reports the unknown user in a dry run too, beside what the other rows would do', async () => {
+    const alice = newUser();
+    const stranger = randomUUID();
+
+    const reply = await sut.batchAdjust({
+      rows: [row(alice, '500'), row(stranger, '300')],
+      dryRun: true,
+      actor: 'staff',
+    });
+
+    expect(reply.ok && reply.value.rows.map((r) => [r.status, r.error])).toEqual([
+      ['would_apply', null],
+      ['error', `no such user ${stranger}`],
+    ]);
   });
 
   it.each([

@@ -25,10 +25,10 @@ interface RejectedRow {
 /**
  * `batchAdjust`: many adjustments, all or nothing, in one transaction.
  * A dry run reports what each row would do and changes nothing. Any row in
- * error (a bad field, a reused idempotency key, a balance taken below zero)
- * means no row is applied; every row reports its own outcome either way.
- * Rows whose key was applied before are replays and change nothing, so a
- * batch that timed out can simply be sent again.
+ * error (a bad field, a user auth does not know, a reused idempotency key, a
+ * balance taken below zero) means no row is applied; every row reports its
+ * own outcome either way. Rows whose key was applied before are replays and
+ * change nothing, so a batch that timed out can simply be sent again.
  */
 @Injectable()
 export class BatchAdjustService {
@@ -48,7 +48,9 @@ export class BatchAdjustService {
     const rejected = lines.length < rows.length;
     // With a rejected row nothing will be applied, but the other rows are still
     // worked out (as a dry run) so that staff see every problem at once.
-    const outcome = await this.adjustments.apply(lines, { actor, allowNegative, dryRun: dryRun || rejected });
+    const applied = await this.adjustments.apply(lines, { actor, allowNegative, dryRun: dryRun || rejected });
+    if (!applied.ok) return applied;
+    const outcome = applied.value;
 
     let next = 0;
     const results = rows.map((row, index): BatchAdjustRowResult => {

@@ -1,6 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ReconcileDifference, ReconcileKind, ReconcileReport } from '@tollgate/contracts';
+import {
+  ok,
+  type AccountWithoutUser,
+  type ReconcileDifference,
+  type ReconcileKind,
+  type ReconcileReport,
+  type Reply,
+} from '@tollgate/contracts';
+import { UserRegistry } from '../accounts/user-registry.js';
+
+interface AccountRow {
+  user_id: string;
+  balance_micros: string;
+  held_micros: string;
+}
 
 interface DifferenceRow {
   user_id: string | null;
@@ -19,12 +33,36 @@ interface DifferenceRow {
  *
  * All three are read in one REPEATABLE READ snapshot, so writes committing
  * meanwhile cannot show up as a false difference.
+ *
+ * It also lists the accounts whose user auth does not know: money for an id
+ * no key belongs to, which nobody can spend (made before billing checked
+ * users, or written by hand). An account without a row in known_users is
+ * asked of auth before it is listed, so a user billing has not caught up
+ * with yet is not reported; if auth does not answer, neither does reconcile.
  */
 @Injectable()
 export class ReconcileService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly users: UserRegistry,
+  ) {}
 
-  reconcile(): Promise<ReconcileReport> {
+  async reconcile(): Promise<Reply<ReconcileReport>> {
+    const report = await this.fromTheBooks();
+    const candidates = report.accountsWithoutUser;
+    if (candidates.length === 0) return ok(report);
+    const unknown = await this.users.unknownUsers(candidates.map((account) => account.userId));
+    if (!unknown.ok) return unknown;
+    const withoutUser = new Set(unknown.value);
+    const accountsWithoutUser = candidates.filter((account) => withoutUser.has(account.userId));
+    return ok({
+      ...report,
+      ok: report.differences.length === 0 && accountsWithoutUser.length === 0,
+      accountsWithoutUser,
+    });
+  }
+
+  private fromTheBooks(): Promise<ReconcileReport> {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
       const balances = await tx.query<DifferenceRow[]>(`
         SELECT coalesce(a.user_id, l.user_id) AS user_id, NULL AS key_id,
@@ -52,6 +90,11 @@ export class ReconcileService {
             ON h.key_id = k.key_id
          WHERE coalesce(k.spent_micros, 0) <> coalesce(h.total, 0)
          ORDER BY 2`);
+      const unknownAccounts = await tx.query<AccountRow[]>(`
+        SELECT a.user_id, a.balance_micros::text, a.held_micros::text
+          FROM billing.accounts a
+         WHERE NOT EXISTS (SELECT 1 FROM billing.known_users k WHERE k.user_id = a.user_id)
+         ORDER BY a.user_id`);
       const [counts] = await tx.query<[{ accounts: string; keys: string }]>(
         `SELECT (SELECT count(*) FROM billing.accounts) AS accounts, (SELECT count(*) FROM billing.key_spend) AS keys`,
       );
@@ -60,12 +103,18 @@ export class ReconcileService {
         ...held.map((row) => toDifference('held_vs_open_holds', row)),
         ...keys.map((row) => toDifference('key_spend_vs_holds', row)),
       ];
+      const accountsWithoutUser = unknownAccounts.map((row): AccountWithoutUser => ({
+        userId: row.user_id,
+        balanceMicros: row.balance_micros,
+        heldMicros: row.held_micros,
+      }));
       return {
         checkedAt: new Date().toISOString(),
         accounts: Number(counts.accounts),
         keys: Number(counts.keys),
-        ok: differences.length === 0,
+        ok: differences.length === 0 && accountsWithoutUser.length === 0,
         differences,
+        accountsWithoutUser,
       };
     });
   }

@@ -4,12 +4,15 @@ import type {
   LedgerEntryView,
   LedgerRequest,
   Page,
+  ReconcileReport,
   ReserveRequest,
   Settlement,
   UsageEstimate,
 } from '@tollgate/contracts';
 import { createLogger } from '@tollgate/observability';
 import { eventually } from '@tollgate/testing';
+import { KnownUsersRepository } from '../accounts/known-users.repository.js';
+import { UserRegistry } from '../accounts/user-registry.js';
 import { loadBillingConfig, type BillingConfig } from '../billing.config.js';
 import { HoldExpirySweeper } from '../holds/hold-expiry.sweeper.js';
 import { HoldsRepository } from '../holds/holds.repository.js';
@@ -24,27 +27,36 @@ import { AdjustmentsService } from '../staff/adjustments.service.js';
 import { BatchAdjustService } from '../staff/batch-adjust.service.js';
 import { ReconcileService } from '../staff/reconcile.service.js';
 import { UsageService } from '../staff/usage.service.js';
+import { FakeUserDirectory } from './fake-user-directory.js';
 
 /** Settings for specs: `env` as the process would read it. */
 export const testConfig = (env: Record<string, string> = {}): BillingConfig =>
   loadBillingConfig({ LOG_LEVEL: 'silent', ...env });
 
+/** The one auth every billing instance of a spec file asks, as every replica asks the one auth service. */
+export const specAuth = new FakeUserDirectory();
+
 /**
  * The billing services over one DataSource, wired by hand as the module wires
- * them (no NATS: price broadcasts go nowhere). Two of these over two
- * DataSources behave like two billing replicas.
+ * them (no NATS: price broadcasts go nowhere; auth is `auth`). Two of these
+ * over two DataSources behave like two billing replicas.
  */
-export function billingInstance(db: DataSource, config: BillingConfig = testConfig()) {
+export function billingInstance(db: DataSource, config: BillingConfig = testConfig(), auth = specAuth) {
   const logger = createLogger('billing-test', 'silent');
   const bus = { broadcast: () => undefined, onBroadcast: () => undefined };
   const book = new PriceBook(db, config);
   const holds = new HoldsRepository(db);
   const ledger = new LedgerService(db);
-  const adjustmentLedger = new AdjustmentLedger(db);
+  const knownUsers = new KnownUsersRepository(db);
+  const users = new UserRegistry(knownUsers, auth, logger);
+  const adjustmentLedger = new AdjustmentLedger(db, users);
   return {
     db,
     config,
     logger,
+    auth,
+    knownUsers,
+    users,
     book,
     holds,
     ledger,
@@ -53,7 +65,7 @@ export function billingInstance(db: DataSource, config: BillingConfig = testConf
     settle: new SettleService(db, logger),
     adjustments: new AdjustmentsService(adjustmentLedger, ledger),
     batches: new BatchAdjustService(adjustmentLedger),
-    reconcile: new ReconcileService(db),
+    reconcile: new ReconcileService(db, users),
     usage: new UsageService(db),
     expiry: new HoldExpirySweeper(db, config, logger),
     rateWindows: new RateWindowSweeper(db, config, logger),
@@ -89,7 +101,9 @@ export interface Customer {
 
 export const newCustomer = (): Customer => ({ userId: randomUUID(), keyId: randomUUID() });
 
+/** A user auth has (added to it if it had not yet), topped up by staff. */
 export async function fund(instance: BillingInstance, userId: string, micros: bigint): Promise<void> {
+  instance.auth.add(userId);
   const reply = await instance.adjustments.topUp({
     userId,
     amountMicros: micros.toString(),
@@ -175,5 +189,12 @@ export async function awaitRoomInWindow(db: DataSource, seconds = 4): Promise<vo
 export async function ledgerPage(ledger: LedgerService, request: LedgerRequest): Promise<Page<LedgerEntryView>> {
   const reply = await ledger.page(request);
   if (!reply.ok) throw new Error(`ledger refused: ${JSON.stringify(reply.denial)}`);
+  return reply.value;
+}
+
+/** A reconcile the test expects to be answered (auth answers, when it is asked). */
+export async function reconcileReport(instance: BillingInstance): Promise<ReconcileReport> {
+  const reply = await instance.reconcile.reconcile();
+  if (!reply.ok) throw new Error(`reconcile refused: ${JSON.stringify(reply.denial)}`);
   return reply.value;
 }

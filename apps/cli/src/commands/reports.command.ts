@@ -29,6 +29,22 @@ const DIFFERENCE_COLUMNS: Array<Column<Difference>> = [
   { header: 'difference', value: (d) => d.difference, align: 'right' },
 ];
 
+type AccountWithoutUser = ReconcileResponse['accounts_without_user'][number];
+const ACCOUNT_WITHOUT_USER_COLUMNS: Array<Column<AccountWithoutUser>> = [
+  { header: 'account without a user', value: (a) => a.user_id },
+  { header: 'balance', value: (a) => a.balance, align: 'right' },
+  { header: 'held', value: (a) => a.held, align: 'right' },
+];
+
+/** What reconcile found, in words: "ok: no differences", or how many of each problem. */
+function verdict(report: ReconcileResponse): string {
+  const problems = [
+    report.differences.length > 0 ? `${report.differences.length} difference(s)` : null,
+    report.accounts_without_user.length > 0 ? `${report.accounts_without_user.length} account(s) without a user` : null,
+  ].filter((problem) => problem !== null);
+  return report.ok && problems.length === 0 ? 'ok: no differences' : problems.join(', ');
+}
+
 /** Here --key filters by an API key's id; an operator who meant the admin key is told where that goes. */
 function keyId(text: string): string {
   if (text.startsWith('sk-')) {
@@ -70,22 +86,27 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
       }
     });
 
-  leaf(program, 'reconcile', 'check every balance against its ledger and holds; exits 1 on any difference').action(
-    async (_options: unknown, command: Command) => {
-      const report = await ctx.client().get<ReconcileResponse>('reconcile');
-      const clean = report.ok && report.differences.length === 0;
-      ctx.print(command, report, () =>
-        [
-          renderRecord([
-            ['checked at', report.checked_at],
-            ['accounts', report.accounts],
-            ['keys', report.keys],
-            ['result', clean ? 'ok: no differences' : `${report.differences.length} difference(s)`],
-          ]),
-          clean ? '' : `\n${renderTable(DIFFERENCE_COLUMNS, report.differences)}`,
-        ].join(''),
-      );
-      if (!clean) ctx.fail();
-    },
-  );
+  leaf(
+    program,
+    'reconcile',
+    'check every balance against its ledger and holds, and every account against the users auth knows; exits 1 on any problem',
+  ).action(async (_options: unknown, command: Command) => {
+    const report = await ctx.client().get<ReconcileResponse>('reconcile');
+    const clean = report.ok && report.differences.length === 0 && report.accounts_without_user.length === 0;
+    ctx.print(command, report, () =>
+      [
+        renderRecord([
+          ['checked at', report.checked_at],
+          ['accounts', report.accounts],
+          ['keys', report.keys],
+          ['result', verdict(report)],
+        ]),
+        report.differences.length === 0 ? '' : `\n${renderTable(DIFFERENCE_COLUMNS, report.differences)}`,
+        report.accounts_without_user.length === 0
+          ? ''
+          : `\n${renderTable(ACCOUNT_WITHOUT_USER_COLUMNS, report.accounts_without_user)}`,
+      ].join(''),
+    );
+    if (!clean) ctx.fail();
+  });
 }

@@ -189,6 +189,11 @@ export const toReconcileResponse = (report: ReconcileReport): ReconcileResponse 
     expected: formatMoney(d.expectedMicros),
     difference: formatMoney(d.differenceMicros),
   })),
+  accounts_without_user: report.accountsWithoutUser.map((account) => ({
+    user_id: account.userId,
+    balance: formatMoney(account.balanceMicros),
+    held: formatMoney(account.heldMicros),
+  })),
 });
 
 export const toGroupResponse = (group: GroupMultiplierView): GroupResponse => ({

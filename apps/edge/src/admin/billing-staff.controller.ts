@@ -126,7 +126,7 @@ export class BillingStaffController {
   /** Every account's balance against its ledger and open holds; any difference is listed. */
   @Serve(R.reconcile)
   async reconcile() {
-    return toReconcileResponse(await this.bus.request(BillingSubjects.reconcile, {}, 30_000));
+    return toReconcileResponse(unwrap(await this.bus.request(BillingSubjects.reconcile, {}, 30_000)));
   }
 
   @Serve(R.listGroups)

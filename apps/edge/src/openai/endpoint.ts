@@ -4,6 +4,15 @@ import type { JsonObject } from './body-fields.js';
 
 export type { JsonObject } from './body-fields.js';
 
+/** What the edge expects a request to consume, as held (after InputTokenRatios) and charged when unreported. */
+export interface RequestEstimate extends UsageEstimate {
+  /**
+   * Of `inputTokens`, the part held at a stated allowance because the edge
+   * cannot count it (images, audio, files; relay/input-allowances.ts).
+   */
+  inputAllowanceTokens: number;
+}
+
 /**
  * What the relay needs to know about one OpenAI endpoint family: where it
  * lives upstream, how to check a body, what to hold for it, and how to read
@@ -22,7 +31,8 @@ export interface EndpointSpec {
   streams: boolean;
   /** Throws a DenialException for the endpoint's documented 400s. */
   validate(body: JsonObject): void;
-  estimate(body: JsonObject, config: EdgeConfig): UsageEstimate;
+  /** Input tokens as counted, before the per-model ratio; what the edge bills when the upstream reports none. */
+  estimate(body: JsonObject, config: EdgeConfig): RequestEstimate;
   /**
    * Usage from a JSON response body (null when the answer was not JSON, e.g.
    * speech audio); what the upstream did not report is counted or estimated.

@@ -1,6 +1,10 @@
 import type { Usage, UsageEstimate } from '@tollgate/contracts';
-import { countInputTokens, countText } from '../relay/usage-estimate.js';
+import { countPromptInput, countText, InputCount } from '../relay/usage-estimate.js';
 import { numberField, type EndpointSpec, type JsonObject } from './endpoint.js';
+
+/** The input tokens an OpenAI-form `usage` reports (`{ usage: {...} }` is passed as `holder`), or null. */
+export const reportedInputTokens = (holder: JsonObject | null): number | null =>
+  numberField(holder, ['usage', 'prompt_tokens']);
 
 /**
  * The usage of a token-billed answer: what the upstream reported in its
@@ -15,7 +19,7 @@ export function tokenUsage(holder: JsonObject | null, estimate: UsageEstimate, p
     numberField(holder, ['usage', 'completion_tokens']) ??
     produced().reduce((total, text) => total + countText(text), 0);
   return {
-    inputTokens: numberField(holder, ['usage', 'prompt_tokens']) ?? estimate.inputTokens,
+    inputTokens: reportedInputTokens(holder) ?? estimate.inputTokens,
     outputTokens,
     images: 0,
     characters: 0,
@@ -28,15 +32,20 @@ export function tokenUsage(holder: JsonObject | null, estimate: UsageEstimate, p
  * reported, else that count.
  */
 export const inputOnlyBilling: Pick<EndpointSpec, 'estimate' | 'usageFromResponse'> = {
-  estimate: (body) => ({
-    inputTokens: countInputTokens(body.input),
-    outputTokens: 0,
-    images: 0,
-    imageSize: null,
-    characters: 0,
-  }),
+  estimate: (body) => {
+    const input = new InputCount();
+    countPromptInput(body.input, input);
+    return {
+      inputTokens: input.total,
+      inputAllowanceTokens: input.allowed,
+      outputTokens: 0,
+      images: 0,
+      imageSize: null,
+      characters: 0,
+    };
+  },
   usageFromResponse: (json, _body, estimate) => ({
-    inputTokens: numberField(json, ['usage', 'prompt_tokens']) ?? estimate.inputTokens,
+    inputTokens: reportedInputTokens(json) ?? estimate.inputTokens,
     outputTokens: 0,
     images: 0,
     characters: 0,

@@ -19,12 +19,19 @@ import type { EdgeConfig } from '../edge.config.js';
  * valid key let through, the throttled guesser would learn that the key it
  * just tried is valid. A client that shares the address waits with it, for
  * seconds (see FailedAuthenticationLimiter).
+ *
+ * Lookups of one key from one address (for one model) that overlap share a
+ * single auth request, and only the first takes from the address's budget:
+ * a client's burst of parallel requests is one guess, not thirty, and auth
+ * is asked once.
  */
 @Injectable()
 export class PrincipalService implements OnModuleInit {
   private readonly trustedProxies;
   private readonly cache: PrincipalCache;
   private readonly failures: FailedAuthenticationLimiter;
+  /** Lookups waiting on auth, by cache key; each ends its own entry. */
+  private readonly inFlight = new Map<string, Promise<Principal>>();
 
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
@@ -50,6 +57,11 @@ export class PrincipalService implements OnModuleInit {
 
   async authenticate(request: FastifyRequest, model: string | null): Promise<Principal> {
     const clientIp = this.clientIp(request);
+    const authorization = request.headers.authorization ?? null;
+    const cacheKey = PrincipalCache.keyOf(authorization, clientIp, model);
+    // The same guess as one already admitted: it learns nothing that one will not.
+    const joined = this.inFlight.get(cacheKey);
+    if (joined) return joined;
     const admission = this.failures.admit(clientIp, Date.now());
     if (!admission.admitted) {
       throw new DenialException(DenialReason.AuthenticationThrottled, {
@@ -58,7 +70,7 @@ export class PrincipalService implements OnModuleInit {
     }
     let invalidKey = false;
     try {
-      return await this.lookUp(request, clientIp, model);
+      return await this.lookUp(cacheKey, authorization, clientIp, model);
     } catch (error) {
       invalidKey = error instanceof DenialException && error.denial.reason === DenialReason.InvalidAccessToken;
       throw error;
@@ -67,11 +79,29 @@ export class PrincipalService implements OnModuleInit {
     }
   }
 
-  private async lookUp(request: FastifyRequest, clientIp: string, model: string | null): Promise<Principal> {
-    const authorization = request.headers.authorization ?? null;
-    const cacheKey = PrincipalCache.keyOf(authorization, clientIp, model);
+  private lookUp(
+    cacheKey: string,
+    authorization: string | null,
+    clientIp: string,
+    model: string | null,
+  ): Promise<Principal> {
     const cached = this.cache.get(cacheKey, Date.now());
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    const lookup = this.ask(cacheKey, authorization, clientIp, model);
+    this.inFlight.set(cacheKey, lookup);
+    const done = (): void => {
+      this.inFlight.delete(cacheKey);
+    };
+    lookup.then(done, done);
+    return lookup;
+  }
+
+  private async ask(
+    cacheKey: string,
+    authorization: string | null,
+    clientIp: string,
+    model: string | null,
+  ): Promise<Principal> {
     const epoch = this.cache.currentEpoch();
     const reply = await this.bus.request(AuthSubjects.authenticate, { authorization, clientIp, model });
     if (!reply.ok) throw DenialException.of(reply.denial);

@@ -44,7 +44,7 @@ async function relayEvents(options: {
 }
 
 describe(EventStreamAnswer.name, () => {
-  it("relays the events as the client's model, without the usage chunk the edge asked for, charged the streamed usage", async () => {
+  it("relays the events as the client's model, without the usage chunk the edge asked for, charged the streamed usage, with the input count it reported", async () => {
     const { response, received, outcome, reported } = await relayEvents({
       channel: pickedChannel(8, { upstreamModel: MAPPED, reportSuccess: true }),
       produce: async function* () {
@@ -64,7 +64,7 @@ describe(EventStreamAnswer.name, () => {
       'x-tid': TID,
     });
     expect(await received.ended).toEqual({ text: chunk('Hel') + chunk('lo') + DONE, complete: true });
-    expect(await outcome).toEqual({ status: 200, usage: STREAMED_USAGE, channelId: 8 });
+    expect(await outcome).toEqual({ status: 200, usage: STREAMED_USAGE, channelId: 8, reportedInputTokens: 9 });
     expect(reported()).toEqual([
       expect.objectContaining({ channelId: 8, model: 'gpt-4o', status: 200, timedOut: false }),
     ]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@tollgate/observability';
 import { TID_RESPONSE_HEADER } from '../http/request-context.js';
-import { tokenUsage } from '../openai/token-usage.js';
+import { reportedInputTokens, tokenUsage } from '../openai/token-usage.js';
 import { LOGGER } from '../tokens.js';
 import { clientHeaders } from './client-headers.js';
 import { OutcomeReporter } from './outcome-reporter.js';
@@ -68,6 +68,7 @@ export class EventStreamAnswer {
       status: streamed.end === 'client_gone' ? CLIENT_CLOSED_REQUEST : response.status,
       usage: delivered ? usage : null,
       channelId: channel.channelId,
+      reportedInputTokens: reportedInputTokens(filter.usageHolder) ?? undefined,
     };
   }
 }

@@ -49,7 +49,7 @@ function deliver(answer: { status: number; raw: string; channel?: PickedChannel 
 }
 
 describe(JsonAnswer.name, () => {
-  it("sends a success byte for byte, with the upstream's status and describing headers only, charged as the endpoint reads it", () => {
+  it("sends a success byte for byte, with the upstream's status and describing headers only, charged as the endpoint reads it, with the input count it reported", () => {
     const raw = '{"id":"c1","model":"gpt-4o","usage":{"prompt_tokens":12}}';
 
     const { outcome, record, usageAskedWith } = deliver({ status: 200, raw });
@@ -62,7 +62,7 @@ describe(JsonAnswer.name, () => {
     });
     expect(record.payload).toEqual(Buffer.from(raw));
     expect(usageAskedWith).toEqual([JSON.parse(raw)]);
-    expect(outcome).toEqual({ status: 200, usage: ENDPOINT_USAGE, channelId: 5 });
+    expect(outcome).toEqual({ status: 200, usage: ENDPOINT_USAGE, channelId: 5, reportedInputTokens: 12 });
   });
 
   it('answers with the model the client asked for when the channel maps it to another', () => {

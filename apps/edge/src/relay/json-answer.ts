@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isJsonObject, type JsonObject } from '@tollgate/providers';
+import { reportedInputTokens } from '../openai/token-usage.js';
 import { passedHeaders } from './client-headers.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
@@ -54,6 +55,7 @@ export class JsonAnswer {
       status: response.status,
       usage: exchange.spec.usageFromResponse(answer, exchange.body, exchange.estimate),
       channelId: channel.channelId,
+      reportedInputTokens: reportedInputTokens(answer) ?? undefined,
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { PickedChannel, Principal, Usage, UsageEstimate } from '@tollgate/contracts';
+import type { PickedChannel, Principal, Usage } from '@tollgate/contracts';
 import type { CanonicalRequest, JsonObject, ProviderAdapter, UpstreamResult } from '@tollgate/providers';
-import type { EndpointSpec } from '../openai/endpoint.js';
+import type { EndpointSpec, RequestEstimate } from '../openai/endpoint.js';
 import type { ClientConnection } from './client-connection.js';
 import type { OutboundBody } from './outbound-body.js';
 
@@ -18,7 +18,8 @@ export interface Exchange {
   model: string;
   principal: Principal;
   stream: boolean;
-  estimate: UsageEstimate;
+  /** As counted; the hold was this with its input scaled by the model's ratio (InputTokenRatios). */
+  estimate: RequestEstimate;
   outbound: OutboundBody;
   client: ClientConnection;
 }
@@ -30,6 +31,8 @@ export interface RelayOutcome {
   /** What to charge; null = nothing was delivered, the hold is released in full. */
   usage: Usage | null;
   channelId: number | null;
+  /** The input tokens the upstream itself reported (absent: it reported none, the usage holds the edge's count). */
+  reportedInputTokens?: number;
 }
 
 export type UpstreamResponse = Extract<UpstreamResult, { kind: 'response' }>;

@@ -17,10 +17,19 @@ import type { PrincipalService } from '../principal/principal.service.js';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { FakeSettlementPublisher } from '../testing/fake-settlement-publisher.js';
 import { principal } from '../testing/principal-fixture.js';
-import { ENDPOINT_USAGE, endpointSpec, pickedChannel, recordingReply, TID } from '../testing/relay-fixtures.js';
+import {
+  ENDPOINT_USAGE,
+  endpointSpec,
+  ESTIMATE,
+  HOLD_INPUT_MARGIN,
+  pickedChannel,
+  recordingReply,
+  TID,
+} from '../testing/relay-fixtures.js';
 import type { AttemptLoop } from './attempt-loop.js';
 import { ChannelPicker } from './channel-picker.js';
 import { HoldSettler } from './hold-settler.js';
+import { InputTokenRatios } from './input-token-ratios.js';
 import type { Exchange, RelayOutcome } from './relay-exchange.js';
 import { RelayService } from './relay.service.js';
 import { RequestAdmission } from './request-admission.js';
@@ -68,11 +77,13 @@ function relay(setup: Setup = {}) {
       );
     },
   };
+  const ratios = new InputTokenRatios({ HOLD_INPUT_MARGIN });
   const sut = new RelayService(
     principals as unknown as PrincipalService,
-    new RequestAdmission(new ChannelPicker(nats.bus), holds, nats.bus),
+    new RequestAdmission(new ChannelPicker(nats.bus), holds, ratios, nats.bus),
     attempts as unknown as AttemptLoop,
     holds,
+    ratios,
     {} as EdgeConfig,
   );
   const { reply, record } = recordingReply();
@@ -88,6 +99,7 @@ function relay(setup: Setup = {}) {
     asked: () => nats.requests.map((request) => request.subject),
     forwarded,
     heldIds: () => nats.requested(BillingSubjects.reserve).map((request) => request.holdId),
+    heldInput: () => nats.requested(BillingSubjects.reserve).map((request) => request.estimate.inputTokens),
     settled: publisher.published,
   };
 }
@@ -192,6 +204,32 @@ describe(RelayService.name, () => {
         stream: true,
       },
     ]);
+  });
+
+  it("learns the model's input ratio from a request whose upstream reported its input count", async () => {
+    const reported = [undefined, 30];
+    const { send, heldInput } = relay({
+      forward: () =>
+        Promise.resolve({ status: 200, usage: ENDPOINT_USAGE, channelId: 4, reportedInputTokens: reported.shift() }),
+    });
+
+    for (let i = 0; i < 3; i++) await send(CHAT);
+
+    // No report: the next hold is still at the margin; 30 reported for 12 counted: the next one holds 30.
+    const atMargin = Math.ceil(ESTIMATE.inputTokens * HOLD_INPUT_MARGIN);
+    expect(heldInput()).toEqual([atMargin, atMargin, 30]);
+  });
+
+  it('learns nothing from a request that delivered nothing', async () => {
+    const { send, heldInput } = relay({
+      forward: () => Promise.resolve({ status: 499, usage: null, channelId: 4, reportedInputTokens: 60 }),
+    });
+
+    await send(CHAT);
+    await send(CHAT);
+
+    const atMargin = Math.ceil(ESTIMATE.inputTokens * HOLD_INPUT_MARGIN);
+    expect(heldInput()).toEqual([atMargin, atMargin]);
   });
 
   it('settles once as a release when the attempts end in a denial (its status) or an unexpected error (500)', async () => {

@@ -9,6 +9,7 @@ import { EDGE_CONFIG } from '../tokens.js';
 import { AttemptLoop } from './attempt-loop.js';
 import { ClientConnection } from './client-connection.js';
 import { HoldSettler } from './hold-settler.js';
+import { InputTokenRatios } from './input-token-ratios.js';
 import { OutboundBody } from './outbound-body.js';
 import { elapsed, type Exchange, type RelayOutcome } from './relay-exchange.js';
 import { RequestAdmission } from './request-admission.js';
@@ -28,6 +29,7 @@ export class RelayService {
     private readonly admission: RequestAdmission,
     private readonly attempts: AttemptLoop,
     private readonly holds: HoldSettler,
+    private readonly ratios: InputTokenRatios,
     @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
   ) {}
 
@@ -82,6 +84,7 @@ export class RelayService {
       throw error;
     } finally {
       exchange.client.dispose();
+      if (outcome.usage) this.ratios.learn(model, estimate, outcome.reportedInputTokens);
       this.holds.settle({
         holdId: hold.holdId,
         tid: request.tid,

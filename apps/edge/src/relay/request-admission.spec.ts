@@ -13,9 +13,10 @@ import { ServiceUnavailableError } from '@tollgate/nats';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { FakeSettlementPublisher } from '../testing/fake-settlement-publisher.js';
 import { principal } from '../testing/principal-fixture.js';
-import { ESTIMATE, pickedChannel, TID } from '../testing/relay-fixtures.js';
+import { ESTIMATE, HOLD_INPUT_MARGIN, pickedChannel, TID } from '../testing/relay-fixtures.js';
 import { ChannelPicker } from './channel-picker.js';
 import { HoldSettler } from './hold-settler.js';
+import { InputTokenRatios } from './input-token-ratios.js';
 import { RequestAdmission } from './request-admission.js';
 
 const query = {
@@ -32,9 +33,19 @@ const held = (request: { holdId: string }): Reply<Hold> => ok({ holdId: request.
 
 function setup(nats: FakeNatsBus) {
   const publisher = new FakeSettlementPublisher();
-  const sut = new RequestAdmission(new ChannelPicker(nats.bus), new HoldSettler(publisher.publisher), nats.bus);
-  return { sut, released: publisher.published };
+  const ratios = new InputTokenRatios({ HOLD_INPUT_MARGIN });
+  const sut = new RequestAdmission(new ChannelPicker(nats.bus), new HoldSettler(publisher.publisher), ratios, nats.bus);
+  return { sut, ratios, released: publisher.published };
 }
+
+/** The estimate as billing is asked to hold it: the contract's fields, the input scaled by `ratio`. */
+const heldEstimate = (ratio: number) => ({
+  inputTokens: Math.ceil(ESTIMATE.inputTokens * ratio),
+  outputTokens: ESTIMATE.outputTokens,
+  images: ESTIMATE.images,
+  imageSize: ESTIMATE.imageSize,
+  characters: ESTIMATE.characters,
+});
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve: (value: T) => void = () => undefined;
@@ -80,7 +91,7 @@ describe(RequestAdmission.name, () => {
       model: 'gpt-4o',
       rpmLimit: 60,
       budgetMicros: '5000000',
-      estimate: ESTIMATE,
+      estimate: heldEstimate(HOLD_INPUT_MARGIN),
     });
     expect(first).toEqual(pickedChannel(4));
     expect(hold.holdId).toBe(reserve.holdId);
@@ -88,6 +99,19 @@ describe(RequestAdmission.name, () => {
       { model: 'gpt-4o', endpoint: 'chat.completions', group: 'default', pinnedChannel: null, excludeChannelIds: [] },
     ]);
     expect(released).toEqual([]);
+  });
+
+  it("holds the input at the model's learned ratio once an upstream has reported a count for it", async () => {
+    const nats = new FakeNatsBus()
+      .answer(RouterSubjects.pick, () => ok(pickedChannel(4)))
+      .answer(BillingSubjects.reserve, held);
+    const { sut, ratios } = setup(nats);
+    ratios.learn('gpt-4o', ESTIMATE, 21);
+    ratios.learn('other-model', ESTIMATE, 48);
+
+    await sut.admit(query);
+
+    expect(nats.requested(BillingSubjects.reserve)[0]?.estimate).toEqual({ ...heldEstimate(1), inputTokens: 21 });
   });
 
   it("releases the hold of a request the router refused, with the refusal's status, and throws the refusal", async () => {

@@ -6,19 +6,21 @@ import {
   type PickedChannel,
   type Principal,
   type UpstreamEndpoint,
-  type UsageEstimate,
 } from '@tollgate/contracts';
 import { DenialException, DOCUMENTED_ERRORS } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
+import type { RequestEstimate } from '../openai/endpoint.js';
 import { NATS_BUS } from '../tokens.js';
 import { ChannelPicker } from './channel-picker.js';
 import { HoldSettler } from './hold-settler.js';
+import { InputTokenRatios } from './input-token-ratios.js';
 
 export interface AdmissionQuery {
   principal: Principal;
   model: string;
   endpoint: UpstreamEndpoint;
-  estimate: UsageEstimate;
+  /** As counted: the hold scales its input by the model's ratio. */
+  estimate: RequestEstimate;
   tid: string;
 }
 
@@ -41,6 +43,7 @@ export class RequestAdmission {
   constructor(
     private readonly picker: ChannelPicker,
     private readonly holds: HoldSettler,
+    private readonly ratios: InputTokenRatios,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
   ) {}
 
@@ -67,6 +70,10 @@ export class RequestAdmission {
    * restarting), the hold may exist all the same, so a release is published
    * for that id: billing applies it once the hold appears, or drops it if the
    * reserve never happened. No request leaves a hold behind.
+   *
+   * The input held is the estimate scaled by the model's learned ratio
+   * (InputTokenRatios), so the hold covers an upstream whose tokenizer
+   * counts more than the edge's.
    */
   private async reserve({ principal, model, estimate, tid }: AdmissionQuery): Promise<Hold> {
     const holdId = randomUUID();
@@ -81,7 +88,14 @@ export class RequestAdmission {
         model,
         rpmLimit: principal.rpmLimit,
         budgetMicros: principal.budgetMicros,
-        estimate,
+        // Built field by field: billing refuses fields it does not know, such as inputAllowanceTokens.
+        estimate: {
+          inputTokens: this.ratios.held(model, estimate.inputTokens),
+          outputTokens: estimate.outputTokens,
+          images: estimate.images,
+          imageSize: estimate.imageSize,
+          characters: estimate.characters,
+        },
       });
     } catch (error) {
       this.holds.release({ holdId, principal, model, tid, httpStatus: 503 });

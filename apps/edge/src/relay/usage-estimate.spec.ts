@@ -1,23 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { countTokens as bundledO200kCount } from 'gpt-tokenizer';
-import { countChatTokens, countInputTokens, countText } from './usage-estimate.js';
+import { IMAGE_HIGH_DETAIL_TOKENS, IMAGE_LOW_DETAIL_TOKENS } from './input-allowances.js';
+import { countPromptInput, countText, InputCount } from './usage-estimate.js';
 
-describe(countChatTokens.name, () => {
-  it('counts message text with the tokenizer plus the chat format overhead', () => {
-    const hello = countText('Hello there');
-    expect(hello).toBeGreaterThan(0);
-    expect(countChatTokens([{ role: 'user', content: 'Hello there' }])).toBe(3 + 4 + hello);
-  });
-
-  it('counts text parts of multi-part content', () => {
-    const parts = [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }, { type: 'image_url' }] }];
-    expect(countChatTokens(parts)).toBe(countChatTokens([{ role: 'user', content: 'Hello there' }]));
-  });
-
-  it('is zero for a body without messages', () => {
-    expect(countChatTokens(undefined)).toBe(0);
-  });
-});
+const promptCount = (input: unknown): InputCount => {
+  const count = new InputCount();
+  countPromptInput(input, count);
+  return count;
+};
 
 describe(countText.name, () => {
   it("counts exactly as gpt-tokenizer's bundled o200k_base encoding", () => {
@@ -40,14 +30,25 @@ describe(countText.name, () => {
   });
 });
 
-describe(countInputTokens.name, () => {
+describe(countPromptInput.name, () => {
   it('counts a string, a list of strings, token arrays and text parts', () => {
     const one = countText('Hello there');
-    expect(countInputTokens('Hello there')).toBe(one);
-    expect(countInputTokens(['Hello there', 'Hello there'])).toBe(2 * one);
-    expect(countInputTokens([1, 2, 3])).toBe(3);
-    expect(countInputTokens([[1, 2], [3]])).toBe(3);
-    expect(countInputTokens([{ type: 'text', text: 'Hello there' }, { type: 'image_url' }])).toBe(one);
-    expect(countInputTokens(undefined)).toBe(0);
+    expect(promptCount('Hello there')).toEqual({ counted: one, allowed: 0 });
+    expect(promptCount(['Hello there', 'Hello there']).counted).toBe(2 * one);
+    expect(promptCount([1, 2, 3]).counted).toBe(3);
+    expect(promptCount([[1, 2], [3]]).counted).toBe(3);
+    expect(promptCount(undefined)).toEqual({ counted: 0, allowed: 0 });
+  });
+
+  it("holds a moderation input's images at the allowance for their detail", () => {
+    const input = [
+      { type: 'text', text: 'Is this picture fine?' },
+      { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+      { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } },
+    ];
+    const count = promptCount(input);
+    expect(count.counted).toBe(countText('Is this picture fine?'));
+    expect(count.allowed).toBe(IMAGE_HIGH_DETAIL_TOKENS + IMAGE_LOW_DETAIL_TOKENS);
+    expect(count.total).toBe(count.counted + count.allowed);
   });
 });

@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { PickedChannel, Principal, Usage, UsageEstimate } from '@tollgate/contracts';
+import type { PickedChannel, Principal, Usage } from '@tollgate/contracts';
 import { createLogger } from '@tollgate/observability';
 import type { JsonObject } from '../openai/body-fields.js';
-import type { EndpointSpec } from '../openai/endpoint.js';
+import type { EndpointSpec, RequestEstimate } from '../openai/endpoint.js';
 import { canonicalRequest } from '../relay/canonical-request.js';
 import { ClientConnection } from '../relay/client-connection.js';
 import { OutboundBody } from '../relay/outbound-body.js';
@@ -32,8 +32,9 @@ export function pickedChannel(channelId: number, overrides: Partial<PickedChanne
   };
 }
 
-export const ESTIMATE: UsageEstimate = {
+export const ESTIMATE: RequestEstimate = {
   inputTokens: 12,
+  inputAllowanceTokens: 0,
   outputTokens: 100,
   images: 0,
   imageSize: null,
@@ -42,6 +43,9 @@ export const ESTIMATE: UsageEstimate = {
 
 /** What the fake endpoint reads from any answer: the test can tell it was asked. */
 export const ENDPOINT_USAGE: Usage = { inputTokens: 12, outputTokens: 34, images: 0, characters: 0 };
+
+/** The ratio a hold's input is scaled by before anything is learned (HOLD_INPUT_MARGIN) in relay specs. */
+export const HOLD_INPUT_MARGIN = 1.5;
 
 /** A chat-like endpoint that accepts every body and reads ENDPOINT_USAGE from every answer. */
 export function endpointSpec(overrides: Partial<EndpointSpec> = {}): EndpointSpec {

@@ -305,6 +305,10 @@ export const ReconcileResponse = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    accounts_without_user: Type.Array(
+      Type.Object({ user_id: Type.String(), balance: MoneyOut(), held: MoneyOut() }, { additionalProperties: false }),
+      { description: 'Accounts whose user auth does not know: money no key can spend' },
+    ),
   },
   { additionalProperties: false, $id: 'ReconcileReport' },
 );

@@ -268,13 +268,15 @@ export const ADMIN_ROUTES = declareRoutes({
     path: '/admin/v1/users/{user_id}/topups',
     tag: 'balances',
     summary: 'Top up a balance',
-    description: 'The same idempotency key twice changes nothing and answers with the first entry (`replayed: true`).',
+    description:
+      'The same idempotency key twice changes nothing and answers with the first entry (`replayed: true`). ' +
+      'A user auth does not know is a 404, and nothing moves.',
     access: 'billing',
     params: UserIdParams,
     body: TopUpInput,
     success: created(AdjustmentResponse),
-    // The same idempotency key with another amount or reason.
-    denials: [Conflict],
+    // A user auth does not know; the same idempotency key with another amount or reason.
+    denials: [ResourceNotFound, Conflict],
   },
   getBalance: {
     operationId: 'getBalance',
@@ -293,12 +295,14 @@ export const ADMIN_ROUTES = declareRoutes({
     path: '/admin/v1/users/{user_id}/adjustments',
     tag: 'balances',
     summary: 'A signed correction of a balance, with a reason',
-    description: 'The same idempotency key twice changes nothing and answers with the first entry (`replayed: true`).',
+    description:
+      'The same idempotency key twice changes nothing and answers with the first entry (`replayed: true`). ' +
+      'A user auth does not know is a 404, and nothing moves.',
     access: 'billing',
     params: UserIdParams,
     body: AdjustmentInput,
     success: created(AdjustmentResponse),
-    denials: [Conflict],
+    denials: [ResourceNotFound, Conflict],
   },
   batchAdjust: {
     operationId: 'batchAdjust',
@@ -306,6 +310,7 @@ export const ADMIN_ROUTES = declareRoutes({
     path: '/admin/v1/adjustments/batch',
     tag: 'balances',
     summary: 'Many adjustments at once: a dry run shows each row, applying is all or nothing',
+    description: 'A row for a user auth does not know is a row in error, so nothing is applied.',
     access: 'billing',
     body: BatchInput,
     success: ok(BatchResponse),
@@ -351,7 +356,8 @@ export const ADMIN_ROUTES = declareRoutes({
     method: 'get',
     path: '/admin/v1/reconcile',
     tag: 'reports',
-    summary: "Every account's balance against its ledger and open holds; any difference is listed",
+    summary:
+      "Every account's balance against its ledger and open holds; any difference, and any account without a user, is listed",
     access: 'billing',
     success: ok(ReconcileResponse),
     denials: [],

@@ -22,6 +22,8 @@ export const LIMITS = {
   ledgerPage: 1000,
   /** Users of one page of the user list. */
   usersPage: 500,
+  /** Users of one page of the directory billing catches up from (id, group, status: a few dozen bytes each). */
+  userDirectoryPage: 1000,
   /** Rows of one usage report. */
   usageRows: 10_000,
   /** Sizes in one model's image price table. */

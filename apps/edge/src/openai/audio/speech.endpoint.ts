@@ -1,8 +1,8 @@
-import { compile, SpeechRequest, type UsageEstimate } from '@tollgate/contracts';
+import { compile, SpeechRequest } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import { checkBody } from '../body-check.js';
 import type { ModelCapabilities } from '../capabilities/model-capabilities.js';
-import type { EndpointSpec } from '../endpoint.js';
+import type { EndpointSpec, RequestEstimate } from '../endpoint.js';
 import { characterCount, longerThan } from '../text-length.js';
 
 const contract = compile(SpeechRequest);
@@ -24,9 +24,10 @@ export function speechEndpoint(capabilities: ModelCapabilities): EndpointSpec {
       }
     },
 
-    estimate(body): UsageEstimate {
+    estimate(body): RequestEstimate {
       return {
         inputTokens: 0,
+        inputAllowanceTokens: 0,
         outputTokens: 0,
         images: 0,
         imageSize: null,

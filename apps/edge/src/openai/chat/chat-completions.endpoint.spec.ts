@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { DenialException, renderDenial } from '@tollgate/errors';
 import type { EdgeConfig } from '../../edge.config.js';
-import { countChatTokens, countText } from '../../relay/usage-estimate.js';
+import { countChatInput } from '../../relay/chat-input.js';
+import { IMAGE_HIGH_DETAIL_TOKENS } from '../../relay/input-allowances.js';
+import { countText } from '../../relay/usage-estimate.js';
 import type { JsonObject } from '../endpoint.js';
 import { chatCompletionsEndpoint as sut } from './chat-completions.endpoint.js';
 
@@ -82,7 +84,8 @@ describe('chatCompletionsEndpoint', () => {
 
   it('holds the counted prompt and max output × n', () => {
     expect(sut.estimate({ messages, max_tokens: 10, n: 3 }, config)).toEqual({
-      inputTokens: countChatTokens(messages),
+      inputTokens: countChatInput({ messages }).total,
+      inputAllowanceTokens: 0,
       outputTokens: 30,
       images: 0,
       imageSize: null,
@@ -90,6 +93,18 @@ describe('chatCompletionsEndpoint', () => {
     });
     expect(sut.estimate({ messages, max_completion_tokens: 7, max_tokens: 10 }, config).outputTokens).toBe(7);
     expect(sut.estimate({ messages }, config).outputTokens).toBe(4096);
+  });
+
+  it('holds tools and images too, and says which part of the input is an allowance', () => {
+    const image = { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } };
+    const body = {
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }, image] }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+    };
+    const estimate = sut.estimate(body, config);
+    expect(estimate.inputTokens).toBe(countChatInput(body).total);
+    expect(estimate.inputTokens).toBeGreaterThan(countChatInput({ messages }).total + IMAGE_HIGH_DETAIL_TOKENS);
+    expect(estimate.inputAllowanceTokens).toBe(IMAGE_HIGH_DETAIL_TOKENS);
   });
 
   it('bills the reported usage, else counts the answer text', () => {

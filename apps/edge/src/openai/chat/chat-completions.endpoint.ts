@@ -1,8 +1,8 @@
-import { ChatCompletionRequest, compile, type UsageEstimate } from '@tollgate/contracts';
-import { countChatTokens } from '../../relay/usage-estimate.js';
+import { ChatCompletionRequest, compile } from '@tollgate/contracts';
+import { countChatInput } from '../../relay/chat-input.js';
 import { checkBody } from '../body-check.js';
 import { responseTexts } from '../choice-text.js';
-import type { EndpointSpec } from '../endpoint.js';
+import type { EndpointSpec, RequestEstimate } from '../endpoint.js';
 import { tokenUsage } from '../token-usage.js';
 
 const contract = compile(ChatCompletionRequest);
@@ -15,14 +15,16 @@ export const chatCompletionsEndpoint: EndpointSpec = {
     checkBody(contract, body);
   },
 
-  estimate(body, config): UsageEstimate {
+  estimate(body, config): RequestEstimate {
     const n = typeof body.n === 'number' ? body.n : 1;
     const maxOutput =
       (body.max_completion_tokens as number | null | undefined) ??
       (body.max_tokens as number | null | undefined) ??
       config.DEFAULT_MAX_OUTPUT_TOKENS;
+    const input = countChatInput(body);
     return {
-      inputTokens: countChatTokens(body.messages),
+      inputTokens: input.total,
+      inputAllowanceTokens: input.allowed,
       outputTokens: maxOutput * n,
       images: 0,
       imageSize: null,

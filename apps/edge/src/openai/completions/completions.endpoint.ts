@@ -1,8 +1,8 @@
-import { compile, COMPLETIONS_DEFAULT_MAX_TOKENS, CompletionRequest, type UsageEstimate } from '@tollgate/contracts';
-import { countInputTokens } from '../../relay/usage-estimate.js';
+import { compile, COMPLETIONS_DEFAULT_MAX_TOKENS, CompletionRequest } from '@tollgate/contracts';
+import { countIfText, countPromptInput, InputCount } from '../../relay/usage-estimate.js';
 import { checkBody } from '../body-check.js';
 import { responseTexts } from '../choice-text.js';
-import type { EndpointSpec } from '../endpoint.js';
+import type { EndpointSpec, RequestEstimate } from '../endpoint.js';
 import { tokenUsage } from '../token-usage.js';
 
 const contract = compile(CompletionRequest);
@@ -23,15 +23,20 @@ export const completionsEndpoint: EndpointSpec = {
     checkBody(contract, body);
   },
 
-  estimate(body): UsageEstimate {
+  estimate(body): RequestEstimate {
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : COMPLETIONS_DEFAULT_MAX_TOKENS;
     // best_of candidates are generated (and billed) server-side even though only n come back.
     const perPrompt = Math.max(
       typeof body.n === 'number' ? body.n : 1,
       typeof body.best_of === 'number' ? body.best_of : 1,
     );
+    const input = new InputCount();
+    countPromptInput(body.prompt, input);
+    // Insertion mode: the text after the completion is input too.
+    input.counted += countIfText(body.suffix);
     return {
-      inputTokens: countInputTokens(body.prompt),
+      inputTokens: input.total,
+      inputAllowanceTokens: input.allowed,
       outputTokens: maxTokens * perPrompt * promptCount(body.prompt),
       images: 0,
       imageSize: null,

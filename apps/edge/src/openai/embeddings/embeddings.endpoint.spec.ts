@@ -43,6 +43,7 @@ describe('embeddingsEndpoint', () => {
     const estimate = sut.estimate({ input: ['Hello there', 'Hi'] }, {} as EdgeConfig);
     expect(estimate).toEqual({
       inputTokens: countText('Hello there') + countText('Hi'),
+      inputAllowanceTokens: 0,
       outputTokens: 0,
       images: 0,
       imageSize: null,

@@ -1,9 +1,9 @@
-import { compile, DEFAULT_IMAGE_MODEL, ImageGenerationRequest, type UsageEstimate } from '@tollgate/contracts';
+import { compile, DEFAULT_IMAGE_MODEL, ImageGenerationRequest } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import type { JsonObject } from '../body-fields.js';
 import { checkBody } from '../body-check.js';
 import type { ModelCapabilities } from '../capabilities/model-capabilities.js';
-import type { EndpointSpec } from '../endpoint.js';
+import type { EndpointSpec, RequestEstimate } from '../endpoint.js';
 import { longerThan } from '../text-length.js';
 
 const contract = compile(ImageGenerationRequest);
@@ -38,9 +38,10 @@ export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
       if (size !== undefined && !limits.sizes.includes(size)) throw new DenialException(DenialReason.SizeNotSupported);
     },
 
-    estimate(body): UsageEstimate {
+    estimate(body): RequestEstimate {
       return {
         inputTokens: 0,
+        inputAllowanceTokens: 0,
         outputTokens: 0,
         images: typeof body.n === 'number' ? body.n : 1,
         imageSize: sizeOf(body) ?? capabilities.image(modelOf(body)).defaultSize,
