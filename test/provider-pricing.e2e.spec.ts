@@ -18,8 +18,8 @@ const PRICES = {
 
 /**
  * One row per channel type: how to reach the fake provider in that dialect,
- * and which parts the dialect reports at all. OpenAI's and Azure's usage has
- * no field for cache writes, so the fake reports none there; Anthropic
+ * and which parts the dialect reports at all. OpenAI's, Azure's and Gemini's
+ * usage has no field for cache writes, so the fake reports none there; Anthropic
  * reports no thinking tokens apart from the output, so they are billed as
  * output, as Anthropic bills them.
  */
@@ -48,6 +48,12 @@ const TYPES: ChannelType[] = [
     channel: (suite) => ({ type: 'anthropic', base_url: suite.fake.url, api_key: 'sk-ant-upstream-0123456789' }),
     reportsCacheWrites: true,
     reportsReasoning: false,
+  },
+  {
+    type: 'gemini',
+    channel: (suite) => ({ type: 'gemini', base_url: suite.fake.url, api_key: 'gemini-upstream-key-0123456789' }),
+    reportsCacheWrites: false,
+    reportsReasoning: true,
   },
 ];
 

@@ -34,7 +34,7 @@ export type ChannelStatus = Static<typeof ChannelStatus>;
 export const SETTABLE_CHANNEL_STATUSES = ['enabled', 'disabled'] as const;
 
 /** The upstream dialects a channel can speak; each has its adapter in libs/providers. */
-export const CHANNEL_TYPES = ['openai', 'azure', 'anthropic'] as const;
+export const CHANNEL_TYPES = ['openai', 'azure', 'anthropic', 'gemini'] as const;
 export const ChannelType = OneOf(CHANNEL_TYPES);
 export type ChannelType = Static<typeof ChannelType>;
 

@@ -155,7 +155,7 @@ function channelOptions(command: Command): Command {
     .option('--type <type>', `upstream kind: ${CHANNEL_TYPES.join(', ')}`)
     .option(
       '--base-url <url>',
-      'base URL: openai ends in /v1; azure is the resource endpoint; anthropic has no version path',
+      'base URL: openai ends in /v1; azure is the resource endpoint; anthropic has no version path; gemini is the API host',
     )
     .option('--api-version <version>', "azure only: the api-version (e.g. 2024-10-21); 'default' clears it")
     .option('--api-key <key>', 'the upstream key (stored encrypted, never shown again)')

@@ -38,7 +38,7 @@ const channelFields = {
   type: Type.Optional(OneOf(CHANNEL_TYPES, { description: 'The upstream dialect; default openai' })),
   base_url: BaseUrl({
     description:
-      "The provider's base URL: for openai with its version path (https://api.openai.com/v1), for azure the resource endpoint (https://{resource}.openai.azure.com), for anthropic without a version path (https://api.anthropic.com)",
+      "The provider's base URL: for openai with its version path (https://api.openai.com/v1), for azure the resource endpoint (https://{resource}.openai.azure.com), for anthropic without a version path (https://api.anthropic.com), for gemini the API host (https://generativelanguage.googleapis.com)",
   }),
   api_version: Type.Optional(
     Nullable(
