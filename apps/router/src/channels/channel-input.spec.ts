@@ -77,7 +77,7 @@ describe(normaliseChannelInput.name, () => {
   });
 
   it.each([
-    [{ type: 'anthropic' }, 'type'],
+    [{ type: 'cohere' }, 'type'],
     [{ apiKey: '' }, 'api_key'],
     [{ apiKey: 'has space' }, 'api_key'],
     [{ apiKey: 'line\nbreak' }, 'api_key'],
