@@ -111,6 +111,20 @@ export const Usage = Type.Object({
 });
 export type Usage = Static<typeof Usage>;
 
+/** Nothing used: what a request that produced nothing is charged for. */
+export const NO_USAGE: Readonly<Usage> = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  images: 0,
+  characters: 0,
+});
+
+/** A usage of only the given kinds; every other count 0. */
+export const usageOf = (counts: Partial<Usage>): Usage => ({ ...NO_USAGE, ...counts });
+
 /**
  * Usage as a settlement carries it. Edges from before the token parts send
  * none of them; billing reads an absent part as 0, so edges and billing can

@@ -1,4 +1,4 @@
-import type { Usage, UsageEstimate } from '@tollgate/contracts';
+import { usageOf, type Usage, type UsageEstimate } from '@tollgate/contracts';
 import { countPromptInput, countText, InputCount } from '../relay/usage-estimate.js';
 import { numberField, type EndpointSpec, type JsonObject } from './endpoint.js';
 
@@ -65,13 +65,6 @@ export const inputOnlyBilling: Pick<EndpointSpec, 'estimate' | 'usageFromRespons
       characters: 0,
     };
   },
-  usageFromResponse: (json, _body, estimate) => ({
-    inputTokens: reportedInputTokens(json) ?? estimate.inputTokens,
-    outputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    images: 0,
-    characters: 0,
-  }),
+  usageFromResponse: (json, _body, estimate) =>
+    usageOf({ inputTokens: reportedInputTokens(json) ?? estimate.inputTokens }),
 };

@@ -1,17 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal, Usage } from '@tollgate/contracts';
+import { NO_USAGE, type Principal } from '@tollgate/contracts';
 import { SettlementPublisher } from '../settlement/settlement.publisher.js';
 import type { RelayOutcome } from './relay-exchange.js';
-
-const NO_USAGE: Usage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-  images: 0,
-  characters: 0,
-};
 
 export interface HoldSettlement {
   holdId: string;

@@ -1,4 +1,4 @@
-import { compile, SpeechRequest } from '@tollgate/contracts';
+import { compile, SpeechRequest, usageOf } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import { checkBody } from '../body-check.js';
 import type { ModelCapabilities } from '../capabilities/model-capabilities.js';
@@ -36,15 +36,7 @@ export function speechEndpoint(capabilities: ModelCapabilities): EndpointSpec {
     },
 
     usageFromResponse(_json, _body, estimate) {
-      return {
-        inputTokens: 0,
-        outputTokens: 0,
-        cachedInputTokens: 0,
-        cacheWriteTokens: 0,
-        reasoningTokens: 0,
-        images: 0,
-        characters: estimate.characters,
-      };
+      return usageOf({ characters: estimate.characters });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { compile, DEFAULT_IMAGE_MODEL, ImageGenerationRequest } from '@tollgate/contracts';
+import { compile, DEFAULT_IMAGE_MODEL, ImageGenerationRequest, usageOf } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import type { JsonObject } from '../body-fields.js';
 import { checkBody } from '../body-check.js';
@@ -52,15 +52,7 @@ export function imagesEndpoint(capabilities: ModelCapabilities): EndpointSpec {
     /** Charged for the images actually produced. */
     usageFromResponse(json, _body, estimate) {
       const data = json?.data;
-      return {
-        inputTokens: 0,
-        outputTokens: 0,
-        cachedInputTokens: 0,
-        cacheWriteTokens: 0,
-        reasoningTokens: 0,
-        images: Array.isArray(data) ? data.length : estimate.images,
-        characters: 0,
-      };
+      return usageOf({ images: Array.isArray(data) ? data.length : estimate.images });
     },
   };
 }
