@@ -74,6 +74,50 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     expect(last?.usage).toMatchObject(fakeUsage({ messages }));
   });
 
+  it('carries a tool-call round trip, JSON and streamed: the call with its argument deltas, then the answer to its result', async () => {
+    const name = await model('e2e-chat-tools');
+    const customer = await createCustomer(suite, { balance: '5' });
+    const client = openaiClient(suite, customer.key);
+    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'The weather in a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
+
+    const first = await client.chat.completions.create({ model: name, messages, tools });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call?.type === 'function' && call.function.name).toBe('get_weather');
+
+    const stream = await client.chat.completions.create({ model: name, messages, tools, stream: true });
+    let streamedArguments = '';
+    let finish: string | null | undefined;
+    for await (const chunk of stream) {
+      streamedArguments += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(finish).toBe('tool_calls');
+    expect(call?.type === 'function' && JSON.parse(streamedArguments)).toEqual(
+      call?.type === 'function' && JSON.parse(call.function.arguments),
+    );
+
+    const second = await client.chat.completions.create({
+      model: name,
+      tools,
+      messages: [
+        ...messages,
+        first.choices[0].message,
+        { role: 'tool', tool_call_id: call!.id, content: '{"temperature_c":21}' },
+      ],
+    });
+    expect(second.choices[0]?.message.content).toBe('This is a fake answer.');
+  });
+
   it('answers and streams legacy completions', async () => {
     const name = await model('e2e-completions');
     const customer = await createCustomer(suite, { balance: '5' });
