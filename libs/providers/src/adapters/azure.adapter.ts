@@ -11,7 +11,11 @@ import { JSON_OR_STREAM, OPENAI_PATHS, pingCompletion } from './openai-paths.js'
  */
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
-const apiKey = (target: ChannelTarget) => ({ 'api-key': target.apiKey });
+/** Built as one literal, not spread into one (see the openai adapter's headers). */
+const headers = (target: ChannelTarget, accept: string, withBody: boolean): Record<string, string> =>
+  withBody
+    ? { 'api-key': target.apiKey, 'content-type': 'application/json', accept }
+    : { 'api-key': target.apiKey, accept };
 const version = (target: ChannelTarget) =>
   `api-version=${encodeURIComponent(target.apiVersion ?? AZURE_DEFAULT_API_VERSION)}`;
 
@@ -39,7 +43,7 @@ export const azureAdapter: ProviderAdapter = {
   request: (request) => ({
     method: 'POST',
     url: deploymentUrl(request.target, request.upstreamModel, OPENAI_PATHS[request.endpoint]),
-    headers: { ...apiKey(request.target), 'content-type': 'application/json', accept: JSON_OR_STREAM },
+    headers: headers(request.target, JSON_OR_STREAM, true),
     body: request.openAiBytes(),
   }),
   answer: () => null,
@@ -49,12 +53,12 @@ export const azureAdapter: ProviderAdapter = {
   keyCheck: (target) => ({
     method: 'GET',
     url: `${target.baseUrl}/openai/models?${version(target)}`,
-    headers: { ...apiKey(target), accept: 'application/json' },
+    headers: headers(target, 'application/json', false),
   }),
   testCompletion: (target, deployment) => ({
     method: 'POST',
     url: deploymentUrl(target, deployment, OPENAI_PATHS['chat.completions']),
-    headers: { ...apiKey(target), 'content-type': 'application/json', accept: 'application/json' },
+    headers: headers(target, 'application/json', true),
     body: pingCompletion(deployment),
   }),
   modelIds: openAiModelIds,

@@ -4,7 +4,7 @@ import { geminiConversation } from './gemini-contents.js';
 import { generationConfig } from './gemini-generation-config.js';
 import { noCounterpart, refuse } from './gemini-refusal.js';
 import { geminiTools } from './gemini-tools.js';
-import { apiKeyHeader, modelUrl } from './gemini-urls.js';
+import { geminiHeaders, modelUrl } from './gemini-urls.js';
 
 /** Read by the translation (or by the edge: `stream_options.include_usage`). */
 const TRANSLATED = new Set([
@@ -89,11 +89,7 @@ export function geminiChatCall(request: CanonicalRequest): UpstreamCall {
   return {
     method: 'POST',
     url: modelUrl(request.target, request.upstreamModel, method),
-    headers: {
-      ...apiKeyHeader(request.target),
-      'content-type': 'application/json',
-      accept: request.stream ? 'text/event-stream' : 'application/json',
-    },
+    headers: geminiHeaders(request.target, request.stream ? 'text/event-stream' : 'application/json', true),
     body: JSON.stringify(geminiChatBody(request)),
   };
 }

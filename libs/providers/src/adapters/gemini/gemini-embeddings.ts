@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonObject } from '../../json.js';
 import type { CanonicalRequest, UpstreamCall } from '../../provider-adapter.js';
 import { noCounterpart, refuse } from './gemini-refusal.js';
-import { apiKeyHeader, modelName, modelUrl } from './gemini-urls.js';
+import { geminiHeaders, modelName, modelUrl } from './gemini-urls.js';
 
 /** Read by the translation; `user` is a hint and ignored. */
 const KNOWN = new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']);
@@ -27,7 +27,7 @@ export function geminiEmbeddingsCall(request: CanonicalRequest): UpstreamCall {
   return {
     method: 'POST',
     url: modelUrl(request.target, upstreamModel, 'batchEmbedContents'),
-    headers: { ...apiKeyHeader(request.target), 'content-type': 'application/json', accept: 'application/json' },
+    headers: geminiHeaders(request.target, 'application/json', true),
     body: JSON.stringify({ requests }),
   };
 }

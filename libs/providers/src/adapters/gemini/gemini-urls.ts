@@ -24,4 +24,8 @@ export const modelName = (model: string): string => (/^(models|tunedModels)\//.t
 export const modelUrl = (target: ChannelTarget, model: string, method: string): string =>
   `${apiRoot(target)}/${modelResource(model)}:${method}`;
 
-export const apiKeyHeader = (target: ChannelTarget) => ({ 'x-goog-api-key': target.apiKey });
+/** The key header with `accept` (and a body's content type), built as one literal (see the openai adapter's headers). */
+export const geminiHeaders = (target: ChannelTarget, accept: string, withBody: boolean): Record<string, string> =>
+  withBody
+    ? { 'x-goog-api-key': target.apiKey, 'content-type': 'application/json', accept }
+    : { 'x-goog-api-key': target.apiKey, accept };

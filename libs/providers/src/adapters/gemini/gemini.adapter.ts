@@ -6,7 +6,7 @@ import { geminiChatCall } from './gemini-chat-request.js';
 import { geminiEmbeddingsAnswer, geminiEmbeddingsCall } from './gemini-embeddings.js';
 import { classifyGeminiRefusal, GEMINI_DEAD_KEY_CODES, geminiClientError } from './gemini-error.js';
 import { GeminiStreamTranslator } from './gemini-stream-translator.js';
-import { apiKeyHeader, apiRoot, modelUrl } from './gemini-urls.js';
+import { apiRoot, geminiHeaders, modelUrl } from './gemini-urls.js';
 
 const GEMINI_ENDPOINTS: ReadonlySet<UpstreamEndpoint> = new Set(['chat.completions', 'embeddings']);
 
@@ -43,12 +43,12 @@ export const geminiAdapter: ProviderAdapter = {
     method: 'GET',
     // The largest page Gemini allows, so the model ids are all in the one answer.
     url: `${apiRoot(target)}/models?pageSize=1000`,
-    headers: { ...apiKeyHeader(target), accept: 'application/json' },
+    headers: geminiHeaders(target, 'application/json', false),
   }),
   testCompletion: (target, upstreamModel) => ({
     method: 'POST',
     url: modelUrl(target, upstreamModel, 'generateContent'),
-    headers: { ...apiKeyHeader(target), 'content-type': 'application/json', accept: 'application/json' },
+    headers: geminiHeaders(target, 'application/json', true),
     body: JSON.stringify({
       contents: [{ role: 'user', parts: [{ text: 'ping' }] }],
       generationConfig: { maxOutputTokens: 1 },
