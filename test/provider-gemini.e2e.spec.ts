@@ -266,6 +266,32 @@ describe('gemini channels: the OpenAI SDK against the edge, Gemini behind it', (
     }
   });
 
+  it("cools a channel down for the delay Gemini's RetryInfo asks for, and tells the client when to come back", async () => {
+    const name = await geminiModel('e2e-gemini-cooldown', 'gemini-cooldown-up');
+    const customer = await createCustomer(suite, { balance: '5' });
+    suite.fake.setDefaults({ byModel: { 'gemini-cooldown-up': { status: 429, retryAfter: 7 } } });
+    try {
+      const first = await apiError(() =>
+        openaiClient(suite, customer.key).chat.completions.create({ model: name, messages }),
+      );
+      const from = Date.now();
+      const cooling = await apiError(() =>
+        openaiClient(suite, customer.key).chat.completions.create({ model: name, messages }),
+      );
+
+      for (const error of [first, cooling]) {
+        expect(error.status).toBe(503);
+        expect(error.message).toContain('Rate limited by provider');
+        expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
+        expect(Number(error.headers?.get('retry-after'))).toBeLessThanOrEqual(7);
+      }
+      // The channel is cooling down: the second request never reached Gemini.
+      expect(since(from)).toEqual([]);
+    } finally {
+      suite.fake.setDefaults({ byModel: { 'gemini-cooldown-up': null } });
+    }
+  });
+
   it('refuses a parameter Gemini has no counterpart for with a 400 naming it, before anything is sent', async () => {
     const name = await geminiModel('e2e-gemini-no-counterpart');
     const customer = await createCustomer(suite, { balance: '5' });

@@ -57,6 +57,11 @@ export interface RefusalClass {
   retryable: boolean;
   /** The upstream's error code or type, for the router's dead-key and cooldown rules. */
   errorCode: string | null;
+  /**
+   * How long the upstream asked to be left alone, when it says so in the
+   * body (Gemini's RetryInfo); absent = the `Retry-After` header, if any.
+   */
+  retryAfterSeconds?: number | null;
 }
 
 /**

@@ -82,7 +82,7 @@ export class UpstreamAttempt {
       if (!refusal.retryable) {
         return { done: this.json.deliver(withBody(answer, raw ?? Buffer.alloc(0), parsed)) };
       }
-      const retryAfterSeconds = parseRetryAfter(result.headers['retry-after']);
+      const retryAfterSeconds = refusal.retryAfterSeconds ?? parseRetryAfter(result.headers['retry-after']);
       this.outcomes.report({
         channel,
         model,

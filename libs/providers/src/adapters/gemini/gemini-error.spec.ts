@@ -14,20 +14,28 @@ const json = (body: unknown) => structuredClone(body) as JsonObject;
 
 describe('gemini errors', () => {
   it('retries rate limits, provider errors and a dead key elsewhere, with the code the router reads', () => {
+    // The documented 429 asks for 38 s in its RetryInfo: the channel cools down that long.
     expect(geminiAdapter.classify(429, json(RESOURCE_EXHAUSTED_ERROR))).toEqual({
       retryable: true,
       errorCode: 'RESOURCE_EXHAUSTED',
+      retryAfterSeconds: 38,
     });
-    expect(geminiAdapter.classify(503, json(UNAVAILABLE_ERROR))).toEqual({ retryable: true, errorCode: 'UNAVAILABLE' });
-    expect(geminiAdapter.classify(500, null)).toEqual({ retryable: true, errorCode: null });
+    expect(geminiAdapter.classify(503, json(UNAVAILABLE_ERROR))).toEqual({
+      retryable: true,
+      errorCode: 'UNAVAILABLE',
+      retryAfterSeconds: null,
+    });
+    expect(geminiAdapter.classify(500, null)).toEqual({ retryable: true, errorCode: null, retryAfterSeconds: null });
     expect(geminiAdapter.classify(403, json(PERMISSION_DENIED_ERROR))).toEqual({
       retryable: true,
       errorCode: 'PERMISSION_DENIED',
+      retryAfterSeconds: null,
     });
     // Gemini answers a bad key with a 400, told apart from the request's own 400s by its reason.
     expect(geminiAdapter.classify(400, json(API_KEY_INVALID_ERROR))).toEqual({
       retryable: true,
       errorCode: 'API_KEY_INVALID',
+      retryAfterSeconds: null,
     });
   });
 
@@ -35,8 +43,13 @@ describe('gemini errors', () => {
     expect(geminiAdapter.classify(400, json(INVALID_ARGUMENT_ERROR))).toEqual({
       retryable: false,
       errorCode: 'INVALID_ARGUMENT',
+      retryAfterSeconds: null,
     });
-    expect(geminiAdapter.classify(404, json(NOT_FOUND_ERROR))).toEqual({ retryable: false, errorCode: 'NOT_FOUND' });
+    expect(geminiAdapter.classify(404, json(NOT_FOUND_ERROR))).toEqual({
+      retryable: false,
+      errorCode: 'NOT_FOUND',
+      retryAfterSeconds: null,
+    });
   });
 
   it('names the dead-key codes for the router', () => {

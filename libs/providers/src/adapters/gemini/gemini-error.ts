@@ -9,6 +9,17 @@ interface GeminiError {
   status: string | null;
   /** The ErrorInfo detail's reason (API_KEY_INVALID…), when the error has one. */
   reason: string | null;
+  /** The RetryInfo detail's delay in seconds (Gemini sends no Retry-After header). */
+  retryDelaySeconds: number | null;
+}
+
+const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/** A google.protobuf.Duration in JSON: `"30s"`, `"1.5s"`; null for anything else. */
+function durationSeconds(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(value);
+  return match ? Math.ceil(Number(match[1])) : null;
 }
 
 /** The error in Google's shape; null when the body is not one. */
@@ -17,10 +28,12 @@ export function geminiErrorOf(json: JsonObject | null): GeminiError | null {
   if (!isJsonObject(error) || typeof error.message !== 'string') return null;
   const details = Array.isArray(error.details) ? error.details.filter(isJsonObject) : [];
   const info = details.find((detail) => typeof detail.reason === 'string');
+  const retry = details.find((detail) => detail['@type'] === RETRY_INFO);
   return {
     message: error.message,
     status: typeof error.status === 'string' ? error.status : null,
     reason: info ? (info.reason as string) : null,
+    retryDelaySeconds: retry ? durationSeconds(retry.retryDelay) : null,
   };
 }
 
@@ -45,6 +58,8 @@ export function classifyGeminiRefusal(status: number, json: JsonObject | null): 
   return {
     retryable: status === 429 || status >= 500 || status === 401 || status === 403 || keyInvalid,
     errorCode: keyInvalid ? 'API_KEY_INVALID' : (error?.status ?? error?.reason ?? null),
+    // The delay Gemini asks for drives the channel's cooldown, as Retry-After does for the others.
+    retryAfterSeconds: error?.retryDelaySeconds ?? null,
   };
 }
 
