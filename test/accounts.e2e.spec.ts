@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { eventually } from '@tollgate/testing';
 import { createCustomer, type Customer } from './support/fixtures.js';
-import { balanceOf, ledgerOf } from './support/ledger.js';
+import { balanceOf } from './support/ledger.js';
 import { useSuite } from './support/suite.js';
 
 interface ErrorBody {
@@ -92,7 +92,15 @@ describe('accounts: money only for users auth knows', () => {
       { index: 1, user_id: stranger, error: 'unknown_user', message: `no such user ${stranger}` },
     ]);
     expect(await billingRowsOf(stranger)).toEqual({ accounts: 0, ledger: 0 });
-    expect(await ledgerOf(suite, stranger)).toEqual([]);
+    // Nor is there an account of zeros to read: staff reads name the missing user too.
+    for (const read of ['balance', 'ledger', 'holds']) {
+      const answer = await suite.admin<ErrorBody>('GET', `/admin/v1/users/${stranger}/${read}`);
+      expect([read, answer.status, answer.body.error.message]).toEqual([
+        read,
+        404,
+        `Not found: no such user ${stranger}`,
+      ]);
+    }
     expect((await balanceOf(suite, customer.userId)).balance).toBe(5_000_000n);
   });
 

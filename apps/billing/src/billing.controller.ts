@@ -16,6 +16,7 @@ import {
   type UsageRequest,
 } from '@tollgate/contracts';
 import { HandleRequest } from '@tollgate/nats/server';
+import { UserRegistry } from './accounts/user-registry.js';
 import { HoldsRepository } from './holds/holds.repository.js';
 import { ReserveService } from './holds/reserve.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
@@ -43,6 +44,7 @@ export class BillingController {
     private readonly batches: BatchAdjustService,
     private readonly reconciliation: ReconcileService,
     private readonly usageService: UsageService,
+    private readonly users: UserRegistry,
   ) {}
 
   @HandleRequest(BillingSubjects.reserve)
@@ -96,18 +98,21 @@ export class BillingController {
   }
 
   @HandleRequest(BillingSubjects.balance)
-  balance(@Payload() request: RequestOf<typeof BillingSubjects.balance>) {
-    return this.ledgerService.balance(request.userId);
+  async balance(@Payload() request: RequestOf<typeof BillingSubjects.balance>) {
+    const user = await this.users.exists(request.userId);
+    return user.ok ? ok(await this.ledgerService.balance(request.userId)) : user;
   }
 
   @HandleRequest(BillingSubjects.ledger)
-  ledger(@Payload() request: LedgerRequest) {
-    return this.ledgerService.page(request);
+  async ledger(@Payload() request: LedgerRequest) {
+    const user = await this.users.exists(request.userId);
+    return user.ok ? this.ledgerService.page(request) : user;
   }
 
   @HandleRequest(BillingSubjects.holds)
   async holds(@Payload() request: RequestOf<typeof BillingSubjects.holds>) {
-    return ok(await this.holdsRepository.openHolds(request.userId));
+    const user = await this.users.exists(request.userId);
+    return user.ok ? ok(await this.holdsRepository.openHolds(request.userId)) : user;
   }
 
   @HandleRequest(BillingSubjects.usage)

@@ -572,7 +572,7 @@ export const BillingSubjects = {
   setPrice: subject('tollgate.billing.prices.set', PriceInput, Reply(PriceView)),
   listPrices: subject('tollgate.billing.prices.list', Empty, Type.Array(PriceView)),
   topUp: subject('tollgate.billing.topup', TopUpRequest, Reply(AdjustmentResult)),
-  balance: subject('tollgate.billing.balance', UserRef, BalanceView),
+  balance: subject('tollgate.billing.balance', UserRef, Reply(BalanceView)),
   ledger: subject('tollgate.billing.ledger', LedgerRequest, Reply(Page(LedgerEntryView))),
   ping: subject('tollgate.billing.ping', Empty, PingReply),
   adjust: subject('tollgate.billing.adjust', AdjustRequest, Reply(AdjustmentResult)),

@@ -52,6 +52,17 @@ describe(UserRegistry.name, () => {
     expect(auth.lookups.map((lookup) => lookup.length)).toEqual([LIMITS.batchRows, 1]);
   });
 
+  it('says whether one user exists, with the 404 naming an id no one has', async () => {
+    const user = auth.add().id;
+    const stranger = randomUUID();
+
+    expect(await sut.exists(user)).toEqual({ ok: true, value: true });
+    expect(await sut.exists(stranger)).toMatchObject({
+      ok: false,
+      denial: { reason: DenialReason.ResourceNotFound, params: { detail: `no such user ${stranger}` } },
+    });
+  });
+
   it('answers service_unavailable when it must ask auth and auth does not answer', async () => {
     const heard = auth.add();
     await billing.knownUsers.record([heard]);

@@ -49,4 +49,16 @@ export class UserRegistry {
     }
     return ok(asked.filter((id) => !found.has(id)));
   }
+
+  /**
+   * Nothing, or the 404 naming a user no one has: what staff reads of a
+   * balance, ledger or holds answer for an id that is not a user, rather
+   * than an account of zeros that does not exist.
+   */
+  async exists(userId: string): Promise<Reply<true>> {
+    const unknown = await this.unknownUsers([userId]);
+    if (!unknown.ok) return unknown;
+    if (unknown.value.length === 0) return ok(true);
+    return refused(deny(DenialReason.ResourceNotFound, { detail: `no such user ${userId}` }));
+  }
 }

@@ -60,6 +60,6 @@ export class BillingController {
 
   @Serve(R.getBalance)
   async balance(@Checked() { params }: CheckedInput<typeof R.getBalance>) {
-    return toBalanceResponse(await this.bus.request(BillingSubjects.balance, { userId: params.user_id }));
+    return toBalanceResponse(unwrap(await this.bus.request(BillingSubjects.balance, { userId: params.user_id })));
   }
 }

@@ -290,7 +290,8 @@ export const ADMIN_ROUTES = declareRoutes({
     access: 'billing',
     params: UserIdParams,
     success: ok(BalanceResponse),
-    denials: [],
+    // A user auth does not know: no account of zeros for it.
+    denials: [ResourceNotFound],
   },
   adjust: {
     operationId: 'adjustBalance',
@@ -341,7 +342,8 @@ export const ADMIN_ROUTES = declareRoutes({
     access: 'billing',
     params: UserIdParams,
     success: ok(HoldList),
-    denials: [],
+    // A user auth does not know: no account of zeros for it.
+    denials: [ResourceNotFound],
   },
   ledger: {
     operationId: 'listLedgerEntries',
@@ -354,7 +356,8 @@ export const ADMIN_ROUTES = declareRoutes({
     params: UserIdParams,
     query: LedgerQuery,
     success: { ...ok(LedgerList), csv: true },
-    denials: [],
+    // A user auth does not know: no account of zeros for it.
+    denials: [ResourceNotFound],
   },
   usage: {
     operationId: 'getUsage',

@@ -26,7 +26,7 @@ export class DashboardController {
   @Serve(V1_ROUTES.billingSubscription)
   async subscription(@Req() request: FastifyRequest) {
     const principal = await this.principals.authenticate(request, null);
-    const balance = await this.bus.request(BillingSubjects.balance, { userId: principal.userId });
+    const balance = unwrap(await this.bus.request(BillingSubjects.balance, { userId: principal.userId }));
     const available = dollars(balance.balanceMicros);
     return {
       object: 'billing_subscription',
