@@ -3,14 +3,10 @@ import OpenAI from 'openai';
 import { FAKE_SPEECH, fakeEmbedding, fakeUsage, FAKE_FLAG_MARKER } from '../tools/fake-provider/src/index.js';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { settledCharge } from './support/ledger.js';
-import { openaiClient } from './support/openai-client.js';
+import { openaiClient, tokenCost, WEATHER_TOOL } from './support/openai-client.js';
 import { useSuite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
-
-/** Tokens at $1 / $2 per million = 1 / 2 micro-units each. */
-const tokenCost = (usage: { prompt_tokens: number; completion_tokens?: number }): bigint =>
-  BigInt(usage.prompt_tokens) + 2n * BigInt(usage.completion_tokens ?? 0);
 
 describe('OpenAI API surface: every endpoint through the official SDK', () => {
   const suite = useSuite();
@@ -78,16 +74,7 @@ describe('OpenAI API surface: every endpoint through the official SDK', () => {
     const name = await model('e2e-chat-tools');
     const customer = await createCustomer(suite, { balance: '5' });
     const client = openaiClient(suite, customer.key);
-    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
-      {
-        type: 'function',
-        function: {
-          name: 'get_weather',
-          description: 'The weather in a city',
-          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-        },
-      },
-    ];
+    const tools = [WEATHER_TOOL];
 
     const first = await client.chat.completions.create({ model: name, messages, tools });
     const call = first.choices[0]?.message.tool_calls?.[0];

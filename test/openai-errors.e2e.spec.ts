@@ -1,22 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import OpenAI, { APIError } from 'openai';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
-import { openaiClient } from './support/openai-client.js';
+import { apiError, openaiClient } from './support/openai-client.js';
 import { useSuite, type Suite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
 const BODY_LIMIT_BYTES = 64 * 1024;
-
-/** The APIError a call ends with (failing the test if it succeeds). */
-async function apiError(call: () => Promise<unknown>): Promise<APIError> {
-  try {
-    await call();
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 /** Asserts the documented error as the SDK surfaces it: status, message word for word, code, tid (body = header). */
 function expectDocumented(error: APIError, status: number, message: string, code: string | null): void {

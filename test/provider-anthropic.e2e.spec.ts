@@ -3,36 +3,12 @@ import OpenAI, { APIError } from 'openai';
 import type { RecordedRequest } from '../tools/fake-provider/src/index.js';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { settledCharge } from './support/ledger.js';
-import { openaiClient } from './support/openai-client.js';
+import { apiError, openaiClient, tokenCost, WEATHER_TOOL } from './support/openai-client.js';
 import { useSuite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
 const UPSTREAM_KEY = 'sk-ant-upstream-0123456789';
 const FAKE_ANSWER = 'This is a fake answer.';
-
-const weatherTool = {
-  type: 'function' as const,
-  function: {
-    name: 'get_weather',
-    description: 'The current weather in a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  },
-};
-
-/** The APIError a call ends with (failing the test if it succeeds). */
-async function apiError(call: () => Promise<unknown>): Promise<APIError> {
-  try {
-    await call();
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
-
-/** At $1 / $2 per million tokens, in micro-units: one per prompt token, two per completion token. */
-const cost = (usage: { prompt_tokens: number; completion_tokens: number }): bigint =>
-  BigInt(usage.prompt_tokens) + 2n * BigInt(usage.completion_tokens);
 
 describe('anthropic channels: chat completions translated to the Messages API and back', () => {
   const suite = useSuite();
@@ -101,7 +77,7 @@ describe('anthropic channels: chat completions translated to the Messages API an
       },
     });
     expect(call.headers.authorization).toBeUndefined();
-    expect(await settledCharge(suite, billed)).toBe(cost(usage));
+    expect(await settledCharge(suite, billed)).toBe(tokenCost(usage));
   });
 
   it('streams the answer as OpenAI chunks, the usage chunk last when asked, and charges the streamed usage', async () => {
@@ -125,7 +101,7 @@ describe('anthropic channels: chat completions translated to the Messages API an
     expect(last.choices).toEqual([]);
     expect(last.usage).toMatchObject({ completion_tokens: 5 });
     expect(upstreamCalls('e2e-stream')[0].body).toMatchObject({ stream: true });
-    expect(await settledCharge(suite, billed)).toBe(cost(last.usage!));
+    expect(await settledCharge(suite, billed)).toBe(tokenCost(last.usage!));
 
     // Without include_usage the client sees no usage chunk; the edge still bills Anthropic's counts.
     const quiet = await createCustomer(suite, { balance: '5' });
@@ -137,7 +113,7 @@ describe('anthropic channels: chat completions translated to the Messages API an
     const seen: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of unasked) seen.push(chunk);
     expect(seen.some((chunk) => chunk.usage)).toBe(false);
-    expect(await settledCharge(suite, quiet)).toBe(cost(last.usage!));
+    expect(await settledCharge(suite, quiet)).toBe(tokenCost(last.usage!));
   });
 
   it("counts Anthropic's cache reads and writes into prompt_tokens, as an openai upstream reports the same prompt", async () => {
@@ -162,7 +138,7 @@ describe('anthropic channels: chat completions translated to the Messages API an
   it('round-trips a tool call: tool_use out, tool_result back, then the text answer', async () => {
     await anthropicModel('e2e-tools');
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
-    const first = await client.chat.completions.create({ model: 'e2e-tools', messages, tools: [weatherTool] });
+    const first = await client.chat.completions.create({ model: 'e2e-tools', messages, tools: [WEATHER_TOOL] });
     const choice = first.choices[0];
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBeNull();
@@ -171,12 +147,12 @@ describe('anthropic channels: chat completions translated to the Messages API an
     expect(JSON.parse(call.function.arguments)).toEqual({ city: 'fake' });
 
     messages.push(choice.message, { role: 'tool', tool_call_id: call.id, content: '18°C and sunny' });
-    const second = await client.chat.completions.create({ model: 'e2e-tools', messages, tools: [weatherTool] });
+    const second = await client.chat.completions.create({ model: 'e2e-tools', messages, tools: [WEATHER_TOOL] });
     expect(second.choices[0]).toMatchObject({ message: { content: FAKE_ANSWER }, finish_reason: 'stop' });
 
     const [, followUp] = upstreamCalls('e2e-tools');
     expect(followUp.body).toMatchObject({
-      tools: [{ name: 'get_weather', input_schema: weatherTool.function.parameters }],
+      tools: [{ name: 'get_weather', input_schema: WEATHER_TOOL.function.parameters }],
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
         {
@@ -193,7 +169,7 @@ describe('anthropic channels: chat completions translated to the Messages API an
     const stream = await client.chat.completions.create({
       model: 'e2e-tool-stream',
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
-      tools: [weatherTool],
+      tools: [WEATHER_TOOL],
       tool_choice: { type: 'function', function: { name: 'get_weather' } },
       stream: true,
     });

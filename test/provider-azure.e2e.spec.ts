@@ -2,16 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import type OpenAI from 'openai';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { settledCharge } from './support/ledger.js';
-import { openaiClient } from './support/openai-client.js';
+import { openaiClient, tokenCost, WEATHER_TOOL } from './support/openai-client.js';
 import { useSuite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
 const API_VERSION = '2025-04-01-preview';
 const AZURE_KEY = 'azure-upstream-key-0123456789';
-
-/** Tokens at $1 / $2 per million = 1 / 2 micro-units each. */
-const tokenCost = (usage: { prompt_tokens: number; completion_tokens: number }): bigint =>
-  BigInt(usage.prompt_tokens) + 2n * BigInt(usage.completion_tokens);
 
 /**
  * Azure OpenAI channels, through the official OpenAI SDK: the edge's azure
@@ -86,16 +82,7 @@ describe('provider adapters: azure channels', () => {
     const name = await azureModel('e2e-azure-tools');
     const customer = await createCustomer(suite, { balance: '5' });
     const client = openaiClient(suite, customer.key);
-    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
-      {
-        type: 'function',
-        function: {
-          name: 'get_weather',
-          description: 'The weather in a city',
-          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-        },
-      },
-    ];
+    const tools = [WEATHER_TOOL];
 
     const first = await client.chat.completions.create({ model: name, messages, tools });
     const call = first.choices[0]?.message.tool_calls?.[0];

@@ -1,28 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import OpenAI, { APIError } from 'openai';
+import type OpenAI from 'openai';
 import { fakeEmbedding, fakeUsage, type RecordedRequest } from '../tools/fake-provider/src/index.js';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { settledCharge } from './support/ledger.js';
-import { openaiClient } from './support/openai-client.js';
+import { apiError, openaiClient, tokenCost } from './support/openai-client.js';
 import { useSuite } from './support/suite.js';
 
 const TID = /^[0-9a-f]{32}$/;
 const GEMINI_KEY = 'AIzaSyE2E-gemini-upstream-0000';
 const ANSWER = 'This is a fake answer.';
-
-/** Tokens at $1 / $2 per million = 1 / 2 micro-units each. */
-const tokenCost = (usage: { prompt_tokens: number; completion_tokens?: number }): bigint =>
-  BigInt(usage.prompt_tokens) + 2n * BigInt(usage.completion_tokens ?? 0);
-
-async function apiError(call: () => Promise<unknown>): Promise<APIError> {
-  try {
-    await call();
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 const weatherTool: OpenAI.Chat.Completions.ChatCompletionTool = {
   type: 'function',
