@@ -75,12 +75,7 @@ export class UsersService {
       .orderBy('u.id', 'ASC')
       .take(limit + 1);
     if (request.cursor) query.where('u.id > :cursor', { cursor: request.cursor });
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    return ok({
-      data: page.map(toUserView),
-      nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
-    });
+    return ok(pageOf(await query.getMany(), limit, toUserView));
   }
 
   async get(userId: string): Promise<Reply<UserView>> {
@@ -117,12 +112,7 @@ export class UsersService {
       .orderBy('u.id', 'ASC')
       .take(limit + 1);
     if (request.cursor) query.where('u.id > :cursor', { cursor: request.cursor });
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    return ok({
-      data: page.map(toUserRecord),
-      nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
-    });
+    return ok(pageOf(await query.getMany(), limit, toUserRecord));
   }
 
   /** The users among `userIds` that exist; an id without a user is left out. */
@@ -137,4 +127,10 @@ export class UsersService {
   find(userId: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id: userId });
   }
+}
+
+/** `limit + 1` rows read in id order as a page of `limit`: the extra row only says there is a next page. */
+function pageOf<T>(rows: UserEntity[], limit: number, view: (row: UserEntity) => T): Page<T> {
+  const page = rows.slice(0, limit);
+  return { data: page.map(view), nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
 }

@@ -1,7 +1,6 @@
 import type { UpstreamEndpoint } from '@tollgate/contracts';
-import { asOpenAiError } from '../openai-error.js';
 import type { ChannelTarget, ProviderAdapter } from '../provider-adapter.js';
-import { classifyOpenAiRefusal, OPENAI_DEAD_KEY_CODES, openAiModelIds } from './openai.adapter.js';
+import { OPENAI_DIALECT } from './openai.adapter.js';
 import { JSON_OR_STREAM, OPENAI_PATHS, pingCompletion } from './openai-paths.js';
 
 /**
@@ -46,10 +45,7 @@ export const azureAdapter: ProviderAdapter = {
     headers: headers(request.target, JSON_OR_STREAM, true),
     body: request.openAiBytes(),
   }),
-  answer: () => null,
-  streamTranslator: () => null,
-  classify: classifyOpenAiRefusal,
-  clientError: (_status, json, raw) => asOpenAiError(json, raw),
+  ...OPENAI_DIALECT,
   keyCheck: (target) => ({
     method: 'GET',
     url: `${target.baseUrl}/openai/models?${version(target)}`,
@@ -61,6 +57,4 @@ export const azureAdapter: ProviderAdapter = {
     headers: headers(target, 'application/json', true),
     body: pingCompletion(deployment),
   }),
-  modelIds: openAiModelIds,
-  deadKeyErrorCodes: OPENAI_DEAD_KEY_CODES,
 };

@@ -45,6 +45,20 @@ export const OPENAI_DEAD_KEY_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * What every OpenAI-dialect adapter shares (OpenAI's own, Azure's): the
+ * answers and streams are OpenAI's already, refusals and errors read the
+ * OpenAI way, the model list is OpenAI's.
+ */
+export const OPENAI_DIALECT = {
+  answer: () => null,
+  streamTranslator: () => null,
+  classify: classifyOpenAiRefusal,
+  clientError: (_status, json, raw) => asOpenAiError(json, raw),
+  modelIds: openAiModelIds,
+  deadKeyErrorCodes: OPENAI_DEAD_KEY_CODES,
+} satisfies Partial<ProviderAdapter>;
+
+/**
  * OpenAI and every OpenAI-compatible upstream (vLLM, Ollama, DeepSeek,
  * Groq, OpenRouter…): the base URL includes the version path (`…/v1`), the
  * body is sent as the client wrote it (the model name mapped), the answer
@@ -59,10 +73,7 @@ export const openAiAdapter: ProviderAdapter = {
     headers: headers(request.target, JSON_OR_STREAM, true),
     body: request.openAiBytes(),
   }),
-  answer: () => null,
-  streamTranslator: () => null,
-  classify: classifyOpenAiRefusal,
-  clientError: (_status, json, raw) => asOpenAiError(json, raw),
+  ...OPENAI_DIALECT,
   keyCheck: (target) => ({
     method: 'GET',
     url: `${target.baseUrl}/models`,
@@ -74,6 +85,4 @@ export const openAiAdapter: ProviderAdapter = {
     headers: headers(target, 'application/json', true),
     body: pingCompletion(upstreamModel),
   }),
-  modelIds: openAiModelIds,
-  deadKeyErrorCodes: OPENAI_DEAD_KEY_CODES,
 };
