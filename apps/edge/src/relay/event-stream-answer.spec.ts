@@ -135,6 +135,32 @@ describe(EventStreamAnswer.name, () => {
     expect(await outcome).toEqual({ status: 200, usage: null, channelId: 8 });
   });
 
+  it('charges nothing for a stream that ends on an in-band error before producing anything, in any dialect', async () => {
+    const overloaded = '{"type":"overloaded_error","message":"Overloaded"}';
+    const openAi = await relayEvents({
+      produce: async function* () {
+        yield `data: {"error":${overloaded}}\n\n`;
+        yield DONE;
+      },
+    });
+    await openAi.received.ended;
+    expect(await openAi.outcome).toEqual({ status: 200, usage: null, channelId: 8 });
+    await openAi.close();
+
+    // Anthropic announces an overload after its 200 and message_start; the translator turns it into OpenAI's in-band error.
+    const anthropic = await relayEvents({
+      channel: pickedChannel(8, { type: 'anthropic', reportSuccess: true }),
+      produce: async function* () {
+        yield 'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"claude-x","usage":{"input_tokens":9,"output_tokens":1}}}\n\n';
+        yield `event: error\ndata: {"type":"error","error":${overloaded}}\n\n`;
+      },
+    });
+    const { text } = await anthropic.received.ended;
+    expect(text).toContain('"overloaded_error"');
+    expect(text).toContain(TID);
+    expect(await anthropic.outcome).toEqual({ status: 200, usage: null, channelId: 8 });
+  });
+
   it('stops the upstream when the client leaves, and charges what was produced; the channel is not blamed', async () => {
     let upstreamSignal: AbortSignal | undefined;
     const { received, leave, outcome, reported } = await relayEvents({

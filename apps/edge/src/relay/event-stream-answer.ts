@@ -63,7 +63,10 @@ export class EventStreamAnswer {
     }
 
     const usage = tokenUsage(filter.usageHolder, exchange.estimate, () => filter.producedText());
-    const delivered = streamed.end === 'completed' || filter.usageHolder !== null || usage.outputTokens > 0;
+    // A stream that ended on an in-band error before producing anything (an overload announced after the
+    // 200, as Anthropic does) delivered nothing: like one that broke off, it is free.
+    const completed = streamed.end === 'completed' && !filter.sawError;
+    const delivered = completed || filter.usageHolder !== null || usage.outputTokens > 0;
     return {
       status: streamed.end === 'client_gone' ? CLIENT_CLOSED_REQUEST : response.status,
       usage: delivered ? usage : null,

@@ -38,6 +38,8 @@ export class StreamFilter {
   usageHolder: JsonObject | null = null;
   /** The stream's `data: [DONE]` arrived. */
   sawDone = false;
+  /** An in-band error arrived (the upstream's, or a translator's for its dialect's `error` event). */
+  sawError = false;
   private readonly splitter = new SseEventSplitter();
   /** Text pieces per choice index, joined only if the count is needed. */
   private readonly pieces = new Map<number, string[]>();
@@ -101,6 +103,7 @@ export class StreamFilter {
 
   /** Notes the chunk's usage and text; false for the usage-only chunk the client did not ask for. */
   private keep(chunk: JsonObject): boolean {
+    if (isJsonObject(chunk.error)) this.sawError = true;
     const usage = chunk.usage;
     if (isJsonObject(usage)) this.usageHolder = { usage };
     const choices = chunk.choices;
