@@ -4,5 +4,3 @@ export * from './providers.js';
 export * from './openai-error.js';
 export * from './upstream-http.js';
 export * from './sse-event-splitter.js';
-export { AZURE_DEFAULT_API_VERSION } from './adapters/azure.adapter.js';
-export { OPENAI_PATHS } from './adapters/openai-paths.js';

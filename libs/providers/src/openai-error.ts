@@ -1,4 +1,4 @@
-import { isJsonObject, parseJsonObject, type JsonObject } from './json.js';
+import { isJsonObject, type JsonObject } from './json.js';
 
 const MAX_WRAPPED_MESSAGE = 2000;
 
@@ -16,10 +16,6 @@ export function openAiErrorOf(json: JsonObject | null): OpenAiErrorFields {
   if (!isJsonObject(error)) return { message: null, type: null, code: null };
   const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
   return { message: text(error.message), type: text(error.type), code: text(error.code) };
-}
-
-export function parseOpenAiError(text: string): OpenAiErrorFields {
-  return openAiErrorOf(parseJsonObject(text));
 }
 
 /** OpenAI's `error.code`, else its `error.type`: what the router's health rules read. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CHANNEL_TYPES, LIMITS, SETTABLE_CHANNEL_STATUSES } from '@tollgate/contracts';
+import { AZURE_DEFAULT_API_VERSION, CHANNEL_TYPES, LIMITS, SETTABLE_CHANNEL_STATUSES } from '@tollgate/contracts';
 import { adminPath } from '../admin-client.js';
 import type {
   ChannelDeletedResponse,
@@ -157,7 +157,10 @@ function channelOptions(command: Command): Command {
       '--base-url <url>',
       'base URL: openai ends in /v1; azure is the resource endpoint; anthropic has no version path; gemini is the API host',
     )
-    .option('--api-version <version>', "azure only: the api-version (e.g. 2024-10-21); 'default' clears it")
+    .option(
+      '--api-version <version>',
+      `azure only: the api-version (default ${AZURE_DEFAULT_API_VERSION}); 'default' clears it`,
+    )
     .option('--api-key <key>', 'the upstream key (stored encrypted, never shown again)')
     .option('--api-key-file <path>', 'read the upstream key from a file instead')
     .option('--models <list>', 'comma-separated models served')

@@ -3,9 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@tollgate/observability';
 import { TID_RESPONSE_HEADER } from '../http/request-context.js';
 import { LOGGER } from '../tokens.js';
-import { isTimeout } from '@tollgate/providers';
+import { describeFailure, isTimeout } from '@tollgate/providers';
 import { clientHeaders } from './client-headers.js';
-import { describeError } from './describe-error.js';
 import { OutcomeReporter } from './outcome-reporter.js';
 import { clientLeft, elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
 
@@ -39,7 +38,7 @@ export class BinaryAnswer {
       const timedOut = isTimeout(error);
       this.outcomes.report({ channel, model, status: 0, latencyMs: elapsed(started), timedOut });
       this.logger.warn(
-        { channelId: channel.channelId, err: describeError(error) },
+        { channelId: channel.channelId, err: describeFailure(error) },
         'upstream body broke off mid-transfer',
       );
       return { status: response.status, usage: null, channelId: channel.channelId };

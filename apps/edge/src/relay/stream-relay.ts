@@ -1,7 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { isTimeout } from '@tollgate/providers';
+import { describeFailure, isTimeout } from '@tollgate/providers';
 import type { ClientConnection } from './client-connection.js';
-import { describeError } from './describe-error.js';
 import type { StreamFilter } from './stream-filter.js';
 
 /** How a relayed stream ended. */
@@ -80,7 +79,7 @@ export async function relayStream(args: {
     filter.discard();
     if (client.gone) return { end: 'client_gone', timedOut: false, failure: null };
     if (!raw.destroyed) raw.write(streamErrorEvents(args.tid));
-    return { end: 'upstream_failed', timedOut: isTimeout(error), failure: describeError(error) };
+    return { end: 'upstream_failed', timedOut: isTimeout(error), failure: describeFailure(error) };
   } finally {
     if (!raw.destroyed && !raw.writableEnded) raw.end();
     raw.off('error', ignore);

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PickedChannel } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
-import { isTimeout, parseJsonObject, providerFor, type JsonObject } from '@tollgate/providers';
+import { describeFailure, isTimeout, parseJsonObject, providerFor, type JsonObject } from '@tollgate/providers';
 import type { EdgeConfig } from '../edge.config.js';
 import { EDGE_CONFIG, LOGGER } from '../tokens.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 import { BinaryAnswer } from './binary-answer.js';
 import { canonicalRequest } from './canonical-request.js';
-import { describeError } from './describe-error.js';
 import { EventStreamAnswer } from './event-stream-answer.js';
 import { JsonAnswer, type JsonAnswerBody } from './json-answer.js';
 import { OutcomeReporter } from './outcome-reporter.js';
@@ -111,7 +110,7 @@ export class UpstreamAttempt {
       if (client.gone) return { done: clientLeft(channel.channelId) };
       const timedOut = isTimeout(error);
       this.outcomes.report({ channel, model, status: 0, latencyMs: elapsed(started), timedOut });
-      this.logger.warn({ channelId: channel.channelId, err: describeError(error) }, 'upstream body broke off');
+      this.logger.warn({ channelId: channel.channelId, err: describeFailure(error) }, 'upstream body broke off');
       return { failed: { kind: 'network', timedOut } };
     }
     return { done: this.json.deliver(withBody(answer, raw, parseJsonObject(raw))) };

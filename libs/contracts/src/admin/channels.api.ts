@@ -7,6 +7,7 @@ import {
 } from '../router.contract.js';
 import {
   ApiVersion,
+  AZURE_DEFAULT_API_VERSION,
   BaseUrl,
   GroupName,
   Instant,
@@ -42,7 +43,9 @@ const channelFields = {
   }),
   api_version: Type.Optional(
     Nullable(
-      ApiVersion({ description: "azure only: the api-version query; null = the gateway's default (2024-10-21)" }),
+      ApiVersion({
+        description: `azure only: the api-version query; null = the gateway's default (${AZURE_DEFAULT_API_VERSION})`,
+      }),
     ),
   ),
   api_key: UpstreamKey({ description: 'Encrypted at rest; never returned (only its last 4 characters)' }),

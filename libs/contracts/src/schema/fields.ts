@@ -112,6 +112,13 @@ export const GroupName = (options: Options = {}) =>
     ...options,
   });
 
+/**
+ * The `api-version` an Azure channel uses when the admin set none: the
+ * latest generally available data-plane version Azure documents (preview
+ * versions change shape without notice, so they are opt-in).
+ */
+export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+
 /** Azure OpenAI's `api-version` query: a date, optionally `-preview`. */
 export const ApiVersion = (options: Options = {}) =>
   Type.String({

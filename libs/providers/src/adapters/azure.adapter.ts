@@ -1,14 +1,7 @@
-import type { UpstreamEndpoint } from '@tollgate/contracts';
+import { AZURE_DEFAULT_API_VERSION, type UpstreamEndpoint } from '@tollgate/contracts';
 import type { ChannelTarget, ProviderAdapter } from '../provider-adapter.js';
 import { OPENAI_DIALECT } from './openai.adapter.js';
 import { JSON_OR_STREAM, OPENAI_PATHS, pingCompletion } from './openai-paths.js';
-
-/**
- * The `api-version` an Azure channel uses when the admin set none: the
- * latest generally available data-plane version Azure documents (preview
- * versions change shape without notice, so they are opt-in).
- */
-export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
 /** Built as one literal, not spread into one (see the openai adapter's headers). */
 const headers = (target: ChannelTarget, accept: string, withBody: boolean): Record<string, string> =>

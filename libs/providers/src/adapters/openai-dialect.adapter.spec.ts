@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CanonicalRequest } from '../provider-adapter.js';
 import { providerFor, servesEndpoint } from '../providers.js';
-import { AZURE_DEFAULT_API_VERSION } from './azure.adapter.js';
 
 const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
 const request = (overrides: Partial<CanonicalRequest> = {}): CanonicalRequest => ({
@@ -68,10 +67,10 @@ describe('azure adapter', () => {
   const azure = providerFor('azure');
   const target = { baseUrl: 'https://contoso.openai.azure.com', apiKey: 'azure-key-0123456789', apiVersion: null };
 
-  it('addresses the deployment named by the channel with the api-key header and the default api-version', () => {
+  it('addresses the deployment named by the channel with the api-key header and the default api-version (2024-10-21, the latest GA one)', () => {
     const call = azure.request(request({ target, upstreamModel: 'gpt-4o prod' }));
     expect(call.url).toBe(
-      `https://contoso.openai.azure.com/openai/deployments/gpt-4o%20prod/chat/completions?api-version=${AZURE_DEFAULT_API_VERSION}`,
+      `https://contoso.openai.azure.com/openai/deployments/gpt-4o%20prod/chat/completions?api-version=2024-10-21`,
     );
     expect(call.headers).toMatchObject({ 'api-key': 'azure-key-0123456789' });
     expect(call.headers).not.toHaveProperty('authorization');
