@@ -49,7 +49,15 @@ export const UPSTREAM_ENDPOINTS = [
   'embeddings',
   'images.generations',
   'audio.speech',
+  'audio.transcriptions',
+  'audio.translations',
+  'images.edits',
   'moderations',
+  /** OpenAI's Responses API, natively (a Responses request on another type is translated to chat.completions). */
+  'responses',
+  /** Anthropic's Messages API, natively (a Messages request on another type is translated to chat.completions). */
+  'messages',
+  'messages.count_tokens',
 ] as const;
 export const UpstreamEndpoint = OneOf(UPSTREAM_ENDPOINTS);
 export type UpstreamEndpoint = Static<typeof UpstreamEndpoint>;

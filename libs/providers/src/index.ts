@@ -4,3 +4,4 @@ export * from './providers.js';
 export * from './openai-error.js';
 export * from './upstream-http.js';
 export * from './sse-event-splitter.js';
+export * from './client-dialect.js';

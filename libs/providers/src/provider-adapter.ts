@@ -29,13 +29,25 @@ export interface CanonicalRequest {
   /** The request body in OpenAI form; read only. */
   body: JsonObject;
   /**
-   * The OpenAI-form bytes with the upstream model and the usage option the
-   * edge needs: what an OpenAI-dialect upstream is sent as it is. A function,
-   * so translating adapters never pay for it.
+   * The bytes an upstream of the request's own dialect is sent: the OpenAI
+   * form with the upstream model and the usage option the edge needs (or,
+   * for a native `responses` / `messages` request, the client's body with
+   * the upstream model). A function, so translating adapters never pay for it.
    */
   openAiBytes: () => Buffer | string;
   /** The output cap the edge held for when the client set none (Anthropic requires one). */
   defaultMaxTokens: number;
+  /**
+   * The content type of `openAiBytes()`: `application/json`, or the
+   * client's `multipart/form-data; boundary=…` for the upload endpoints.
+   */
+  contentType: string;
+  /**
+   * Headers of the client's own dialect that a native upstream is sent as
+   * they came (`anthropic-version`, `anthropic-beta` on `messages`); empty
+   * for a translated request.
+   */
+  nativeHeaders: Readonly<Record<string, string>>;
 }
 
 /**

@@ -16,5 +16,7 @@ export function canonicalRequest(
     body: exchange.body,
     openAiBytes: () => exchange.outbound.for(channel.upstreamModel),
     defaultMaxTokens,
+    contentType: 'application/json',
+    nativeHeaders: {},
   };
 }

@@ -11,6 +11,8 @@ const request = (overrides: Partial<CanonicalRequest> = {}): CanonicalRequest =>
   body,
   openAiBytes: () => '{"model":"gpt-4o-2024-08-06"}',
   defaultMaxTokens: 4096,
+  contentType: 'application/json',
+  nativeHeaders: {},
   ...overrides,
 });
 

@@ -1,17 +1,17 @@
-import { UPSTREAM_ENDPOINTS } from '@tollgate/contracts';
+import type { UpstreamEndpoint } from '@tollgate/contracts';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { asOpenAiError, openAiErrorCode } from '../openai-error.js';
 import type { ChannelTarget, ProviderAdapter, RefusalClass } from '../provider-adapter.js';
-import { JSON_OR_STREAM, OPENAI_PATHS, pingCompletion } from './openai-paths.js';
+import { JSON_OR_STREAM, OPENAI_PATHS, openAiPath, pingCompletion } from './openai-paths.js';
 
 /**
  * The headers of a call, built as one object literal: Node 20's V8 takes
  * about a microsecond to spread an object into a literal that goes on with
  * more properties, which on the request path is paid for every request.
  */
-const headers = (target: ChannelTarget, accept: string, withBody: boolean): Record<string, string> =>
-  withBody
-    ? { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json', accept }
+const headers = (target: ChannelTarget, accept: string, contentType: string | null): Record<string, string> =>
+  contentType
+    ? { authorization: `Bearer ${target.apiKey}`, 'content-type': contentType, accept }
     : { authorization: `Bearer ${target.apiKey}`, accept };
 
 /**
@@ -66,23 +66,23 @@ export const OPENAI_DIALECT = {
  */
 export const openAiAdapter: ProviderAdapter = {
   type: 'openai',
-  endpoints: new Set(UPSTREAM_ENDPOINTS),
+  endpoints: new Set(Object.keys(OPENAI_PATHS) as UpstreamEndpoint[]),
   request: (request) => ({
     method: 'POST',
-    url: request.target.baseUrl + OPENAI_PATHS[request.endpoint],
-    headers: headers(request.target, JSON_OR_STREAM, true),
+    url: request.target.baseUrl + openAiPath(request.endpoint),
+    headers: headers(request.target, JSON_OR_STREAM, request.contentType),
     body: request.openAiBytes(),
   }),
   ...OPENAI_DIALECT,
   keyCheck: (target) => ({
     method: 'GET',
     url: `${target.baseUrl}/models`,
-    headers: headers(target, 'application/json', false),
+    headers: headers(target, 'application/json', null),
   }),
   testCompletion: (target, upstreamModel) => ({
     method: 'POST',
     url: `${target.baseUrl}/chat/completions`,
-    headers: headers(target, 'application/json', true),
+    headers: headers(target, 'application/json', 'application/json'),
     body: pingCompletion(upstreamModel),
   }),
 };

@@ -16,6 +16,8 @@ const request = (body: JsonObject, overrides: Partial<CanonicalRequest> = {}): C
     throw new Error('an anthropic channel never sends the OpenAI bytes');
   },
   defaultMaxTokens: 4096,
+  contentType: 'application/json',
+  nativeHeaders: {},
   ...overrides,
 });
 

@@ -18,6 +18,8 @@ const request: CanonicalRequest = {
   body: { model: 'gemini-flash', messages: [{ role: 'user', content: 'Hi' }] },
   openAiBytes: () => '',
   defaultMaxTokens: 4096,
+  contentType: 'application/json',
+  nativeHeaders: {},
 };
 
 const answer = (json: unknown): JsonObject => {

@@ -17,6 +17,8 @@ const request = (body: JsonObject, overrides: Partial<CanonicalRequest> = {}): C
     throw new Error('a translating adapter never sends the OpenAI bytes');
   },
   defaultMaxTokens: 4096,
+  contentType: 'application/json',
+  nativeHeaders: {},
   ...overrides,
 });
 

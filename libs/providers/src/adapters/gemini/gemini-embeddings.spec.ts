@@ -13,6 +13,8 @@ const request = (body: JsonObject): CanonicalRequest => ({
   body: { model: 'embed', ...body },
   openAiBytes: () => '',
   defaultMaxTokens: 4096,
+  contentType: 'application/json',
+  nativeHeaders: {},
 });
 
 describe('gemini embeddings', () => {

@@ -13,6 +13,8 @@ const request: CanonicalRequest = {
   body: { model: 'gemini-flash', messages: [{ role: 'user', content: 'Hi' }], stream: true },
   openAiBytes: () => '',
   defaultMaxTokens: 4096,
+  contentType: 'application/json',
+  nativeHeaders: {},
 };
 
 type Out = Array<JsonObject | '[DONE]'>;
