@@ -1,6 +1,8 @@
 import {
   isJsonObject,
   SseEventSplitter,
+  type ChatStreamEncoder,
+  type DialectError,
   type JsonObject,
   type SseEvent,
   type StreamTranslator,
@@ -20,6 +22,18 @@ export interface StreamFilterOptions {
    * its events become OpenAI chunks first, then pass the same rules.
    */
   translator?: StreamTranslator | null;
+  /**
+   * A client dialect's encoder (Responses, Messages) when the stream is
+   * translated for it: the OpenAI chunks (the upstream's, or the
+   * translator's) are accounted as usual, then sent as the dialect's events.
+   */
+  encoder?: ChatStreamEncoder | null;
+  /**
+   * A native client-dialect stream (Responses on OpenAI, Messages on
+   * Anthropic): the upstream's events pass to the client as they came, and
+   * the tap reads them as OpenAI chunks for accounting only.
+   */
+  tap?: StreamTranslator | null;
   /** Added to in-band errors a translator reports, as to every error the gateway sends. */
   tid?: string;
 }
@@ -49,22 +63,45 @@ export class StreamFilter {
   /** The bytes to send to the client for this upstream chunk ('' when no event completed). */
   push(chunk: Buffer | string): string {
     let out = '';
-    const translator = this.options.translator;
+    const { translator, tap } = this.options;
     for (const event of this.splitter.push(chunk)) {
-      out += translator ? this.emitAll(translator.event(event)) : this.transform(event);
+      if (tap) out += this.tapped(event, tap.event(event));
+      else out += translator ? this.emitAll(translator.event(event)) : this.transform(event);
     }
     return out;
   }
 
   /** The end of a complete stream: an unterminated last event is passed on as it is (or translated). */
   end(): string {
-    const translator = this.options.translator;
-    if (!translator) return this.splitter.rest();
+    const { translator, tap, encoder } = this.options;
     const rest = this.splitter.rest();
+    if (tap) {
+      let out = '';
+      if (rest.trim() !== '')
+        for (const event of this.splitter.push(`${rest}\n\n`)) out += this.tapped(event, tap.event(event));
+      this.account(tap.end());
+      return out;
+    }
+    if (!translator && !encoder) return rest;
     let out = '';
-    if (rest.trim() !== '')
-      for (const event of this.splitter.push(`${rest}\n\n`)) out += this.emitAll(translator.event(event));
-    return out + this.emitAll(translator.end());
+    if (rest.trim() !== '') {
+      for (const event of this.splitter.push(`${rest}\n\n`)) {
+        out += translator ? this.emitAll(translator.event(event)) : this.transform(event);
+      }
+    }
+    if (translator) out += this.emitAll(translator.end());
+    return encoder && !this.sawError ? out + encoder.end() : out;
+  }
+
+  /**
+   * What the client reads when the upstream breaks off mid-stream, in the
+   * client's dialect: the status line went out long ago, so the error
+   * travels in-band (the official SDKs raise it), then the stream ends.
+   */
+  failure(error: DialectError): string {
+    const encoder = this.options.encoder;
+    if (encoder) return encoder.fail(error);
+    return `data: ${JSON.stringify({ error })}\n\ndata: [DONE]\n\n`;
   }
 
   /** The end of a broken stream: a half-received event would corrupt what follows, so it is dropped. */
@@ -88,9 +125,11 @@ export class StreamFilter {
     try {
       chunk = JSON.parse(data);
     } catch {
-      return event.raw; // not ours to judge: the client gets what the upstream sent
+      // Not ours to judge: the client gets what the upstream sent (unless it reads another dialect).
+      return this.options.encoder ? '' : event.raw;
     }
-    if (!isJsonObject(chunk)) return event.raw;
+    if (!isJsonObject(chunk)) return this.options.encoder ? '' : event.raw;
+    if (this.options.encoder) return this.encode(chunk);
     if (!this.keep(chunk)) return '';
 
     const clientModel = this.options.clientModel;
@@ -114,16 +153,63 @@ export class StreamFilter {
     return true;
   }
 
+  /** A native event, passed on as it came (its model renamed when mapped), after the tap accounted it. */
+  private tapped(event: SseEvent, chunks: Array<JsonObject | '[DONE]'>): string {
+    this.account(chunks);
+    const clientModel = this.options.clientModel;
+    const data = event.data;
+    if (clientModel === null || data === null || !data.includes('"model"')) return event.raw;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      return event.raw;
+    }
+    return isJsonObject(parsed) && renameModel(parsed, clientModel)
+      ? replaceData(event, data, JSON.stringify(parsed))
+      : event.raw;
+  }
+
+  /** A tap's chunks: counted, never sent. */
+  private account(chunks: Array<JsonObject | '[DONE]'>): void {
+    for (const chunk of chunks) {
+      if (chunk === '[DONE]') this.sawDone = true;
+      else this.keep(chunk);
+    }
+  }
+
+  /** One OpenAI chunk of a translated stream, accounted, as the client dialect's events. */
+  private encode(chunk: JsonObject): string {
+    const encoder = this.options.encoder as ChatStreamEncoder;
+    if (isJsonObject(chunk.error)) {
+      this.sawError = true;
+      const error = chunk.error;
+      return encoder.fail({
+        message: typeof error.message === 'string' ? error.message : 'The upstream provider reported an error.',
+        type: typeof error.type === 'string' ? error.type : 'server_error',
+        code: typeof error.code === 'string' ? error.code : null,
+        param: typeof error.param === 'string' ? error.param : null,
+        tid: this.options.tid ?? '',
+      });
+    }
+    this.keep(chunk);
+    return encoder.chunk(chunk);
+  }
+
   /** A translator's chunks as OpenAI events (they are built by the gateway, so serialised once, here). */
   private emitAll(items: Array<JsonObject | '[DONE]'>): string {
     let out = '';
     for (const item of items) {
       if (item === '[DONE]') {
         this.sawDone = true;
-        out += 'data: [DONE]\n\n';
+        if (!this.options.encoder) out += 'data: [DONE]\n\n';
         continue;
       }
       if (isJsonObject(item.error) && this.options.tid) item.error = { ...item.error, tid: this.options.tid };
+      if (this.options.encoder) {
+        out += this.encode(item);
+        continue;
+      }
       if (!this.keep(item)) continue;
       if (this.options.clientModel !== null && typeof item.model === 'string') item.model = this.options.clientModel;
       out += `data: ${JSON.stringify(item)}\n\n`;
@@ -138,6 +224,22 @@ export class StreamFilter {
     if (!pieces) this.pieces.set(index, (pieces = []));
     choiceText(choice, pieces);
   }
+}
+
+/**
+ * Names the client's model where a native dialect's event names one: at the
+ * top (`model`), in a Responses event's `response`, in an Anthropic
+ * `message_start`'s `message`. True when something changed.
+ */
+function renameModel(event: JsonObject, clientModel: string): boolean {
+  let changed = false;
+  for (const holder of [event, event.response, event.message]) {
+    if (isJsonObject(holder) && typeof holder.model === 'string' && holder.model !== clientModel) {
+      holder.model = clientModel;
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /** The event with new data, keeping its framing (event/id lines, line ends) when the data was one line. */

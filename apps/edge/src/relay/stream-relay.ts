@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { describeFailure, isTimeout } from '@tollgate/providers';
+import { describeFailure, isTimeout, type DialectError } from '@tollgate/providers';
 import type { ClientConnection } from './client-connection.js';
 import type { StreamFilter } from './stream-filter.js';
 
@@ -16,21 +16,14 @@ export interface StreamRelayResult {
 
 export const STREAM_ERROR_CODE = 'upstream_stream_error';
 
-/**
- * What the client reads when the upstream breaks off mid-stream: the status
- * line went out long ago, so the error travels in-band, in the OpenAI error
- * shape (the official SDKs raise it as an APIError), then the stream ends.
- */
-export function streamErrorEvents(tid: string): string {
-  const error = {
-    message: 'The upstream provider stopped in the middle of the answer; the answer is incomplete. Please try again.',
-    type: 'server_error',
-    param: null,
-    code: STREAM_ERROR_CODE,
-    tid,
-  };
-  return `data: ${JSON.stringify({ error })}\n\ndata: [DONE]\n\n`;
-}
+/** The in-band error of a stream the upstream broke off (StreamFilter.failure renders it in the client's dialect). */
+export const streamBrokeOff = (tid: string): DialectError => ({
+  message: 'The upstream provider stopped in the middle of the answer; the answer is incomplete. Please try again.',
+  type: 'server_error',
+  param: null,
+  code: STREAM_ERROR_CODE,
+  tid,
+});
 
 function drained(raw: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -78,7 +71,7 @@ export async function relayStream(args: {
   } catch (error) {
     filter.discard();
     if (client.gone) return { end: 'client_gone', timedOut: false, failure: null };
-    if (!raw.destroyed) raw.write(streamErrorEvents(args.tid));
+    if (!raw.destroyed) raw.write(filter.failure(streamBrokeOff(args.tid)));
     return { end: 'upstream_failed', timedOut: isTimeout(error), failure: describeFailure(error) };
   } finally {
     if (!raw.destroyed && !raw.writableEnded) raw.end();
