@@ -55,6 +55,13 @@ export const edgeSettings = {
       'then one every minute / this; past it 429 too_many_failed_authentications with Retry-After, before any key ' +
       'from that address is looked up. Counted by each edge replica on its own',
   }),
+  STORED_RESPONSE_TTL_HOURS: positiveInt({
+    default: 720,
+    desc:
+      'How long the edge remembers which channel stored a Responses API answer (JetStream key-value bucket ' +
+      '`tollgate_stored_responses`), so a follow-up naming it with previous_response_id goes there; 720 h = the 30 ' +
+      'days OpenAI keeps a stored response',
+  }),
   UPSTREAM_MAX_RETRIES: nonNegativeInt({ default: 2, desc: 'Extra channels tried after a retryable upstream failure' }),
   DEFAULT_MAX_OUTPUT_TOKENS: positiveInt({
     default: 4096,

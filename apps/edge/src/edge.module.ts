@@ -29,6 +29,7 @@ import { InputTokenRatios } from './relay/input-token-ratios.js';
 import { JsonAnswer } from './relay/json-answer.js';
 import { OutcomeReporter } from './relay/outcome-reporter.js';
 import { RelayService } from './relay/relay.service.js';
+import { StoredResponses } from './dialects/stored-responses.js';
 import { RequestAdmission } from './relay/request-admission.js';
 import { UpstreamAttempt } from './relay/upstream-attempt.js';
 import { SettlementPublisher } from './settlement/settlement.publisher.js';
@@ -77,6 +78,7 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     EventStreamAnswer,
     UpstreamAttempt,
     AttemptLoop,
+    StoredResponses,
     RelayService,
   ],
 })

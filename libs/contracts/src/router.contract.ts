@@ -79,6 +79,12 @@ export const PickRequest = Type.Object(
     pinnedChannel: Nullable(Type.String()),
     /** Channels this request already tried, so a retry goes elsewhere. */
     excludeChannelIds: Type.Array(Type.Integer()),
+    /**
+     * The channel whose upstream stores what this request continues (a
+     * Responses follow-up naming a stored response): only it can serve it.
+     * Absent for every other request.
+     */
+    storedOn: Type.Optional(Type.Integer()),
   },
   STRICT,
 );

@@ -51,6 +51,17 @@ export interface ClientDialect {
    * counterpart for.
    */
   toChat(body: JsonObject): JsonObject;
+  /**
+   * The first field (as the client spelled it) that only a channel speaking
+   * the dialect natively can serve — Responses' `previous_response_id`, a
+   * built-in tool — or null when any channel may serve the request.
+   */
+  nativeOnlyField(body: JsonObject): string | null;
+  /**
+   * The body without its native-only fields: what the edge counts the hold
+   * from (`toChat` of it) when the request must go to a native channel.
+   */
+  withoutNativeOnlyFields(body: JsonObject): JsonObject;
   /** A chat completion (OpenAI form) as this dialect's answer to `request`. */
   fromChatAnswer(chat: JsonObject, request: JsonObject): JsonObject;
   /** An encoder for one translated stream's chat chunks. */

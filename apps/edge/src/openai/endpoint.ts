@@ -1,4 +1,5 @@
 import type { UpstreamEndpoint, Usage, UsageEstimate } from '@tollgate/contracts';
+import type { ClientDialect } from '@tollgate/providers';
 import type { EdgeConfig } from '../edge.config.js';
 import type { JsonObject } from './body-fields.js';
 
@@ -29,6 +30,13 @@ export interface EndpointSpec {
   defaultModel?: string;
   /** `stream: true` is relayed as server-sent events (chat and legacy completions). */
   streams: boolean;
+  /**
+   * A client dialect (Responses, Messages): `validate` checks the body in the
+   * dialect's form; everything after it — `estimate`, `usageFromResponse`,
+   * `endpoint` — works on the body in chat form (`ClientDialect.toChat`),
+   * which is also what a channel that does not speak the dialect is sent.
+   */
+  dialect?: ClientDialect;
   /** Throws a DenialException for the endpoint's documented 400s. */
   validate(body: JsonObject): void;
   /** Input tokens as counted, before the per-model ratio; what the edge bills when the upstream reports none. */

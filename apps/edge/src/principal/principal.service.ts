@@ -57,7 +57,7 @@ export class PrincipalService implements OnModuleInit {
 
   async authenticate(request: FastifyRequest, model: string | null): Promise<Principal> {
     const clientIp = this.clientIp(request);
-    const authorization = request.headers.authorization ?? null;
+    const authorization = credentialOf(request);
     const cacheKey = PrincipalCache.keyOf(authorization, clientIp, model);
     // The same guess as one already admitted: it learns nothing that one will not.
     const joined = this.inFlight.get(cacheKey);
@@ -108,4 +108,17 @@ export class PrincipalService implements OnModuleInit {
     this.cache.set(cacheKey, reply.value, epoch, Date.now());
     return reply.value;
   }
+}
+
+/**
+ * The key as the client sent it: `Authorization: Bearer …` (OpenAI's SDKs,
+ * Claude Code's ANTHROPIC_AUTH_TOKEN), else Anthropic's `x-api-key` (its SDKs
+ * and ANTHROPIC_API_KEY), read as the same bearer token.
+ */
+function credentialOf(request: FastifyRequest): string | null {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) return authorization;
+  const apiKey = request.headers['x-api-key'];
+  const key = Array.isArray(apiKey) ? apiKey[0] : apiKey;
+  return key === undefined || key === '' ? null : `Bearer ${key}`;
 }

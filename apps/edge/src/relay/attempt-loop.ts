@@ -42,7 +42,8 @@ export class AttemptLoop {
       channel = canRetry
         ? await this.picker.another({
             model: exchange.model,
-            endpoint: exchange.spec.endpoint,
+            endpoint: exchange.endpoint,
+            storedOn: exchange.storedOn,
             principal: exchange.principal,
             exclude: tried,
           })

@@ -10,6 +10,8 @@ export interface PickQuery {
   principal: Principal;
   /** Channels this request already tried. */
   exclude: number[];
+  /** The channel storing the response this request continues: only it may serve (PickRequest.storedOn). */
+  storedOn?: number;
 }
 
 /** Asks the router which channel serves a request. */
@@ -25,6 +27,7 @@ export class ChannelPicker {
       group: query.principal.group,
       pinnedChannel: query.principal.pinnedChannel,
       excludeChannelIds: query.exclude,
+      storedOn: query.storedOn,
     });
     if (!reply.ok) throw DenialException.of(reply.denial);
     return reply.value;

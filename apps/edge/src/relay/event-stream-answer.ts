@@ -5,6 +5,9 @@ import { reportedInputTokens, tokenUsage } from '../openai/token-usage.js';
 import { LOGGER } from '../tokens.js';
 import { clientHeaders } from './client-headers.js';
 import { OutcomeReporter } from './outcome-reporter.js';
+import type { StreamTranslator } from '@tollgate/providers';
+import { createdResponseId } from '../dialects/stored-response-id.js';
+import { isNative } from './canonical-request.js';
 import { CLIENT_CLOSED_REQUEST, elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
 import { StreamFilter } from './stream-filter.js';
 import { relayStream } from './stream-relay.js';
@@ -25,13 +28,19 @@ export class EventStreamAnswer {
 
   async deliver({ exchange, channel, response, started, adapter, canonical }: FinalAnswer): Promise<RelayOutcome> {
     const { reply, model, request } = exchange;
-    const translator = adapter.streamTranslator(canonical);
+    const native = isNative(exchange, canonical);
+    const dialect = exchange.dialect?.dialect ?? null;
+    const translator = native ? null : adapter.streamTranslator(canonical);
+    const stored = native && dialect?.name === 'responses' && exchange.body.store !== false;
+    const tap = native && dialect ? watchResponseId(dialect.nativeStreamTap(), stored) : null;
     const filter = new StreamFilter({
       // Translators always end with a usage chunk; the client sees it only if it asked (as with OpenAI).
       stripUsageChunk: exchange.outbound.usageAddedByEdge,
       // A translated chunk names the upstream's model, whatever the mapping: it always shows the client's.
-      clientModel: translator || channel.upstreamModel !== model ? model : null,
+      clientModel: translator || dialect || channel.upstreamModel !== model ? model : null,
       translator,
+      encoder: dialect && !native ? dialect.chatStreamEncoder(exchange.body) : null,
+      tap,
       tid: request.tid,
     });
     const firstByteMs = elapsed(started);
@@ -72,6 +81,19 @@ export class EventStreamAnswer {
       usage: delivered ? usage : null,
       channelId: channel.channelId,
       reportedInputTokens: reportedInputTokens(filter.usageHolder) ?? undefined,
+      storedResponseId: tap?.responseId,
     };
   }
+}
+
+/** A native stream's tap that also notes the id a Responses upstream stored the answer under. */
+function watchResponseId(tap: StreamTranslator, stored: boolean): StreamTranslator & { responseId?: string } {
+  const watcher: StreamTranslator & { responseId?: string } = {
+    event(event) {
+      if (stored && watcher.responseId === undefined) watcher.responseId = createdResponseId(event.data);
+      return tap.event(event);
+    },
+    end: () => tap.end(),
+  };
+  return watcher;
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { PickedChannel, Principal, Usage } from '@tollgate/contracts';
+import type { PickedChannel, Principal, UpstreamEndpoint, Usage } from '@tollgate/contracts';
 import type { CanonicalRequest, JsonObject, ProviderAdapter, UpstreamResult } from '@tollgate/providers';
+import type { DialectRequest } from '../dialects/dialect-request.js';
 import type { EndpointSpec, RequestEstimate } from '../openai/endpoint.js';
 import type { ClientConnection } from './client-connection.js';
 import type { OutboundBody } from './outbound-body.js';
@@ -13,14 +14,24 @@ export interface Exchange {
   spec: EndpointSpec;
   request: FastifyRequest;
   reply: FastifyReply;
+  /** As the client wrote it (in its dialect), checked. */
   body: JsonObject;
+  /** The client dialect's request (its chat form, where it must be served), or null for OpenAI's own endpoints. */
+  dialect: DialectRequest | null;
+  /** What channels are picked by (the spec's endpoint, or chat / the dialect's native one). */
+  endpoint: UpstreamEndpoint;
+  /** The channel storing the response this request continues: retries stay on it (there are none). */
+  storedOn?: number;
   /** The model the client asked for (or the endpoint's default): what it is routed, billed and answered as. */
   model: string;
   principal: Principal;
   stream: boolean;
   /** As counted; the hold was this with its input scaled by the model's ratio (InputTokenRatios). */
   estimate: RequestEstimate;
+  /** The body a channel gets in OpenAI's form (for a dialect request: its chat form). */
   outbound: OutboundBody;
+  /** A dialect request's own bytes, for a channel that speaks the dialect (null for OpenAI's endpoints). */
+  nativeOutbound: OutboundBody | null;
   client: ClientConnection;
 }
 
@@ -33,6 +44,8 @@ export interface RelayOutcome {
   channelId: number | null;
   /** The input tokens the upstream itself reported (absent: it reported none, the usage holds the edge's count). */
   reportedInputTokens?: number;
+  /** The id of a Responses answer the upstream stored (store not false), to route its follow-ups. */
+  storedResponseId?: string;
 }
 
 export type UpstreamResponse = Extract<UpstreamResult, { kind: 'response' }>;

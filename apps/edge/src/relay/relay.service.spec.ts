@@ -11,6 +11,7 @@ import {
   type Reply,
 } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
+import type { StoredResponses } from '../dialects/stored-responses.js';
 import type { EdgeConfig } from '../edge.config.js';
 import type { EndpointSpec } from '../openai/endpoint.js';
 import type { PrincipalService } from '../principal/principal.service.js';
@@ -78,12 +79,15 @@ function relay(setup: Setup = {}) {
     },
   };
   const ratios = new InputTokenRatios({ HOLD_INPUT_MARGIN });
+  const picker = new ChannelPicker(nats.bus);
   const sut = new RelayService(
     principals as unknown as PrincipalService,
-    new RequestAdmission(new ChannelPicker(nats.bus), holds, ratios, nats.bus),
+    new RequestAdmission(picker, holds, ratios, nats.bus),
+    picker,
     attempts as unknown as AttemptLoop,
     holds,
     ratios,
+    {} as StoredResponses,
     {} as EdgeConfig,
   );
   const { reply, record } = recordingReply();

@@ -19,6 +19,8 @@ export interface AdmissionQuery {
   principal: Principal;
   model: string;
   endpoint: UpstreamEndpoint;
+  /** The channel storing the response this request continues, if it names one. */
+  storedOn?: number;
   /** As counted: the hold scales its input by the model's ratio. */
   estimate: RequestEstimate;
   tid: string;
@@ -48,9 +50,9 @@ export class RequestAdmission {
   ) {}
 
   async admit(query: AdmissionQuery): Promise<Admission> {
-    const { principal, model, endpoint, tid } = query;
+    const { principal, model, endpoint, storedOn, tid } = query;
     const [picked, reserved] = await Promise.allSettled([
-      this.picker.pick({ model, endpoint, principal, exclude: [] }),
+      this.picker.pick({ model, endpoint, principal, exclude: [], storedOn }),
       this.reserve(query),
     ]);
     if (picked.status === 'rejected') {

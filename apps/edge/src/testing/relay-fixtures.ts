@@ -134,11 +134,14 @@ export function relayExchange(options: ExchangeOptions = {}): Exchange {
     request,
     reply,
     body,
+    dialect: null,
+    endpoint: (options.spec ?? endpointSpec()).endpoint,
     model: options.model ?? String(body.model),
     principal: options.principal ?? principal(),
     stream,
     estimate: ESTIMATE,
     outbound: new OutboundBody(body, request.rawBody, stream),
+    nativeOutbound: null,
     client: new ClientConnection(reply.raw),
   };
 }

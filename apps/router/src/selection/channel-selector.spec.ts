@@ -57,6 +57,31 @@ describe(selectChannel.name, () => {
     });
   });
 
+  describe('a stored response', () => {
+    it('goes only to the channel that stores it, whatever the priorities, and to no other when it cannot serve', () => {
+      const channels = [
+        routableChannel(1, { priority: 10 }),
+        routableChannel(2, { priority: 0 }),
+        routableChannel(3, { priority: 0, models: new Set(['other-model']) }),
+      ];
+      expect(chosenId(pick(channels, { endpoint: 'responses', storedOn: 2 }))).toBe(2);
+      // It no longer serves the model (or is gone): nothing else holds the conversation.
+      expect(denialOf(pick(channels, { endpoint: 'responses', storedOn: 3 })).reason).toBe(
+        DenialReason.NoAvailableChannel,
+      );
+      expect(denialOf(pick(channels, { endpoint: 'responses', storedOn: 9 })).reason).toBe(
+        DenialReason.NoAvailableChannel,
+      );
+    });
+
+    it('keeps the health rules: a storing channel cooling down is the documented rate limit', () => {
+      const health = new StubHealth();
+      health.states.set(2, { kind: 'cooling_down', until: NOW + 4_000 });
+      const denial = denialOf(pick([routableChannel(1), routableChannel(2)], { storedOn: 2 }, health));
+      expect(denial.reason).toBe(DenialReason.ProviderRateLimited);
+    });
+  });
+
   describe('priority', () => {
     it('always takes the highest priority that has an available channel', () => {
       const channels = [

@@ -26,7 +26,8 @@ const hasKey = (channel: RoutableChannel): channel is Routable => channel.apiKey
  * the edge never retries a pinned request. Only its existence and status count.
  *
  * Otherwise, among enabled channels serving the model to the caller's group
- * whose type serves the endpoint (libs/providers):
+ * whose type serves the endpoint (libs/providers) — only the one that
+ * stores what the request continues, when it names one (`storedOn`):
  * drop those already tried, then those cooling down or with an open circuit;
  * take the highest priority left and split by weight within it. When none is
  * left, the client sees:
@@ -51,9 +52,15 @@ export function selectChannel(
     return selectPinned(table, request.pinnedChannel, request.endpoint);
   }
 
+  const storedOn = request.storedOn;
   const serving = table
     .serving(request.model, request.group)
-    .filter((channel): channel is Routable => hasKey(channel) && servesEndpoint(channel.type, request.endpoint));
+    .filter(
+      (channel): channel is Routable =>
+        hasKey(channel) &&
+        servesEndpoint(channel.type, request.endpoint) &&
+        (storedOn === undefined || channel.id === storedOn),
+    );
   if (serving.length === 0) return refused(deny(DenialReason.NoAvailableChannel, { model: request.model }));
 
   const excluded = new Set(request.excludeChannelIds ?? []);

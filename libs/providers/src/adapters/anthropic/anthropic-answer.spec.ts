@@ -5,7 +5,8 @@ import { providerFor } from '../../providers.js';
 import { CACHED_USAGE, TEXT_MESSAGE, THINKING_MESSAGE, TOOL_USE_MESSAGE } from './anthropic.fixtures.js';
 
 const anthropic = providerFor('anthropic');
-const request = {} as CanonicalRequest; // the answer's translation reads nothing of the request
+// The answer's translation reads nothing of the request but that it is a chat completion.
+const request = { endpoint: 'chat.completions' } as CanonicalRequest;
 
 const answer = (message: object): JsonObject => anthropic.answer(request, structuredClone(message) as JsonObject)!;
 const choice = (message: object) => (answer(message).choices as JsonObject[])[0];

@@ -71,9 +71,12 @@ describe('anthropic errors and channel calls', () => {
     });
   });
 
-  it('serves chat completions only', () => {
-    expect(servesEndpoint('anthropic', 'chat.completions')).toBe(true);
+  it('serves chat completions, and its own Messages API and count_tokens natively', () => {
+    for (const endpoint of ['chat.completions', 'messages', 'messages.count_tokens'] as const) {
+      expect(servesEndpoint('anthropic', endpoint)).toBe(true);
+    }
     for (const endpoint of [
+      'responses',
       'completions',
       'embeddings',
       'images.generations',

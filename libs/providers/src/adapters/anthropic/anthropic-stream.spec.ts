@@ -8,7 +8,7 @@ import { OVERLOADED_STREAM, TEXT_STREAM, THINKING_STREAM, TOOL_USE_STREAM } from
 type Out = JsonObject | '[DONE]';
 
 const translator = (): StreamTranslator =>
-  providerFor('anthropic').streamTranslator({ stream: true } as CanonicalRequest)!;
+  providerFor('anthropic').streamTranslator({ endpoint: 'chat.completions', stream: true } as CanonicalRequest)!;
 
 /** Everything the translator emits for a stream arriving in pieces of `pieceSize` characters, then its end. */
 function translate(stream: string, pieceSize = stream.length): Out[] {
