@@ -1,4 +1,4 @@
-import { Type, type TProperties } from '@tollgate/typebox';
+import { Type, type Static, type TProperties } from '@tollgate/typebox';
 import { Nullable } from '../schema/fields.js';
 
 /*
@@ -16,10 +16,50 @@ export const ModelObject = Type.Object(
   { id: Type.String(), object: Type.Literal('model'), created: Type.Integer(), owned_by: Type.String() },
   { additionalProperties: false, $id: 'Model' },
 );
+export type ModelObject = Static<typeof ModelObject>;
 export const ModelList = Type.Object(
   { object: Type.Literal('list'), data: Type.Array(ModelObject) },
   { additionalProperties: false, $id: 'ModelList' },
 );
+
+/** A model as Anthropic's API lists it: what its SDKs read when `anthropic-version` is sent. */
+export const AnthropicModel = Type.Object(
+  {
+    type: Type.Literal('model'),
+    id: Type.String(),
+    display_name: Type.String(),
+    created_at: Type.String({ description: 'RFC 3339; the gateway does not know it and says the Unix epoch' }),
+  },
+  { additionalProperties: false, $id: 'AnthropicModel' },
+);
+export type AnthropicModel = Static<typeof AnthropicModel>;
+export const AnthropicModelList = Type.Object(
+  {
+    data: Type.Array(AnthropicModel),
+    has_more: Type.Boolean(),
+    first_id: Nullable(Type.String()),
+    last_id: Nullable(Type.String()),
+  },
+  { additionalProperties: false, $id: 'AnthropicModelList' },
+);
+export type AnthropicModelList = Static<typeof AnthropicModelList>;
+
+/** Anthropic's paging of its model list; OpenAI's list has none (and ignores these). */
+export const ModelListQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'Models per page (Anthropic form), default 20' }),
+    ),
+    after_id: Type.Optional(
+      Type.String({ minLength: 1, description: 'The page after this model id (Anthropic form)' }),
+    ),
+    before_id: Type.Optional(
+      Type.String({ minLength: 1, description: 'The page before this model id (Anthropic form)' }),
+    ),
+  },
+  { additionalProperties: true },
+);
+export type ModelListQuery = Static<typeof ModelListQuery>;
 
 const usage = Type.Optional(
   Nullable(

@@ -6,17 +6,13 @@ import type { NatsBus } from '@tollgate/nats';
 import { checkInput, Serve } from '../../http/route.decorator.js';
 import { PrincipalService } from '../../principal/principal.service.js';
 import { NATS_BUS } from '../../tokens.js';
+import { anthropicModel, anthropicModelPage, openAiModel, speaksAnthropic } from './model-forms.js';
 
-interface ModelObject {
-  id: string;
-  object: 'model';
-  created: number;
-  owned_by: string;
-}
-
-const toModel = (id: string): ModelObject => ({ id, object: 'model', created: 0, owned_by: 'tollgate' });
-
-/** The models the calling key may use: its allowed models ∩ the models served to its group. */
+/**
+ * The models the calling key may use: its allowed models ∩ the models some
+ * channel serves to its group (the router's list, of channels that can be
+ * routed). In OpenAI's form, or Anthropic's for its SDKs and Claude Code.
+ */
 @Controller()
 export class ModelsController {
   constructor(
@@ -25,19 +21,22 @@ export class ModelsController {
   ) {}
 
   @Serve(V1_ROUTES.listModels)
-  async list(@Req() request: FastifyRequest): Promise<{ object: 'list'; data: ModelObject[] }> {
+  async list(@Req() request: FastifyRequest): Promise<object> {
     const principal = await this.principals.authenticate(request, null);
-    return { object: 'list', data: (await this.usableModels(principal)).map(toModel) };
+    const { query } = checkInput(V1_ROUTES.listModels, request);
+    const models = await this.usableModels(principal);
+    if (speaksAnthropic(request)) return anthropicModelPage(models, query);
+    return { object: 'list', data: models.map(openAiModel) };
   }
 
   @Serve(V1_ROUTES.getModel)
-  async get(@Req() request: FastifyRequest): Promise<ModelObject> {
+  async get(@Req() request: FastifyRequest): Promise<object> {
     const principal = await this.principals.authenticate(request, (request.params as { id?: string }).id ?? null);
     const { id } = checkInput(V1_ROUTES.getModel, request).params;
     if (!(await this.usableModels(principal)).includes(id)) {
       throw new DenialException(DenialReason.ResourceNotFound, { detail: `model ${id} does not exist` });
     }
-    return toModel(id);
+    return speaksAnthropic(request) ? anthropicModel(id) : openAiModel(id);
   }
 
   private async usableModels(principal: Principal): Promise<string[]> {
