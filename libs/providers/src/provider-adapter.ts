@@ -13,7 +13,7 @@ export interface ChannelTarget {
 
 /** One HTTP request to send upstream, described, not sent. */
 export interface UpstreamCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: Buffer | string;
@@ -105,6 +105,11 @@ export interface ProviderAdapter {
   keyCheck(target: ChannelTarget): UpstreamCall;
   /** The smallest real completion (admin "test channel"). */
   testCompletion(target: ChannelTarget, upstreamModel: string): UpstreamCall;
+  /**
+   * A call on a response the upstream stored (OpenAI's Responses API:
+   * `GET` reads it, `DELETE` deletes it); absent for types that store none.
+   */
+  storedResponse?(target: ChannelTarget, responseId: string, method: 'GET' | 'DELETE'): UpstreamCall;
   /** The model ids in the upstream's model list answer (the answer to keyCheck). */
   modelIds(json: JsonObject): string[];
   /** Error codes in the upstream body that mean the key is dead or out of credit. */

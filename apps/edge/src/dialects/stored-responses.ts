@@ -16,6 +16,8 @@ export interface StoredResponse {
   channelId: number;
   /** Whose it is: another user naming it is told it does not exist. */
   userId: string;
+  /** The model the client asked for: a read or a follow-up is routed by it. */
+  model: string;
   /**
    * Its input and output tokens: a follow-up carries them as context, so its
    * hold counts them on top of its own input (the edge cannot see them).

@@ -104,6 +104,7 @@ export class RelayService {
         void this.storedResponses.remember(outcome.storedResponseId, {
           channelId: outcome.channelId,
           userId: principal.userId,
+          model,
           contextTokens: outcome.usage ? outcome.usage.inputTokens + outcome.usage.outputTokens : estimate.inputTokens,
         });
       }

@@ -57,6 +57,11 @@ export const azureAdapter: ProviderAdapter = {
     url: `${target.baseUrl}/openai/models?${version(target)}`,
     headers: headers(target, 'application/json', null),
   }),
+  storedResponse: (target, responseId, method) => ({
+    method,
+    url: `${target.baseUrl}${AZURE_RESPONSES_PATH}/${encodeURIComponent(responseId)}`,
+    headers: headers(target, 'application/json', null),
+  }),
   testCompletion: (target, deployment) => ({
     method: 'POST',
     url: deploymentUrl(target, deployment, OPENAI_PATHS['chat.completions']),

@@ -19,6 +19,27 @@ const request = (overrides: Partial<CanonicalRequest> = {}): CanonicalRequest =>
 describe('openai adapter', () => {
   const openai = providerFor('openai');
 
+  it("serves the Responses API at {base}/responses, and a stored response's reads and deletes by id", () => {
+    expect(servesEndpoint('openai', 'responses')).toBe(true);
+    expect(servesEndpoint('openai', 'messages')).toBe(false);
+    expect(openai.request(request({ endpoint: 'responses' })).url).toBe('https://api.openai.com/v1/responses');
+    const target = request().target;
+    expect(openai.storedResponse?.(target, 'resp_123', 'GET')).toEqual({
+      method: 'GET',
+      url: 'https://api.openai.com/v1/responses/resp_123',
+      headers: { authorization: 'Bearer sk-test-0123456789', accept: 'application/json' },
+    });
+    expect(openai.storedResponse?.(target, 'resp_123', 'DELETE').method).toBe('DELETE');
+  });
+
+  it('sends an upload with its own multipart content type', () => {
+    const call = openai.request(
+      request({ endpoint: 'audio.transcriptions', contentType: 'multipart/form-data; boundary=x' }),
+    );
+    expect(call.url).toBe('https://api.openai.com/v1/audio/transcriptions');
+    expect(call.headers['content-type']).toBe('multipart/form-data; boundary=x');
+  });
+
   it('sends the OpenAI bytes as they are to {base}{path} with a bearer key, for every endpoint', () => {
     expect(openai.request(request())).toEqual({
       method: 'POST',
@@ -68,6 +89,25 @@ describe('openai adapter', () => {
 describe('azure adapter', () => {
   const azure = providerFor('azure');
   const target = { baseUrl: 'https://contoso.openai.azure.com', apiKey: 'azure-key-0123456789', apiVersion: null };
+
+  it('serves the Responses API at its v1 path, the deployment named in the body, and stored responses there', () => {
+    const call = azure.request(request({ endpoint: 'responses', target, upstreamModel: 'my-gpt4o' }));
+    expect(call.url).toBe('https://contoso.openai.azure.com/openai/v1/responses');
+    expect(call.headers['api-key']).toBe('azure-key-0123456789');
+    expect(azure.storedResponse?.(target, 'resp_9', 'GET').url).toBe(
+      'https://contoso.openai.azure.com/openai/v1/responses/resp_9',
+    );
+    expect(
+      azure.request(
+        request({
+          endpoint: 'images.edits',
+          target,
+          upstreamModel: 'dalle',
+          contentType: 'multipart/form-data; boundary=b',
+        }),
+      ).url,
+    ).toBe('https://contoso.openai.azure.com/openai/deployments/dalle/images/edits?api-version=2024-10-21');
+  });
 
   it('addresses the deployment named by the channel with the api-key header and the default api-version (2024-10-21, the latest GA one)', () => {
     const call = azure.request(request({ target, upstreamModel: 'gpt-4o prod' }));

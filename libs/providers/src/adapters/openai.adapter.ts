@@ -79,6 +79,11 @@ export const openAiAdapter: ProviderAdapter = {
     url: `${target.baseUrl}/models`,
     headers: headers(target, 'application/json', null),
   }),
+  storedResponse: (target, responseId, method) => ({
+    method,
+    url: `${target.baseUrl}/responses/${encodeURIComponent(responseId)}`,
+    headers: headers(target, 'application/json', null),
+  }),
   testCompletion: (target, upstreamModel) => ({
     method: 'POST',
     url: `${target.baseUrl}/chat/completions`,
