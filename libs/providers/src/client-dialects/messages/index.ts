@@ -1,0 +1,2 @@
+export { messagesDialect } from './messages.dialect.js';
+export { anthropicErrorType } from './messages-errors.js';
