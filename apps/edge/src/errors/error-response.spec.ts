@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { maxHeaderSize } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { DenialReason } from '@tollgate/errors';
-import { denialForClientError, writeDenialToSocket } from './error-response.js';
+import type { FastifyRequest } from 'fastify';
+import { DenialReason, renderDenial } from '@tollgate/errors';
+import { denialForClientError, errorBodyFor, readsAnthropicErrors, writeDenialToSocket } from './error-response.js';
 
 /** An error as Node's HTTP parser reports it to `clientError`. */
 const parseError = (code: string, reason?: string): Error =>
@@ -57,5 +58,33 @@ describe(writeDenialToSocket.name, () => {
         tid,
       },
     });
+  });
+});
+
+describe(errorBodyFor.name, () => {
+  const TID = '0123456789abcdef0123456789abcdef';
+  const request = (url: string, headers: Record<string, string> = {}) =>
+    ({ url, headers }) as unknown as FastifyRequest;
+  const quota = renderDenial({ reason: DenialReason.InsufficientUserQuota }, TID);
+
+  it("renders a denial in Anthropic's envelope for the Messages API and any caller sending anthropic-version", () => {
+    const anthropic = {
+      type: 'error',
+      error: {
+        type: 'permission_error',
+        message: 'Your account balance is insufficient. Please recharge your account to continue using the API.',
+        code: 'insufficient_user_quota',
+        tid: TID,
+      },
+    };
+    expect(errorBodyFor(request('/v1/messages'), quota)).toEqual(anthropic);
+    expect(errorBodyFor(request('/v1/messages/count_tokens'), quota)).toEqual(anthropic);
+    expect(errorBodyFor(request('/v1/models', { 'anthropic-version': '2023-06-01' }), quota)).toEqual(anthropic);
+    expect(readsAnthropicErrors(request('/v1/messagesx'))).toBe(false);
+  });
+
+  it("keeps OpenAI's shape everywhere else, and when there is no request", () => {
+    expect(errorBodyFor(request('/v1/responses'), quota)).toBe(quota.body);
+    expect(errorBodyFor(undefined, quota)).toBe(quota.body);
   });
 });

@@ -2,7 +2,8 @@ import { HttpException } from '@nestjs/common';
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DenialException, DenialReason, renderDenial, type Denial } from '@tollgate/errors';
+import { DenialException, DenialReason, renderDenial, type Denial, type RenderedError } from '@tollgate/errors';
+import { messagesDialect } from '@tollgate/providers';
 import { RemoteFailureError, ServiceUnavailableError } from '@tollgate/nats';
 import { newTid, type Logger } from '@tollgate/observability';
 import { TID_RESPONSE_HEADER } from '../http/request-context.js';
@@ -93,11 +94,40 @@ function errorHeaders(headers: Record<string, string>, tid: string): Record<stri
   return { ...headers, [TID_RESPONSE_HEADER]: tid, 'content-type': 'application/json' };
 }
 
+/**
+ * Whether a request reads Anthropic's error envelope: it is for Anthropic's
+ * Messages API, or it sends `anthropic-version` (Anthropic's SDKs and
+ * Claude Code do, on every request, /v1/models included).
+ */
+export function readsAnthropicErrors(request: FastifyRequest | undefined): boolean {
+  if (!request) return false;
+  const url = request.url;
+  return (
+    request.headers['anthropic-version'] !== undefined ||
+    url === '/v1/messages' ||
+    url.startsWith('/v1/messages/') ||
+    url.startsWith('/v1/messages?')
+  );
+}
+
+/**
+ * The documented error in the client's envelope: OpenAI's (`{ error: {
+ * message, type, param, code, tid } }`), or Anthropic's for its clients
+ * (`{ type: 'error', error: { type, message, code, tid } }`) — the same
+ * status, message and identifier either way.
+ */
+export function errorBodyFor(request: FastifyRequest | undefined, rendered: RenderedError): object {
+  return readsAnthropicErrors(request)
+    ? messagesDialect.errorBody(rendered.status, rendered.body.error)
+    : rendered.body;
+}
+
 /** Writes a denial in the documented shape, with the tid in the body and the X-Tid header. */
 export function sendDenial(reply: FastifyReply, denial: Denial, tid: string = newTid()): void {
   if (reply.sent || reply.raw.headersSent) return; // a started stream reports errors in-band
   const rendered = renderDenial(denial, tid);
-  void reply.code(rendered.status).headers(errorHeaders(rendered.headers, tid)).send(JSON.stringify(rendered.body));
+  const body = errorBodyFor(reply.request as FastifyRequest | undefined, rendered);
+  void reply.code(rendered.status).headers(errorHeaders(rendered.headers, tid)).send(JSON.stringify(body));
 }
 
 /**

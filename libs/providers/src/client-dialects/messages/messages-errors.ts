@@ -63,9 +63,17 @@ function inBandErrorType(error: DialectError): string {
   return 'api_error';
 }
 
-/** Anthropic's error envelope, the gateway's tid in it. */
+/**
+ * Anthropic's error envelope, the gateway's tid in it, and the gateway's
+ * documented identifier as `code` when the error has one
+ * (`insufficient_user_quota`): Anthropic's clients read `type` and
+ * `message`, and ignore the rest.
+ */
 export function anthropicErrorBody(status: number, error: DialectError): JsonObject {
-  return { type: 'error', error: { type: anthropicErrorType(status), message: error.message, tid: error.tid } };
+  const inner: JsonObject = { type: anthropicErrorType(status), message: error.message };
+  if (error.code !== null) inner.code = error.code;
+  inner.tid = error.tid;
+  return { type: 'error', error: inner };
 }
 
 /** A stream's `error` event, as Anthropic sends one after its 200. */
