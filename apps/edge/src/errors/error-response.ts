@@ -126,7 +126,7 @@ export function errorBodyFor(request: FastifyRequest | undefined, rendered: Rend
 export function sendDenial(reply: FastifyReply, denial: Denial, tid: string = newTid()): void {
   if (reply.sent || reply.raw.headersSent) return; // a started stream reports errors in-band
   const rendered = renderDenial(denial, tid);
-  const body = errorBodyFor(reply.request as FastifyRequest | undefined, rendered);
+  const body = errorBodyFor(reply.request, rendered);
   void reply.code(rendered.status).headers(errorHeaders(rendered.headers, tid)).send(JSON.stringify(body));
 }
 
