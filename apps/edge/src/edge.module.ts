@@ -30,6 +30,10 @@ import { JsonAnswer } from './relay/json-answer.js';
 import { OutcomeReporter } from './relay/outcome-reporter.js';
 import { RelayService } from './relay/relay.service.js';
 import { StoredResponses } from './dialects/stored-responses.js';
+import { StoredResponseCalls } from './dialects/stored-response-calls.js';
+import { MessageTokenCounter } from './anthropic/message-token-counter.js';
+import { MessagesController } from './anthropic/messages.controller.js';
+import { ResponsesController } from './openai/responses/responses.controller.js';
 import { RequestAdmission } from './relay/request-admission.js';
 import { UpstreamAttempt } from './relay/upstream-attempt.js';
 import { SettlementPublisher } from './settlement/settlement.publisher.js';
@@ -39,6 +43,8 @@ import { UpstreamClient } from './upstream/upstream.client.js';
 @Module({
   controllers: [
     ChatCompletionsController,
+    ResponsesController,
+    MessagesController,
     CompletionsController,
     EmbeddingsController,
     ImagesController,
@@ -80,6 +86,8 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     AttemptLoop,
     StoredResponses,
     RelayService,
+    StoredResponseCalls,
+    MessageTokenCounter,
   ],
 })
 export class EdgeModule {}

@@ -6,3 +6,4 @@ export * from './upstream-http.js';
 export * from './sse-event-splitter.js';
 export * from './client-dialect.js';
 export * from './client-dialects/messages/index.js';
+export * from './client-dialects/responses/index.js';

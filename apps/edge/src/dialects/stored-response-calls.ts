@@ -28,8 +28,15 @@ export class StoredResponseCalls {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async relay(request: FastifyRequest, reply: FastifyReply, id: string, method: 'GET' | 'DELETE'): Promise<void> {
+  /** `responseId` reads the checked path parameter: after authentication, as 401 comes before 400. */
+  async relay(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    responseId: () => string,
+    method: 'GET' | 'DELETE',
+  ): Promise<void> {
     const principal = await this.principals.authenticate(request, null);
+    const id = responseId();
     const record = await this.stored.find(id, principal);
     if (!record) {
       throw new DenialException(DenialReason.ResourceNotFound, { detail: `no stored response ${id.slice(0, 80)}` });

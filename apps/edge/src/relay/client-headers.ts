@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 /** Upstream response headers that describe the answer and may be passed to the client. */
-const PASSED_HEADERS = ['content-type', 'openai-processing-ms', 'x-request-id'] as const;
+// Anthropic names its request id `request-id`; OpenAI `x-request-id`.
+const PASSED_HEADERS = ['content-type', 'openai-processing-ms', 'x-request-id', 'request-id'] as const;
 
 /** The upstream headers the client may see; the rest (cookies, the provider's own hop headers) stay behind. */
 export function passedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {

@@ -66,7 +66,7 @@ function operation(route: RouteDeclaration, publish: (schema: TSchema) => Json):
       : {}),
     responses: {
       [String(success.status)]: { description: success.description, content },
-      ...errorResponses(denialsOf(route), publish),
+      ...errorResponses(denialsOf(route), publish, route.errorSchema ?? ErrorResponse),
     },
     ...(route.access === 'billing' || route.access === 'admin'
       ? { 'x-roles': route.access === 'admin' ? ['admin', 'root'] : ['billing', 'admin', 'root'] }
@@ -92,14 +92,18 @@ function parametersOf(schema: TObject | undefined, where: 'path' | 'query', publ
 }
 
 /** One response per status, its description listing the documented messages that status carries. */
-function errorResponses(denials: readonly DenialReason[], publish: (schema: TSchema) => Json): Record<string, Json> {
+function errorResponses(
+  denials: readonly DenialReason[],
+  publish: (schema: TSchema) => Json,
+  schema: TSchema,
+): Record<string, Json> {
   const byStatus = new Map<number, string[]>();
   for (const reason of denials) {
     const documented = DOCUMENTED_ERRORS[reason];
     const line = `${documented.code ?? reason}: ${documented.message({ keySuffix: 'xxxxxx', model: '{model}' })}`;
     byStatus.set(documented.status, [...(byStatus.get(documented.status) ?? []), line]);
   }
-  const errorSchema = publish(ErrorResponse);
+  const errorSchema = publish(schema);
   return Object.fromEntries(
     [...byStatus.entries()]
       .sort(([a], [b]) => a - b)

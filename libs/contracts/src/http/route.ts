@@ -35,6 +35,8 @@ export interface RouteDeclaration {
   denials: readonly DenialReason[];
   /** The denial for a malformed path parameter; default a 400 invalid_request naming it. */
   invalidParams?: DenialReason;
+  /** The shape of this route's error bodies when it is not OpenAI's (Anthropic's envelope on its Messages API). */
+  errorSchema?: TSchema;
 }
 
 /**

@@ -126,6 +126,17 @@ export const BillingUsageQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export const ResponseIdParams = Type.Object(
+  { response_id: Type.String({ minLength: 1, maxLength: 256, description: 'The id of a stored response' }) },
+  { additionalProperties: false },
+);
+
+/** What OpenAI answers a deleted response with. */
+export const DeletedResponse = Type.Object(
+  { id: Type.String(), object: Type.Literal('response'), deleted: Type.Boolean() },
+  { ...open, $id: 'DeletedResponse' },
+);
+
 export const ModelIdParams = Type.Object(
   { id: Type.String({ minLength: 1, description: 'A model id' }) },
   { additionalProperties: false },

@@ -1,6 +1,13 @@
 import { Type } from '@tollgate/typebox';
 import { DenialReason as D } from '@tollgate/errors';
 import {
+  AnthropicErrorEnvelope,
+  AnthropicMessage,
+  CountTokensAnswer,
+  CountTokensRequest,
+  MessagesRequest,
+  ResponseObject,
+  ResponsesRequest,
   ChatCompletionRequest,
   CompletionRequest,
   EmbeddingRequest,
@@ -23,6 +30,8 @@ import {
   ModelIdParams,
   ModelList,
   ModelListQuery,
+  DeletedResponse,
+  ResponseIdParams,
   ModelObject,
   Moderation,
   OpenApiDocumentAnswer,
@@ -45,23 +54,30 @@ const RELAYED = [
 ] as const;
 
 const relayed = (
-  fields: Pick<RouteDeclaration, 'operationId' | 'path' | 'summary' | 'body'> & {
+  fields: Pick<RouteDeclaration, 'operationId' | 'path' | 'summary' | 'body' | 'errorSchema'> & {
     answer: RouteDeclaration['success'];
     denials?: readonly D[];
+    tag?: string;
+    description?: string;
   },
 ): RouteDeclaration => ({
   operationId: fields.operationId,
   method: 'post',
   path: fields.path,
-  tag: 'openai',
+  tag: fields.tag ?? 'openai',
   summary: fields.summary,
   description:
+    fields.description ??
     'OpenAI-compatible: fields the gateway does not check pass through to the upstream untouched. An upstream 4xx that is not retried passes through with its status and body, the tid added.',
   access: 'key',
   body: fields.body,
   success: fields.answer,
   denials: [...RELAYED, ...(fields.denials ?? [])],
+  ...(fields.errorSchema ? { errorSchema: fields.errorSchema } : {}),
 });
+
+const DIALECT_NOTE =
+  'Served on every channel type: natively where the channel speaks this API (the body passes as it came), translated to and from chat completions elsewhere; a field only a native channel can serve is a 400 naming it when none serves the model.';
 
 /** The OpenAI-compatible surface, and the edge's own operational endpoints. */
 export const V1_ROUTES = declareRoutes({
@@ -121,6 +137,82 @@ export const V1_ROUTES = declareRoutes({
     body: ModerationRequest,
     answer: { status: 200, schema: Moderation, description: 'The moderation result' },
   }),
+  createResponse: relayed({
+    operationId: 'createResponse',
+    path: '/v1/responses',
+    summary: "OpenAI's Responses API (JSON, or its event stream with stream: true)",
+    description: `${DIALECT_NOTE} Natively on openai and azure channels; a response they store (store is not false) is remembered with its channel, so previous_response_id follow-ups and reads go there.`,
+    body: ResponsesRequest,
+    answer: {
+      status: 200,
+      schema: ResponseObject,
+      contentType: 'text/event-stream',
+      description: 'The response, or its event stream',
+    },
+  }),
+  getResponse: {
+    operationId: 'getResponse',
+    method: 'get',
+    path: '/v1/responses/{response_id}',
+    tag: 'openai',
+    summary: 'A stored response, read from the channel that stored it',
+    access: 'key',
+    params: ResponseIdParams,
+    success: { status: 200, schema: ResponseObject, description: 'The response' },
+    denials: [
+      D.ResourceNotFound,
+      D.NoAvailableChannel,
+      D.ProviderRateLimited,
+      D.UpstreamUnavailable,
+      D.UpstreamTimeout,
+    ],
+  },
+  deleteResponse: {
+    operationId: 'deleteResponse',
+    method: 'delete',
+    path: '/v1/responses/{response_id}',
+    tag: 'openai',
+    summary: 'Deletes a stored response where it is stored',
+    access: 'key',
+    params: ResponseIdParams,
+    success: { status: 200, schema: DeletedResponse, description: 'The deletion' },
+    denials: [
+      D.ResourceNotFound,
+      D.NoAvailableChannel,
+      D.ProviderRateLimited,
+      D.UpstreamUnavailable,
+      D.UpstreamTimeout,
+    ],
+  },
+  messages: relayed({
+    operationId: 'createMessage',
+    path: '/v1/messages',
+    tag: 'anthropic',
+    summary: "Anthropic's Messages API (JSON, or its event stream with stream: true)",
+    description: `${DIALECT_NOTE} Natively on anthropic channels, with the client's anthropic-version and anthropic-beta. The key may come in x-api-key. Errors are Anthropic's envelope, the documented message in error.message and its identifier in error.code.`,
+    body: MessagesRequest,
+    answer: {
+      status: 200,
+      schema: AnthropicMessage,
+      contentType: 'text/event-stream',
+      description: 'The message, or its event stream',
+    },
+    errorSchema: AnthropicErrorEnvelope,
+  }),
+  countMessageTokens: {
+    operationId: 'countMessageTokens',
+    method: 'post',
+    path: '/v1/messages/count_tokens',
+    tag: 'anthropic',
+    summary: 'The input tokens of a Messages request',
+    description:
+      "Anthropic's own count when an anthropic channel serves the model, else the gateway's estimate (the count its holds are sized from). Free: nothing is held or charged.",
+    access: 'key',
+    body: CountTokensRequest,
+    success: { status: 200, schema: CountTokensAnswer, description: 'The count' },
+    denials: [D.ModelNotAllowed, D.ChannelPinForbidden, D.ChannelDisabled, D.InvalidChannelId],
+    errorSchema: AnthropicErrorEnvelope,
+  },
   listModels: {
     operationId: 'listModels',
     method: 'get',

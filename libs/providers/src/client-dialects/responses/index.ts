@@ -1,0 +1,1 @@
+export { responsesDialect } from './responses.dialect.js';
