@@ -7,7 +7,9 @@ const chatAnswer = (message: object, finish_reason: string | null = 'stop', extr
   object: 'chat.completion',
   created: 1677652288,
   model: 'gpt-4o-mini',
-  choices: [{ index: 0, message: { role: 'assistant', refusal: null, ...message }, logprobs: null, finish_reason, ...extra }],
+  choices: [
+    { index: 0, message: { role: 'assistant', refusal: null, ...message }, logprobs: null, finish_reason, ...extra },
+  ],
   usage: { prompt_tokens: 9, completion_tokens: 12, total_tokens: 21 },
 });
 
@@ -72,11 +74,16 @@ describe(messageOf.name, () => {
     const answer = messageOf(chatAnswer({ content: 'x' }, 'stop', { stop_reason: 'END' }), request);
     expect(answer).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
     // A stop the client did not ask for (an end-of-text token id) is the natural end.
-    expect(messageOf(chatAnswer({ content: 'x' }, 'stop', { stop_reason: 151645 }), request).stop_reason).toBe('end_turn');
+    expect(messageOf(chatAnswer({ content: 'x' }, 'stop', { stop_reason: 151645 }), request).stop_reason).toBe(
+      'end_turn',
+    );
   });
 
   it("answers OpenAI's refusal as a text block with stop_reason refusal", () => {
-    const answer = messageOf(chatAnswer({ content: null, refusal: "I'm sorry, I can't help with that." }), BASIC_REQUEST);
+    const answer = messageOf(
+      chatAnswer({ content: null, refusal: "I'm sorry, I can't help with that." }),
+      BASIC_REQUEST,
+    );
     expect(answer).toMatchObject({
       content: [{ type: 'text', text: "I'm sorry, I can't help with that." }],
       stop_reason: 'refusal',
@@ -100,6 +107,11 @@ describe(messageOf.name, () => {
     delete (chat as { usage?: unknown }).usage;
     const answer = messageOf(chat, BASIC_REQUEST);
     expect(answer.content).toEqual([{ type: 'tool_use', id: 'toolu_1', name: 'f', input: {} }]);
-    expect(answer.usage).toEqual({ input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect(answer.usage).toEqual({
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    });
   });
 });

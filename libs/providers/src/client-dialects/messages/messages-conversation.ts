@@ -72,7 +72,8 @@ function withErrorPrefix(text: JsonObject[] | string): JsonObject[] | string {
 /** A user message: its tool results as `tool` messages first (chat wants them right after the calls), then the rest. */
 function userMessages(content: unknown, at: string): JsonObject[] {
   if (typeof content === 'string') return [{ role: 'user', content }];
-  if (!Array.isArray(content)) throw invalidParam(`${at}.content`, `${at}.content must be a string or a list of blocks`);
+  if (!Array.isArray(content))
+    throw invalidParam(`${at}.content`, `${at}.content must be a string or a list of blocks`);
   const tools: JsonObject[] = [];
   const parts: JsonObject[] = [];
   const toolImages: JsonObject[] = [];
@@ -115,7 +116,8 @@ function toolCall(block: JsonObject, at: string): JsonObject {
 /** An assistant message: its text as the content, its tool_use blocks as tool calls; null when nothing is left. */
 function assistantMessage(content: unknown, at: string): JsonObject | null {
   if (typeof content === 'string') return { role: 'assistant', content };
-  if (!Array.isArray(content)) throw invalidParam(`${at}.content`, `${at}.content must be a string or a list of blocks`);
+  if (!Array.isArray(content))
+    throw invalidParam(`${at}.content`, `${at}.content must be a string or a list of blocks`);
   const texts: string[] = [];
   const calls: JsonObject[] = [];
   content.forEach((block: unknown, j) => {

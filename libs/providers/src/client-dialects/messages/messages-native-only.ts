@@ -30,7 +30,14 @@ export const TRANSLATED_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** The fields of a client tool `toChat` reads; `cache_control` is a hint, left behind. */
-const TOOL_FIELDS: ReadonlySet<string> = new Set(['type', 'name', 'description', 'input_schema', 'strict', 'cache_control']);
+const TOOL_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'name',
+  'description',
+  'input_schema',
+  'strict',
+  'cache_control',
+]);
 
 const USER_BLOCKS: ReadonlySet<string> = new Set(['text', 'image', 'document', 'tool_result']);
 const ASSISTANT_BLOCKS: ReadonlySet<string> = new Set(['text', 'tool_use', 'thinking', 'redacted_thinking']);

@@ -63,7 +63,9 @@ describe(chatBodyOf.name, () => {
           { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQSkZJRg==' } },
           {
             type: 'image_url',
-            image_url: { url: 'https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg' },
+            image_url: {
+              url: 'https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg',
+            },
           },
           { type: 'text', text: 'Describe these images.' },
         ],
@@ -175,7 +177,9 @@ describe(chatBodyOf.name, () => {
   it('leaves the effort to the model for disabled or adaptive thinking, and takes output_config.effort as given', () => {
     expect(sut(body({ thinking: { type: 'disabled' } }))).not.toHaveProperty('reasoning_effort');
     expect(sut(body({ thinking: { type: 'adaptive' } }))).not.toHaveProperty('reasoning_effort');
-    expect(sut(body({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } })).reasoning_effort).toBe('low');
+    expect(sut(body({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } })).reasoning_effort).toBe(
+      'low',
+    );
     expect(sut(body({ output_config: { effort: 'max' } })).reasoning_effort).toBe('xhigh');
   });
 
@@ -252,13 +256,20 @@ describe(chatBodyOf.name, () => {
       {
         messages: [
           user([
-            { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' }, citations: { enabled: true } },
+            {
+              type: 'document',
+              source: { type: 'text', media_type: 'text/plain', data: 'x' },
+              citations: { enabled: true },
+            },
           ]),
         ],
       },
       'messages[0].content[0].citations',
     ],
-    [{ messages: [user([{ type: 'image', source: { type: 'file', file_id: 'file_011' } }])] }, 'messages[0].content[0].source.type'],
+    [
+      { messages: [user([{ type: 'image', source: { type: 'file', file_id: 'file_011' } }])] },
+      'messages[0].content[0].source.type',
+    ],
     [
       { messages: [user([{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'document' }] }])] },
       'messages[0].content[0].content[0].type',

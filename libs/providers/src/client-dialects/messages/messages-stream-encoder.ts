@@ -132,7 +132,11 @@ export class MessagesStreamEncoder implements ChatStreamEncoder {
       this.toolBlocks.set(toolIndex, index);
     }
     if (typeof fn.arguments === 'string' && fn.arguments !== '') {
-      out += sse({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: fn.arguments } });
+      out += sse({
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'input_json_delta', partial_json: fn.arguments },
+      });
     }
     return out;
   }

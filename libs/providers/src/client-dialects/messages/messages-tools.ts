@@ -54,7 +54,10 @@ export function chatToolChoice(choice: unknown, hasTools: boolean): JsonObject {
   }
   const disable = choice.disable_parallel_tool_use;
   if (disable !== undefined && typeof disable !== 'boolean') {
-    throw invalidParam('tool_choice.disable_parallel_tool_use', 'tool_choice.disable_parallel_tool_use must be a boolean');
+    throw invalidParam(
+      'tool_choice.disable_parallel_tool_use',
+      'tool_choice.disable_parallel_tool_use must be a boolean',
+    );
   }
   if (disable === true && hasTools && choice.type !== 'none') out.parallel_tool_calls = false;
   return out;

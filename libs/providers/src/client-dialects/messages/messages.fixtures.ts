@@ -77,7 +77,12 @@ export const TOOL_RESULT_REQUEST = {
           name: 'get_weather',
           input: { location: 'San Francisco, CA' },
         },
-        { type: 'tool_use', id: 'toolu_01B19q90qw90lq917835lq8', name: 'get_weather', input: { location: 'New York, NY' } },
+        {
+          type: 'tool_use',
+          id: 'toolu_01B19q90qw90lq917835lq8',
+          name: 'get_weather',
+          input: { location: 'New York, NY' },
+        },
       ],
     },
     {
