@@ -3,7 +3,8 @@
  * sequence — message_start (with the input usage), content_block_start, ping, content_block_delta
  * (`text_delta` words, or `input_json_delta` pieces for a tool_use block), content_block_stop, message_delta
  * (stop_reason and the final output_tokens), message_stop. Usage follows Anthropic's rule that
- * `input_tokens` excludes cache reads and cache writes, which are reported beside it.
+ * `input_tokens` excludes cache reads and cache writes, which are reported beside it. A request that enables
+ * thinking gets a thinking block before the answer (see anthropic-thinking.ts).
  */
 import { anthropicInvalidRequest, anthropicStreamError } from './anthropic-error.js';
 import { planReply, type FakeReply, type ReplyRequest, type ToolChoice } from './fake-reply.js';
@@ -13,6 +14,7 @@ import { sendJson } from './http-io.js';
 import { isRecord } from './json-guards.js';
 import type { FakeRequestContext } from './request-context.js';
 import { SSE_CONTENT_TYPE, sseEvent, writeStream } from './sse-stream.js';
+import { thinkingBlock, thinkingEnabled, thinkingEvents, thinkingPieces } from './anthropic-thinking.js';
 
 type Body = Readonly<Record<string, unknown>>;
 
@@ -93,15 +95,21 @@ export async function handleAnthropicMessages(ctx: FakeRequestContext): Promise<
   const { body, controls } = ctx;
   const model = requireModel(body);
   const messages = requireMessages(body);
+  const maxTokens = requireMaxTokens(body);
+  const thinks = thinkingEnabled(body, maxTokens);
   const request: ReplyRequest = {
     tools: offeredTools(body.tools),
     toolChoice: toolChoice(body.tool_choice),
     afterToolResult: endsWithToolResult(messages),
-    outputLimit: requireMaxTokens(body),
+    outputLimit: maxTokens,
     stopSequences: stopSequences(body.stop_sequences),
   };
   const reply = planReply(request, controls);
-  const counts = controls.omitUsage ? undefined : fakeTokenCounts(body, reply.pieces.length, controls);
+  // The thinking's words are output too, as Anthropic bills them.
+  const outputLength = reply.pieces.length + (thinks ? thinkingPieces().length : 0);
+  const counts = controls.omitUsage ? undefined : fakeTokenCounts(body, outputLength, controls);
+  // With thinking, the answer is the second block.
+  const answerIndex = thinks ? 1 : 0;
   const id = `msg_fake_${ctx.seq}`;
   const toolUseId = `toolu_fake_${ctx.seq}`;
   const stop = { stop_reason: stopReason(reply), stop_sequence: (reply.kind === 'text' && reply.stopSequence) || null };
@@ -117,7 +125,7 @@ export async function handleAnthropicMessages(ctx: FakeRequestContext): Promise<
       type: 'message',
       role: 'assistant',
       model,
-      content: [block],
+      content: thinks ? [thinkingBlock(), block] : [block],
       ...stop,
       ...(counts ? { usage: anthropicUsage(counts) } : {}),
     };
@@ -143,20 +151,24 @@ export async function handleAnthropicMessages(ctx: FakeRequestContext): Promise<
     reply.kind === 'text'
       ? { type: 'text', text: '' }
       : { type: 'tool_use', id: toolUseId, name: reply.name, input: {} };
-  const head =
-    event({ type: 'message_start', message: startMessage }) +
-    event({ type: 'content_block_start', index: 0, content_block: opening }) +
-    event({ type: 'ping' });
+  const head = thinks
+    ? event({ type: 'message_start', message: startMessage }) +
+      thinkingEvents(0, event) +
+      event({ type: 'ping' }) +
+      event({ type: 'content_block_start', index: answerIndex, content_block: opening })
+    : event({ type: 'message_start', message: startMessage }) +
+      event({ type: 'content_block_start', index: 0, content_block: opening }) +
+      event({ type: 'ping' });
   const content = reply.pieces.map((piece) =>
     event({
       type: 'content_block_delta',
-      index: 0,
+      index: answerIndex,
       delta:
         reply.kind === 'text' ? { type: 'text_delta', text: piece } : { type: 'input_json_delta', partial_json: piece },
     }),
   );
   const tail =
-    event({ type: 'content_block_stop', index: 0 }) +
+    event({ type: 'content_block_stop', index: answerIndex }) +
     event({ type: 'message_delta', delta: stop, ...(counts ? { usage: { output_tokens: counts.output } } : {}) }) +
     event({ type: 'message_stop' });
   await writeStream(
