@@ -16,7 +16,7 @@ export function canonicalRequest(
     body: exchange.body,
     openAiBytes: () => exchange.outbound.for(channel.upstreamModel),
     defaultMaxTokens,
-    contentType: 'application/json',
+    contentType: exchange.outbound.contentType(channel.upstreamModel),
     nativeHeaders: {},
   };
 }

@@ -32,6 +32,7 @@ export class EventStreamAnswer {
       // A translated chunk names the upstream's model, whatever the mapping: it always shows the client's.
       clientModel: translator || channel.upstreamModel !== model ? model : null,
       translator,
+      tap: exchange.spec.streamTap?.() ?? null,
       tid: request.tid,
     });
     const firstByteMs = elapsed(started);

@@ -3,10 +3,22 @@ import type { PickedChannel, Principal, Usage } from '@tollgate/contracts';
 import type { CanonicalRequest, JsonObject, ProviderAdapter, UpstreamResult } from '@tollgate/providers';
 import type { EndpointSpec, RequestEstimate } from '../openai/endpoint.js';
 import type { ClientConnection } from './client-connection.js';
-import type { OutboundBody } from './outbound-body.js';
 
 /** A client that left before its answer (nginx's convention; never sent, only recorded). */
 export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * The request body as sent to one channel: JSON (OutboundBody) or a form
+ * (the upload endpoints' MultipartOutbound).
+ */
+export interface OutboundBytes {
+  /** True when the client did not ask for the usage chunk the edge requests: the relay drops it again. */
+  readonly usageAddedByEdge: boolean;
+  /** Work that cannot be done synchronously (encoding a form), done before `for` and `contentType`. */
+  prepare?(upstreamModel: string): Promise<void>;
+  for(upstreamModel: string): Buffer | string;
+  contentType(upstreamModel: string): string;
+}
 
 /** One client request on its way through the relay. */
 export interface Exchange {
@@ -20,7 +32,7 @@ export interface Exchange {
   stream: boolean;
   /** As counted; the hold was this with its input scaled by the model's ratio (InputTokenRatios). */
   estimate: RequestEstimate;
-  outbound: OutboundBody;
+  outbound: OutboundBytes;
   client: ClientConnection;
 }
 

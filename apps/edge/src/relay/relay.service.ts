@@ -39,9 +39,12 @@ export class RelayService {
     const { model, problem } = requestedModel(body, spec);
 
     const principal = await this.principals.authenticate(request, model);
-    if (!body) throw invalid('body', 'the request body must be a JSON object');
+    if (!body) {
+      throw invalid('body', `the request body must be ${spec.outbound ? 'multipart/form-data' : 'a JSON object'}`);
+    }
     if (problem) throw problem;
     spec.validate(body);
+    await spec.inspect?.(body);
     const stream = spec.streams && body.stream === true;
 
     const estimate = spec.estimate(body, this.config);
@@ -70,7 +73,7 @@ export class RelayService {
       principal,
       stream,
       estimate,
-      outbound: new OutboundBody(body, request.rawBody, stream),
+      outbound: spec.outbound?.(body) ?? new OutboundBody(body, request.rawBody, stream),
       client: new ClientConnection(reply.raw),
     };
     let outcome: RelayOutcome = { status: 500, usage: null, channelId: first.channelId };

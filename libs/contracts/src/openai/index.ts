@@ -5,3 +5,4 @@ export * from './image-generations.schema.js';
 export * from './speech.schema.js';
 export * from './moderations.schema.js';
 export { RequestedModel } from './request-fields.js';
+export * from './uploads.schema.js';
