@@ -136,7 +136,7 @@ describe('the upload endpoints: transcriptions, translations, image edits', () =
       });
       const events: Array<{ type: string; delta?: string; usage?: { input_tokens: number; output_tokens: number } }> =
         [];
-      for await (const event of stream) events.push(event as (typeof events)[number]);
+      for await (const event of stream) events.push(event);
 
       const done = events.at(-1);
       expect(done?.type).toBe('transcript.text.done');

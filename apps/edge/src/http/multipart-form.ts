@@ -71,14 +71,13 @@ export function readMultipartForm(raw: Buffer, contentType: string): Promise<Mul
       if (note(name)) parts.push({ name, filename: null, mimeType: info.mimeType, data: Buffer.from(value, 'utf8') });
     });
     parser.on('file', (name, stream, info) => {
+      // Placed when it begins, so the parts keep the order they came in (a rebuilt form keeps it too).
+      // A file part sent with an empty filename is still a file (busboy reports it as undefined).
+      const part: FormPart = { name, filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.alloc(0) };
+      if (note(name)) parts.push(part);
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        if (note(name)) {
-          // A file part sent with an empty filename is still a file (busboy reports it as undefined).
-          parts.push({ name, filename: info.filename ?? '', mimeType: info.mimeType, data: Buffer.concat(chunks) });
-        }
-      });
+      stream.on('end', () => (part.data = Buffer.concat(chunks)));
     });
     parser.on('partsLimit', () => (refusal ??= malformed('the form has more than 1000 parts')));
     parser.on('fieldsLimit', () => (refusal ??= malformed('the form has more than 1000 fields')));
