@@ -24,6 +24,17 @@ const isMultipart = (request: FastifyRequest): boolean =>
   (request.headers['content-type'] ?? '').trimStart().toLowerCase().startsWith('multipart/form-data');
 
 /**
+ * A request whose body Fastify will parse: not a GET or HEAD (their bodies are
+ * never read), with a content type and a body (a length other than 0, or chunks).
+ */
+function carriesBody(request: FastifyRequest): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return false;
+  const { headers } = request;
+  if (headers['content-type'] === undefined) return false;
+  return headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0';
+}
+
+/**
  * The form's text fields as the relay reads a body: `model` before
  * authentication, the rest checked by the endpoint's contract after it.
  */
@@ -49,8 +60,7 @@ function textFields(form: MultipartForm): FormFields {
  */
 export function installUploadRoutes(fastify: FastifyInstance, limitBytes: number): void {
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
-    const hasBody = request.headers['content-type'] !== undefined;
-    if (hasBody && isUploadRoute(request) !== isMultipart(request)) {
+    if (carriesBody(request) && isUploadRoute(request) !== isMultipart(request)) {
       return done(new DenialException(DenialReason.UnsupportedMediaType), payload);
     }
     done(null, payload);
