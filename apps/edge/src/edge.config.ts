@@ -40,6 +40,12 @@ export const edgeSettings = {
   EDGE_HOST: str({ default: '127.0.0.1', desc: 'Address the HTTP server binds to' }),
   EDGE_PORT: port({ default: 8080, desc: 'HTTP port of the OpenAI and admin API' }),
   BODY_LIMIT_BYTES: positiveInt({ default: 4 * 1024 * 1024, desc: 'Largest request body accepted (413 above it)' }),
+  UPLOAD_LIMIT_BYTES: positiveInt({
+    default: 26 * 1024 * 1024,
+    desc:
+      'Largest multipart body of the upload endpoints (audio transcriptions and translations, image edits; 413 above it): ' +
+      "OpenAI's 25 MB file limit and room for the form's other fields",
+  }),
   TRUSTED_PROXIES: str({
     default: '',
     desc: 'Comma-separated CIDRs whose X-Forwarded-For / X-Real-IP are believed; empty = none',

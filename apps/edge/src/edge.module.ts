@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller.js';
 import { EdgeMetrics } from './metrics/edge-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { SpeechController } from './openai/audio/speech.controller.js';
+import { TranscriptionsController } from './openai/audio/transcriptions.controller.js';
 import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
 import { ChatCompletionsController } from './openai/chat/chat-completions.controller.js';
 import { CompletionsController } from './openai/completions/completions.controller.js';
@@ -49,6 +50,7 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     EmbeddingsController,
     ImagesController,
     SpeechController,
+    TranscriptionsController,
     ModerationsController,
     ModelsController,
     DashboardController,

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     bufferLogs: true,
   });
   const logger = app.get<Logger>(LOGGER);
-  installHttpHooks(adapter.getInstance(), logger);
+  installHttpHooks(adapter.getInstance(), logger, config.UPLOAD_LIMIT_BYTES);
   app.useLogger(new NestPinoLogger(logger));
   app.useGlobalFilters(new ErrorResponseFilter(logger));
   if (config.METRICS_ENABLED) app.get(EdgeMetrics).install(adapter.getInstance());

@@ -45,6 +45,12 @@ export const UsageEstimate = Type.Object(
     images: Count(),
     imageSize: Nullable(Type.String()),
     characters: Count(),
+    /**
+     * Seconds of audio a per-minute model is sent (transcriptions,
+     * translations), from the file's duration. Optional: edges from before
+     * audio pricing send none, read as 0.
+     */
+    audioSeconds: Type.Optional(Count()),
   },
   STRICT,
 );
@@ -108,6 +114,8 @@ export const Usage = Type.Object({
   ...TOKEN_PARTS,
   images: Int4({ minimum: 0 }),
   characters: Int4({ minimum: 0 }),
+  /** Whole seconds of audio, for a model priced per audio minute (whisper-1); rounded up from the duration. */
+  audioSeconds: Int4({ minimum: 0 }),
 });
 export type Usage = Static<typeof Usage>;
 
@@ -120,21 +128,24 @@ export const NO_USAGE: Readonly<Usage> = Object.freeze({
   reasoningTokens: 0,
   images: 0,
   characters: 0,
+  audioSeconds: 0,
 });
 
 /** A usage of only the given kinds; every other count 0. */
 export const usageOf = (counts: Partial<Usage>): Usage => ({ ...NO_USAGE, ...counts });
 
 /**
- * Usage as a settlement carries it. Edges from before the token parts send
- * none of them; billing reads an absent part as 0, so edges and billing can
- * be upgraded in any order. Every edge that builds a Usage sends them all.
+ * Usage as a settlement carries it. Edges from before the token parts (or
+ * audio seconds) send none of them; billing reads an absent count as 0, so
+ * edges and billing can be upgraded in any order. Every edge that builds a
+ * Usage sends them all.
  */
 export const SettledUsage = Type.Object({
   ...Usage.properties,
   cachedInputTokens: Type.Optional(TOKEN_PARTS.cachedInputTokens),
   cacheWriteTokens: Type.Optional(TOKEN_PARTS.cacheWriteTokens),
   reasoningTokens: Type.Optional(TOKEN_PARTS.reasoningTokens),
+  audioSeconds: Type.Optional(Usage.properties.audioSeconds),
 });
 export type SettledUsage = Static<typeof SettledUsage>;
 
@@ -184,6 +195,8 @@ export const PriceInput = Type.Object(
     cachedInputPerMillionMicros: Type.Optional(Nullable(Micros())),
     cacheWritePerMillionMicros: Type.Optional(Nullable(Micros())),
     reasoningPerMillionMicros: Type.Optional(Nullable(Micros())),
+    /** Per minute of audio (whisper-1's $0.006); null = none: the model is not priced by duration. */
+    audioPerMinuteMicros: Type.Optional(Nullable(Micros())),
   },
   STRICT,
 );
@@ -201,6 +214,8 @@ export const PriceView = Type.Object({
   cacheWritePerMillionMicros: Nullable(Micros()),
   /** null = at the output price. */
   reasoningPerMillionMicros: Nullable(Micros()),
+  /** null = not priced by audio duration. */
+  audioPerMinuteMicros: Nullable(Micros()),
   updatedAt: Instant(),
 });
 export type PriceView = Static<typeof PriceView>;
@@ -511,6 +526,7 @@ export const UsageRow = Type.Object({
   reasoningTokens: Count(),
   images: Count(),
   characters: Count(),
+  audioSeconds: Count(),
   costMicros: Micros(),
 });
 export type UsageRow = Static<typeof UsageRow>;

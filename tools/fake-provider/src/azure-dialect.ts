@@ -18,7 +18,8 @@ import {
 import type { Dialect, DialectErrors, IncomingCall } from './dialect.js';
 import { headerCredential } from './dialect.js';
 import { handleEmbeddings } from './embeddings.handler.js';
-import { handleImageGenerations } from './images.handler.js';
+import { handleImageEdits, handleImageGenerations } from './images.handler.js';
+import { transcriptionHandler } from './transcriptions.handler.js';
 import { sendJson } from './http-io.js';
 import { OPENAI_ERRORS } from './openai-dialect.js';
 import type { FakeHandler } from './request-context.js';
@@ -30,6 +31,9 @@ const OPERATIONS: ReadonlyMap<string, FakeHandler> = new Map([
   ['embeddings', handleEmbeddings],
   ['images/generations', handleImageGenerations],
   ['audio/speech', handleSpeech],
+  ['audio/transcriptions', transcriptionHandler(false)],
+  ['audio/translations', transcriptionHandler(true)],
+  ['images/edits', handleImageEdits],
 ]);
 
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+)$/;

@@ -28,6 +28,7 @@ import { FakeHttpError, UnreadableBodyError } from './fake-http-error.js';
 import { createGeminiDialect, isGeminiPath } from './gemini-dialect.js';
 import { DEFAULT_GEMINI_MODELS } from './gemini-models.handler.js';
 import { parseJson, readBody, sendError, sleep } from './http-io.js';
+import { isMultipart, loggedForm, readForm, type FakeForm } from './multipart-body.js';
 import { isRecord } from './json-guards.js';
 import { DEFAULT_FAKE_MODELS } from './models.handler.js';
 import { createOpenAIDialect } from './openai-dialect.js';
@@ -171,10 +172,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     }
     let body: unknown;
     let badJson = false;
+    let form: FakeForm | null = null;
+    const contentType = req.headers['content-type'];
     try {
-      body = parseJson(raw);
+      if (isMultipart(contentType)) form = await readForm(raw, contentType ?? '');
+      body = form ? form.fields : parseJson(raw);
     } catch (error) {
-      if (!(error instanceof UnreadableBodyError)) throw error;
+      // A form undici cannot read is as unreadable as bad JSON.
+      if (!(error instanceof UnreadableBodyError) && !form && !isMultipart(contentType)) throw error;
       badJson = true;
     }
     const auth = dialect.credential(call);
@@ -186,7 +191,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       dialect: dialect.name,
       auth: auth ?? null,
       headers: req.headers,
-      body,
+      body: form ? loggedForm(form) : body,
       receivedAt,
     });
 
@@ -219,7 +224,17 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (controls.status !== undefined && (controls.status < 200 || controls.status > 299)) {
       throw dialect.errors.forced(controls.status, controls.errorCode, controls.retryAfter);
     }
-    await route.handler({ req, res, path, query, body: params, controls, signal, seq: requestSeq });
+    await route.handler({
+      req,
+      res,
+      path,
+      query,
+      body: params,
+      ...(form ? { files: form.files } : {}),
+      controls,
+      signal,
+      seq: requestSeq,
+    });
   }
 
   const fail = (res: ServerResponse, dialect: Dialect, error: unknown): void => {

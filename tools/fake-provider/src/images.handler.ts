@@ -5,10 +5,18 @@
 import { optionalInteger, optionalString, requiredString } from './body-params.js';
 import { sendJson } from './http-io.js';
 import type { FakeRequestContext } from './request-context.js';
+import { requireImage } from './transcriptions.handler.js';
 
 /** A valid 1×1 PNG, so a client that decodes the image does not choke. */
 export const FAKE_PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/** `POST /v1/images/edits`: a form; answered as generations are, once it has an image (its `n` is text). */
+export function handleImageEdits(ctx: FakeRequestContext): void {
+  requireImage(ctx);
+  const n = typeof ctx.body.n === 'string' && ctx.body.n !== '' ? Number(ctx.body.n) : ctx.body.n;
+  handleImageGenerations({ ...ctx, body: { ...ctx.body, n } });
+}
 
 export function handleImageGenerations(ctx: FakeRequestContext): void {
   const { body } = ctx;

@@ -8,7 +8,8 @@ import { handleCompletions } from './completions.handler.js';
 import type { Dialect, DialectErrors, DialectRoute, IncomingCall, RecordedAuth } from './dialect.js';
 import { headerValue } from './dialect.js';
 import { handleEmbeddings } from './embeddings.handler.js';
-import { handleImageGenerations } from './images.handler.js';
+import { handleImageEdits, handleImageGenerations } from './images.handler.js';
+import { transcriptionHandler } from './transcriptions.handler.js';
 import { createModelHandlers, MODELS_PREFIX } from './models.handler.js';
 import { handleModerations } from './moderations.handler.js';
 import { forcedError, invalidRequest, invalidUrl, OpenAIHttpError, unreadableBody } from './openai-error.js';
@@ -66,6 +67,9 @@ export function createOpenAIDialect(models: readonly string[]): Dialect {
     ['POST /v1/embeddings', { handler: handleEmbeddings, inference: true }],
     ['POST /v1/images/generations', { handler: handleImageGenerations, inference: true }],
     ['POST /v1/audio/speech', { handler: handleSpeech, inference: true }],
+    ['POST /v1/audio/transcriptions', { handler: transcriptionHandler(false), inference: true }],
+    ['POST /v1/audio/translations', { handler: transcriptionHandler(true), inference: true }],
+    ['POST /v1/images/edits', { handler: handleImageEdits, inference: true }],
     ['POST /v1/moderations', { handler: handleModerations, inference: true }],
     ['GET /v1/models', { handler: listing.list, inference: false }],
   ]);

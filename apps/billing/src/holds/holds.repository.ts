@@ -103,6 +103,7 @@ export class HoldsRepository {
         cachedInputPrice: prices.cachedInputPerMillionMicros?.toString() ?? null,
         cacheWritePrice: prices.cacheWritePerMillionMicros?.toString() ?? null,
         reasoningPrice: prices.reasoningPerMillionMicros?.toString() ?? null,
+        audioMinutePrice: prices.audioPerMinuteMicros?.toString() ?? null,
         multiplierBp: call.quote.multiplierBp,
       };
     });

@@ -5,6 +5,7 @@ import { KnownUsers1764700000000 } from './1764700000000-known-users.js';
 import { IdempotencyKeysInNfc1764710000000 } from './1764710000000-idempotency-keys-in-nfc.js';
 import { AdjustmentBatches1764720000000 } from './1764720000000-adjustment-batches.js';
 import { PriceTokenParts1764730000000 } from './1764730000000-price-token-parts.js';
+import { PriceAudioMinutes1764740000000 } from './1764740000000-price-audio-minutes.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -18,6 +19,7 @@ export const BILLING_MIGRATIONS = [
   IdempotencyKeysInNfc1764710000000,
   AdjustmentBatches1764720000000,
   PriceTokenParts1764730000000,
+  PriceAudioMinutes1764740000000,
 ];
 
 /**

@@ -9,6 +9,7 @@ const none: Quantities = {
   reasoningTokens: 0,
   images: 0,
   characters: 0,
+  audioSeconds: 0,
 };
 const prices: UnitPrices = {
   inputPerMillionMicros: 2_500_000n, // $2.50 per million input tokens
@@ -18,6 +19,7 @@ const prices: UnitPrices = {
   cachedInputPerMillionMicros: null,
   cacheWritePerMillionMicros: null,
   reasoningPerMillionMicros: null,
+  audioPerMinuteMicros: null,
 };
 /** The same model with a price of its own for each token part. */
 const partPrices: UnitPrices = {
@@ -168,7 +170,7 @@ describe(costMicros.name, () => {
 });
 
 describe(heldMicros.name, () => {
-  const estimate = { inputTokens: 1000, outputTokens: 100, images: 0, characters: 0 };
+  const estimate = { inputTokens: 1000, outputTokens: 100, images: 0, characters: 0, audioSeconds: 0 };
 
   it('holds each input token at the dearest input rate and each output token at the dearer output rate', () => {
     // The cache-write price (3.125) is the dearest for input, reasoning (12) for output: 3125 + 1200.
@@ -187,6 +189,42 @@ describe(heldMicros.name, () => {
     expect(charged).toBe(3_500n);
     expect(heldMicros(prices, estimate, 10_000)).toBe(charged);
     expect(heldMicros(cheaperParts, estimate, 10_000)).toBe(charged);
+  });
+});
+
+describe(`${costMicros.name} by audio duration`, () => {
+  /** whisper-1: $0.006 a minute, nothing per token. */
+  const whisper: UnitPrices = {
+    ...prices,
+    inputPerMillionMicros: 0n,
+    outputPerMillionMicros: 0n,
+    audioPerMinuteMicros: 6_000n,
+  };
+
+  it('charges a second as a sixtieth of the per-minute price', () => {
+    expect(costMicros(whisper, { ...none, audioSeconds: 60 }, 10_000)).toBe(6_000n);
+    expect(costMicros(whisper, { ...none, audioSeconds: 3 }, 10_000)).toBe(300n);
+  });
+
+  it('rounds the whole sum up once, audio and tokens together', () => {
+    // 7 s at 6000/60 = 700 exactly; 1 input token at $2.50/M = 2.5: 702.5 → 703, not 700 + 3.
+    const both: UnitPrices = { ...prices, audioPerMinuteMicros: 6_000n };
+    expect(costMicros(both, { ...none, audioSeconds: 7, inputTokens: 1 }, 10_000)).toBe(703n);
+    // 1 s at a price of 1 micro a minute is 1/60 of a micro: charged 1.
+    expect(costMicros({ ...whisper, audioPerMinuteMicros: 1n }, { ...none, audioSeconds: 1 }, 10_000)).toBe(1n);
+  });
+
+  it('applies the group multiplier to the audio', () => {
+    expect(costMicros(whisper, { ...none, audioSeconds: 60 }, 8_000)).toBe(4_800n);
+  });
+
+  it('refuses seconds of audio for a model with no per-minute price', () => {
+    expect(() => costMicros(prices, { ...none, audioSeconds: 1 }, 10_000)).toThrow(RangeError);
+  });
+
+  it('holds the seconds at the per-minute price', () => {
+    const estimate = { inputTokens: 0, outputTokens: 0, images: 0, characters: 0, audioSeconds: 90 };
+    expect(heldMicros(whisper, estimate, 10_000)).toBe(9_000n);
   });
 });
 

@@ -11,6 +11,8 @@ export interface UnitPrices {
   /** Per image at the request's size; null = this model has no price for that size. */
   imageMicros: bigint | null;
   charactersPerMillionMicros: bigint;
+  /** Per minute of audio; null = this model is not priced by duration. */
+  audioPerMinuteMicros: bigint | null;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface Quantities {
   reasoningTokens: number;
   images: number;
   characters: number;
+  /** Whole seconds of audio, priced per minute. */
+  audioSeconds: number;
 }
 
 /** Group multipliers are exact ratios in basis points: 10000 = ×1, 8000 = ×0.8. */
@@ -34,6 +38,7 @@ export const BASIS_POINTS = 10_000n;
 export const NEUTRAL_MULTIPLIER_BP = 10_000;
 
 const PER_MILLION = 1_000_000n;
+const SECONDS_PER_MINUTE = 60n;
 
 /**
  * The cost of `quantities` at `prices`, scaled by a group multiplier, in
@@ -47,9 +52,10 @@ const PER_MILLION = 1_000_000n;
  * Rounding: everything is summed as one exact fraction and rounded UP to the
  * micro-unit once, at the very end:
  *
- *   cost = ⌈ ((in − cached − write)·P_in + cached·P_cached + write·P_write
- *            + (out − reason)·P_out + reason·P_reason
- *            + chars·P_chars + images·P_image·10⁶) · bp / (10⁶ · 10⁴) ⌉
+ *   cost = ⌈ (60·((in − cached − write)·P_in + cached·P_cached + write·P_write
+ *                + (out − reason)·P_out + reason·P_reason
+ *                + chars·P_chars + images·P_image·10⁶)
+ *            + seconds·P_minute·10⁶) · bp / (60 · 10⁶ · 10⁴) ⌉
  *
  * so the result never depends on the order of the terms, a request is never
  * charged less than its exact price, and never more than 1 micro above it:
@@ -58,7 +64,8 @@ const PER_MILLION = 1_000_000n;
  * price, and what is paid above it is less than the one micro-unit whose
  * fraction cannot be charged.
  *
- * A quantity of images with no image price, or parts that add up to more
+ * A quantity of images with no image price, audio seconds with no
+ * per-minute price, or parts that add up to more
  * than their whole, is a caller error (the caller must refuse or correct the
  * usage first): it throws rather than charging something else.
  */
@@ -67,6 +74,8 @@ export function costMicros(prices: UnitPrices, quantities: Quantities, multiplie
     throw new RangeError('multiplier must be whole basis points');
   const images = count(quantities.images, 'images');
   if (images > 0n && prices.imageMicros === null) throw new RangeError('images have no price for this size');
+  const audioSeconds = count(quantities.audioSeconds, 'audioSeconds');
+  if (audioSeconds > 0n && prices.audioPerMinuteMicros === null) throw new RangeError('audio has no per-minute price');
   const input = count(quantities.inputTokens, 'inputTokens');
   const cached = count(quantities.cachedInputTokens, 'cachedInputTokens');
   const cacheWrite = count(quantities.cacheWriteTokens, 'cacheWriteTokens');
@@ -82,7 +91,10 @@ export function costMicros(prices: UnitPrices, quantities: Quantities, multiplie
     reasoning * (prices.reasoningPerMillionMicros ?? prices.outputPerMillionMicros) +
     count(quantities.characters, 'characters') * prices.charactersPerMillionMicros +
     images * (prices.imageMicros ?? 0n) * PER_MILLION;
-  return ceilDiv(perMillionTerms * BigInt(multiplierBp), PER_MILLION * BASIS_POINTS);
+  // A second is a sixtieth of the per-minute price: the whole sum is taken in sixtieths, still one fraction.
+  const sixtieths =
+    perMillionTerms * SECONDS_PER_MINUTE + audioSeconds * (prices.audioPerMinuteMicros ?? 0n) * PER_MILLION;
+  return ceilDiv(sixtieths * BigInt(multiplierBp), SECONDS_PER_MINUTE * PER_MILLION * BASIS_POINTS);
 }
 
 /**
@@ -100,6 +112,7 @@ export function heldMicros(prices: UnitPrices, estimate: EstimatedQuantities, mu
   const dearest: UnitPrices = {
     imageMicros: prices.imageMicros,
     charactersPerMillionMicros: prices.charactersPerMillionMicros,
+    audioPerMinuteMicros: prices.audioPerMinuteMicros,
     inputPerMillionMicros: max(
       prices.inputPerMillionMicros,
       prices.cachedInputPerMillionMicros,
@@ -117,6 +130,7 @@ export function heldMicros(prices: UnitPrices, estimate: EstimatedQuantities, mu
       outputTokens: estimate.outputTokens,
       images: estimate.images,
       characters: estimate.characters,
+      audioSeconds: estimate.audioSeconds,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
       reasoningTokens: 0,

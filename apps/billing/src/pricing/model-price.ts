@@ -14,6 +14,8 @@ export interface ModelPrice {
   cacheWritePerMillionMicros: bigint | null;
   /** null = at the output price. */
   reasoningPerMillionMicros: bigint | null;
+  /** null = not priced by audio duration. */
+  audioPerMinuteMicros: bigint | null;
 }
 
 /** A row of billing.prices as pg returns it (bigint as string; jsonb values are micro strings). */
@@ -26,12 +28,14 @@ export interface PriceRow {
   cached_input_per_million_micros: string | null;
   cache_write_per_million_micros: string | null;
   reasoning_per_million_micros: string | null;
+  audio_per_minute_micros: string | null;
   updated_at: Date;
 }
 
 export const PRICE_COLUMNS =
   'model, input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros, ' +
-  'cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros, updated_at';
+  'cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros, ' +
+  'audio_per_minute_micros, updated_at';
 
 const microsOrNull = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
 
@@ -47,6 +51,7 @@ export function toModelPrice(row: PriceRow): ModelPrice {
     cachedInputPerMillionMicros: microsOrNull(row.cached_input_per_million_micros),
     cacheWritePerMillionMicros: microsOrNull(row.cache_write_per_million_micros),
     reasoningPerMillionMicros: microsOrNull(row.reasoning_per_million_micros),
+    audioPerMinuteMicros: microsOrNull(row.audio_per_minute_micros),
   };
 }
 
@@ -60,6 +65,7 @@ export function toPriceView(row: PriceRow): PriceView {
     cachedInputPerMillionMicros: row.cached_input_per_million_micros,
     cacheWritePerMillionMicros: row.cache_write_per_million_micros,
     reasoningPerMillionMicros: row.reasoning_per_million_micros,
+    audioPerMinuteMicros: row.audio_per_minute_micros,
     updatedAt: row.updated_at.toISOString(),
   };
 }

@@ -39,7 +39,7 @@ export class PriceBook {
 
   /**
    * The estimated cost of a request. A model without a price — or images at
-   * a size without one — is refused: nothing is ever served free by accident.
+   * a size without one, or audio for a model with no per-minute price — is refused: nothing is ever served free by accident.
    */
   async quote(model: string, group: string, estimate: UsageEstimate): Promise<Reply<Quote>> {
     const [price, multiplierBp] = await Promise.all([this.price(model), this.multiplierBp(group)]);
@@ -53,10 +53,26 @@ export class PriceBook {
       cachedInputPerMillionMicros: price.cachedInputPerMillionMicros,
       cacheWritePerMillionMicros: price.cacheWritePerMillionMicros,
       reasoningPerMillionMicros: price.reasoningPerMillionMicros,
+      audioPerMinuteMicros: price.audioPerMinuteMicros,
     };
+    // Absent: an edge from before audio pricing, which never sends audio.
+    const audioSeconds = estimate.audioSeconds ?? 0;
     if (estimate.images > 0 && prices.imageMicros === null)
       return refused(deny(DenialReason.ModelPriceMissing, { model }));
-    return ok({ prices, imageSize, multiplierBp, amountMicros: heldMicros(prices, estimate, multiplierBp) });
+    if (audioSeconds > 0 && prices.audioPerMinuteMicros === null)
+      return refused(deny(DenialReason.ModelPriceMissing, { model }));
+    const amountMicros = heldMicros(
+      prices,
+      {
+        inputTokens: estimate.inputTokens,
+        outputTokens: estimate.outputTokens,
+        images: estimate.images,
+        characters: estimate.characters,
+        audioSeconds,
+      },
+      multiplierBp,
+    );
+    return ok({ prices, imageSize, multiplierBp, amountMicros });
   }
 
   price(model: string): Promise<ModelPrice | null> {

@@ -29,6 +29,7 @@ describe(toPricePatch.name, () => {
         cachedInputPerMillionMicros: { keep: true },
         cacheWritePerMillionMicros: { keep: true },
         reasoningPerMillionMicros: { keep: true },
+        audioPerMinuteMicros: { keep: true },
       },
     });
   });

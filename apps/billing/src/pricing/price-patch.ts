@@ -21,6 +21,7 @@ export interface PricePatch {
   cachedInputPerMillionMicros: NullablePriceChange;
   cacheWritePerMillionMicros: NullablePriceChange;
   reasoningPerMillionMicros: NullablePriceChange;
+  audioPerMinuteMicros: NullablePriceChange;
 }
 
 const invalid = (param: string, detail: string): Reply<never> =>
@@ -39,6 +40,7 @@ const isAbsent = (value: unknown): boolean => value === undefined;
 export function toPricePatch(input: PriceInput): Reply<PricePatch> {
   const { inputPerMillionMicros, outputPerMillionMicros, imagePriceMicros, charactersPerMillionMicros } = input;
   const { cachedInputPerMillionMicros, cacheWritePerMillionMicros, reasoningPerMillionMicros } = input;
+  const { audioPerMinuteMicros } = input;
   const prices = [
     inputPerMillionMicros,
     outputPerMillionMicros,
@@ -47,6 +49,7 @@ export function toPricePatch(input: PriceInput): Reply<PricePatch> {
     cachedInputPerMillionMicros,
     cacheWritePerMillionMicros,
     reasoningPerMillionMicros,
+    audioPerMinuteMicros,
   ];
   if (prices.every(isAbsent)) return invalid('model', 'give at least one price');
   let images: Record<string, string> | null = null;
@@ -67,5 +70,6 @@ export function toPricePatch(input: PriceInput): Reply<PricePatch> {
     cachedInputPerMillionMicros: nullableChange(cachedInputPerMillionMicros),
     cacheWritePerMillionMicros: nullableChange(cacheWritePerMillionMicros),
     reasoningPerMillionMicros: nullableChange(reasoningPerMillionMicros),
+    audioPerMinuteMicros: nullableChange(audioPerMinuteMicros),
   });
 }

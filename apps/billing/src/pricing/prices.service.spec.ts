@@ -32,6 +32,7 @@ describe(PricesService.name, () => {
         cachedInputPerMillionMicros: null,
         cacheWritePerMillionMicros: null,
         reasoningPerMillionMicros: null,
+        audioPerMinuteMicros: null,
         updatedAt: expect.any(String),
       },
     });
@@ -68,6 +69,7 @@ describe(PricesService.name, () => {
       cachedInputPerMillionMicros: 1_250_000n,
       cacheWritePerMillionMicros: null,
       reasoningPerMillionMicros: 0n,
+      audioPerMinuteMicros: null,
     });
     // A new model given only a part's price (null included) is still a price change, at 0 for the rest.
     expect(parts(await sut.setPrice({ model: 'm-parts-2', reasoningPerMillionMicros: null }))).toEqual({
@@ -75,6 +77,16 @@ describe(PricesService.name, () => {
       write: null,
       reasoning: null,
     });
+  });
+
+  it('sets, keeps and clears the price per audio minute', async () => {
+    const minute = (reply: Awaited<ReturnType<PricesService['setPrice']>>) =>
+      reply.ok && reply.value.audioPerMinuteMicros;
+
+    expect(minute(await sut.setPrice({ model: 'whisper-x', audioPerMinuteMicros: '6000' }))).toBe('6000');
+    expect(minute(await sut.setPrice({ model: 'whisper-x', inputPerMillionMicros: '0' }))).toBe('6000');
+    expect((await book.price('whisper-x'))?.audioPerMinuteMicros).toBe(6_000n);
+    expect(minute(await sut.setPrice({ model: 'whisper-x', audioPerMinuteMicros: null }))).toBeNull();
   });
 
   it('tells every replica, and drops its own cached price at once', async () => {

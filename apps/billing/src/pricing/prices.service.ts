@@ -43,7 +43,7 @@ export class PricesService implements OnModuleInit {
     this.bus.onBroadcast(BillingSubjects.pricesChanged, (change) => this.book.evict(change));
   }
 
-  /** Creates or changes a model's prices; absent fields keep their value (0 for a new model, null for a part's price). */
+  /** Creates or changes a model's prices; absent fields keep their value (0 for a new model, null for a part's price and the audio minute). */
   async setPrice(input: PriceInput): Promise<Reply<PriceView>> {
     const checked = toPricePatch(input);
     if (!checked.ok) return checked;
@@ -54,9 +54,10 @@ export class PricesService implements OnModuleInit {
     const [row] = await this.db.query<PriceRow[]>(
       `INSERT INTO billing.prices AS p
               (model, input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros,
-               cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros)
+               cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros,
+               audio_per_minute_micros)
        VALUES ($1, coalesce($2::bigint, 0), coalesce($3::bigint, 0), coalesce($4::jsonb, '{}'::jsonb), coalesce($5::bigint, 0),
-               $7::bigint, $9::bigint, $11::bigint)
+               $7::bigint, $9::bigint, $11::bigint, $13::bigint)
        ON CONFLICT (model) DO UPDATE SET
          input_per_million_micros = coalesce($2::bigint, p.input_per_million_micros),
          output_per_million_micros = coalesce($3::bigint, p.output_per_million_micros),
@@ -65,6 +66,7 @@ export class PricesService implements OnModuleInit {
          cached_input_per_million_micros = CASE WHEN $6::boolean THEN $7::bigint ELSE p.cached_input_per_million_micros END,
          cache_write_per_million_micros = CASE WHEN $8::boolean THEN $9::bigint ELSE p.cache_write_per_million_micros END,
          reasoning_per_million_micros = CASE WHEN $10::boolean THEN $11::bigint ELSE p.reasoning_per_million_micros END,
+         audio_per_minute_micros = CASE WHEN $12::boolean THEN $13::bigint ELSE p.audio_per_minute_micros END,
          updated_at = now()
        RETURNING ${PRICE_COLUMNS}`,
       [
@@ -76,6 +78,7 @@ export class PricesService implements OnModuleInit {
         ...nullable(patch.cachedInputPerMillionMicros),
         ...nullable(patch.cacheWritePerMillionMicros),
         ...nullable(patch.reasoningPerMillionMicros),
+        ...nullable(patch.audioPerMinuteMicros),
       ],
     );
     this.changed({ models: [patch.model] });

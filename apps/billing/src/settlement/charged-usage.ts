@@ -8,8 +8,8 @@ export interface ChargedUsage {
 }
 
 /**
- * A settlement's usage as billing charges it. A token part an older edge
- * did not send is 0. Parts that add up to more than their whole (cached and
+ * A settlement's usage as billing charges it. A token part (or the audio
+ * seconds) an older edge did not send is 0. Parts that add up to more than their whole (cached and
  * cache-write tokens beyond the input tokens, reasoning beyond the output)
  * are clamped to it, cached tokens first, rather than the settlement being
  * refused: the request was served, and a refused settlement would leave its
@@ -49,6 +49,8 @@ export function chargedUsage(settled: SettledUsage): ChargedUsage {
       reasoningTokens,
       images: settled.images,
       characters: settled.characters,
+      // An edge from before audio pricing sends none: it never relays audio.
+      audioSeconds: settled.audioSeconds ?? 0,
     },
     corrections,
   };

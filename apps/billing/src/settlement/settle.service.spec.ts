@@ -275,6 +275,57 @@ describe(SettleService.name, () => {
     });
   });
 
+  describe('audio minutes', () => {
+    const AUDIO_MODEL = 'audio-minute-model';
+    const audioEstimate = {
+      ...reserveRequest(newCustomer()).estimate,
+      inputTokens: 0,
+      outputTokens: 0,
+      audioSeconds: 90,
+    };
+
+    beforeAll(async () => {
+      // whisper-1's list price: $0.006 a minute, nothing per token.
+      await billing.prices.setPrice({ model: AUDIO_MODEL, inputPerMillionMicros: '0', audioPerMinuteMicros: '6000' });
+    });
+
+    it('holds the seconds at the per-minute price, charges the seconds used, and records them', async () => {
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 100_000n);
+      const reply = await billing.reserve.reserve(
+        reserveRequest(customer, { model: AUDIO_MODEL, estimate: audioEstimate }),
+      );
+      if (!reply.ok) throw new Error(`reserve refused: ${reply.denial.reason}`);
+      // 90 s × 6000 / 60 = 9000.
+      expect(reply.value.amountMicros).toBe('9000');
+
+      const outcome = await sut.settle(
+        settlementFor(customer, reply.value.holdId, {
+          model: AUDIO_MODEL,
+          usage: { inputTokens: 0, outputTokens: 0, images: 0, characters: 0, audioSeconds: 7 },
+        }),
+      );
+
+      expect(outcome).toEqual({ kind: 'settled', chargedMicros: 700n, releasedMicros: 9000n });
+      const [row] = await billing.db.query<Array<{ audio_seconds: number }>>(
+        'SELECT audio_seconds FROM billing.usage_log WHERE hold_id = $1',
+        [reply.value.holdId],
+      );
+      expect(row.audio_seconds).toBe(7);
+      const reasons = (await ledgerPage(billing.ledger, { userId: customer.userId, types: ['charge'] })).data;
+      expect(reasons.map((entry) => entry.reason)).toEqual([`${AUDIO_MODEL}: 0 in, 0 out, 7 s audio`]);
+    });
+
+    it('refuses to hold audio for a model with no per-minute price', async () => {
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 100_000n);
+
+      const reply = await billing.reserve.reserve(reserveRequest(customer, { estimate: audioEstimate }));
+
+      expect(reply).toMatchObject({ ok: false, denial: { reason: DenialReason.ModelPriceMissing } });
+    });
+  });
+
   it('ignores a settlement for a hold it never made', async () => {
     const customer = newCustomer();
 

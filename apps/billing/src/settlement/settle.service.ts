@@ -31,6 +31,7 @@ interface HoldRow {
   cached_input_per_million_micros: string | null;
   cache_write_per_million_micros: string | null;
   reasoning_per_million_micros: string | null;
+  audio_per_minute_micros: string | null;
   multiplier_bp: number;
 }
 
@@ -91,7 +92,7 @@ export class SettleService {
     const holds = await this.db.query<HoldRow[]>(
       `SELECT id, user_id, key_id, model, status, amount_micros, image_price_micros, input_per_million_micros,
               output_per_million_micros, characters_per_million_micros, cached_input_per_million_micros,
-              cache_write_per_million_micros, reasoning_per_million_micros, multiplier_bp
+              cache_write_per_million_micros, reasoning_per_million_micros, audio_per_minute_micros, multiplier_bp
          FROM billing.holds WHERE id = ANY($1::uuid[])`,
       [settlements.map((settlement) => settlement.holdId)],
     );
@@ -166,6 +167,7 @@ export class SettleService {
       cachedInputPerMillionMicros: microsOrNull(hold.cached_input_per_million_micros),
       cacheWritePerMillionMicros: microsOrNull(hold.cache_write_per_million_micros),
       reasoningPerMillionMicros: microsOrNull(hold.reasoning_per_million_micros),
+      audioPerMinuteMicros: microsOrNull(hold.audio_per_minute_micros),
     };
     let usage = charged;
     if (usage.images > 0 && prices.imageMicros === null) {
@@ -176,6 +178,15 @@ export class SettleService {
         'images without a price were not charged',
       );
       usage = { ...usage, images: 0 };
+    }
+    if (usage.audioSeconds > 0 && prices.audioPerMinuteMicros === null) {
+      // Likewise for audio: the hold was quoted without seconds (an estimate of none), the model has no
+      // per-minute price; the tokens are charged, the seconds are not, and someone must set the price.
+      this.logger.error(
+        { tid: settlement.tid, holdId: hold.id, model: hold.model, audioSeconds: usage.audioSeconds },
+        'audio seconds without a per-minute price were not charged',
+      );
+      usage = { ...usage, audioSeconds: 0 };
     }
     return costMicros(prices, usage, hold.multiplier_bp);
   }
@@ -202,15 +213,17 @@ function settleItem(hold: HoldRow, settlement: Settlement, usage: Usage, cost: b
     reasoningTokens: usage.reasoningTokens,
     images: usage.images,
     characters: usage.characters,
+    audioSeconds: usage.audioSeconds,
     latencyMs: settlement.latencyMs,
     httpStatus: settlement.httpStatus,
     stream: settlement.stream,
   };
 }
 
-/** The ledger's reason line: "1200 in (800 cached, 100 cache write), 300 out (120 reasoning), 2 images". */
+/** The ledger's reason line: "1200 in (800 cached, 100 cache write), 300 out (120 reasoning), 2 images, 75 s audio". */
 function describeUsage(usage: Usage): string {
   const { inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, images, characters } = usage;
+  const { audioSeconds } = usage;
   const inputParts = [
     ...(cachedInputTokens > 0 ? [`${cachedInputTokens} cached`] : []),
     ...(cacheWriteTokens > 0 ? [`${cacheWriteTokens} cache write`] : []),
@@ -221,5 +234,6 @@ function describeUsage(usage: Usage): string {
   ];
   if (images > 0) parts.push(`${images} images`);
   if (characters > 0) parts.push(`${characters} chars`);
+  if (audioSeconds > 0) parts.push(`${audioSeconds} s audio`);
   return parts.join(', ');
 }

@@ -22,15 +22,19 @@
 --
 -- The hold keeps the unit prices it was quoted at, for its settlement; the
 -- cached-input, cache-write and reasoning prices may be null (at the input,
--- input and output price).
+-- input and output price), and so may the audio-minute price (the model is
+-- not priced by duration).
 --
 -- This file is the definition that runs: a service applies it at start-up, or
 -- `npm run migrate` does, whenever its text changed (apps/billing/README.md).
 
--- The arguments before the cached-input, cache-write and reasoning prices.
+-- The arguments before the cached-input, cache-write and reasoning prices, then before the audio-minute price.
 DROP FUNCTION IF EXISTS billing.reserve_hold(
   uuid, uuid, text, text, text, text, bigint, bigint, text, integer, text, integer, bigint, text,
   bigint, bigint, bigint, bigint, integer, boolean, uuid);
+DROP FUNCTION IF EXISTS billing.reserve_hold(
+  uuid, uuid, text, text, text, text, bigint, bigint, text, integer, text, integer, bigint, text,
+  bigint, bigint, bigint, bigint, bigint, bigint, bigint, integer, boolean, uuid);
 
 CREATE OR REPLACE FUNCTION billing.reserve_hold(
   p_user_id uuid, p_key_id uuid, p_model text, p_group text, p_tid text, p_actor text,
@@ -38,7 +42,8 @@ CREATE OR REPLACE FUNCTION billing.reserve_hold(
   p_key_scope text, p_key_rpm integer, p_user_scope text, p_user_rpm integer,
   p_ttl_ms bigint, p_image_size text,
   p_input_price bigint, p_output_price bigint, p_image_price bigint, p_characters_price bigint,
-  p_cached_input_price bigint, p_cache_write_price bigint, p_reasoning_price bigint, p_multiplier_bp integer,
+  p_cached_input_price bigint, p_cache_write_price bigint, p_reasoning_price bigint, p_audio_minute_price bigint,
+  p_multiplier_bp integer,
   p_synchronous_commit boolean, p_hold_id uuid
 ) RETURNS TABLE (r_outcome text, r_hold_id uuid, r_limit integer, r_remaining integer, r_reset_seconds integer)
 LANGUAGE plpgsql AS $fn$
@@ -111,12 +116,12 @@ BEGIN
     id, user_id, key_id, model, group_name, amount_micros, status, tid, image_size,
     input_per_million_micros, output_per_million_micros, image_price_micros, characters_per_million_micros,
     cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros,
-    multiplier_bp, expires_at)
+    audio_per_minute_micros, multiplier_bp, expires_at)
   VALUES (
     v_hold, p_user_id, p_key_id, p_model, p_group, p_amount, 'open', p_tid, p_image_size,
     p_input_price, p_output_price, p_image_price, p_characters_price,
     p_cached_input_price, p_cache_write_price, p_reasoning_price,
-    p_multiplier_bp, now() + p_ttl_ms * interval '1 millisecond');
+    p_audio_minute_price, p_multiplier_bp, now() + p_ttl_ms * interval '1 millisecond');
   INSERT INTO billing.ledger (user_id, type, amount_micros, balance_after_micros, hold_id, actor, reason, tid, idempotency_key)
   VALUES (p_user_id, 'hold', -p_amount, v_balance, v_hold, p_actor, p_model, p_tid, 'hold:' || v_hold);
 

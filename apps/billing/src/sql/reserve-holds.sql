@@ -46,6 +46,8 @@ BEGIN
       (v_item->>'charactersPrice')::bigint,
       -- Absent (a billing replica from before these prices, during an upgrade): null, the price of the whole.
       (v_item->>'cachedInputPrice')::bigint, (v_item->>'cacheWritePrice')::bigint, (v_item->>'reasoningPrice')::bigint,
+      -- Absent (likewise, before audio pricing): null, no price per minute.
+      (v_item->>'audioMinutePrice')::bigint,
       (v_item->>'multiplierBp')::integer,
       p_synchronous_commit, (v_item->>'holdId')::uuid) r;
   END LOOP;

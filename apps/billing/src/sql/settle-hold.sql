@@ -23,20 +23,24 @@
 --
 -- The usage log keeps every kind of token the upstream reported: all input
 -- and all output, and the parts of them (cached input, cache writes,
--- reasoning) that were priced apart.
+-- reasoning) that were priced apart, and the seconds of audio charged per
+-- minute.
 --
 -- This file is the definition that runs: a service applies it at start-up, or
 -- `npm run migrate` does, whenever its text changed (apps/billing/README.md).
 
--- The arguments before the cached-input, cache-write and reasoning tokens.
+-- The arguments before the cached-input, cache-write and reasoning tokens, then before the audio seconds.
 DROP FUNCTION IF EXISTS billing.settle_hold(
   uuid, bigint, boolean, text, text, text, integer, integer, integer, integer, integer, integer, integer, boolean);
+DROP FUNCTION IF EXISTS billing.settle_hold(
+  uuid, bigint, boolean, text, text, text, integer, integer, integer, integer, integer, integer, integer, integer,
+  integer, integer, boolean);
 
 CREATE OR REPLACE FUNCTION billing.settle_hold(
   p_hold_id uuid, p_cost bigint, p_succeeded boolean, p_reason text, p_tid text, p_actor text,
   p_channel_id integer, p_input_tokens integer, p_output_tokens integer,
   p_cached_input_tokens integer, p_cache_write_tokens integer, p_reasoning_tokens integer,
-  p_images integer, p_characters integer,
+  p_images integer, p_characters integer, p_audio_seconds integer,
   p_latency_ms integer, p_http_status integer, p_stream boolean
 ) RETURNS TABLE (r_outcome text, r_held bigint, r_balance bigint)
 LANGUAGE plpgsql AS $fn$
@@ -76,10 +80,10 @@ BEGIN
 
   INSERT INTO billing.usage_log (hold_id, tid, user_id, key_id, model, channel_id, input_tokens, output_tokens,
                                  cached_input_tokens, cache_write_tokens, reasoning_tokens,
-                                 images, characters, cost_micros, latency_ms, http_status, succeeded, stream)
+                                 images, characters, audio_seconds, cost_micros, latency_ms, http_status, succeeded, stream)
   VALUES (p_hold_id, p_tid, v_user, v_key, v_model, p_channel_id, p_input_tokens, p_output_tokens,
           p_cached_input_tokens, p_cache_write_tokens, p_reasoning_tokens,
-          p_images, p_characters, p_cost, p_latency_ms, p_http_status, p_succeeded, p_stream)
+          p_images, p_characters, p_audio_seconds, p_cost, p_latency_ms, p_http_status, p_succeeded, p_stream)
   ON CONFLICT (hold_id) DO NOTHING;
 
   RETURN QUERY SELECT CASE WHEN p_succeeded THEN 'settled' ELSE 'released' END, v_held, v_balance;

@@ -43,6 +43,8 @@ BEGIN
       coalesce((v_item->>'cachedInputTokens')::integer, 0), coalesce((v_item->>'cacheWriteTokens')::integer, 0),
       coalesce((v_item->>'reasoningTokens')::integer, 0),
       (v_item->>'images')::integer, (v_item->>'characters')::integer,
+      -- Absent (likewise, before audio pricing): none.
+      coalesce((v_item->>'audioSeconds')::integer, 0),
       (v_item->>'latencyMs')::integer, (v_item->>'httpStatus')::integer, (v_item->>'stream')::boolean) r;
   END LOOP;
 END

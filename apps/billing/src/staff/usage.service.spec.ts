@@ -60,6 +60,7 @@ describe(UsageService.name, () => {
             reasoningTokens: 5,
             images: 0,
             characters: 0,
+            audioSeconds: 0,
             costMicros: '280',
           },
         ],

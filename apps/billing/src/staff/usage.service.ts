@@ -18,6 +18,7 @@ interface AggregateRow {
   reasoning_tokens: string;
   images: string;
   characters: string;
+  audio_seconds: string;
   cost: string;
 }
 
@@ -48,7 +49,8 @@ export class UsageService {
               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
               sum(cached_input_tokens) AS cached_input_tokens, sum(cache_write_tokens) AS cache_write_tokens,
               sum(reasoning_tokens) AS reasoning_tokens,
-              sum(images) AS images, sum(characters) AS characters, sum(cost_micros) AS cost
+              sum(images) AS images, sum(characters) AS characters,
+              sum(audio_seconds) AS audio_seconds, sum(cost_micros) AS cost
          FROM billing.usage_log
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         GROUP BY 1, 2, 3, 4
@@ -75,6 +77,7 @@ function toUsageRow(row: AggregateRow): UsageRow {
     reasoningTokens: Number(row.reasoning_tokens),
     images: Number(row.images),
     characters: Number(row.characters),
+    audioSeconds: Number(row.audio_seconds),
     costMicros: String(row.cost),
   };
 }

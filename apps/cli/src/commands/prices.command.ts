@@ -22,6 +22,7 @@ const PRICE_COLUMNS: Array<Column<PriceResponse>> = [
   { header: 'reasoning / 1M', value: (p) => partPrice(p.reasoning_per_million, 'output'), align: 'right' },
   { header: 'chars / 1M', value: (p) => p.characters_per_million, align: 'right' },
   { header: 'images', value: imagePrices },
+  { header: 'audio / min', value: (p) => p.audio_per_minute ?? '-', align: 'right' },
   { header: 'updated', value: (p) => p.updated_at },
 ];
 
@@ -33,6 +34,7 @@ interface PriceOptions {
   cachedInput?: string;
   cacheWrite?: string;
   reasoning?: string;
+  audioMinute?: string;
 }
 
 /** "none" gives a token part no price of its own: it is charged at the input (or output) price. */
@@ -55,11 +57,13 @@ export function registerPriceCommands(program: Command, ctx: CliContext): void {
     .option('--reasoning <price>', 'per million reasoning tokens (part of the output); "none": at --output')
     .option('--image <size=price>', 'per image of that size, e.g. 1024x1024=0.04 (repeatable)', collect)
     .option('--characters <price>', 'per million characters of speech input')
+    .option('--audio-minute <price>', 'per minute of audio (whisper-1: 0.006); "none": not priced by duration')
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  tollgate prices set gpt-4o-mini --input 0.15 --output 0.60\n' +
-        '  tollgate prices set o3 --input 2 --cached-input 0.50 --output 8 --reasoning none\n',
+        '  tollgate prices set o3 --input 2 --cached-input 0.50 --output 8 --reasoning none\n' +
+        '  tollgate prices set whisper-1 --input 0 --output 0 --audio-minute 0.006\n',
     )
     .action(async (model: string, options: PriceOptions, command: Command) => {
       const images = (options.image ?? []).map((pair) => keyValue(pair, '--image'));
@@ -67,6 +71,7 @@ export function registerPriceCommands(program: Command, ctx: CliContext): void {
         cached_input_per_million: partPriceOption(options.cachedInput, '--cached-input'),
         cache_write_per_million: partPriceOption(options.cacheWrite, '--cache-write'),
         reasoning_per_million: partPriceOption(options.reasoning, '--reasoning'),
+        audio_per_minute: partPriceOption(options.audioMinute, '--audio-minute'),
       };
       const body = {
         input_per_million: money(options.input, '--input', 'non-negative'),
@@ -95,6 +100,7 @@ export function registerPriceCommands(program: Command, ctx: CliContext): void {
           ['reasoning / 1M', partPrice(price.reasoning_per_million, 'output')],
           ['characters / 1M', price.characters_per_million],
           ['images', imagePrices(price)],
+          ['audio / minute', price.audio_per_minute ?? '-'],
           ['updated', price.updated_at],
         ]),
       );

@@ -19,6 +19,7 @@ const USAGE_COLUMNS: Array<Column<UsageRowResponse>> = [
   { header: 'reasoning', value: (r) => r.reasoning_tokens, align: 'right' },
   { header: 'images', value: (r) => r.images, align: 'right' },
   { header: 'chars', value: (r) => r.characters, align: 'right' },
+  { header: 'audio s', value: (r) => r.audio_seconds, align: 'right' },
   { header: 'cost', value: (r) => r.cost, align: 'right' },
 ];
 

@@ -106,6 +106,7 @@ export const toPriceResponse = (price: PriceView): PriceResponse => ({
   cached_input_per_million: moneyOrNull(price.cachedInputPerMillionMicros),
   cache_write_per_million: moneyOrNull(price.cacheWritePerMillionMicros),
   reasoning_per_million: moneyOrNull(price.reasoningPerMillionMicros),
+  audio_per_minute: moneyOrNull(price.audioPerMinuteMicros),
   updated_at: price.updatedAt,
 });
 
@@ -189,6 +190,7 @@ export const toUsageResponse = (report: UsageReport): UsageResponse => ({
     reasoning_tokens: row.reasoningTokens,
     images: row.images,
     characters: row.characters,
+    audio_seconds: row.audioSeconds,
     cost: formatMoney(row.costMicros),
   })),
 });

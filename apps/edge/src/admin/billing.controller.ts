@@ -31,6 +31,7 @@ export class BillingController {
         cachedInputPerMillionMicros: nullableMicros(body.cached_input_per_million),
         cacheWritePerMillionMicros: nullableMicros(body.cache_write_per_million),
         reasoningPerMillionMicros: nullableMicros(body.reasoning_per_million),
+        audioPerMinuteMicros: nullableMicros(body.audio_per_minute),
       }),
     );
     return toPriceResponse(price);

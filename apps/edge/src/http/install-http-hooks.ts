@@ -3,6 +3,7 @@ import { TraceContext, tidFromTraceparent, type Logger } from '@tollgate/observa
 import { DenialException, DenialReason } from '@tollgate/errors';
 import { findDuplicateJsonKey } from './duplicate-json-key.js';
 import { TID_RESPONSE_HEADER } from './request-context.js';
+import { installUploadRoutes } from './upload-routes.js';
 
 /**
  * Fastify-level plumbing every route shares:
@@ -20,7 +21,7 @@ import { TID_RESPONSE_HEADER } from './request-context.js';
  * framework-error-handlers.ts, with the same table of Fastify's and Node's
  * errors (errors/error-response.ts).
  */
-export function installHttpHooks(fastify: FastifyInstance, logger: Logger): void {
+export function installHttpHooks(fastify: FastifyInstance, logger: Logger, uploadLimitBytes: number): void {
   fastify.decorateRequest('tid', '');
   fastify.decorateRequest('rawBody', undefined);
 
@@ -46,8 +47,9 @@ export function installHttpHooks(fastify: FastifyInstance, logger: Logger): void
     done();
   });
 
-  // JSON only: any other content type is refused with 415 before a handler runs.
+  // JSON, and forms on the upload routes only: any other content type is refused with 415 before a handler runs.
   fastify.removeAllContentTypeParsers();
+  installUploadRoutes(fastify, uploadLimitBytes);
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const raw = body as Buffer;
     request.rawBody = raw;

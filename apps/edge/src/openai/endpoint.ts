@@ -1,6 +1,7 @@
 import type { UpstreamEndpoint, Usage, UsageEstimate } from '@tollgate/contracts';
-import type { ClientDialect } from '@tollgate/providers';
+import type { ClientDialect, StreamTranslator } from '@tollgate/providers';
 import type { EdgeConfig } from '../edge.config.js';
+import type { OutboundBytes } from '../relay/relay-exchange.js';
 import type { JsonObject } from './body-fields.js';
 
 export type { JsonObject } from './body-fields.js';
@@ -39,6 +40,21 @@ export interface EndpointSpec {
   dialect?: ClientDialect;
   /** Throws a DenialException for the endpoint's documented 400s. */
   validate(body: JsonObject): void;
+  /**
+   * After `validate`, what must be read asynchronously from an upload's
+   * file (an audio file's duration), refusing a file it cannot use.
+   */
+  inspect?(body: JsonObject): Promise<void>;
+  /**
+   * The upload endpoints: the body is a form (its text fields are `body`),
+   * sent upstream as this says; absent = JSON (OutboundBody).
+   */
+  outbound?(body: JsonObject): OutboundBytes;
+  /**
+   * A native stream of another shape than chat chunks (transcript events):
+   * read as chat chunks for accounting only, the bytes passing as they came.
+   */
+  streamTap?(): StreamTranslator;
   /** Input tokens as counted, before the per-model ratio; what the edge bills when the upstream reports none. */
   estimate(body: JsonObject, config: EdgeConfig): RequestEstimate;
   /**

@@ -44,6 +44,7 @@ export function tokenUsage(holder: JsonObject | null, estimate: UsageEstimate, p
     ...tokenParts(holder),
     images: 0,
     characters: 0,
+    audioSeconds: 0,
   };
 }
 

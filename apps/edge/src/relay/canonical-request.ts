@@ -58,7 +58,7 @@ export function canonicalRequest(
     body: dialect ? dialect.chat : exchange.body,
     openAiBytes: () => exchange.outbound.for(channel.upstreamModel),
     defaultMaxTokens,
-    contentType: 'application/json',
+    contentType: exchange.outbound.contentType(channel.upstreamModel),
     nativeHeaders: {},
   };
 }

@@ -27,6 +27,7 @@ const STREAMED_USAGE = {
   reasoningTokens: 2,
   images: 0,
   characters: 0,
+  audioSeconds: 0,
 };
 const NO_PARTS = { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 
@@ -117,6 +118,7 @@ describe(EventStreamAnswer.name, () => {
         ...NO_PARTS,
         images: 0,
         characters: 0,
+        audioSeconds: 0,
       },
       channelId: 8,
     });
@@ -182,6 +184,7 @@ describe(EventStreamAnswer.name, () => {
         ...NO_PARTS,
         images: 0,
         characters: 0,
+        audioSeconds: 0,
       },
       channelId: 8,
     });

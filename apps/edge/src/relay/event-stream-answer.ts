@@ -40,7 +40,7 @@ export class EventStreamAnswer {
       clientModel: translator || dialect || channel.upstreamModel !== model ? model : null,
       translator,
       encoder: dialect && !native ? dialect.chatStreamEncoder(exchange.body) : null,
-      tap,
+      tap: tap ?? exchange.spec.streamTap?.() ?? null,
       tid: request.tid,
     });
     const firstByteMs = elapsed(started);

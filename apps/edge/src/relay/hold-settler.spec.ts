@@ -12,6 +12,7 @@ const NO_USAGE = {
   reasoningTokens: 0,
   images: 0,
   characters: 0,
+  audioSeconds: 0,
 };
 
 function setup() {
@@ -30,6 +31,7 @@ describe(HoldSettler.name, () => {
       reasoningTokens: 30,
       images: 0,
       characters: 0,
+      audioSeconds: 0,
     };
 
     sut.settle({

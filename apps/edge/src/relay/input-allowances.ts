@@ -35,6 +35,9 @@ export const AUDIO_TOKENS_PER_SECOND = 10;
 const AUDIO_MIN_BYTES_PER_SECOND: Readonly<Record<string, number>> = { wav: 16_000, mp3: 4_000 };
 const OTHER_AUDIO_MIN_BYTES_PER_SECOND = 4_000;
 
+/** The most seconds `bytes` of audio in any format can last: what a file whose headers cannot be read is held as. */
+export const mostAudioSeconds = (bytes: number): number => Math.ceil(bytes / OTHER_AUDIO_MIN_BYTES_PER_SECOND);
+
 /** Tokens of an `input_audio` part: its base64 `data` decoded to bytes, at its format's lowest byte rate. */
 export function audioTokens(base64Data: unknown, format: unknown): number {
   if (typeof base64Data !== 'string' || base64Data.length === 0) return 0;

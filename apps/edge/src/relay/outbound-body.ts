@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject } from '../openai/body-fields.js';
+import type { OutboundBytes } from './relay-exchange.js';
 
 const INCLUDE_USAGE = Buffer.from(',"stream_options":{"include_usage":true}');
 const OPENING_BRACE = 0x7b;
@@ -31,7 +32,7 @@ export function spliceIncludeUsage(raw: Buffer): Buffer | null {
  * serialisation when the model changes (channel mapping, or a default model
  * the body did not name). Remembers the last one, as retries mostly reuse it.
  */
-export class OutboundBody {
+export class OutboundBody implements OutboundBytes {
   private readonly addIncludeUsage: boolean;
   private last: { upstreamModel: string; body: Buffer | string } | null = null;
 
@@ -47,6 +48,10 @@ export class OutboundBody {
   /** True when the client did not ask for the usage chunk the edge requests: the relay drops it again. */
   get usageAddedByEdge(): boolean {
     return this.addIncludeUsage;
+  }
+
+  contentType(): string {
+    return 'application/json';
   }
 
   for(upstreamModel: string): Buffer | string {

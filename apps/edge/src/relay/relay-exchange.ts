@@ -4,10 +4,22 @@ import type { CanonicalRequest, JsonObject, ProviderAdapter, UpstreamResult } fr
 import type { DialectRequest } from '../dialects/dialect-request.js';
 import type { EndpointSpec, RequestEstimate } from '../openai/endpoint.js';
 import type { ClientConnection } from './client-connection.js';
-import type { OutboundBody } from './outbound-body.js';
 
 /** A client that left before its answer (nginx's convention; never sent, only recorded). */
 export const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * The request body as sent to one channel: JSON (OutboundBody) or a form
+ * (the upload endpoints' MultipartOutbound).
+ */
+export interface OutboundBytes {
+  /** True when the client did not ask for the usage chunk the edge requests: the relay drops it again. */
+  readonly usageAddedByEdge: boolean;
+  /** Work that cannot be done synchronously (encoding a form), done before `for` and `contentType`. */
+  prepare?(upstreamModel: string): Promise<void>;
+  for(upstreamModel: string): Buffer | string;
+  contentType(upstreamModel: string): string;
+}
 
 /** One client request on its way through the relay. */
 export interface Exchange {
@@ -28,10 +40,10 @@ export interface Exchange {
   stream: boolean;
   /** As counted; the hold was this with its input scaled by the model's ratio (InputTokenRatios). */
   estimate: RequestEstimate;
-  /** The body a channel gets in OpenAI's form (for a dialect request: its chat form). */
-  outbound: OutboundBody;
+  /** The body a channel gets in OpenAI's form (for a dialect request: its chat form; for an upload: its form). */
+  outbound: OutboundBytes;
   /** A dialect request's own bytes, for a channel that speaks the dialect (null for OpenAI's endpoints). */
-  nativeOutbound: OutboundBody | null;
+  nativeOutbound: OutboundBytes | null;
   client: ClientConnection;
 }
 

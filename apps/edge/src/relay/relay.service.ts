@@ -44,9 +44,12 @@ export class RelayService {
     const { model, problem } = requestedModel(body, spec);
 
     const principal = await this.principals.authenticate(request, model);
-    if (!body) throw invalid('body', 'the request body must be a JSON object');
+    if (!body) {
+      throw invalid('body', `the request body must be ${spec.outbound ? 'multipart/form-data' : 'a JSON object'}`);
+    }
     if (problem) throw problem;
     spec.validate(body);
+    await spec.inspect?.(body);
     const stream = spec.streams && body.stream === true;
     const dialect = spec.dialect ? dialectRequest(spec.dialect, body) : null;
     const continuation =
@@ -83,7 +86,7 @@ export class RelayService {
       estimate,
       outbound: dialect
         ? new OutboundBody(dialect.chat, undefined, stream)
-        : new OutboundBody(body, request.rawBody, stream),
+        : (spec.outbound?.(body) ?? new OutboundBody(body, request.rawBody, stream)),
       // A native dialect request goes as the client wrote it: the usage comes in its own events, unasked.
       nativeOutbound: dialect ? new OutboundBody(body, request.rawBody, false) : null,
       client: new ClientConnection(reply.raw),

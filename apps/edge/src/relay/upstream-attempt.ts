@@ -54,6 +54,7 @@ export class UpstreamAttempt {
   async run(exchange: Exchange, channel: PickedChannel): Promise<AttemptResult> {
     const { model, client } = exchange;
     const adapter = providerFor(channel.type);
+    await exchange.outbound.prepare?.(channel.upstreamModel);
     const canonical = canonicalRequest(exchange, channel, this.config.DEFAULT_MAX_OUTPUT_TOKENS);
     // Throws the 400 naming a parameter this upstream has no counterpart for, before anything is sent.
     const call = adapter.request(canonical);

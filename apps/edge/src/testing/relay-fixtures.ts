@@ -50,6 +50,7 @@ export const ENDPOINT_USAGE: Usage = {
   reasoningTokens: 0,
   images: 0,
   characters: 0,
+  audioSeconds: 0,
 };
 
 /** The ratio a hold's input is scaled by before anything is learned (HOLD_INPUT_MARGIN) in relay specs. */

@@ -66,13 +66,19 @@ export const PriceSet = Type.Object(
         description: 'Per million reasoning tokens (part of the output); null = at the output price',
       }),
     ),
+    audio_per_minute: Type.Optional(
+      Nullable(Money(), {
+        description:
+          'Per minute of audio, for models priced by duration (whisper-1: 0.006); null = not priced by duration',
+      }),
+    ),
   },
   {
     additionalProperties: false,
     minProperties: 1,
     $id: 'PriceSet',
     description:
-      'At least one price; absent ones keep their value (for a new model 0, and null for the cached-input, cache-write and reasoning prices)',
+      'At least one price; absent ones keep their value (for a new model 0, and null for the cached-input, cache-write, reasoning and audio-minute prices)',
   },
 );
 export type PriceSet = Static<typeof PriceSet>;
@@ -88,6 +94,7 @@ export const PriceResponse = Type.Object(
     cached_input_per_million: Nullable(MoneyOut(), { description: 'null = at the input price' }),
     cache_write_per_million: Nullable(MoneyOut(), { description: 'null = at the input price' }),
     reasoning_per_million: Nullable(MoneyOut(), { description: 'null = at the output price' }),
+    audio_per_minute: Nullable(MoneyOut(), { description: 'null = not priced by audio duration' }),
     updated_at: Instant(),
   },
   { additionalProperties: false, $id: 'Price' },
@@ -344,6 +351,7 @@ export const UsageResponse = Type.Object(
           reasoning_tokens: Type.Integer({ description: 'Output tokens spent reasoning' }),
           images: Type.Integer(),
           characters: Type.Integer(),
+          audio_seconds: Type.Integer({ description: 'Seconds of audio charged per minute' }),
           cost: MoneyOut(),
         },
         { additionalProperties: false },

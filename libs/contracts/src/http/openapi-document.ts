@@ -2,6 +2,7 @@ import type { TObject, TSchema } from '@tollgate/typebox';
 import { DOCUMENTED_ERRORS, type DenialReason } from '@tollgate/errors';
 import { ErrorResponse } from '../admin/common.api.js';
 import { ANNOTATION_KEYWORDS } from '../schema/validator.js';
+import type { UploadForm } from '../openai/uploads.schema.js';
 import { denialsOf, type RouteDeclaration } from './route.js';
 
 type Json = Record<string, unknown>;
@@ -52,7 +53,8 @@ function operation(route: RouteDeclaration, publish: (schema: TSchema) => Json):
   const success = route.success;
   const content: Json = {};
   if (success.schema) content['application/json'] = { schema: publish(success.schema) };
-  if (success.contentType) content[success.contentType] = { schema: { type: 'string' } };
+  for (const type of typeof success.contentType === 'string' ? [success.contentType] : (success.contentType ?? []))
+    content[type] = { schema: { type: 'string' } };
   if (success.csv) content['text/csv'] = { schema: { type: 'string', description: 'The same page as CSV' } };
   return {
     operationId: route.operationId,
@@ -61,9 +63,11 @@ function operation(route: RouteDeclaration, publish: (schema: TSchema) => Json):
     tags: [route.tag],
     ...(route.access === 'public' ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: publish(route.body) } } } }
-      : {}),
+    ...(route.upload
+      ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: formSchema(route.upload) } } } }
+      : route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: publish(route.body) } } } }
+        : {}),
     responses: {
       [String(success.status)]: { description: success.description, content },
       ...errorResponses(denialsOf(route), publish, route.errorSchema ?? ErrorResponse),
@@ -71,6 +75,39 @@ function operation(route: RouteDeclaration, publish: (schema: TSchema) => Json):
     ...(route.access === 'billing' || route.access === 'admin'
       ? { 'x-roles': route.access === 'admin' ? ['admin', 'root'] : ['billing', 'admin', 'root'] }
       : {}),
+  };
+}
+
+/**
+ * A form as OpenAPI describes `multipart/form-data`: one object of its text
+ * fields and its file parts (binary strings), inline rather than a
+ * component, since the same text fields are not a JSON body anywhere. A
+ * group of file parts (`image` or `image[]`) is required as "any of them".
+ */
+function formSchema(form: UploadForm): Json {
+  const fields = toPublished(form.fields, {}, { inline: true });
+  const properties: Json = { ...(fields.properties as Json) };
+  for (const file of form.files) {
+    const binary = { type: 'string', contentMediaType: 'application/octet-stream' };
+    properties[file.name] = file.list
+      ? { type: 'array', items: binary, description: file.description }
+      : { ...binary, description: file.description };
+  }
+  const groups = new Map<string, string[]>();
+  for (const file of form.files.filter((part) => part.required)) {
+    groups.set(file.group, [...(groups.get(file.group) ?? []), file.name]);
+  }
+  const single = [...groups.values()].filter((names) => names.length === 1).map(([name]) => name);
+  const alternatives = [...groups.values()].filter((names) => names.length > 1);
+  return {
+    type: 'object',
+    ...(fields.description ? { description: fields.description } : {}),
+    properties,
+    required: [...((fields.required as string[] | undefined) ?? []), ...single],
+    ...(alternatives.length > 0
+      ? { allOf: alternatives.map((names) => ({ anyOf: names.map((name) => ({ required: [name] })) })) }
+      : {}),
+    additionalProperties: false,
   };
 }
 
@@ -119,7 +156,7 @@ function errorResponses(
  * TypeBox's catch-all record pattern written as `additionalProperties`, and
  * every nested schema with an `$id` moved to the components and referenced.
  */
-function toPublished(schema: TSchema, components: Record<string, Json>): Json {
+function toPublished(schema: TSchema, components: Record<string, Json>, { inline = false } = {}): Json {
   const visit = (node: unknown, top: boolean): unknown => {
     if (Array.isArray(node)) return node.map((item) => visit(item, false));
     if (!node || typeof node !== 'object') return node;
@@ -144,5 +181,5 @@ function toPublished(schema: TSchema, components: Record<string, Json>): Json {
     return out;
   };
   const id = typeof (schema as Json).$id === 'string' ? ((schema as Json).$id as string) : null;
-  return id ? (visit({ $id: id, ...schema }, false) as Json) : (visit(schema, true) as Json);
+  return id && !inline ? (visit({ $id: id, ...schema }, false) as Json) : (visit(schema, true) as Json);
 }

@@ -1,5 +1,6 @@
 import type { TObject, TSchema } from '@tollgate/typebox';
 import { DenialReason } from '@tollgate/errors';
+import type { UploadForm } from '../openai/uploads.schema.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -27,10 +28,22 @@ export interface RouteDeclaration {
   query?: TObject;
   body?: TSchema;
   /**
+   * A `multipart/form-data` body instead of JSON: `body` is then its text
+   * fields' schema (`upload.fields`), and these are its file parts.
+   */
+  upload?: UploadForm;
+  /**
    * The success answer. `schema` absent: not JSON (`contentType` says what).
    * `csv`: the route also answers `text/csv` when asked with `format=csv`.
    */
-  success: { status: 200 | 201; schema?: TSchema; contentType?: string; csv?: boolean; description: string };
+  success: {
+    status: 200 | 201;
+    schema?: TSchema;
+    /** Another content type the answer may have (besides JSON when `schema` is given); or several. */
+    contentType?: string | readonly string[];
+    csv?: boolean;
+    description: string;
+  };
   /** Denials this route can answer with, beyond those every route of its access answers with. */
   denials: readonly DenialReason[];
   /** The denial for a malformed path parameter; default a 400 invalid_request naming it. */

@@ -98,6 +98,11 @@ export const ImageList = upstreamAnswer('ImageList', "The upstream's images, rel
   created: Type.Integer(),
   data: Type.Array(Type.Object({}, open)),
 });
+export const Transcription = upstreamAnswer(
+  'Transcription',
+  "The upstream's transcript (json, verbose_json), relayed; text, srt and vtt are text/plain, a stream server-sent transcript.text.* events",
+  { text: Type.String() },
+);
 export const Moderation = upstreamAnswer('Moderation', "The upstream's moderation result, relayed", {
   id: Type.String(),
   model: Type.String(),

@@ -12,8 +12,11 @@ import {
   CompletionRequest,
   EmbeddingRequest,
   ImageGenerationRequest,
+  IMAGE_EDIT_FORM,
   ModerationRequest,
   SpeechRequest,
+  TRANSCRIPTION_FORM,
+  TRANSLATION_FORM,
 } from '../openai/index.js';
 import { declareRoutes, type RouteDeclaration } from './route.js';
 import {
@@ -35,6 +38,7 @@ import {
   ModelObject,
   Moderation,
   OpenApiDocumentAnswer,
+  Transcription,
 } from './v1.api.js';
 
 /** What every relayed /v1 request can be refused with, in the documented precedence. */
@@ -54,7 +58,7 @@ const RELAYED = [
 ] as const;
 
 const relayed = (
-  fields: Pick<RouteDeclaration, 'operationId' | 'path' | 'summary' | 'body' | 'errorSchema'> & {
+  fields: Pick<RouteDeclaration, 'operationId' | 'path' | 'summary' | 'body' | 'errorSchema' | 'upload'> & {
     answer: RouteDeclaration['success'];
     denials?: readonly D[];
     tag?: string;
@@ -70,7 +74,8 @@ const relayed = (
     fields.description ??
     'OpenAI-compatible: fields the gateway does not check pass through to the upstream untouched. An upstream 4xx that is not retried passes through with its status and body, the tid added.',
   access: 'key',
-  body: fields.body,
+  body: fields.upload?.fields ?? fields.body,
+  ...(fields.upload ? { upload: fields.upload } : {}),
   success: fields.answer,
   denials: [...RELAYED, ...(fields.denials ?? [])],
   ...(fields.errorSchema ? { errorSchema: fields.errorSchema } : {}),
@@ -121,6 +126,38 @@ export const V1_ROUTES = declareRoutes({
     body: ImageGenerationRequest,
     answer: { status: 200, schema: ImageList, description: 'The images' },
     denials: [D.PromptMissing, D.PromptTooLong, D.SizeNotSupported, D.NNotWithinRange],
+  }),
+  imageEdits: relayed({
+    operationId: 'createImageEdit',
+    path: '/v1/images/edits',
+    summary: 'Image edit (multipart/form-data: image or image[], mask, prompt…)',
+    upload: IMAGE_EDIT_FORM,
+    answer: { status: 200, schema: ImageList, description: 'The edited images' },
+    denials: [D.PromptMissing, D.PromptTooLong, D.SizeNotSupported, D.NNotWithinRange],
+  }),
+  transcriptions: relayed({
+    operationId: 'createTranscription',
+    path: '/v1/audio/transcriptions',
+    summary: 'Speech to text (multipart/form-data: file, model…; server-sent events with stream: true)',
+    upload: TRANSCRIPTION_FORM,
+    answer: {
+      status: 200,
+      schema: Transcription,
+      contentType: ['text/plain', 'text/event-stream'],
+      description: 'The transcript: JSON, text (text, srt, vtt) or its stream',
+    },
+  }),
+  translations: relayed({
+    operationId: 'createTranslation',
+    path: '/v1/audio/translations',
+    summary: 'Speech to English text (multipart/form-data: file, model…)',
+    upload: TRANSLATION_FORM,
+    answer: {
+      status: 200,
+      schema: Transcription,
+      contentType: 'text/plain',
+      description: 'The English text: JSON, or text (text, srt, vtt)',
+    },
   }),
   speech: relayed({
     operationId: 'createSpeech',

@@ -7,3 +7,4 @@ export * from './moderations.schema.js';
 export { RequestedModel } from './request-fields.js';
 export * from './responses.schema.js';
 export * from './messages.schema.js';
+export * from './uploads.schema.js';

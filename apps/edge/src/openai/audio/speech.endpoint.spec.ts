@@ -82,6 +82,7 @@ describe('speechEndpoint', () => {
       reasoningTokens: 0,
       images: 0,
       characters: 7,
+      audioSeconds: 0,
     });
   });
 });

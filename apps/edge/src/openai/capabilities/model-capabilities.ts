@@ -1,5 +1,6 @@
 import { DEFAULT_IMAGE_CAPABILITIES, DEFAULT_SPEECH_CAPABILITIES } from './default-capabilities.js';
 import { NO_OVERRIDES } from './capability-overrides.js';
+import { transcriptionCapabilities, type TranscriptionCapabilities } from './transcription-capabilities.js';
 import {
   ANY_MODEL,
   type CapabilityOverrides,
@@ -68,5 +69,10 @@ export class ModelCapabilities {
 
   speech(model: string): SpeechCapabilities {
     return this.speechModels.get(model) ?? this.anySpeech;
+  }
+
+  /** Transcriptions and translations: the built-in table (MODEL_CAPABILITIES does not change it yet). */
+  transcription(model: string): TranscriptionCapabilities {
+    return transcriptionCapabilities(model);
   }
 }

@@ -109,7 +109,14 @@ describe('chatCompletionsEndpoint', () => {
 
   it('bills the reported usage, else counts the answer text', () => {
     const estimate = sut.estimate({ messages }, config);
-    const none = { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, images: 0, characters: 0 };
+    const none = {
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      images: 0,
+      characters: 0,
+      audioSeconds: 0,
+    };
     expect(sut.usageFromResponse({ usage: { prompt_tokens: 9, completion_tokens: 4 } }, {}, estimate)).toEqual({
       ...none,
       inputTokens: 9,
@@ -139,6 +146,7 @@ describe('chatCompletionsEndpoint', () => {
       reasoningTokens: 120,
       images: 0,
       characters: 0,
+      audioSeconds: 0,
     });
     // Details that are absent, null or not whole non-negative numbers count as none.
     const odd = {

@@ -57,6 +57,7 @@ describe('embeddingsEndpoint', () => {
       reasoningTokens: 0,
       images: 0,
       characters: 0,
+      audioSeconds: 0,
     });
     expect(sut.usageFromResponse({}, {}, estimate).inputTokens).toBe(estimate.inputTokens);
   });

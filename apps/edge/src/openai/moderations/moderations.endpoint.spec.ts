@@ -57,6 +57,7 @@ describe('moderationsEndpoint', () => {
       reasoningTokens: 0,
       images: 0,
       characters: 0,
+      audioSeconds: 0,
     });
   });
 });
