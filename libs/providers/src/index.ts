@@ -5,3 +5,4 @@ export * from './openai-error.js';
 export * from './upstream-http.js';
 export * from './sse-event-splitter.js';
 export * from './client-dialect.js';
+export * from './client-dialects/responses/index.js';
