@@ -37,7 +37,13 @@ export const TRANSLATED_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** The fields of a function tool toChat reads. */
-export const FUNCTION_TOOL_FIELDS: ReadonlySet<string> = new Set(['type', 'name', 'description', 'parameters', 'strict']);
+export const FUNCTION_TOOL_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'name',
+  'description',
+  'parameters',
+  'strict',
+]);
 
 /** OpenAI treats an explicit `null` like an absent field (its SDKs send null for "not set"). */
 export const isSet = (value: unknown): boolean => value !== undefined && value !== null;

@@ -46,7 +46,10 @@ function assistantMessage(content: unknown, param: string): JsonObject {
     } else if (part.type === 'refusal') {
       refusals.push(requiredString(part.refusal, `${partParam}.refusal`));
     } else {
-      throw invalidField(`${partParam}.type`, `${partParam}.type ${JSON.stringify(part.type)} is not an assistant part`);
+      throw invalidField(
+        `${partParam}.type`,
+        `${partParam}.type ${JSON.stringify(part.type)} is not an assistant part`,
+      );
     }
   }
   const message: JsonObject = { role: 'assistant', content: texts.length > 0 ? texts.join('') : null };

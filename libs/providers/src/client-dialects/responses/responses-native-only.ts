@@ -31,7 +31,12 @@ const PARTS_BY_ROLE: Readonly<Record<string, ReadonlySet<string>>> = {
 /** A function's output as chat's tool message takes it: text. */
 const TOOL_OUTPUT_PARTS: ReadonlySet<string> = new Set(['input_text']);
 /** Input item types with a chat counterpart (`reasoning` is dropped, see responses-input.ts). */
-const TRANSLATED_ITEMS: ReadonlySet<string> = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
+const TRANSLATED_ITEMS: ReadonlySet<string> = new Set([
+  'message',
+  'function_call',
+  'function_call_output',
+  'reasoning',
+]);
 
 /** A top-level field whose value needs OpenAI's state or features; null when it is off or translatable. */
 function nativeOnlyTopLevel(body: JsonObject, key: string): string | null {

@@ -48,10 +48,15 @@ describe(chatBodyOf.name, () => {
     ]);
     const detailed = chatBodyOf({
       model: 'm',
-      input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'low' }] }],
+      input: [
+        { role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'low' }] },
+      ],
     });
     expect(detailed.messages).toEqual([
-      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }] },
+      {
+        role: 'user',
+        content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }],
+      },
     ]);
   });
 
@@ -175,14 +180,18 @@ describe(chatBodyOf.name, () => {
       input: [
         {
           role: 'user',
-          content: [{ type: 'input_file', filename: 'draconomicon.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' }],
+          content: [
+            { type: 'input_file', filename: 'draconomicon.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' },
+          ],
         },
       ],
     });
     expect(chat.messages).toEqual([
       {
         role: 'user',
-        content: [{ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0=', filename: 'draconomicon.pdf' } }],
+        content: [
+          { type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0=', filename: 'draconomicon.pdf' } },
+        ],
       },
     ]);
   });

@@ -81,7 +81,9 @@ export class ResponsesStreamEncoder implements ChatStreamEncoder {
     response.incomplete_details = outcome.incomplete_details;
     response.output = this.items;
     response.usage = responsesUsage(this.usage);
-    return out + this.event(outcome.status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+    return (
+      out + this.event(outcome.status === 'completed' ? 'response.completed' : 'response.incomplete', { response })
+    );
   }
 
   /**

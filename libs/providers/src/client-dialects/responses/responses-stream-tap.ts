@@ -45,7 +45,11 @@ export class ResponsesStreamTap implements StreamTranslator {
       case 'response.function_call_arguments.delta':
         return delta === '' ? [] : [textChunk({ tool_calls: [{ index: 0, function: { arguments: delta } }] })];
       case 'error':
-        return [{ error: { message: data.message, type: 'server_error', code: data.code ?? null, param: data.param ?? null } }];
+        return [
+          {
+            error: { message: data.message, type: 'server_error', code: data.code ?? null, param: data.param ?? null },
+          },
+        ];
       default:
         break;
     }

@@ -172,7 +172,12 @@ export const CHAT_TOOL_ANSWER = {
       finish_reason: 'tool_calls',
     },
   ],
-  usage: { prompt_tokens: 82, completion_tokens: 17, total_tokens: 99, completion_tokens_details: { reasoning_tokens: 0 } },
+  usage: {
+    prompt_tokens: 82,
+    completion_tokens: 17,
+    total_tokens: 99,
+    completion_tokens_details: { reasoning_tokens: 0 },
+  },
 };
 
 const chunk = (delta: JsonObject, finish: string | null = null): JsonObject => ({
@@ -207,7 +212,9 @@ export const TOOL_CHUNKS: JsonObject[] = [
   chunk({
     role: 'assistant',
     content: null,
-    tool_calls: [{ index: 0, id: 'call_abc123', type: 'function', function: { name: 'get_current_weather', arguments: '' } }],
+    tool_calls: [
+      { index: 0, id: 'call_abc123', type: 'function', function: { name: 'get_current_weather', arguments: '' } },
+    ],
   }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '"Boston, MA"}' } }] }),
