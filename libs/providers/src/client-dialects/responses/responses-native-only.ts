@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from '../../json.js';
-import { FUNCTION_TOOL_FIELDS, inputItems, isSet, itemType, TRANSLATED_FIELDS } from './responses-fields.js';
+import { FUNCTION_TOOL_FIELDS, isSet, itemType, TRANSLATED_FIELDS } from './responses-fields.js';
 
 /**
  * What of a Responses request only OpenAI's own Responses API (OpenAI or

@@ -146,7 +146,7 @@ export class ResponsesStreamEncoder implements ChatStreamEncoder {
       const part = kind === 'text' ? outputText('') : refusalPart('');
       out += this.event('response.content_part.added', { ...at, content_index: contentIndex, part });
     }
-    const part = message.part as NonNullable<OpenMessage['part']>;
+    const part = message.part;
     part.text += piece;
     const deltaAt = { ...at, content_index: part.contentIndex, delta: piece };
     return (
