@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JsonObject } from '../../json.js';
 import { responseOf } from './responses-answer.js';
-import { serveToSdk } from './responses-sdk-server.js';
+import { serveToSdk } from './responses-sdk.fixtures.js';
 import { CHAT_ANSWER, CHAT_TOOL_ANSWER, DOCUMENTED_RESPONSE, REQUESTS, WEATHER_TOOL } from './responses.fixtures.js';
 
 const withChoice = (message: JsonObject, finish: string): JsonObject => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DialectError } from '../../client-dialect.js';
 import type { JsonObject } from '../../json.js';
-import { serveToSdk } from './responses-sdk-server.js';
+import { serveToSdk } from './responses-sdk.fixtures.js';
 import { ResponsesStreamEncoder } from './responses-stream-encoder.js';
 import { REQUESTS, TEXT_CHUNKS, TOOL_CHUNKS } from './responses.fixtures.js';
 
