@@ -15,7 +15,7 @@ import {
   azureForcedError,
   azureResourceNotFound,
 } from './azure-error.js';
-import type { Dialect, DialectErrors, IncomingCall } from './dialect.js';
+import type { Dialect, DialectErrors, DialectRoute, IncomingCall } from './dialect.js';
 import { headerCredential } from './dialect.js';
 import { handleEmbeddings } from './embeddings.handler.js';
 import { handleImageEdits, handleImageGenerations } from './images.handler.js';
@@ -23,6 +23,8 @@ import { transcriptionHandler } from './transcriptions.handler.js';
 import { sendJson } from './http-io.js';
 import { OPENAI_ERRORS } from './openai-dialect.js';
 import type { FakeHandler } from './request-context.js';
+import { createResponsesHandlers } from './responses.handler.js';
+import type { ResponsesStore } from './responses-store.js';
 import { handleSpeech } from './speech.handler.js';
 
 const OPERATIONS: ReadonlyMap<string, FakeHandler> = new Map([
@@ -41,6 +43,11 @@ const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+)$/;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 export const AZURE_PATH_PREFIX = '/openai/';
 const MODELS_PATH = '/openai/models';
+/**
+ * Azure's v1 API, where the Responses API lives: not under a deployment (the body's `model` names it) and
+ * without an api-version.
+ */
+const V1_RESPONSES_PATH = '/openai/v1/responses';
 /** A fixed timestamp keeps answers reproducible. */
 const MODEL_CREATED_AT = 1_700_000_000;
 
@@ -79,15 +86,31 @@ function deploymentOf(path: string): { deployment: string; operation: string } |
 export function createAzureDialect(
   deployments: Readonly<Record<string, string>> | undefined,
   openAIModels: readonly string[],
+  responses: ResponsesStore,
 ): Dialect {
   const modelOf = (deployment: string): string | undefined =>
     deployments === undefined ? deployment : deployments[deployment];
   const listModels = modelListHandler(deployments === undefined ? openAIModels : Object.values(deployments));
+  const stored = createResponsesHandlers(responses);
+  /** The deployment is the body's `model`; the answer names the model behind it, as Azure's do. */
+  const createResponse: FakeHandler = (ctx) => {
+    const deployment = ctx.body.model;
+    const model = typeof deployment === 'string' ? modelOf(deployment) : undefined;
+    if (typeof deployment === 'string' && model === undefined) throw azureDeploymentNotFound();
+    return stored.create(model === undefined ? ctx : { ...ctx, body: { ...ctx.body, model } });
+  };
+  const v1Route = (method: string, path: string): DialectRoute | undefined => {
+    if (path === V1_RESPONSES_PATH) return method === 'POST' ? { handler: createResponse, inference: true } : undefined;
+    if (!path.startsWith(`${V1_RESPONSES_PATH}/`) || path.length <= V1_RESPONSES_PATH.length + 1) return undefined;
+    if (method === 'GET') return { handler: stored.retrieve, inference: false };
+    return method === 'DELETE' ? { handler: stored.remove, inference: false } : undefined;
+  };
 
   return {
     name: 'azure',
     route: ({ method, path }: IncomingCall) => {
       if (path === MODELS_PATH) return method === 'GET' ? { handler: listModels, inference: false } : undefined;
+      if (path.startsWith(V1_RESPONSES_PATH)) return v1Route(method, path);
       const target = deploymentOf(path);
       const handler = target && method === 'POST' ? OPERATIONS.get(target.operation) : undefined;
       if (!target || !handler) return undefined;
@@ -102,8 +125,11 @@ export function createAzureDialect(
     credential: (call) => headerCredential(call, 'api-key'),
     admit: (call, credential, apiKeys) => {
       const version = call.query.get('api-version');
-      if (!version) throw azureResourceNotFound();
-      if (!API_VERSION.test(version)) throw azureError(400, 'BadRequest', 'API version not supported');
+      const v1 = call.path.startsWith(V1_RESPONSES_PATH);
+      if (!version && !v1) throw azureResourceNotFound();
+      if (version && !API_VERSION.test(version) && !(v1 && version === 'preview')) {
+        throw azureError(400, 'BadRequest', 'API version not supported');
+      }
       if (!credential?.key || (apiKeys !== undefined && !apiKeys.has(credential.key))) {
         throw azureError(401, '401', AZURE_ACCESS_DENIED);
       }

@@ -33,6 +33,7 @@ import { isRecord } from './json-guards.js';
 import { DEFAULT_FAKE_MODELS } from './models.handler.js';
 import { createOpenAIDialect } from './openai-dialect.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
+import { ResponsesStore } from './responses-store.js';
 
 export interface FakeProviderOptions extends FakeControls {
   /** TCP port; 0 (the default) picks a free one — what tests should use. */
@@ -71,7 +72,7 @@ export interface FakeProvider {
   setDefaults(patch: FakeDefaultsPatch): void;
   /** Appends one-shot controls consumed by the next inference (POST) requests in order; returns the queue length. */
   enqueue(controls: readonly FakeControls[]): number;
-  /** Back to the start options; empties the queue and the request log. */
+  /** Back to the start options; empties the queue, the request log and the stored responses. */
   reset(): void;
   clearRequests(): void;
   /** The current defaults, per-model controls and queue. */
@@ -145,8 +146,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const controlPlane = createControlPlane(state, log);
   const apiKeys = options.apiKeys === undefined ? undefined : new Set(options.apiKeys);
   const openAIModels = options.models ?? DEFAULT_FAKE_MODELS;
-  const openai = createOpenAIDialect(openAIModels);
-  const azure = createAzureDialect(options.azureDeployments, openAIModels);
+  // One store for both: the fake is one upstream account whatever the dialect it is reached by.
+  const responses = new ResponsesStore();
+  const openai = createOpenAIDialect(openAIModels, responses);
+  const azure = createAzureDialect(options.azureDeployments, openAIModels, responses);
   const anthropic = createAnthropicDialect(options.anthropicModels ?? DEFAULT_ANTHROPIC_MODELS);
   const gemini = createGeminiDialect(options.geminiModels ?? DEFAULT_GEMINI_MODELS);
   let seq = 0;
@@ -289,6 +292,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     reset: () => {
       state.reset();
       log.clear();
+      responses.clear();
     },
     clearRequests: () => log.clear(),
     controls: () => state.snapshot(),

@@ -13,6 +13,8 @@ import { transcriptionHandler } from './transcriptions.handler.js';
 import { createModelHandlers, MODELS_PREFIX } from './models.handler.js';
 import { handleModerations } from './moderations.handler.js';
 import { forcedError, invalidRequest, invalidUrl, OpenAIHttpError, unreadableBody } from './openai-error.js';
+import { createResponsesHandlers } from './responses.handler.js';
+import type { ResponsesStore } from './responses-store.js';
 import { handleSpeech } from './speech.handler.js';
 
 export const OPENAI_ERRORS: DialectErrors = {
@@ -59,8 +61,15 @@ export function admitBearer(credential: RecordedAuth | undefined, apiKeys: Reado
   }
 }
 
-export function createOpenAIDialect(models: readonly string[]): Dialect {
+const RESPONSES_PREFIX = '/v1/responses/';
+
+export function createOpenAIDialect(models: readonly string[], responses: ResponsesStore): Dialect {
   const listing = createModelHandlers(models);
+  const stored = createResponsesHandlers(responses);
+  const storedRoutes: Record<string, DialectRoute> = {
+    GET: { handler: stored.retrieve, inference: false },
+    DELETE: { handler: stored.remove, inference: false },
+  };
   const routes = new Map<string, DialectRoute>([
     ['POST /v1/chat/completions', { handler: handleChatCompletions, inference: true }],
     ['POST /v1/completions', { handler: handleCompletions, inference: true }],
@@ -71,6 +80,7 @@ export function createOpenAIDialect(models: readonly string[]): Dialect {
     ['POST /v1/audio/translations', { handler: transcriptionHandler(true), inference: true }],
     ['POST /v1/images/edits', { handler: handleImageEdits, inference: true }],
     ['POST /v1/moderations', { handler: handleModerations, inference: true }],
+    ['POST /v1/responses', { handler: stored.create, inference: true }],
     ['GET /v1/models', { handler: listing.list, inference: false }],
   ]);
   const retrieveModel: DialectRoute = { handler: listing.retrieve, inference: false };
@@ -78,6 +88,7 @@ export function createOpenAIDialect(models: readonly string[]): Dialect {
     name: 'openai',
     route: ({ method, path }) =>
       routes.get(`${method} ${path}`) ??
+      (path.startsWith(RESPONSES_PREFIX) && path.length > RESPONSES_PREFIX.length ? storedRoutes[method] : undefined) ??
       (method === 'GET' && path.startsWith(MODELS_PREFIX) && path.length > MODELS_PREFIX.length
         ? retrieveModel
         : undefined),

@@ -1,278 +1,231 @@
 import type { ChatStreamEncoder, DialectError } from '../../client-dialect.js';
 import { isJsonObject, type JsonObject } from '../../json.js';
+import { openAiId } from './responses-ids.js';
 import {
-  echoedSettings,
   functionCallItem,
   messageItem,
-  reasoningItem,
-  responsesId,
-  responseStatus,
-  textPart,
-} from './responses-answer.js';
+  outcomeOf,
+  outputText,
+  refusalPart,
+  responseObject,
+} from './responses-object.js';
 import { responsesUsage } from './responses-usage.js';
 
-/** One output item being streamed, with what its `.done` events must repeat. */
-type OpenItem =
-  | { kind: 'reasoning'; id: string; index: number; text: string }
-  | { kind: 'message'; id: string; index: number; text: string }
-  | { kind: 'call'; id: string; index: number; callId: string; name: string; args: string };
+/** The message item being streamed, and its content part being written (text or refusal). */
+interface OpenMessage {
+  outputIndex: number;
+  item: JsonObject;
+  part: { kind: 'text' | 'refusal'; contentIndex: number; text: string } | null;
+}
+
+/** A function call item, by chat's `tool_calls[].index`. */
+interface StreamedCall {
+  outputIndex: number;
+  item: JsonObject;
+}
 
 /**
- * Chat chunks as the Responses API's event stream, the way the OpenAI SDK
- * assembles it: `response.created` and `response.in_progress`, then per
- * output item `response.output_item.added`, its deltas (text, function-call
- * arguments, reasoning summary text) and its `.done` events, then
- * `response.completed` (or `response.incomplete`) carrying the whole
- * response with its usage. Every event names its `type` and a
- * `sequence_number`, and items their `output_index`.
+ * Chat chunks as the Responses API's event stream, the events OpenAI's SDKs
+ * read: `response.created` and `response.in_progress` on the first chunk;
+ * for the text a `message` item (`response.output_item.added`,
+ * `response.content_part.added`, `response.output_text.delta`s, then the
+ * `.done` events in reverse), a refusal as a `refusal` part
+ * (`response.refusal.delta`), each tool call as a `function_call` item
+ * (`response.function_call_arguments.delta` / `.done`); and at end() —
+ * the usage chunk comes after the finish chunk — `response.completed` (or
+ * `response.incomplete`) with the whole response and its usage. Every event
+ * is `event: <type>` and its JSON with `type` and `sequence_number`.
  */
 export class ResponsesStreamEncoder implements ChatStreamEncoder {
   private sequence = 0;
-  private started = false;
-  private id = responsesId('resp_', null);
-  private model: unknown = null;
-  private createdAt = Math.floor(Date.now() / 1000);
+  private response: JsonObject | null = null;
+  private finished = false;
+  private readonly items: JsonObject[] = [];
+  private message: OpenMessage | null = null;
+  private readonly calls = new Map<number, StreamedCall>();
+  private openCall: StreamedCall | null = null;
   private finishReason: unknown = null;
   private usage: unknown = null;
-  private open: OpenItem | null = null;
-  /** Open calls by chat's tool-call index: their argument pieces come under it. */
-  private readonly calls = new Map<number, OpenItem & { kind: 'call' }>();
-  private readonly output: JsonObject[] = [];
-  private ended = false;
 
   constructor(private readonly request: JsonObject) {}
 
   chunk(chunk: JsonObject): string {
+    if (this.finished) return '';
     let out = this.start(chunk);
     if (isJsonObject(chunk.usage)) this.usage = chunk.usage;
-    const choice = Array.isArray(chunk.choices) && isJsonObject(chunk.choices[0]) ? chunk.choices[0] : null;
+    const choice = Array.isArray(chunk.choices) ? (chunk.choices as unknown[]).find(isJsonObject) : undefined;
     if (!choice) return out;
     const delta = isJsonObject(choice.delta) ? choice.delta : {};
-    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') {
-      out += this.reasoningDelta(delta.reasoning_content);
+    if (typeof delta.content === 'string' && delta.content !== '') {
+      out += this.closeCall() + this.intoMessage('text', delta.content);
     }
-    if (typeof delta.content === 'string' && delta.content !== '') out += this.textDelta(delta.content);
-    if (Array.isArray(delta.tool_calls)) {
-      for (const call of delta.tool_calls) if (isJsonObject(call)) out += this.callDelta(call);
+    if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+      out += this.closeCall() + this.intoMessage('refusal', delta.refusal);
     }
-    if (choice.finish_reason !== undefined && choice.finish_reason !== null) this.finishReason = choice.finish_reason;
+    if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls as unknown[]) out += this.toolCall(call);
+    if (typeof choice.finish_reason === 'string') {
+      this.finishReason = choice.finish_reason;
+      out += this.closeMessage() + this.closeCall();
+    }
     return out;
   }
 
   end(): string {
-    if (this.ended) return '';
-    this.ended = true;
+    if (this.finished) return '';
     let out = this.start({});
-    out += this.closeAll();
-    const { status, incomplete_details } = responseStatus(this.finishReason);
-    const response = this.response(status, { incomplete_details });
-    return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+    out += this.closeMessage() + this.closeCall();
+    this.finished = true;
+    const response = this.response as JsonObject;
+    const outcome = outcomeOf(this.finishReason);
+    response.status = outcome.status;
+    response.incomplete_details = outcome.incomplete_details;
+    response.output = this.items;
+    response.usage = responsesUsage(this.usage);
+    return (
+      out + this.event(outcome.status === 'completed' ? 'response.completed' : 'response.incomplete', { response })
+    );
   }
 
+  /**
+   * OpenAI's `error` event, then `response.failed` with what was produced
+   * — but a stream that failed before anything was seen has no response to
+   * fail: the error event alone.
+   */
   fail(error: DialectError): string {
-    if (this.ended) return '';
-    this.ended = true;
+    if (this.finished) return '';
+    this.finished = true;
     let out = this.event('error', { code: error.code, message: error.message, param: error.param, tid: error.tid });
-    if (this.started) {
-      out += this.event('response.failed', {
-        response: this.response('failed', { error: { code: error.code ?? 'server_error', message: error.message } }),
-      });
+    const response = this.response;
+    if (response) {
+      response.status = 'failed';
+      response.error = { code: error.code ?? 'server_error', message: error.message };
+      response.output = this.items;
+      response.usage = responsesUsage(this.usage);
+      out += this.event('response.failed', { response });
     }
     return out;
   }
 
+  private event(type: string, fields: JsonObject): string {
+    const data = { type, ...fields, sequence_number: this.sequence++ };
+    return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  }
+
   private start(chunk: JsonObject): string {
-    if (this.started) return '';
-    this.started = true;
-    if (typeof chunk.id === 'string') this.id = responsesId('resp_', chunk.id);
-    if (typeof chunk.created === 'number') this.createdAt = chunk.created;
-    this.model = chunk.model ?? this.request.model;
-    const response = this.response('in_progress', {});
+    if (this.response) return '';
+    this.response = responseObject(this.request, {
+      id: openAiId('resp_', chunk.id),
+      createdAt: typeof chunk.created === 'number' ? chunk.created : Math.floor(Date.now() / 1000),
+      model: chunk.model ?? this.request.model,
+      status: 'in_progress',
+    });
+    const response = this.response;
     return this.event('response.created', { response }) + this.event('response.in_progress', { response });
   }
 
-  private reasoningDelta(text: string): string {
+  private addItem(item: JsonObject): number {
+    const outputIndex = this.items.length;
+    this.items.push(item);
+    return outputIndex;
+  }
+
+  /** A text or refusal piece, opening the message item, and the part of its kind, when not open yet. */
+  private intoMessage(kind: 'text' | 'refusal', piece: string): string {
     let out = '';
-    if (this.open?.kind !== 'reasoning') {
-      out += this.closeAll();
-      const item: OpenItem = { kind: 'reasoning', id: responsesId('rs_', null), index: this.output.length, text: '' };
-      this.open = item;
-      this.output.push({});
-      out += this.event('response.output_item.added', {
-        output_index: item.index,
-        item: { type: 'reasoning', id: item.id, summary: [] },
-      });
-      out += this.event('response.reasoning_summary_part.added', {
-        item_id: item.id,
-        output_index: item.index,
-        summary_index: 0,
-        part: { type: 'summary_text', text: '' },
-      });
+    if (!this.message) {
+      const item = messageItem(openAiId('msg_', (this.response as JsonObject).id), 'in_progress', []);
+      out += this.event('response.output_item.added', { output_index: this.items.length, item });
+      this.message = { outputIndex: this.addItem(item), item, part: null };
     }
-    const item = this.open;
-    item.text += text;
+    const message = this.message;
+    const at = { item_id: message.item.id, output_index: message.outputIndex };
+    if (message.part?.kind !== kind) {
+      out += this.closePart();
+      const contentIndex = (message.item.content as unknown[]).length;
+      message.part = { kind, contentIndex, text: '' };
+      const part = kind === 'text' ? outputText('') : refusalPart('');
+      out += this.event('response.content_part.added', { ...at, content_index: contentIndex, part });
+    }
+    const part = message.part;
+    part.text += piece;
+    const deltaAt = { ...at, content_index: part.contentIndex, delta: piece };
     return (
       out +
-      this.event('response.reasoning_summary_text.delta', {
-        item_id: item.id,
-        output_index: item.index,
-        summary_index: 0,
-        delta: text,
-      })
+      (kind === 'text'
+        ? this.event('response.output_text.delta', { ...deltaAt, logprobs: [] })
+        : this.event('response.refusal.delta', deltaAt))
     );
   }
 
-  private textDelta(text: string): string {
-    let out = '';
-    if (this.open?.kind !== 'message') {
-      out += this.closeAll();
-      const item: OpenItem = { kind: 'message', id: responsesId('msg_', null), index: this.output.length, text: '' };
-      this.open = item;
-      this.output.push({});
-      out += this.event('response.output_item.added', {
-        output_index: item.index,
-        item: messageItem(item.id, [], 'in_progress'),
-      });
-      out += this.event('response.content_part.added', {
-        item_id: item.id,
-        output_index: item.index,
-        content_index: 0,
-        part: textPart(''),
-      });
-    }
-    const item = this.open;
-    item.text += text;
-    return (
-      out +
-      this.event('response.output_text.delta', {
-        item_id: item.id,
-        output_index: item.index,
-        content_index: 0,
-        delta: text,
-        logprobs: [],
-      })
-    );
+  private closePart(): string {
+    const message = this.message;
+    const part = message?.part;
+    if (!message || !part) return '';
+    message.part = null;
+    const at = { item_id: message.item.id, output_index: message.outputIndex, content_index: part.contentIndex };
+    const done = part.kind === 'text' ? outputText(part.text) : refusalPart(part.text);
+    (message.item.content as JsonObject[]).push(done);
+    const out =
+      part.kind === 'text'
+        ? this.event('response.output_text.done', { ...at, text: part.text, logprobs: [] })
+        : this.event('response.refusal.done', { ...at, refusal: part.text });
+    return out + this.event('response.content_part.done', { ...at, part: done });
   }
 
-  private callDelta(call: JsonObject): string {
+  private closeMessage(): string {
+    const message = this.message;
+    if (!message) return '';
+    const out = this.closePart();
+    this.message = null;
+    message.item.status = outcomeOf(this.finishReason).status;
+    return out + this.event('response.output_item.done', { output_index: message.outputIndex, item: message.item });
+  }
+
+  /**
+   * A tool-call piece: a call's first piece (its id and name) adds a
+   * function_call item, each arguments piece is a delta on it. Chat streams
+   * calls one after the other, so a new call closes the one before.
+   */
+  private toolCall(call: unknown): string {
+    if (!isJsonObject(call)) return '';
     const index = typeof call.index === 'number' ? call.index : 0;
     const fn = isJsonObject(call.function) ? call.function : {};
     let out = '';
-    let item = this.calls.get(index);
-    if (!item) {
-      out += this.closeAll();
-      const callId = typeof call.id === 'string' ? call.id : responsesId('fc_', null);
-      item = {
-        kind: 'call',
-        id: responsesId('fc_', callId),
-        index: this.output.length,
-        callId,
-        name: typeof fn.name === 'string' ? fn.name : '',
-        args: '',
-      };
-      this.calls.set(index, item);
-      this.open = item;
-      this.output.push({});
-      out += this.event('response.output_item.added', {
-        output_index: item.index,
-        item: functionCallItem(item.id, item.callId, item.name, '', 'in_progress'),
-      });
+    let streamed = this.calls.get(index);
+    if (!streamed) {
+      out += this.closeMessage() + this.closeCall();
+      const callId = typeof call.id === 'string' ? call.id : openAiId('call_', undefined);
+      const name = typeof fn.name === 'string' ? fn.name : '';
+      const item = functionCallItem(openAiId('fc_', callId), { callId, name, arguments: '' }, 'in_progress');
+      out += this.event('response.output_item.added', { output_index: this.items.length, item });
+      streamed = { outputIndex: this.addItem(item), item };
+      this.calls.set(index, streamed);
+      this.openCall = streamed;
     }
     if (typeof fn.arguments === 'string' && fn.arguments !== '') {
-      item.args += fn.arguments;
+      streamed.item.arguments = `${streamed.item.arguments as string}${fn.arguments}`;
       out += this.event('response.function_call_arguments.delta', {
-        item_id: item.id,
-        output_index: item.index,
+        item_id: streamed.item.id,
+        output_index: streamed.outputIndex,
         delta: fn.arguments,
       });
     }
     return out;
   }
 
-  /** Ends every open item: the one taking text, and the calls (whose pieces may interleave by index). */
-  private closeAll(): string {
-    let out = '';
-    const open = this.open;
-    if (open && open.kind !== 'call') out += this.close(open);
-    for (const call of this.calls.values()) out += this.close(call);
-    this.calls.clear();
-    this.open = null;
-    return out;
-  }
-
-  private close(item: OpenItem): string {
-    if (item.kind === 'reasoning') {
-      const done = reasoningItem(item.id, item.text);
-      this.output[item.index] = done;
-      const part = { type: 'summary_text', text: item.text };
-      return (
-        this.event('response.reasoning_summary_text.done', {
-          item_id: item.id,
-          output_index: item.index,
-          summary_index: 0,
-          text: item.text,
-        }) +
-        this.event('response.reasoning_summary_part.done', {
-          item_id: item.id,
-          output_index: item.index,
-          summary_index: 0,
-          part,
-        }) +
-        this.event('response.output_item.done', { output_index: item.index, item: done })
-      );
-    }
-    if (item.kind === 'message') {
-      const part = textPart(item.text);
-      const done = messageItem(item.id, [part]);
-      this.output[item.index] = done;
-      return (
-        this.event('response.output_text.done', {
-          item_id: item.id,
-          output_index: item.index,
-          content_index: 0,
-          text: item.text,
-          logprobs: [],
-        }) +
-        this.event('response.content_part.done', {
-          item_id: item.id,
-          output_index: item.index,
-          content_index: 0,
-          part,
-        }) +
-        this.event('response.output_item.done', { output_index: item.index, item: done })
-      );
-    }
-    const args = item.args === '' ? '{}' : item.args;
-    const done = functionCallItem(item.id, item.callId, item.name, args);
-    this.output[item.index] = done;
+  private closeCall(): string {
+    const open = this.openCall;
+    if (!open) return '';
+    this.openCall = null;
+    open.item.status = 'completed';
+    const { id, name, arguments: args } = open.item;
     return (
       this.event('response.function_call_arguments.done', {
-        item_id: item.id,
-        output_index: item.index,
-        name: item.name,
+        item_id: id,
+        output_index: open.outputIndex,
+        name,
         arguments: args,
-      }) + this.event('response.output_item.done', { output_index: item.index, item: done })
+      }) + this.event('response.output_item.done', { output_index: open.outputIndex, item: open.item })
     );
-  }
-
-  private response(status: string, extra: JsonObject): JsonObject {
-    return {
-      id: this.id,
-      object: 'response',
-      created_at: this.createdAt,
-      status,
-      error: null,
-      incomplete_details: null,
-      model: this.model,
-      output: this.output.filter((item) => Object.keys(item).length > 0),
-      ...echoedSettings(this.request),
-      usage: this.usage === null ? null : responsesUsage(this.usage),
-      ...extra,
-    };
-  }
-
-  private event(type: string, fields: JsonObject): string {
-    const data = { type, sequence_number: this.sequence++, ...fields };
-    return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
   }
 }
