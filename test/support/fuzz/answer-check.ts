@@ -36,6 +36,36 @@ function isErrorShape(body: unknown): body is ErrorShape {
   );
 }
 
+/**
+ * Anthropic's envelope (`{type:'error', error:{type, message, code?, tid}}`),
+ * which the Messages API routes and callers sending anthropic-version get,
+ * read as the one error shape; null when the body is not exactly that.
+ */
+function fromAnthropicEnvelope(body: unknown): ErrorShape | null {
+  if (body === null || typeof body !== 'object' || Object.keys(body).sort().join() !== 'error,type') return null;
+  const { type, error } = body as { type: unknown; error: unknown };
+  if (type !== 'error' || error === null || typeof error !== 'object') return null;
+  const fields = error as Record<string, unknown>;
+  const keys = Object.keys(fields).sort().join();
+  if (keys !== 'message,tid,type' && keys !== 'code,message,tid,type') return null;
+  if (typeof fields.message !== 'string' || typeof fields.type !== 'string' || typeof fields.tid !== 'string')
+    return null;
+  if (fields.code !== undefined && typeof fields.code !== 'string') return null;
+  return {
+    error: {
+      message: fields.message,
+      type: fields.type,
+      param: null,
+      code: (fields.code as string | undefined) ?? null,
+      tid: fields.tid,
+    },
+  };
+}
+
+const readsAnthropicErrors = (request: FuzzRequest): boolean =>
+  /^\/v1\/messages(?:[/?]|$)/.test(request.target) ||
+  request.headers.some(([name]) => name.toLowerCase() === 'anthropic-version');
+
 /** The documented denial an error body is, among those the route declares. */
 function denialOf(route: RouteDeclaration, status: number, body: ErrorShape): DenialReason | undefined {
   return denialsOf(route).find((reason) => {
@@ -66,13 +96,15 @@ export function violationsOf(route: RouteDeclaration, request: FuzzRequest, answ
     }
   }
   // A HEAD answer has no body to check: its status and X-Tid are all there is.
+  // The error as one shape, whichever envelope the client reads (the document checks the envelope itself).
+  const error = readsAnthropicErrors(request) ? (fromAnthropicEnvelope(body) ?? body) : body;
   if (answer.status >= 400 && request.method !== 'head') {
-    if (!isErrorShape(body)) problems.push('an error without the {error:{message,type,param,code,tid}} shape');
-    else if (body.error.tid !== tid)
-      problems.push(`error.tid ${body.error.tid} is not the X-Tid header ${String(tid)}`);
+    if (!isErrorShape(error)) problems.push('an error without the documented shape of its envelope');
+    else if (error.error.tid !== tid)
+      problems.push(`error.tid ${error.error.tid} is not the X-Tid header ${String(tid)}`);
   }
   if (answer.status >= 500) {
-    const denial = isErrorShape(body) ? denialOf(route, answer.status, body) : undefined;
+    const denial = isErrorShape(error) ? denialOf(route, answer.status, error) : undefined;
     if (denial === undefined || !DATA_503S.has(denial)) problems.push(`a ${answer.status} that is a failure`);
   }
   if (request.method !== 'head') {

@@ -21,6 +21,11 @@ const get = (key: string, target: string): FuzzRequest => ({
 
 export const REGRESSIONS: FuzzRegression[] = [
   {
+    name: 'a stored-response id that is no key-value key (`..`) is the 404 of an unknown response, not a 500',
+    operationId: 'getResponse',
+    requests: ({ customerKey }) => [get(customerKey, '/v1/responses/..?')],
+  },
+  {
     name: 'an unknown channel id answers the 404 the channel routes document',
     operationId: 'getChannel',
     requests: ({ rootKey }) => [get(rootKey, '/admin/v1/channels/9?&&')],

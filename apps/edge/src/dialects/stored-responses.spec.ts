@@ -58,6 +58,8 @@ describe(StoredResponses.name, () => {
       [{ previous_response_id: id }, stranger],
       [{ previous_response_id: 'resp_never_made_here' }, owner],
       [{ previous_response_id: 'not a key: spaces/and*stars' }, owner],
+      [{ previous_response_id: '..' }, owner],
+      [{ previous_response_id: 'resp.' }, owner],
     ] as const) {
       const error = await edgeB.continuation(body, who).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DenialException);

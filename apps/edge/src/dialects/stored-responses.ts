@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Principal } from '@tollgate/contracts';
+import { DenialException, DenialReason } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
 import type { Logger } from '@tollgate/observability';
 import type { EdgeConfig } from '../edge.config.js';
@@ -31,8 +32,8 @@ export interface Continuation {
   contextTokens: number;
 }
 
-// The key alphabet of a JetStream KV bucket; OpenAI's ids (`resp_…`) are in it.
-const KV_KEY = /^[-_=.a-zA-Z0-9]{1,200}$/;
+// A JetStream KV key: tokens of its alphabet joined by single dots (no empty token); OpenAI's `resp_…` ids are one.
+const KV_KEY = /^(?=.{1,200}$)[-_=a-zA-Z0-9]+(?:\.[-_=a-zA-Z0-9]+)*$/;
 
 /**
  * Which channel stored which Responses answer, for every edge replica: an
@@ -67,7 +68,13 @@ export class StoredResponses {
   /** The caller's stored response by id; null when the gateway knows none of the caller's by that id. */
   async find(responseId: string, principal: Principal): Promise<StoredResponse | null> {
     if (!KV_KEY.test(responseId)) return null;
-    const entry = await (await this.open()).get(responseId);
+    let entry;
+    try {
+      entry = await (await this.open()).get(responseId);
+    } catch (error) {
+      this.logger.warn({ err: error, responseId }, 'could not read which channel stored a response');
+      throw new DenialException(DenialReason.ServiceUnavailable, { retryAfterSeconds: 1 });
+    }
     if (!entry || entry.operation !== 'PUT') return null;
     const record = entry.json<StoredResponse>();
     return record.userId === principal.userId ? record : null;
