@@ -56,7 +56,7 @@ function fromAnthropicEnvelope(body: unknown): ErrorShape | null {
       message: fields.message,
       type: fields.type,
       param: null,
-      code: (fields.code) ?? null,
+      code: fields.code ?? null,
       tid: fields.tid,
     },
   };
