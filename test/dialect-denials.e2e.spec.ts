@@ -231,7 +231,7 @@ describe('client dialects: every denial of the documented table', () => {
           model: MODEL,
           message: `The ${MODEL} model Too many requests; please try again later.`,
           // The one request a minute the key may make.
-          before: async () => expect((await send(DIALECTS[0]!, customer.key, MODEL)).status).toBe(200),
+          before: async () => expect((await send(DIALECTS[0], customer.key, MODEL)).status).toBe(200),
         };
       },
     },
