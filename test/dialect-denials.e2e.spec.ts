@@ -46,7 +46,7 @@ const DIALECTS: Dialect[] = [
   {
     name: 'Responses (/v1/responses, OpenAI error shape)',
     path: '/v1/responses',
-    headers: (key) => (key === null ? {} : { authorization: `Bearer ${key}` }),
+    headers: (key): Record<string, string> => (key === null ? {} : { authorization: `Bearer ${key}` }),
     body: (model) => ({ model, input: 'Hi', max_output_tokens: 16 }),
     expectDenial(answer, status, message, code) {
       expect(answer.status).toBe(status);
