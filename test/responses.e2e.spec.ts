@@ -15,6 +15,7 @@ import { useSuite } from './support/suite.js';
 const FAKE_ANSWER = 'This is a fake answer.';
 const NATIVE = 'e2e-responses-native';
 const TRANSLATED = 'e2e-responses-translated';
+const TWIN = 'e2e-responses-twin';
 const WEATHER_TOOL: OpenAI.Responses.FunctionTool = {
   type: 'function',
   name: 'get_weather',
@@ -185,6 +186,36 @@ describe('Responses API with the OpenAI SDK', () => {
 
       const followed = await client.responses.create({ model: NATIVE, input: 'And?', previous_response_id: stored.id });
       expect(followed.output_text).toBe(FAKE_ANSWER);
+    });
+
+    it('follow-ups go to the channel that stored the first response, of two serving the model', async () => {
+      // Two openai channels for one model, told apart by the upstream key the fake records.
+      const keys = ['sk-upstream-twin-a', 'sk-upstream-twin-b'];
+      for (const apiKey of keys) await createChannel(suite, { models: [TWIN], api_key: apiKey });
+      const price = await suite.admin('PUT', `/admin/v1/prices/${TWIN}`, {
+        input_per_million: '2',
+        output_per_million: '4',
+      });
+      expect(price.status).toBe(200);
+      const { client } = await billedClient();
+      const upstreamKeyOf = (responseId: string) =>
+        suite.fake.requests.find(
+          (request) => request.path === '/v1/responses' && JSON.stringify(request.body).includes(responseId),
+        )?.auth?.key;
+      const firsts = [];
+      for (let i = 0; i < 8; i++) {
+        const first = await client.responses.create({ model: TWIN, input: `Hello ${i}` });
+        const storedWith = upstreamCalls(TWIN).at(-1)?.auth?.key;
+        firsts.push({ id: first.id, storedWith });
+      }
+      // Both channels stored some (weights are equal): else the test would prove nothing.
+      expect(new Set(firsts.map((first) => first.storedWith))).toEqual(new Set(keys));
+      for (const first of firsts) {
+        await client.responses.create({ model: TWIN, input: 'And?', previous_response_id: first.id });
+        expect(upstreamKeyOf(first.id)).toBe(first.storedWith);
+        const again = await client.responses.retrieve(first.id);
+        expect(again.id).toBe(first.id);
+      }
     });
 
     it('a store: false answer is not retrievable', async () => {
