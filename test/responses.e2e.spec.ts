@@ -232,20 +232,15 @@ describe('Responses API with the OpenAI SDK', () => {
       expect([error.status, error.param, error.code]).toEqual([400, 'previous_response_id', 'invalid_request']);
     });
 
-    // KNOWN BUG (reported): a stored id on such a model is routed to the storing openai channel, which does not
-    // serve the model, and the edge answers 503 "Incorrect model ID" — RelayService.admit skips its 400 when
-    // storedOn is set. it.failing: this starts failing (and must become a plain `it`) once it is fixed.
-    it.failing(
-      'previous_response_id of a stored response, on a model only an anthropic channel serves, is a 400 naming the field',
-      async () => {
-        const { client } = await billedClient();
-        const stored = await client.responses.create({ model: NATIVE, input: 'Hello' });
-        const error = await apiError(() =>
-          client.responses.create({ model: TRANSLATED, input: 'And?', previous_response_id: stored.id }),
-        );
-        expect([error.status, error.param, error.code]).toEqual([400, 'previous_response_id', 'invalid_request']);
-      },
-    );
+    // The storing openai channel does not serve this model: nothing can continue that response.
+    it('previous_response_id of a stored response, on a model only an anthropic channel serves, is a 400 naming the field', async () => {
+      const { client } = await billedClient();
+      const stored = await client.responses.create({ model: NATIVE, input: 'Hello' });
+      const error = await apiError(() =>
+        client.responses.create({ model: TRANSLATED, input: 'And?', previous_response_id: stored.id }),
+      );
+      expect([error.status, error.param, error.code]).toEqual([400, 'previous_response_id', 'invalid_request']);
+    });
   });
 });
 

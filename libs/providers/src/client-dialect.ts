@@ -1,5 +1,5 @@
 import type { UpstreamEndpoint } from '@tollgate/contracts';
-import type { JsonObject } from './json.js';
+import { isJsonObject, type JsonObject } from './json.js';
 import type { StreamTranslator } from './provider-adapter.js';
 
 /** The client-facing API families the edge speaks besides OpenAI's chat-era endpoints. */
@@ -81,4 +81,20 @@ export interface ClientDialect {
   nativeStreamTap(): StreamTranslator;
   /** An error body in this dialect's envelope (status decides the dialect's error type), the tid in it. */
   errorBody(status: number, error: DialectError): JsonObject;
+}
+
+/**
+ * An OpenAI-shaped error object (an adapter's `clientError(...).error`, an
+ * in-band stream error) as the fields a dialect renders, the tid added;
+ * `fallback` stands in for a message the upstream did not give.
+ */
+export function dialectErrorOf(error: unknown, tid: string, fallback: string): DialectError {
+  const fields = isJsonObject(error) ? error : {};
+  return {
+    message: typeof fields.message === 'string' ? fields.message : fallback,
+    type: typeof fields.type === 'string' ? fields.type : 'server_error',
+    code: typeof fields.code === 'string' ? fields.code : null,
+    param: typeof fields.param === 'string' ? fields.param : null,
+    tid,
+  };
 }

@@ -3,7 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { compile, CountTokensRequest, type PickedChannel, type Principal } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import type { Logger } from '@tollgate/observability';
-import { isJsonObject, messagesDialect, parseJsonObject, providerFor, type JsonObject } from '@tollgate/providers';
+import {
+  dialectErrorOf,
+  isJsonObject,
+  messagesDialect,
+  parseJsonObject,
+  providerFor,
+  type JsonObject,
+} from '@tollgate/providers';
 import { checkBody } from '../openai/body-check.js';
 import { invalid } from '../openai/body-fields.js';
 import { PrincipalService } from '../principal/principal.service.js';
@@ -110,22 +117,9 @@ export class MessageTokenCounter {
     // The channel's own trouble (rate limit, overload, a dead key) is no answer to the client's question.
     if (success || adapter.classify(result.status, parsed).retryable) return false;
     const error = adapter.clientError(result.status, parsed, raw);
-    const fields = isJsonObject(error.error) ? error.error : {};
-    void reply
-      .code(result.status)
-      .header('content-type', 'application/json')
-      .send(
-        JSON.stringify(
-          messagesDialect.errorBody(result.status, {
-            message:
-              typeof fields.message === 'string' ? fields.message : `The upstream provider answered ${result.status}.`,
-            type: typeof fields.type === 'string' ? fields.type : 'invalid_request_error',
-            code: null,
-            param: null,
-            tid: request.tid,
-          }),
-        ),
-      );
+    const fallback = `The upstream provider answered ${result.status}.`;
+    const envelope = messagesDialect.errorBody(result.status, dialectErrorOf(error.error, request.tid, fallback));
+    void reply.code(result.status).header('content-type', 'application/json').send(JSON.stringify(envelope));
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isJsonObject, type JsonObject } from '@tollgate/providers';
+import { dialectErrorOf, isJsonObject, type JsonObject } from '@tollgate/providers';
 import { storedResponseId } from '../dialects/stored-response-id.js';
 import { reportedInputTokens } from '../openai/token-usage.js';
 import { isNative } from './canonical-request.js';
@@ -106,16 +106,9 @@ export class JsonAnswer {
   private errorBody({ exchange, response, raw, parsed, adapter }: JsonAnswerBody): JsonObject {
     const body = adapter.clientError(response.status, parsed, raw);
     const tid = exchange.request.tid;
-    const error = isJsonObject(body.error) ? body.error : {};
     if (exchange.dialect) {
-      return exchange.dialect.dialect.errorBody(response.status, {
-        message:
-          typeof error.message === 'string' ? error.message : `The upstream provider answered ${response.status}.`,
-        type: typeof error.type === 'string' ? error.type : 'api_error',
-        code: typeof error.code === 'string' ? error.code : null,
-        param: typeof error.param === 'string' ? error.param : null,
-        tid,
-      });
+      const fallback = `The upstream provider answered ${response.status}.`;
+      return exchange.dialect.dialect.errorBody(response.status, dialectErrorOf(body.error, tid, fallback));
     }
     return isJsonObject(body.error) ? { ...body, error: { ...body.error, tid } } : body;
   }

@@ -133,6 +133,19 @@ export class RelayService {
     try {
       return await this.admission.admit(query);
     } catch (error) {
+      // The storing channel does not serve this model (or is gone): it alone could continue that response.
+      // One with an open circuit answers NoAvailableChannel with a Retry-After, and stays the 503 it is.
+      if (
+        query.storedOn !== undefined &&
+        error instanceof DenialException &&
+        error.denial.reason === DenialReason.NoAvailableChannel &&
+        error.denial.params?.retryAfterSeconds === undefined
+      ) {
+        throw invalid(
+          'previous_response_id',
+          `previous_response_id names a response stored on a channel that does not serve ${query.model}`,
+        );
+      }
       const nativeOnly = dialect?.nativeOnly;
       if (
         !dialect ||

@@ -1,4 +1,5 @@
 import {
+  dialectErrorOf,
   isJsonObject,
   SseEventSplitter,
   type ChatStreamEncoder,
@@ -183,14 +184,9 @@ export class StreamFilter {
     const encoder = this.options.encoder as ChatStreamEncoder;
     if (isJsonObject(chunk.error)) {
       this.sawError = true;
-      const error = chunk.error;
-      return encoder.fail({
-        message: typeof error.message === 'string' ? error.message : 'The upstream provider reported an error.',
-        type: typeof error.type === 'string' ? error.type : 'server_error',
-        code: typeof error.code === 'string' ? error.code : null,
-        param: typeof error.param === 'string' ? error.param : null,
-        tid: this.options.tid ?? '',
-      });
+      return encoder.fail(
+        dialectErrorOf(chunk.error, this.options.tid ?? '', 'The upstream provider reported an error.'),
+      );
     }
     this.keep(chunk);
     return encoder.chunk(chunk);
