@@ -27,7 +27,3 @@ export function dialectRequest(dialect: ClientDialect, body: JsonObject): Dialec
 export function routedEndpoint(request: DialectRequest): UpstreamEndpoint {
   return request.nativeOnly === null ? 'chat.completions' : request.dialect.nativeEndpoint;
 }
-
-/** Whether a channel of a type serving `endpoint` natively gets the request as the client wrote it. */
-export const servedNatively = (request: DialectRequest | null, endpoint: UpstreamEndpoint): boolean =>
-  request !== null && endpoint === request.dialect.nativeEndpoint;
