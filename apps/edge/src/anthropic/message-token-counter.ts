@@ -16,9 +16,10 @@ import { invalid } from '../openai/body-fields.js';
 import { PrincipalService } from '../principal/principal.service.js';
 import { ChannelPicker } from '../relay/channel-picker.js';
 import { countChatInput } from '../relay/chat-input.js';
+import { nativeHeadersOf } from '../relay/canonical-request.js';
 import { OutboundBody } from '../relay/outbound-body.js';
 import { requestedModel } from '../relay/requested-model.js';
-import { readErrorBytes } from '../relay/upstream-body.js';
+import { readAnswerBytes } from '../relay/upstream-body.js';
 import { LOGGER } from '../tokens.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 
@@ -81,11 +82,7 @@ export class MessageTokenCounter {
   ): Promise<boolean> {
     const adapter = providerFor(channel.type);
     const outbound = new OutboundBody(body, request.rawBody, false);
-    const anthropicVersion = request.headers['anthropic-version'];
-    const anthropicBeta = request.headers['anthropic-beta'];
-    const nativeHeaders: Record<string, string> = {};
-    if (typeof anthropicVersion === 'string') nativeHeaders['anthropic-version'] = anthropicVersion;
-    if (typeof anthropicBeta === 'string') nativeHeaders['anthropic-beta'] = anthropicBeta;
+    const nativeHeaders = nativeHeadersOf('messages', request.headers);
     const call = adapter.request({
       endpoint: 'messages.count_tokens',
       target: { baseUrl: channel.baseUrl, apiKey: channel.apiKey, apiVersion: channel.apiVersion },
@@ -106,9 +103,8 @@ export class MessageTokenCounter {
       return false;
     }
     const success = result.status >= 200 && result.status < 300;
-    const raw = success
-      ? Buffer.from(await result.body.arrayBuffer())
-      : ((await readErrorBytes(result.body)) ?? Buffer.alloc(0));
+    const raw = await readAnswerBytes(result.status, result.body);
+    if (!raw) return false; // the count broke off: the edge counts itself
     const parsed = parseJsonObject(raw);
     if (success && parsed && typeof parsed.input_tokens === 'number') {
       void reply.header('content-type', 'application/json').send(raw);

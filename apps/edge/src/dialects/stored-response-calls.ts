@@ -6,7 +6,7 @@ import { isJsonObject, parseJsonObject, providerFor } from '@tollgate/providers'
 import { PrincipalService } from '../principal/principal.service.js';
 import { ChannelPicker } from '../relay/channel-picker.js';
 import { passedHeaders } from '../relay/client-headers.js';
-import { readErrorBytes } from '../relay/upstream-body.js';
+import { readAnswerBytes } from '../relay/upstream-body.js';
 import { LOGGER } from '../tokens.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 import { StoredResponses } from './stored-responses.js';
@@ -61,9 +61,8 @@ export class StoredResponseCalls {
       throw new DenialException(result.timedOut ? DenialReason.UpstreamTimeout : DenialReason.UpstreamUnavailable);
     }
     const success = result.status >= 200 && result.status < 300;
-    const raw = success
-      ? Buffer.from(await result.body.arrayBuffer())
-      : ((await readErrorBytes(result.body)) ?? Buffer.alloc(0));
+    const raw = await readAnswerBytes(result.status, result.body);
+    if (!raw) throw new DenialException(DenialReason.UpstreamUnavailable);
     const parsed = parseJsonObject(raw);
     void reply.headers(passedHeaders(result.headers)).code(result.status).header('content-type', 'application/json');
     if (!success) {

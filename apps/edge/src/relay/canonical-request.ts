@@ -14,9 +14,10 @@ const NATIVE_HEADERS: Readonly<Record<ClientDialectName, readonly string[]>> = {
   responses: [],
 };
 
-function nativeHeaders(names: readonly string[], headers: IncomingHttpHeaders): Record<string, string> {
+/** The client's headers of a dialect that its native upstream is sent (NATIVE_HEADERS). */
+export function nativeHeadersOf(dialect: ClientDialectName, headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of names) {
+  for (const name of NATIVE_HEADERS[dialect]) {
     const value = headers[name];
     if (typeof value === 'string' && value !== '') out[name] = value;
   }
@@ -47,7 +48,7 @@ export function canonicalRequest(
       openAiBytes: () => native.for(channel.upstreamModel),
       defaultMaxTokens,
       contentType: 'application/json',
-      nativeHeaders: nativeHeaders(NATIVE_HEADERS[dialect.dialect.name], exchange.request.headers),
+      nativeHeaders: nativeHeadersOf(dialect.dialect.name, exchange.request.headers),
     };
   }
   return {

@@ -25,3 +25,17 @@ export async function readErrorBytes(body: UpstreamBody): Promise<Buffer | null>
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * A whole answer of a call the edge makes outside the attempt loop (a stored
+ * response, count_tokens): a success read whole, a refusal's first 64 KiB;
+ * null when a success broke off, so the caller decides instead of a 500.
+ */
+export async function readAnswerBytes(status: number, body: UpstreamBody): Promise<Buffer | null> {
+  if (status < 200 || status >= 300) return (await readErrorBytes(body)) ?? Buffer.alloc(0);
+  try {
+    return Buffer.from(await body.arrayBuffer());
+  } catch {
+    return null;
+  }
+}
