@@ -27,7 +27,7 @@ import { RESULTS_DIR } from './lib/paths.js';
 import { definePhases, warmUp } from './lib/phases.js';
 import { ProcSampler, cpuSeconds } from './lib/proc-stats.js';
 import { cleanup, installSignalHandlers, onCleanup, sleep } from './lib/processes.js';
-import { PROFILES, chatBody, streamBody } from './lib/profiles.js';
+import { DIALECT_PROFILES, PROFILES, chatBody, streamBody } from './lib/profiles.js';
 import { renderReport } from './lib/report.js';
 import { summarize } from './lib/stats.js';
 import { traceTollgate } from './lib/tollgate-trace.js';
@@ -127,6 +127,8 @@ async function main() {
       for (const target of order) {
         const result = targets[target.name];
         if (result.status !== 'measured') continue;
+        // The client-dialect phases run only where the target can serve them (Tollgate and direct).
+        if (!phase.endpointOf(target)) continue;
         log(`round ${round + 1}/${options.rounds} · ${phase.title} · ${target.name}`);
         const slice = await runSlice(target, phase, round, sampler);
         (result.slices[phase.id] ??= []).push(slice);
@@ -198,7 +200,12 @@ async function main() {
     finishedAt: new Date().toISOString(),
     options,
     machine,
-    phases: phases.map(({ id, title, profile }) => ({ id, title, profile, model: PROFILES[profile].model })),
+    phases: phases.map(({ id, title, profile }) => ({
+      id,
+      title,
+      profile,
+      model: (PROFILES[profile] ?? DIALECT_PROFILES[profile]).model,
+    })),
     targets: Object.fromEntries(
       Object.entries(targets).map(([name, t]) => [
         name,
@@ -255,6 +262,18 @@ async function verify(target, options) {
   } finally {
     await stream.close();
   }
+  for (const id of options.dialectRequests > 0 ? Object.keys(DIALECT_PROFILES) : []) {
+    const endpoint = target.dialectEndpoint?.(id);
+    if (!endpoint) continue;
+    const client = sequentialClient(endpoint);
+    try {
+      const { errors } = await client.run(endpoint.body, 1);
+      // As for streaming: the other phases are still measured, the dialect phase shows its errors.
+      if (errors.count > 0) log(`${target.name}: ${id} smoke request failed: ${errors.samples[0]}`);
+    } finally {
+      await client.close();
+    }
+  }
 }
 
 /**
@@ -273,7 +292,7 @@ async function runSlice(target, phase, round, sampler) {
   await target.refreshPids?.();
   const labels = [
     ...target.processGroups().map((group) => group.label),
-    `fake-provider ${PROFILES[phase.profile].upstream === 'fake50' ? '50' : '0'} ms`,
+    `fake-provider ${PROFILES[phase.profile]?.upstream === 'fake50' ? '50' : '0'} ms`,
     'bench (load generator)',
   ];
   const window = sampler.open(labels);
@@ -282,7 +301,7 @@ async function runSlice(target, phase, round, sampler) {
   const hrStartUs = Number(process.hrtime.bigint() / 1000n);
   const stopActivity = phase.id.startsWith('c64') ? target.startActivitySampling?.() : undefined;
   try {
-    const result = await phase.run(target.endpoint(phase.profile), round);
+    const result = await phase.run(phase.endpointOf(target), round);
     const hrEndUs = Number(process.hrtime.bigint() / 1000n);
     const postgresActivity = stopActivity?.();
     return { round, startedAt, hrStartUs, hrEndUs, ...result, proc: window.close(), postgresActivity };
@@ -334,6 +353,14 @@ function describeSlice(phaseId, slice) {
     const sorted = Float64Array.from(values).sort();
     return (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((q / 100) * sorted.length) - 1)] : NaN);
   };
+  if (slice.routes) {
+    return Object.entries(slice.routes)
+      .map(([id, route]) => {
+        const q = p(route.latenciesUs);
+        return `${id}: ${route.latenciesUs.length} ok, p50 ${ms(q(50))} ms, p99 ${ms(q(99))} ms, errors ${route.errors.count}`;
+      })
+      .join(' · ');
+  }
   if (phaseId === 'c1') {
     const q = p(slice.latenciesUs);
     return `${slice.latenciesUs.length} ok, p50 ${ms(q(50))} ms, p99 ${ms(q(99))} ms, errors ${slice.errors.count}`;

@@ -3,6 +3,7 @@
  * over rounds; throughput is total successful requests over total measured time; CPU seconds are summed
  * and divided by the requests of the same slices; peak RSS is the maximum over all measured slices.
  */
+import { DIALECT_PROFILES, DIALECTS } from './profiles.js';
 import { minus, ratio, summarize } from './stats.js';
 
 function sumBy(items, fn) {
@@ -87,7 +88,18 @@ const AGGREGATORS = {
   c64: aggregateConcurrent,
   c64slow: aggregateConcurrent,
   stream: aggregateStreaming,
+  ...Object.fromEntries(DIALECTS.map((dialect) => [dialect, aggregateDialect])),
 };
+
+/** A dialect phase's slices hold both routes' samples: each route is pooled like a sequential phase. */
+function aggregateDialect(slices) {
+  const ids = [...new Set(slices.flatMap((slice) => Object.keys(slice.routes)))];
+  return {
+    routes: Object.fromEntries(
+      ids.map((id) => [id, aggregateSequential(slices.map((slice) => slice.routes[id]).filter(Boolean))]),
+    ),
+  };
+}
 
 /** CPU and memory per process group over one phase's slices. */
 function aggregateProcesses(slices) {
@@ -150,7 +162,39 @@ export function addedOverDirect(summary, direct) {
         ttfcP99Us: minus(p.stream.ttfcUs.p99, d.stream.ttfcUs.p99),
         totalP50Us: minus(p.stream.totalUs.p50, d.stream.totalUs.p50),
       },
+    ...Object.fromEntries(
+      Object.entries(DIALECT_PROFILES).map(([id, { dialect }]) => {
+        const mine = p[dialect]?.routes[id];
+        const theirs = d[dialect]?.routes[id];
+        return [
+          id,
+          mine &&
+            theirs && {
+              p50Us: minus(mine.latencyUs.p50, theirs.latencyUs.p50),
+              p99Us: minus(mine.latencyUs.p99, theirs.latencyUs.p99),
+            },
+        ];
+      }),
+    ),
   };
+}
+
+/**
+ * What translating a dialect costs: the added latency of the translated route minus that of the
+ * pass-through route, per dialect (both added figures are over direct calls to the upstream endpoint each
+ * route reaches, so the upstreams' own differences cancel out).
+ */
+export function translationCost(added) {
+  const out = {};
+  for (const dialect of DIALECTS) {
+    const native = added?.[`${dialect}-native`];
+    const translated = added?.[`${dialect}-translated`];
+    out[dialect] =
+      native && translated
+        ? { p50Us: minus(translated.p50Us, native.p50Us), p99Us: minus(translated.p99Us, native.p99Us) }
+        : null;
+  }
+  return out;
 }
 
 /** The headline metrics, in one place, so the ratio table and the JSON agree. */

@@ -2,6 +2,8 @@
  * Tollgate's performance targets (issue 7), each judged on this run's figures. A target whose figure could
  * not be measured (Tollgate unavailable, a phase skipped) is NOT MEASURED, never MET.
  */
+import { translationCost } from './aggregate.js';
+
 const ms = (us) => `${(us / 1000).toFixed(3)} ms`;
 
 export const RSS_LIMIT_MB = 150;
@@ -48,5 +50,15 @@ export function evaluateGoals({ tollgate, direct, portkey, added, tollgateStatus
     services.every(([, mb]) => mb < RSS_LIMIT_MB),
     worst && services.map(([label, mb]) => `${label.replace('tollgate/', '')} ${mb.toFixed(0)}`).join(', ') + ' MB',
   );
+
+  // Issue 14: translating a client dialect to another channel type costs at most 0.2 ms p50 at c=1.
+  for (const [dialect, cost] of Object.entries(translationCost(added))) {
+    judge(
+      `${dialect === 'responses' ? 'Responses' : 'Messages'} API: translation adds ≤ 0.2 ms p50 over pass-through, c=1`,
+      cost?.p50Us != null,
+      cost?.p50Us <= 200,
+      cost && `${cost.p50Us >= 0 ? '+' : ''}${ms(cost.p50Us)}`,
+    );
+  }
   return goals;
 }

@@ -18,6 +18,7 @@ const FULL = {
   connections: 64,
   streamRequests: 200,
   streamChunks: 100,
+  dialectRequests: 1000,
   warmupRequests: 300,
   warmupDurationS: 2,
   sliceWarmupRequests: 50,
@@ -31,6 +32,7 @@ const QUICK = {
   connections: 64,
   streamRequests: 30,
   streamChunks: 100,
+  dialectRequests: 100,
   warmupRequests: 50,
   warmupDurationS: 1,
   sliceWarmupRequests: 10,
@@ -46,6 +48,8 @@ const USAGE = `usage: npm run bench -- [options]      (or: node bench/run.js [op
   --connections C            concurrency of the throughput phases              (BENCH_CONNECTIONS, default ${FULL.connections})
   --stream-requests N        sequential streaming requests per target          (BENCH_STREAM_REQUESTS, default ${FULL.streamRequests})
   --stream-chunks N          content chunks per streamed answer                (BENCH_STREAM_CHUNKS, default ${FULL.streamChunks})
+  --dialect-requests N       concurrency-1 requests per client-dialect route (Responses and Messages, each
+                             native and translated; Tollgate and direct only)  (BENCH_DIALECT_REQUESTS, default ${FULL.dialectRequests})
   --no-50ms                  skip the concurrency run against the 50 ms upstream
   --log-level L              LOG_LEVEL of the Tollgate services                (BENCH_LOG_LEVEL, default warn)
   --nginx-workers N|auto     nginx worker_processes                            (BENCH_NGINX_WORKERS, default 1)
@@ -91,6 +95,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
       connections: { type: 'string' },
       'stream-requests': { type: 'string' },
       'stream-chunks': { type: 'string' },
+      'dialect-requests': { type: 'string' },
       'no-50ms': { type: 'boolean' },
       'log-level': { type: 'string' },
       'nginx-workers': { type: 'string' },
@@ -136,6 +141,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     connections: Math.max(1, num('connections', 'BENCH_CONNECTIONS', base.connections)),
     streamRequests: num('stream-requests', 'BENCH_STREAM_REQUESTS', base.streamRequests),
     streamChunks: Math.max(1, num('stream-chunks', 'BENCH_STREAM_CHUNKS', base.streamChunks)),
+    dialectRequests: num('dialect-requests', 'BENCH_DIALECT_REQUESTS', base.dialectRequests),
     with50ms: !(values['no-50ms'] ?? env.BENCH_NO_50MS === '1'),
     warmupRequests: base.warmupRequests,
     warmupDurationS: base.warmupDurationS,

@@ -2,8 +2,8 @@
  * The measured phases. Each phase runs one "slice" per round per target (run.js interleaves them); a slice
  * returns raw samples that aggregate.js pools over the rounds.
  */
-import { chatBody, streamBody } from './profiles.js';
-import { sequentialClient } from './load/sequential.js';
+import { DIALECT_PROFILES, DIALECTS, chatBody, streamBody } from './profiles.js';
+import { KEPT_ERROR_SAMPLES, sequentialClient } from './load/sequential.js';
 import { runConcurrent } from './load/concurrent.js';
 import { streamingClient } from './load/streaming.js';
 
@@ -74,8 +74,60 @@ export function definePhases(options) {
         }
       },
     },
+    // One concurrency-1 phase per client dialect, only for targets that can serve it (Tollgate, and direct
+    // calls to the upstream endpoint each route reaches). Requests alternate between the pass-through and
+    // the translated route, each on its own kept-alive connection: this machine's latency drifts by
+    // milliseconds between slices, far more than the 0.2 ms the translation target is about, and
+    // alternating puts the same drift on both routes.
+    ...DIALECTS.map((dialect) => ({
+      id: dialect,
+      title: `Concurrency 1, the ${dialect === 'responses' ? 'Responses' : 'Messages'} API, pass-through and translated alternating`,
+      profile: `${dialect}-native`,
+      dialect,
+      enabled: options.dialectRequests > 0,
+      endpointOf: (target) => dialectEndpoints(target, dialect),
+      async run(endpoints, round) {
+        const clients = endpoints.map((endpoint) => ({ endpoint, client: sequentialClient(endpoint) }));
+        try {
+          for (const { endpoint, client } of clients) await client.run(endpoint.body, options.sliceWarmupRequests);
+          const routes = Object.fromEntries(
+            clients.map(({ endpoint }) => [endpoint.route, { latenciesUs: [], errors: emptyErrors() }]),
+          );
+          const count = share(options.dialectRequests, options.rounds, round);
+          for (let i = 0; i < count; i++) {
+            for (const { endpoint, client } of clients) {
+              const one = await client.run(endpoint.body, 1);
+              const route = routes[endpoint.route];
+              route.latenciesUs.push(...one.latenciesUs);
+              mergeErrors(route.errors, one.errors);
+            }
+          }
+          const requests = Object.values(routes).reduce((n, r) => n + r.latenciesUs.length + r.errors.count, 0);
+          return { routes, requests };
+        } finally {
+          await Promise.all(clients.map(({ client }) => client.close()));
+        }
+      },
+    })),
   ];
+  for (const phase of phases) phase.endpointOf ??= (target) => target.endpoint(phase.profile);
   return phases.filter((phase) => phase.enabled);
+}
+
+/** A dialect's two routes on this target, or null when the target cannot serve them (nginx, Portkey). */
+export function dialectEndpoints(target, dialect) {
+  if (!target.dialectEndpoint) return null;
+  return Object.entries(DIALECT_PROFILES)
+    .filter(([, profile]) => profile.dialect === dialect)
+    .map(([id]) => ({ ...target.dialectEndpoint(id), route: id }));
+}
+
+const emptyErrors = () => ({ count: 0, statuses: {}, samples: [] });
+
+function mergeErrors(into, from) {
+  into.count += from.count;
+  for (const [key, n] of Object.entries(from.statuses)) into.statuses[key] = (into.statuses[key] ?? 0) + n;
+  for (const sample of from.samples) if (into.samples.length < KEPT_ERROR_SAMPLES) into.samples.push(sample);
 }
 
 /**
@@ -105,5 +157,15 @@ export async function warmUp(target, options) {
     await stream.run(streamBody(options.streamChunks), 20, options.streamChunks);
   } finally {
     await stream.close();
+  }
+  if (options.dialectRequests > 0) {
+    for (const endpoint of DIALECTS.flatMap((dialect) => dialectEndpoints(target, dialect) ?? [])) {
+      const client = sequentialClient(endpoint);
+      try {
+        await client.run(endpoint.body, Math.min(options.warmupRequests, 100));
+      } finally {
+        await client.close();
+      }
+    }
   }
 }

@@ -35,3 +35,71 @@ export function streamBody(chunks) {
     stream: true,
   });
 }
+
+/**
+ * The client dialects (issue 14), measured on Tollgate and on direct calls only: each dialect is sent once
+ * to a channel that speaks it (the client's bytes pass through) and once to a channel of the other type
+ * (translated to and from chat form by the edge). Direct calls send each upstream the body Tollgate sends
+ * it, so "added over direct" is the gateway's own cost on both routes and their difference is the cost of
+ * translation. `store: false` keeps the native Responses route from writing a stored-response record the
+ * translated route never writes.
+ */
+export const DIALECT_PROFILES = {
+  'responses-native': {
+    dialect: 'responses',
+    route: 'native',
+    channelType: 'openai',
+    model: 'bench-responses-native',
+    label: 'Responses API on an openai channel (pass-through)',
+    upstreamPath: '/v1/responses',
+    upstreamDialect: 'responses',
+  },
+  'responses-translated': {
+    dialect: 'responses',
+    route: 'translated',
+    channelType: 'anthropic',
+    model: 'bench-responses-translated',
+    label: 'Responses API on an anthropic channel (translated)',
+    upstreamPath: '/v1/messages',
+    upstreamDialect: 'messages',
+  },
+  'messages-native': {
+    dialect: 'messages',
+    route: 'native',
+    channelType: 'anthropic',
+    model: 'bench-messages-native',
+    label: 'Messages API on an anthropic channel (pass-through)',
+    upstreamPath: '/v1/messages',
+    upstreamDialect: 'messages',
+  },
+  'messages-translated': {
+    dialect: 'messages',
+    route: 'translated',
+    channelType: 'openai',
+    model: 'bench-messages-translated',
+    label: 'Messages API on an openai channel (translated)',
+    upstreamPath: '/v1/chat/completions',
+    upstreamDialect: 'chat',
+  },
+};
+
+/** The client dialects, in the order the bench runs them. */
+export const DIALECTS = ['responses', 'messages'];
+
+export const DIALECT_PATHS = { responses: '/v1/responses', messages: '/v1/messages', chat: '/v1/chat/completions' };
+
+/** The same short question in each dialect's own shape (a 16-token answer, as chatBody). */
+export function dialectBody(dialect, model) {
+  if (dialect === 'responses')
+    return JSON.stringify({ model, input: 'Say hello', max_output_tokens: 16, store: false });
+  if (dialect === 'messages') {
+    return JSON.stringify({ model, max_tokens: 16, messages: [{ role: 'user', content: 'Say hello' }] });
+  }
+  return JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 16 });
+}
+
+/** Headers each dialect's official SDK sends (Anthropic's wants its version header and x-api-key). */
+export function dialectHeaders(dialect, key) {
+  if (dialect === 'messages') return { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+  return { authorization: `Bearer ${key}` };
+}

@@ -3,7 +3,8 @@
  * to each peer, and the targets section. Latencies are printed in ms with 3 decimals (µs precision) —
  * the resolution the added-latency targets need.
  */
-import { headline } from './aggregate.js';
+import { headline, translationCost } from './aggregate.js';
+import { DIALECT_PROFILES, DIALECTS } from './profiles.js';
 import { renderTimeline } from './tollgate-trace.js';
 
 const fmtMs = (us) => (us === null || us === undefined ? '—' : (us / 1000).toFixed(3));
@@ -163,6 +164,52 @@ export function renderReport(run) {
       const sample = summaries[name]?.phases?.stream?.errorSamples?.[0];
       if (sample) out.push(`  ${name} stream error, e.g.: ${shortReason(sample)}`);
     }
+  }
+
+  const dialects = DIALECTS.filter((dialect) => phases.some((phase) => phase.id === dialect));
+  if (dialects.length > 0) {
+    section('Client dialects, concurrency 1, 0 ms upstream (pass-through and translated requests alternating)');
+    const rows = [];
+    const samples = [];
+    for (const dialect of dialects) {
+      for (const [id, profile] of Object.entries(DIALECT_PROFILES).filter(([, p]) => p.dialect === dialect)) {
+        for (const name of names) {
+          const s = measured(name, dialect)?.routes[id];
+          if (!s) continue;
+          const a = added[name]?.[id];
+          rows.push([
+            id,
+            name === 'direct' ? `direct ${profile.upstreamPath}` : name,
+            fmtInt(s.requests),
+            fmtMs(s.latencyUs.p50),
+            fmtMs(s.latencyUs.p99),
+            fmtAdded(a?.p50Us),
+            fmtAdded(a?.p99Us),
+            errorsCell(s.errors, s.errorKinds),
+          ]);
+          if (s.errorSamples?.[0]) samples.push(`  ${name} ${id} error, e.g.: ${shortReason(s.errorSamples[0])}`);
+        }
+      }
+    }
+    out.push(table(['route', 'target', 'requests', 'p50', 'p99', 'added p50', 'added p99', 'errors'], rows));
+    for (const [dialect, cost] of Object.entries(translationCost(added.tollgate))) {
+      if (!dialects.includes(dialect)) continue;
+      out.push(
+        `  ${dialect}: translation costs ${fmtAdded(cost?.p50Us)} ms p50, ${fmtAdded(cost?.p99Us)} ms p99 ` +
+          '(added on the translated route − added on the pass-through route)',
+      );
+    }
+    out.push(
+      ...samples,
+      ...dialects.flatMap((dialect) =>
+        missingLines(
+          ['tollgate'].filter((n) => names.includes(n)),
+          targets,
+          summaries,
+          dialect,
+        ),
+      ),
+    );
   }
 
   section('Memory and CPU per process (peak RSS over all measured slices; CPU µs per request at c=64, 0 ms)');

@@ -12,7 +12,7 @@ import process from 'node:process';
 import { Pool } from 'undici';
 
 const REQUEST_TIMEOUT_MS = 30_000;
-const KEPT_ERROR_SAMPLES = 3;
+export const KEPT_ERROR_SAMPLES = 3;
 
 /** One undici pool per endpoint: connections: 1 makes "sequential" mean one socket, like a simple client. */
 export function sequentialClient(endpoint) {

@@ -5,7 +5,7 @@
  * no bench.
  */
 import { request } from 'undici';
-import { PROFILES } from '../profiles.js';
+import { DIALECT_PROFILES, PROFILES } from '../profiles.js';
 
 /** Far above anything the bench can send in a minute: the limit is checked on every request, never binding. */
 const BENCH_KEY_RPM = 100_000_000;
@@ -47,7 +47,24 @@ export async function setUpTollgate({ edgeUrl, rootKey, upstreams, users = 1 }) 
       }),
     );
   }
-  for (const model of new Set(Object.values(PROFILES).map((profile) => profile.model))) {
+  // The client-dialect routes: one channel of each type on the 0 ms instance. An anthropic channel's base
+  // URL is the API's root (the adapter appends /v1/messages).
+  for (const type of ['openai', 'anthropic']) {
+    const models = Object.values(DIALECT_PROFILES)
+      .filter((profile) => profile.channelType === type)
+      .map((profile) => profile.model);
+    channels.push(
+      await call('POST', '/admin/v1/channels', {
+        name: `bench-dialects-${type}`,
+        type,
+        base_url: type === 'anthropic' ? upstreams.fake0.url : `${upstreams.fake0.url}/v1`,
+        api_key: 'sk-fake',
+        models,
+      }),
+    );
+  }
+  const models = [...Object.values(PROFILES), ...Object.values(DIALECT_PROFILES)].map((profile) => profile.model);
+  for (const model of new Set(models)) {
     await call('PUT', `/admin/v1/prices/${model}`, { input_per_million: '0.15', output_per_million: '0.60' });
   }
 

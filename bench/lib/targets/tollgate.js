@@ -16,7 +16,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { pathToFileURL, URL } from 'node:url';
 import { request } from 'undici';
 import pg from 'pg';
-import { PROFILES } from '../profiles.js';
+import { DIALECT_PATHS, DIALECT_PROFILES, PROFILES, dialectBody, dialectHeaders } from '../profiles.js';
 import { REPO_ROOT } from '../paths.js';
 import { freePort, isListening, onCleanup, spawnManaged, waitFor } from '../processes.js';
 import { TargetUnavailable } from './unavailable.js';
@@ -211,6 +211,15 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
         headers: { authorization: `Bearer ${setup.keys[0]}` },
         headerVariants: setup.keys.map((key) => ({ authorization: `Bearer ${key}` })),
         model: PROFILES[profile].model,
+      };
+    },
+    dialectEndpoint(id) {
+      const profile = DIALECT_PROFILES[id];
+      return {
+        origin: edgeUrl,
+        path: DIALECT_PATHS[profile.dialect],
+        headers: dialectHeaders(profile.dialect, setup.keys[0]),
+        body: dialectBody(profile.dialect, profile.model),
       };
     },
     processGroups: () => [
