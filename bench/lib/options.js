@@ -18,7 +18,7 @@ const FULL = {
   connections: 64,
   streamRequests: 200,
   streamChunks: 100,
-  dialectRequests: 1000,
+  dialectRequests: 2000,
   warmupRequests: 300,
   warmupDurationS: 2,
   sliceWarmupRequests: 50,
