@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { RouterSubjects, type ChannelHealthChange, type UpstreamOutcome } from '@tollgate/contracts';
+import {
+  RouterSubjects,
+  type ChannelHealthChange,
+  type UpstreamOutcome,
+  type UpstreamOutcomeBatch,
+} from '@tollgate/contracts';
 import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { useSuite } from './support/suite.js';
@@ -152,9 +157,9 @@ describe('router: channels, selection, pinning, health and the channel rows of t
     await knownToEveryReplica('reported', id);
     const nats = await connect({ servers: suite.natsUrl });
     const outcomes: UpstreamOutcome[] = [];
-    nats.subscribe(RouterSubjects.outcome.name, {
+    nats.subscribe(RouterSubjects.outcomes.name, {
       callback: (_error, msg) => {
-        outcomes.push(msg.json<{ data: UpstreamOutcome }>().data);
+        outcomes.push(...msg.json<{ data: UpstreamOutcomeBatch }>().data.outcomes);
       },
     });
     const changes = await watchHealthChanges(nats);

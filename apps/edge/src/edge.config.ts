@@ -68,6 +68,18 @@ export const edgeSettings = {
       '`tollgate_stored_responses`), so a follow-up naming it with previous_response_id goes there; 720 h = the 30 ' +
       'days OpenAI keeps a stored response',
   }),
+  ROUTING_TABLE_REFRESH_MS: nonNegativeMs({
+    default: 10_000,
+    desc:
+      'How often the edge asks the router for its routing table (channels and their health) although every change ' +
+      'is broadcast at once: the bound on staleness should a broadcast be lost; 0 = only at start and on reconnect',
+  }),
+  OUTCOME_BATCH_LINGER_MS: nonNegativeMs({
+    default: 5,
+    desc:
+      'How long the edge collects upstream outcomes before it reports them to the router in one message (0 = each ' +
+      'at once). The edge applies its own outcomes to its channel health at once either way',
+  }),
   UPSTREAM_MAX_RETRIES: nonNegativeInt({ default: 2, desc: 'Extra channels tried after a retryable upstream failure' }),
   DEFAULT_MAX_OUTPUT_TOKENS: positiveInt({
     default: 4096,

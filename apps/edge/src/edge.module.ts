@@ -29,6 +29,7 @@ import { HoldSettler } from './relay/hold-settler.js';
 import { InputTokenRatios } from './relay/input-token-ratios.js';
 import { JsonAnswer } from './relay/json-answer.js';
 import { OutcomeReporter } from './relay/outcome-reporter.js';
+import { EdgeRoutingTable } from './routing/edge-routing-table.js';
 import { RelayService } from './relay/relay.service.js';
 import { StoredResponses } from './dialects/stored-responses.js';
 import { StoredResponseCalls } from './dialects/stored-response-calls.js';
@@ -38,7 +39,8 @@ import { ResponsesController } from './openai/responses/responses.controller.js'
 import { RequestAdmission } from './relay/request-admission.js';
 import { UpstreamAttempt } from './relay/upstream-attempt.js';
 import { SettlementPublisher } from './settlement/settlement.publisher.js';
-import { EDGE_CONFIG } from './tokens.js';
+import { EDGE_CONFIG, NATS_BUS } from './tokens.js';
+import type { NatsBus } from '@tollgate/nats';
 import { UpstreamClient } from './upstream/upstream.client.js';
 
 @Module({
@@ -80,7 +82,13 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     HoldSettler,
     InputTokenRatios,
     RequestAdmission,
-    OutcomeReporter,
+    EdgeRoutingTable,
+    {
+      provide: OutcomeReporter,
+      inject: [NATS_BUS, EdgeRoutingTable, EDGE_CONFIG],
+      useFactory: (bus: NatsBus, routing: EdgeRoutingTable, config: EdgeConfig) =>
+        new OutcomeReporter(bus, routing, config.OUTCOME_BATCH_LINGER_MS),
+    },
     JsonAnswer,
     BinaryAnswer,
     EventStreamAnswer,

@@ -7,9 +7,10 @@ import {
   type PickRequest,
   type RequestOf,
   type TestChannelRequest,
-  type UpstreamOutcome,
+  type UpstreamOutcomeBatch,
 } from '@tollgate/contracts';
 import { HandleEvent, HandleRequest } from '@tollgate/nats/server';
+import { ChannelRegistry } from './channels/channel-registry.js';
 import { ChannelsService } from './channels/channels.service.js';
 import { HealthService } from './health/health.service.js';
 import { SelectionService } from './selection/selection.service.js';
@@ -27,6 +28,7 @@ export class RouterController {
     private readonly channels: ChannelsService,
     private readonly health: HealthService,
     private readonly tester: ChannelTester,
+    private readonly registry: ChannelRegistry,
   ) {}
 
   @HandleRequest(RouterSubjects.pick)
@@ -39,10 +41,21 @@ export class RouterController {
     return this.selection.models(request.group);
   }
 
-  /** An event in the queue group: one replica records each outcome and broadcasts what changed. */
-  @HandleEvent(RouterSubjects.outcome)
-  outcome(@Payload() outcome: UpstreamOutcome) {
-    return this.health.record(outcome);
+  /**
+   * An event in the queue group: one replica records an edge's batch — the
+   * probes first, as they were handed out before their outcomes came — and
+   * broadcasts what changed.
+   */
+  @HandleEvent(RouterSubjects.outcomes)
+  async outcomes(@Payload() batch: UpstreamOutcomeBatch) {
+    for (const channelId of batch.probes) this.health.notePicked(channelId);
+    for (const outcome of batch.outcomes) await this.health.record(outcome);
+  }
+
+  /** The routing table edges pick from (they also get it broadcast after every reload). */
+  @HandleRequest(RouterSubjects.routingTable)
+  routingTable() {
+    return this.registry.routingTable();
   }
 
   @HandleRequest(RouterSubjects.createChannel)

@@ -5,7 +5,6 @@ import { databaseProviders } from '@tollgate/service/database';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { timeoutDefaults } from './channels/channel-timeouts.js';
 import { ChannelsService } from './channels/channels.service.js';
-import { systemClock } from './clock.js';
 import { resolveChannelSecretKey } from './crypto/channel-secret-key.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { AutoEnableScheduler } from './health/auto-enable.scheduler.js';
@@ -14,11 +13,11 @@ import { healthTrackerProvider } from './health/health-tracker.provider.js';
 import { loadRouterConfig, ROUTER_CONFIG, type RouterConfig } from './router.config.js';
 import { RouterController } from './router.controller.js';
 import { routerDatabase } from './router.database.js';
-import { mathRandom } from './selection/random-source.js';
 import { SelectionService } from './selection/selection.service.js';
 import { CHANNEL_TIMEOUT_DEFAULTS, CLOCK, LOGGER, RANDOM, SECRET_BOX, UPSTREAM_HTTP } from './tokens.js';
 import { ChannelTester } from './upstream/channel-tester.js';
 import { RouterUpstreamHttp } from './upstream/router-upstream-http.js';
+import { systemClock, mathRandom } from '@tollgate/routing';
 
 @Module({
   controllers: [RouterController],

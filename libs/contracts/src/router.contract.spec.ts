@@ -44,14 +44,50 @@ const examples: Examples<typeof RouterSubjects> = {
   updateChannel: { channelId: 1, patch: { weight: 3 } },
   deleteChannel: { channelId: 1 },
   ping: {},
-  outcome: {
-    channelId: 1,
-    model: 'gpt-4o',
-    status: 429,
-    latencyMs: 12,
-    retryAfterSeconds: 4,
-    errorCode: null,
-    timedOut: false,
+  outcomes: {
+    outcomes: [
+      {
+        channelId: 1,
+        model: 'gpt-4o',
+        status: 429,
+        latencyMs: 12,
+        retryAfterSeconds: 4,
+        errorCode: null,
+        timedOut: false,
+        id: 'edge-1:7',
+      },
+    ],
+    probes: [2],
+  },
+  routingTable: {},
+  routingTableChanged: {
+    revision: 1_764_000_000_000_000,
+    channels: [
+      {
+        id: 1,
+        name: 'openai-1',
+        type: 'openai',
+        baseUrl: 'https://api.openai.com/v1',
+        apiVersion: null,
+        apiKey: 'sk-upstream-0000',
+        models: ['gpt-4o'],
+        modelMapping: { 'gpt-4o': 'gpt-4o-2024-08-06' },
+        groups: ['default'],
+        priority: 0,
+        weight: 1,
+        status: 'enabled',
+        statusReason: null,
+        timeouts: { connectMs: 1000, firstByteMs: 120_000, idleMs: 60_000 },
+      },
+    ],
+    health: [snapshot],
+    settings: {
+      cooldownBaseMs: 1000,
+      cooldownMaxMs: 60_000,
+      breakerFailureThreshold: 5,
+      breakerOpenMs: 30_000,
+      recentErrorsKept: 10,
+    },
   },
   channelsChanged: { channelIds: [1] },
   testChannel: { channelId: 1, model: 'gpt-4o' },
@@ -96,7 +132,8 @@ describe('router requests', () => {
   });
 
   it('takes outcomes for real channels only', () => {
-    expect(refusedParam(UpstreamOutcome, { ...examples.outcome, channelId: 0 })).toBe('channelId');
-    expect(refusedParam(UpstreamOutcome, { ...examples.outcome, channelId: LIMITS.int4 + 1 })).toBe('channelId');
+    const [outcome] = examples.outcomes.outcomes;
+    expect(refusedParam(UpstreamOutcome, { ...outcome, channelId: 0 })).toBe('channelId');
+    expect(refusedParam(UpstreamOutcome, { ...outcome, channelId: LIMITS.int4 + 1 })).toBe('channelId');
   });
 });

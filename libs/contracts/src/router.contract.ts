@@ -124,8 +124,22 @@ export const UpstreamOutcome = Type.Object({
   /** OpenAI error code from the upstream body (e.g. invalid_api_key), if any. */
   errorCode: Nullable(Type.String()),
   timedOut: Type.Boolean(),
+  /**
+   * Set by an edge that picks from the routing table (unique per edge and
+   * outcome): the edge applied the outcome to its own health copy at once,
+   * and skips the router's broadcast of the same event (ChannelHealthEvent.id).
+   */
+  id: Type.Optional(Type.String()),
 });
 export type UpstreamOutcome = Static<typeof UpstreamOutcome>;
+
+/** Outcomes an edge collected over a few milliseconds, and the half-open probes it handed out. */
+export const UpstreamOutcomeBatch = Type.Object({
+  outcomes: Type.Array(UpstreamOutcome),
+  /** Channels whose one half-open probe this edge just sent: the router tells every replica and edge. */
+  probes: Type.Array(ChannelId()),
+});
+export type UpstreamOutcomeBatch = Static<typeof UpstreamOutcomeBatch>;
 
 /** Per-channel overrides of the configured timeouts; null (or absent) = the router's configured default. */
 export const ChannelTimeoutsInput = Type.Object(
@@ -302,6 +316,8 @@ export const ChannelHealthEvent = Type.Object({
   status: HttpStatus(),
   errorCode: Nullable(Type.String()),
   retryAfterSeconds: Nullable(Type.Number()),
+  /** The outcome's id when an edge reported it with one (UpstreamOutcome.id). */
+  id: Type.Optional(Type.String()),
 });
 export type ChannelHealthEvent = Static<typeof ChannelHealthEvent>;
 
@@ -321,6 +337,52 @@ export const ChannelHealthChange = Type.Object({
 export type ChannelHealthChange = Static<typeof ChannelHealthChange>;
 
 const ChannelRef = Type.Object({ channelId: ChannelId() }, STRICT);
+
+/** One channel as the routing table carries it to the edges: what a pick needs. */
+export const RoutingChannel = Type.Object({
+  id: ChannelId(),
+  name: Type.String(),
+  type: ChannelType,
+  baseUrl: Type.String(),
+  apiVersion: Nullable(Type.String()),
+  /** Decrypted; null when it would not decrypt (never routed). Never logged. */
+  apiKey: Nullable(Type.String()),
+  models: Type.Array(Type.String()),
+  modelMapping: Type.Record(Type.String(), Type.String()),
+  groups: Type.Array(Type.String()),
+  priority: Type.Integer(),
+  weight: Type.Integer({ minimum: 0 }),
+  status: ChannelStatus,
+  statusReason: Nullable(Type.String()),
+  timeouts: ChannelTimeouts,
+});
+export type RoutingChannel = Static<typeof RoutingChannel>;
+
+/** The settings every copy of channel health must share to replay events alike. */
+export const RoutingHealthSettings = Type.Object({
+  cooldownBaseMs: Type.Number({ minimum: 0 }),
+  cooldownMaxMs: Type.Number({ minimum: 0 }),
+  breakerFailureThreshold: Type.Integer({ minimum: 1 }),
+  breakerOpenMs: Type.Number({ minimum: 0 }),
+  recentErrorsKept: Type.Integer({ minimum: 0 }),
+});
+
+/**
+ * The router's routing table, as edges pick from it. `revision` is the
+ * database clock (epoch µs) read before the channel rows were: a table
+ * with a higher revision holds every change committed before it, so an
+ * edge keeps the highest it has seen, whichever router replica sent it.
+ * `health` is the sender's health records, adopted by an edge for channels
+ * it holds no record of (it just started); later changes arrive as
+ * `healthChanged` events.
+ */
+export const RoutingTable = Type.Object({
+  revision: Type.Number({ minimum: 0 }),
+  channels: Type.Array(RoutingChannel),
+  health: Type.Array(ChannelHealthSnapshot),
+  settings: RoutingHealthSettings,
+});
+export type RoutingTable = Static<typeof RoutingTable>;
 
 export const RouterSubjects = {
   pick: subject('tollgate.router.pick', PickRequest, Reply(PickedChannel)),
@@ -347,8 +409,12 @@ export const RouterSubjects = {
     Reply(Type.Object({ deleted: Type.Literal(true) })),
   ),
   ping: subject('tollgate.router.ping', Empty, PingReply),
-  /** Load-balanced: one router replica records the outcome and broadcasts any transition. */
-  outcome: eventSubject('tollgate.router.outcome', UpstreamOutcome),
+  /** Load-balanced: one router replica records an edge's outcomes and probes of the last few ms, and broadcasts any transition. */
+  outcomes: eventSubject('tollgate.router.outcomes', UpstreamOutcomeBatch),
+  /** The current routing table, for an edge that starts, reconnects or refreshes. */
+  routingTable: subject('tollgate.router.routing-table', Empty, RoutingTable),
+  /** Broadcast after every reload of a replica's channel table: edges keep the highest revision. */
+  routingTableChanged: eventSubject('tollgate.broadcast.router.routing-table', RoutingTable),
   /** Broadcast: every replica reloads its channel table. */
   channelsChanged: eventSubject(
     'tollgate.broadcast.router.channels-changed',

@@ -4,9 +4,14 @@ import { DenialReason } from '@tollgate/errors';
 import { ServiceUnavailableError } from '@tollgate/nats';
 import type { EdgeConfig } from '../edge.config.js';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
-import { ENDPOINT_USAGE, pickedChannel, relayExchange, SILENT_LOGGER } from '../testing/relay-fixtures.js';
+import {
+  ENDPOINT_USAGE,
+  pickedChannel,
+  relayExchange,
+  SILENT_LOGGER,
+  routerAskingPicker,
+} from '../testing/relay-fixtures.js';
 import { AttemptLoop } from './attempt-loop.js';
-import { ChannelPicker } from './channel-picker.js';
 import type { Exchange, RelayOutcome } from './relay-exchange.js';
 import type { AttemptResult, UpstreamAttempt } from './upstream-attempt.js';
 
@@ -36,7 +41,7 @@ function loop(
     },
   };
   const nats = new FakeNatsBus().answer(RouterSubjects.pick, pick);
-  const sut = new AttemptLoop(attempts as UpstreamAttempt, new ChannelPicker(nats.bus), CONFIG, SILENT_LOGGER);
+  const sut = new AttemptLoop(attempts as UpstreamAttempt, routerAskingPicker(nats.bus), CONFIG, SILENT_LOGGER);
   return {
     forward: (first: PickedChannel = pickedChannel(1)) => sut.forward(relayExchange(), first),
     tried,

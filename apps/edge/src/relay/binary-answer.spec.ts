@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
+import type { PickedChannel } from '@tollgate/contracts';
 import type { JsonObject } from '../openai/body-fields.js';
 import { serveFinalAnswer, untilAborted, type ServedAnswer } from '../testing/answer-server.js';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
@@ -45,7 +45,7 @@ async function relayAudio(options: {
     headers: options.headers ?? UPSTREAM_HEADERS,
     produce: options.produce,
   });
-  return { ...served, reported: () => nats.emitted(RouterSubjects.outcome), usageAskedWith };
+  return { ...served, reported: () => nats.reportedOutcomes(), usageAskedWith };
 }
 
 describe(BinaryAnswer.name, () => {

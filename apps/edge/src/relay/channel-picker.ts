@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RouterSubjects, type PickedChannel, type Principal, type UpstreamEndpoint } from '@tollgate/contracts';
+import {
+  RouterSubjects,
+  type PickedChannel,
+  type PickRequest,
+  type Principal,
+  type UpstreamEndpoint,
+} from '@tollgate/contracts';
 import { DenialException } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
+import { EdgeRoutingTable } from '../routing/edge-routing-table.js';
 import { NATS_BUS } from '../tokens.js';
+import { OutcomeReporter } from './outcome-reporter.js';
 
 export interface PickQuery {
   model: string;
@@ -14,21 +22,31 @@ export interface PickQuery {
   storedOn?: number;
 }
 
-/** Asks the router which channel serves a request. */
+/**
+ * Which channel serves a request: picked from the routing table this edge
+ * holds (EdgeRoutingTable), or asked of the router while it holds none.
+ */
 @Injectable()
 export class ChannelPicker {
-  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
+  constructor(
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    private readonly routing: EdgeRoutingTable,
+    private readonly outcomes: OutcomeReporter,
+  ) {}
 
-  /** The router's refusal (no channel, pinned channel disabled or unknown, all cooling down) is thrown as its denial. */
+  /** A refusal (no channel, pinned channel disabled or unknown, all cooling down) is thrown as its denial. */
   async pick(query: PickQuery): Promise<PickedChannel> {
-    const reply = await this.bus.request(RouterSubjects.pick, {
+    const request: PickRequest = {
       model: query.model,
       endpoint: query.endpoint,
       group: query.principal.group,
       pinnedChannel: query.principal.pinnedChannel,
       excludeChannelIds: query.exclude,
       storedOn: query.storedOn,
-    });
+    };
+    const local = this.routing.pick(request);
+    if (local?.probe != null) this.outcomes.probeTaken(local.probe);
+    const reply = local?.reply ?? (await this.bus.request(RouterSubjects.pick, request));
     if (!reply.ok) throw DenialException.of(reply.denial);
     return reply.value;
   }

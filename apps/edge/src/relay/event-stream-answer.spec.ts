@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
+import type { PickedChannel } from '@tollgate/contracts';
 import type { JsonObject } from '../openai/body-fields.js';
 import { serveFinalAnswer, untilAborted, type ServedAnswer } from '../testing/answer-server.js';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
@@ -54,7 +54,7 @@ async function relayEvents(options: {
     headers: { 'content-type': 'text/event-stream', 'x-request-id': 'req-3' },
     produce: options.produce,
   });
-  return { ...served, reported: () => nats.emitted(RouterSubjects.outcome) };
+  return { ...served, reported: () => nats.reportedOutcomes() };
 }
 
 describe(EventStreamAnswer.name, () => {

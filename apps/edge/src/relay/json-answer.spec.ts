@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
+import type { PickedChannel } from '@tollgate/contracts';
 import { parseJsonObject, type JsonObject } from '@tollgate/providers';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import {
@@ -45,7 +45,7 @@ function deliver(answer: { status: number; raw: string; channel?: PickedChannel 
     raw,
     parsed: parseJsonObject(raw),
   });
-  return { outcome, record, reported: nats.emitted(RouterSubjects.outcome), usageAskedWith };
+  return { outcome, record, reported: nats.reportedOutcomes(), usageAskedWith };
 }
 
 describe(JsonAnswer.name, () => {

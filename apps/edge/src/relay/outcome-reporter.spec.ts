@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { RouterSubjects, type UpstreamOutcome } from '@tollgate/contracts';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { pickedChannel } from '../testing/relay-fixtures.js';
@@ -29,15 +29,20 @@ describe(OutcomeReporter.name, () => {
 
     expect(nats.events).toEqual([
       {
-        subject: RouterSubjects.outcome.name,
+        subject: RouterSubjects.outcomes.name,
         payload: {
-          channelId: 3,
-          model: 'gpt-4o',
-          status: 0,
-          latencyMs: 30,
-          retryAfterSeconds: null,
-          errorCode: null,
-          timedOut: false,
+          outcomes: [
+            {
+              channelId: 3,
+              model: 'gpt-4o',
+              status: 0,
+              latencyMs: 30,
+              retryAfterSeconds: null,
+              errorCode: null,
+              timedOut: false,
+            },
+          ],
+          probes: [],
         },
       },
     ]);
@@ -50,7 +55,7 @@ describe(OutcomeReporter.name, () => {
     sut.report({ channel, model: 'gpt-4o', status: 429, latencyMs: 12, retryAfterSeconds: 20, errorCode: 'rate' });
     sut.report({ channel, model: 'gpt-4o', status: 0, latencyMs: 5000, timedOut: true });
 
-    expect(nats.emitted(RouterSubjects.outcome)).toEqual([
+    expect(nats.reportedOutcomes()).toEqual([
       outcome({ status: 429, latencyMs: 12, retryAfterSeconds: 20, errorCode: 'rate' }),
       outcome({ status: 0, latencyMs: 5000, timedOut: true }),
     ]);
@@ -62,9 +67,7 @@ describe(OutcomeReporter.name, () => {
 
     for (const status of [0, 400, 404, 429, 500, 503]) sut.report({ channel, model: 'gpt-4o', status, latencyMs: 1 });
 
-    expect(nats.emitted(RouterSubjects.outcome)).toEqual(
-      [0, 400, 404, 429, 500, 503].map((status) => outcome({ status })),
-    );
+    expect(nats.reportedOutcomes()).toEqual([0, 400, 404, 429, 500, 503].map((status) => outcome({ status })));
   });
 
   it('reports a success only on a channel whose health the router tracks (reportSuccess)', () => {
@@ -74,6 +77,52 @@ describe(OutcomeReporter.name, () => {
     sut.report({ channel: pickedChannel(2, { reportSuccess: false }), model: 'gpt-4o', status: 204, latencyMs: 8 });
     sut.report({ channel: pickedChannel(3, { reportSuccess: true }), model: 'gpt-4o', status: 200, latencyMs: 8 });
 
-    expect(nats.emitted(RouterSubjects.outcome)).toEqual([outcome({ status: 200, latencyMs: 8 })]);
+    expect(nats.reportedOutcomes()).toEqual([outcome({ status: 200, latencyMs: 8 })]);
+  });
+
+  describe('with a linger', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('sends the outcomes of one linger as one event', () => {
+      const nats = new FakeNatsBus();
+      const sut = new OutcomeReporter(nats.bus, null, 5);
+      const channel = pickedChannel(3);
+
+      sut.report({ channel, model: 'gpt-4o', status: 500, latencyMs: 1 });
+      sut.report({ channel, model: 'gpt-4o', status: 502, latencyMs: 1 });
+      expect(nats.events).toEqual([]);
+
+      jest.advanceTimersByTime(5);
+      expect(nats.emitted(RouterSubjects.outcomes)).toEqual([
+        { outcomes: [outcome({ status: 500 }), outcome({ status: 502 })], probes: [] },
+      ]);
+    });
+
+    it('sends a probe at once, with the outcomes waiting', () => {
+      const nats = new FakeNatsBus();
+      const sut = new OutcomeReporter(nats.bus, null, 5);
+
+      sut.report({ channel: pickedChannel(3), model: 'gpt-4o', status: 500, latencyMs: 1 });
+      sut.probeTaken(4);
+
+      expect(nats.emitted(RouterSubjects.outcomes)).toEqual([{ outcomes: [outcome({ status: 500 })], probes: [4] }]);
+      jest.advanceTimersByTime(10);
+      expect(nats.events).toHaveLength(1);
+    });
+
+    it('sends what waits when the NATS connection closes', async () => {
+      const nats = new FakeNatsBus();
+      const sut = new OutcomeReporter(nats.bus, null, 60_000);
+
+      sut.report({ channel: pickedChannel(3), model: 'gpt-4o', status: 429, latencyMs: 1 });
+      await nats.close();
+
+      expect(nats.reportedOutcomes()).toEqual([outcome({ status: 429 })]);
+    });
   });
 });

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
+import { RouterSubjects, type PickedChannel, type UpstreamOutcome } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
-import { NATS_BUS } from '../tokens.js';
+import type { EdgeRoutingTable } from '../routing/edge-routing-table.js';
 
 /** How one upstream call ended, as the edge saw it. */
 export interface AttemptReport {
@@ -17,20 +16,37 @@ export interface AttemptReport {
   timedOut?: boolean;
 }
 
+/** Most outcomes one batch carries; a fuller batch is sent at once. */
+const MAX_BATCH = 256;
+
 /**
- * Tells the router how an upstream call went, as an `UpstreamOutcome` event:
- * its cooldowns and circuit breakers are driven by these. Fire and forget —
- * the request never waits for the router.
+ * Tells the router how upstream calls went, and which half-open probes this
+ * edge handed out: its cooldowns and circuit breakers are driven by these.
+ * Fire and forget — the request never waits for the router. Outcomes of the
+ * last `lingerMs` go as one `outcomes` event (0: each at once); a probe goes
+ * at once with whatever is waiting, since the other edges must hear of it
+ * before they take one too. What waits at shutdown is sent before the NATS
+ * connection closes.
+ *
+ * With a routing table at this edge, each outcome is first applied to the
+ * edge's own copy of the channel's health (EdgeRoutingTable.applyOwn).
  */
-@Injectable()
 export class OutcomeReporter {
-  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
+  private outcomes: UpstreamOutcome[] = [];
+  private probes: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly routing: EdgeRoutingTable | null = null,
+    private readonly lingerMs = 0,
+  ) {
+    bus.onClosing(async () => this.flush());
+  }
 
   report(report: AttemptReport): void {
     const { channel, status } = report;
-    // A success on a channel without health history changes nothing in the router (see PickedChannel.reportSuccess).
-    if (status >= 200 && status < 300 && !channel.reportSuccess) return;
-    this.bus.emit(RouterSubjects.outcome, {
+    let outcome: UpstreamOutcome = {
       channelId: channel.channelId,
       model: report.model,
       status,
@@ -38,6 +54,38 @@ export class OutcomeReporter {
       retryAfterSeconds: report.retryAfterSeconds ?? null,
       errorCode: report.errorCode ?? null,
       timedOut: report.timedOut ?? false,
-    });
+    };
+    if (this.routing) outcome = this.routing.applyOwn(outcome);
+    // A success on a channel without health history changes nothing in the router (see PickedChannel.reportSuccess).
+    if (status >= 200 && status < 300 && !channel.reportSuccess) return;
+    this.outcomes.push(outcome);
+    this.schedule();
+  }
+
+  /** This edge sent the one probe of a half-open channel. */
+  probeTaken(channelId: number): void {
+    this.probes.push(channelId);
+    this.flush();
+  }
+
+  /** Sends what waits, in one event. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.outcomes.length === 0 && this.probes.length === 0) return;
+    const batch = { outcomes: this.outcomes, probes: this.probes };
+    this.outcomes = [];
+    this.probes = [];
+    this.bus.emit(RouterSubjects.outcomes, batch);
+  }
+
+  private schedule(): void {
+    if (this.lingerMs === 0 || this.outcomes.length >= MAX_BATCH) {
+      this.flush();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.lingerMs);
+    this.timer.unref();
   }
 }

@@ -26,9 +26,9 @@ import {
   pickedChannel,
   recordingReply,
   TID,
+  routerAskingPicker,
 } from '../testing/relay-fixtures.js';
 import type { AttemptLoop } from './attempt-loop.js';
-import { ChannelPicker } from './channel-picker.js';
 import { HoldSettler } from './hold-settler.js';
 import { InputTokenRatios } from './input-token-ratios.js';
 import type { Exchange, RelayOutcome } from './relay-exchange.js';
@@ -79,7 +79,7 @@ function relay(setup: Setup = {}) {
     },
   };
   const ratios = new InputTokenRatios({ HOLD_INPUT_MARGIN });
-  const picker = new ChannelPicker(nats.bus);
+  const picker = routerAskingPicker(nats.bus);
   const sut = new RelayService(
     principals as unknown as PrincipalService,
     new RequestAdmission(picker, holds, ratios, nats.bus),

@@ -13,8 +13,7 @@ import { ServiceUnavailableError } from '@tollgate/nats';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { FakeSettlementPublisher } from '../testing/fake-settlement-publisher.js';
 import { principal } from '../testing/principal-fixture.js';
-import { ESTIMATE, HOLD_INPUT_MARGIN, pickedChannel, TID } from '../testing/relay-fixtures.js';
-import { ChannelPicker } from './channel-picker.js';
+import { ESTIMATE, HOLD_INPUT_MARGIN, pickedChannel, TID, routerAskingPicker } from '../testing/relay-fixtures.js';
 import { HoldSettler } from './hold-settler.js';
 import { InputTokenRatios } from './input-token-ratios.js';
 import { RequestAdmission } from './request-admission.js';
@@ -34,7 +33,12 @@ const held = (request: { holdId: string }): Reply<Hold> => ok({ holdId: request.
 function setup(nats: FakeNatsBus) {
   const publisher = new FakeSettlementPublisher();
   const ratios = new InputTokenRatios({ HOLD_INPUT_MARGIN });
-  const sut = new RequestAdmission(new ChannelPicker(nats.bus), new HoldSettler(publisher.publisher), ratios, nats.bus);
+  const sut = new RequestAdmission(
+    routerAskingPicker(nats.bus),
+    new HoldSettler(publisher.publisher),
+    ratios,
+    nats.bus,
+  );
   return { sut, ratios, released: publisher.published };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RouterSubjects, type PickedChannel } from '@tollgate/contracts';
+import type { PickedChannel } from '@tollgate/contracts';
 import type { UpstreamResult } from '@tollgate/providers';
 import type { EdgeConfig } from '../edge.config.js';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
@@ -67,7 +67,7 @@ async function attempt(
     SILENT_LOGGER,
   );
   const result = await sut.run(exchange, channel);
-  return { result, sent: upstream.sent, delivered: answers.delivered, reported: nats.emitted(RouterSubjects.outcome) };
+  return { result, sent: upstream.sent, delivered: answers.delivered, reported: nats.reportedOutcomes() };
 }
 
 const leave = (exchange: Exchange): boolean => exchange.reply.raw.emit('close');

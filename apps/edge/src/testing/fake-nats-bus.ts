@@ -1,4 +1,4 @@
-import type { EventSubject, Subject } from '@tollgate/contracts';
+import { RouterSubjects, type EventSubject, type Subject, type UpstreamOutcome } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 
 type Answer = (data: unknown) => unknown;
@@ -16,6 +16,9 @@ export class FakeNatsBus {
   readonly requests: Array<{ subject: string; data: unknown }> = [];
   readonly events: Array<{ subject: string; payload: unknown }> = [];
   private readonly answers = new Map<string, Answer>();
+  private readonly closingHooks: Array<() => Promise<void>> = [];
+  private readonly broadcastHandlers = new Map<string, Array<(payload: unknown) => void>>();
+  private readonly reconnectHooks: Array<() => void> = [];
 
   /** The bus as the code under test takes it. */
   get bus(): NatsBus {
@@ -41,6 +44,40 @@ export class FakeNatsBus {
 
   requested<Req, Res>(target: Subject<Req, Res>): Req[] {
     return this.requests.filter((request) => request.subject === target.name).map((request) => request.data as Req);
+  }
+
+  /** The upstream outcomes reported to the router, in order, whatever batches they went in. */
+  reportedOutcomes(): UpstreamOutcome[] {
+    return this.emitted(RouterSubjects.outcomes).flatMap((batch) => batch.outcomes);
+  }
+
+  onBroadcast<Payload>(target: EventSubject<Payload>, handler: (payload: Payload) => void): void {
+    const handlers = this.broadcastHandlers.get(target.name) ?? [];
+    handlers.push(handler as (payload: unknown) => void);
+    this.broadcastHandlers.set(target.name, handlers);
+  }
+
+  /** A broadcast arriving from another service, as JSON crossed the wire. */
+  deliver<Payload>(target: EventSubject<Payload>, payload: Payload): void {
+    for (const handler of this.broadcastHandlers.get(target.name) ?? []) handler(onTheWire(payload));
+  }
+
+  onReconnect(hook: () => void): void {
+    this.reconnectHooks.push(hook);
+  }
+
+  /** The connection came back: runs the reconnect hooks. */
+  reconnected(): void {
+    for (const hook of this.reconnectHooks) hook();
+  }
+
+  onClosing(hook: () => Promise<void>): void {
+    this.closingHooks.push(hook);
+  }
+
+  /** Runs the closing hooks, as NatsBus.close does before the connection closes. */
+  async close(): Promise<void> {
+    await Promise.all(this.closingHooks.map((hook) => hook()));
   }
 
   emitted<Payload>(target: EventSubject<Payload>): Payload[] {

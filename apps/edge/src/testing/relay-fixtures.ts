@@ -3,10 +3,14 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PickedChannel, Principal, Usage } from '@tollgate/contracts';
+import type { NatsBus } from '@tollgate/nats';
 import { createLogger } from '@tollgate/observability';
 import type { JsonObject } from '../openai/body-fields.js';
 import type { EndpointSpec, RequestEstimate } from '../openai/endpoint.js';
 import { canonicalRequest } from '../relay/canonical-request.js';
+import { ChannelPicker } from '../relay/channel-picker.js';
+import { OutcomeReporter } from '../relay/outcome-reporter.js';
+import { EdgeRoutingTable } from '../routing/edge-routing-table.js';
 import { ClientConnection } from '../relay/client-connection.js';
 import { OutboundBody } from '../relay/outbound-body.js';
 import type { Exchange, UpstreamResponse } from '../relay/relay-exchange.js';
@@ -191,4 +195,13 @@ export function dialectOf(
   channel: PickedChannel,
 ): { adapter: ProviderAdapter; canonical: CanonicalRequest } {
   return { adapter: providerFor(channel.type), canonical: canonicalRequest(exchange, channel, 4096) };
+}
+
+/**
+ * A picker whose edge holds no routing table (its EdgeRoutingTable never
+ * started): every pick is asked of the router on the fake bus.
+ */
+export function routerAskingPicker(bus: NatsBus): ChannelPicker {
+  const routing = new EdgeRoutingTable(bus, SILENT_LOGGER, { ROUTING_TABLE_REFRESH_MS: 0 });
+  return new ChannelPicker(bus, routing, new OutcomeReporter(bus, routing));
 }

@@ -1,16 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
-import { RouterSubjects, type ChannelTimeouts } from '@tollgate/contracts';
+import { RouterSubjects, type ChannelTimeouts, type RoutingTable } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
 import type { BroadcastBus } from '../broadcast-bus.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { HealthTracker } from '../health/health-tracker.js';
 import { ROUTER_CONFIG, type RouterConfig } from '../router.config.js';
 import { CHANNEL_TIMEOUT_DEFAULTS, HEALTH_TRACKER, LOGGER, NATS_BUS, SECRET_BOX } from '../tokens.js';
 import { ChannelEntity } from './channel.entity.js';
-import { ChannelTable } from './channel-table.js';
 import { effectiveTimeouts } from './channel-timeouts.js';
-import type { RoutableChannel } from './routable-channel.js';
+import { ChannelTable, routingTableOf, type HealthTracker, type RoutableChannel } from '@tollgate/routing';
 
 /**
  * The router's in-memory channel table. Picks read it and never the
@@ -21,13 +19,15 @@ import type { RoutableChannel } from './routable-channel.js';
 @Injectable()
 export class ChannelRegistry implements OnModuleInit, OnModuleDestroy {
   private current: ChannelTable = ChannelTable.empty;
+  /** The database clock (epoch µs) read just before `current` was loaded; 0 before the first load. */
+  private revision = 0;
   private readonly channels: Repository<ChannelEntity>;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    db: DataSource,
+    private readonly db: DataSource,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(CHANNEL_TIMEOUT_DEFAULTS) private readonly defaults: ChannelTimeouts,
     @Inject(HEALTH_TRACKER) private readonly health: HealthTracker,
@@ -79,7 +79,17 @@ export class ChannelRegistry implements OnModuleInit, OnModuleDestroy {
     return this.queued;
   }
 
+  /** The table, its revision and this replica's health records, as edges pick from them. */
+  routingTable(): RoutingTable {
+    return routingTableOf(this.current, this.revision, this.health);
+  }
+
   private async loadOnce(): Promise<void> {
+    // Read before the rows: every change committed before this instant is in them, so the table
+    // with the highest revision is the newest whichever replica loaded it (see RoutingTable).
+    const [{ revision }] = await this.db.query<Array<{ revision: number }>>(
+      'SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::float8 AS revision',
+    );
     const rows = await this.channels
       .createQueryBuilder('channel')
       .addSelect('channel.apiKeyCiphertext')
@@ -87,7 +97,11 @@ export class ChannelRegistry implements OnModuleInit, OnModuleDestroy {
       .getMany();
     const table = new ChannelTable(rows.map((row) => this.toRoutable(row)));
     this.current = table;
+    this.revision = revision;
     this.health.retainOnly(new Set(table.channels.map((channel) => channel.id)));
+    // Every edge keeps the newest table it has seen: sent after each load, changed or not, so that
+    // an edge that missed one broadcast catches up with the next (and with its own refresh).
+    this.bus.broadcast(RouterSubjects.routingTableChanged, this.routingTable());
   }
 
   private toRoutable(row: ChannelEntity): RoutableChannel {

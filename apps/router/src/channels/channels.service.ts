@@ -13,12 +13,12 @@ import {
 import { DenialReason, deny } from '@tollgate/errors';
 import type { BroadcastBus } from '../broadcast-bus.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { HealthTracker } from '../health/health-tracker.js';
 import { CHANNEL_TIMEOUT_DEFAULTS, HEALTH_TRACKER, NATS_BUS, SECRET_BOX } from '../tokens.js';
 import { ChannelEntity } from './channel.entity.js';
 import { normaliseChannelInput, type ChannelFields } from './channel-input.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { apiKeyLast4, toChannelView } from './channel-view.js';
+import { type HealthTracker } from '@tollgate/routing';
 
 const notFound = () => refused<never>(deny(DenialReason.ResourceNotFound, { detail: 'no such channel' }));
 

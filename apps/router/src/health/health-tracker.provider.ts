@@ -1,9 +1,7 @@
 import type { FactoryProvider } from '@nestjs/common';
-import type { Clock } from '../clock.js';
 import { ROUTER_CONFIG, type RouterConfig } from '../router.config.js';
 import { CLOCK, HEALTH_TRACKER } from '../tokens.js';
-import { COOLDOWN_BASE_MS, RECENT_ERRORS_KEPT } from './health-settings.js';
-import { HealthTracker } from './health-tracker.js';
+import { type Clock, COOLDOWN_BASE_MS, RECENT_ERRORS_KEPT, HealthTracker } from '@tollgate/routing';
 
 export const healthTrackerProvider: FactoryProvider<HealthTracker> = {
   provide: HEALTH_TRACKER,

@@ -15,8 +15,7 @@ import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { providerFor } from '@tollgate/providers';
 import { HEALTH_TRACKER, LOGGER, NATS_BUS } from '../tokens.js';
-import type { HealthTracker } from './health-tracker.js';
-import { classifyOutcome } from './outcome-kind.js';
+import { type HealthTracker, classifyOutcome } from '@tollgate/routing';
 
 /** Transitions ops may want to see in the log, with the level to log them at. */
 const LOGGED: Partial<Record<ChannelHealthChange['transition'], 'info' | 'warn'>> = {

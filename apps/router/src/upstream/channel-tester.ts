@@ -3,12 +3,12 @@ import { ok, refused, type ChannelTestResult, type Reply, type TestChannelReques
 import { DenialReason, deny } from '@tollgate/errors';
 import type { Logger } from '@tollgate/observability';
 import { ChannelRegistry } from '../channels/channel-registry.js';
-import { upstreamModelFor, type RoutableChannel } from '../channels/routable-channel.js';
 import { HealthService } from '../health/health.service.js';
 import { providerFor, type ChannelTarget, type UpstreamCall, type UpstreamHttp } from '@tollgate/providers';
 import { ROUTER_CONFIG, type RouterConfig } from '../router.config.js';
 import { LOGGER, UPSTREAM_HTTP } from '../tokens.js';
 import { sendUpstream, type ProbeResult } from './upstream-client.js';
+import { upstreamModelFor, type RoutableChannel } from '@tollgate/routing';
 
 /** Real requests the router sends itself: the admin's channel test and the auto-enable probe. */
 @Injectable()

@@ -5,19 +5,21 @@ import { DenialException, DenialReason } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
 import { checkInput, Serve } from '../../http/route.decorator.js';
 import { PrincipalService } from '../../principal/principal.service.js';
+import { EdgeRoutingTable } from '../../routing/edge-routing-table.js';
 import { NATS_BUS } from '../../tokens.js';
 import { anthropicModel, anthropicModelPage, openAiModel, speaksAnthropic } from './model-forms.js';
 
 /**
  * The models the calling key may use: its allowed models ∩ the models some
  * channel serves to its group (the router's list, of channels that can be
- * routed). In OpenAI's form, or Anthropic's for its SDKs and Claude Code.
+ * routed, as the edge's routing table lists them). In OpenAI's form, or Anthropic's for its SDKs and Claude Code.
  */
 @Controller()
 export class ModelsController {
   constructor(
     private readonly principals: PrincipalService,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
+    private readonly routing: EdgeRoutingTable,
   ) {}
 
   @Serve(V1_ROUTES.listModels)
@@ -40,7 +42,10 @@ export class ModelsController {
   }
 
   private async usableModels(principal: Principal): Promise<string[]> {
-    const served = await this.bus.request(RouterSubjects.models, { group: principal.group });
+    // From the routing table this edge holds; the router's own answer while it holds none.
+    const served =
+      this.routing.models(principal.group) ??
+      (await this.bus.request(RouterSubjects.models, { group: principal.group }));
     const allowed = principal.allowedModels ? new Set(principal.allowedModels) : null;
     return allowed ? served.filter((model) => allowed.has(model)) : served;
   }

@@ -1,9 +1,9 @@
 import { ok, refused, type PickRequest, type Reply, type UpstreamEndpoint } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
 import { servesEndpoint } from '@tollgate/providers';
-import type { ChannelTable } from '../channels/channel-table.js';
-import type { RoutableChannel } from '../channels/routable-channel.js';
-import type { HealthReader } from '../health/availability.js';
+import type { ChannelTable } from './channel-table.js';
+import type { RoutableChannel } from './routable-channel.js';
+import type { HealthReader } from './availability.js';
 import { parsePinnedChannelId } from './pinned-channel-id.js';
 import type { RandomSource } from './random-source.js';
 import { weightedChoice } from './weighted-choice.js';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ChannelHealthChange, UpstreamOutcome } from '@tollgate/contracts';
-import { ManualClock } from '../testing/channel-fixtures.js';
+import { ManualClock } from './testing.js';
 import { providerFor } from '@tollgate/providers';
 import { HealthTracker } from './health-tracker.js';
 import { classifyOutcome } from './outcome-kind.js';

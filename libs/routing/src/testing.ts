@@ -1,5 +1,5 @@
-import type { RoutableChannel } from '../channels/routable-channel.js';
-import type { RandomSource } from '../selection/random-source.js';
+import type { RoutableChannel } from './routable-channel.js';
+import type { RandomSource } from './random-source.js';
 
 /** A routable channel for tests: enabled, serving gpt-4o to `default`, priority 0, weight 1. */
 export function routableChannel(id: number, overrides: Partial<RoutableChannel> = {}): RoutableChannel {

@@ -8,7 +8,7 @@ import type {
   ChannelStatus,
   UpstreamOutcome,
 } from '@tollgate/contracts';
-import type { Clock } from '../clock.js';
+import type { Clock } from './clock.js';
 import type { Availability, HealthReader } from './availability.js';
 import type { HealthSettings } from './health-settings.js';
 import type { OutcomeKind } from './outcome-kind.js';
@@ -20,7 +20,10 @@ export interface RecordedOutcome {
   autoDisableReason: string | null;
 }
 
-type Outcome = Pick<UpstreamOutcome, 'channelId' | 'status' | 'retryAfterSeconds' | 'errorCode'>;
+type Outcome = Pick<UpstreamOutcome, 'channelId' | 'status' | 'retryAfterSeconds' | 'errorCode' | 'id'>;
+
+/** How many ids of outcomes this copy applied itself it remembers, to skip their echo (see receive). */
+const OWN_EVENT_IDS_KEPT = 10_000;
 
 const fresh = (channelId: number, version = 0): ChannelHealthSnapshot => ({
   channelId,
@@ -52,9 +55,15 @@ const fresh = (channelId: number, version = 0): ChannelHealthSnapshot => ({
  */
 export class HealthTracker implements HealthReader {
   private readonly records = new Map<number, ChannelHealthSnapshot>();
+  /**
+   * Ids of outcomes this copy applied when it saw them (an edge, for its
+   * own outcomes): the router's broadcast of the same event is skipped, so
+   * it counts once. Oldest first; bounded.
+   */
+  private readonly ownEventIds = new Set<string>();
 
   constructor(
-    private readonly settings: HealthSettings,
+    readonly settings: HealthSettings,
     private readonly clock: Clock,
     /** This replica's id in broadcasts, so that it skips its own echo. */
     readonly origin: string = randomUUID(),
@@ -72,6 +81,22 @@ export class HealthTracker implements HealthReader {
    */
   hasHistory(channelId: number): boolean {
     return this.records.has(channelId);
+  }
+
+  /** Every record this copy holds (the routing table carries them to edges that start). */
+  allSnapshots(): ChannelHealthSnapshot[] {
+    return [...this.records.values()].map((record) => structuredClone(record));
+  }
+
+  /**
+   * Records from another copy's routing table, for channels this copy
+   * holds nothing of (as receive does for one change): what it already
+   * holds came from events it replayed, which stay more exact.
+   */
+  adopt(snapshots: readonly ChannelHealthSnapshot[]): void {
+    for (const snapshot of snapshots) {
+      if (!this.records.has(snapshot.channelId)) this.records.set(snapshot.channelId, structuredClone(snapshot));
+    }
   }
 
   availability(channelId: number, now: number = this.clock()): Availability {
@@ -97,12 +122,24 @@ export class HealthTracker implements HealthReader {
       status: outcome.status,
       errorCode: outcome.errorCode,
       retryAfterSeconds: outcome.retryAfterSeconds,
+      ...(outcome.id === undefined ? {} : { id: outcome.id }),
     };
     const autoDisableReason =
       kind === 'dead_key'
         ? `upstream answered ${outcome.status}${outcome.errorCode ? ` (${outcome.errorCode})` : ''}`
         : null;
     return { change: this.applyEvent(event), autoDisableReason };
+  }
+
+  /**
+   * An outcome this copy saw first and will see again as the router's
+   * broadcast (an edge's own outcome, reported with this id): applied now,
+   * so the edge's next pick knows, and its echo skipped, so it counts once.
+   */
+  recordOwn(outcome: Outcome & { id: string }, kind: OutcomeKind): RecordedOutcome {
+    const recorded = this.record(outcome, kind);
+    if (recorded.change) this.rememberOwn(outcome.id);
+    return recorded;
   }
 
   /**
@@ -129,9 +166,11 @@ export class HealthTracker implements HealthReader {
    */
   receive(change: ChannelHealthChange): ChannelHealthChange | null {
     if (change.origin === this.origin) return null;
-    const id = change.event.channelId;
-    if (!this.records.has(id) && change.health.version > 1) {
-      this.records.set(id, structuredClone(change.health));
+    const id = change.event.id;
+    if (id !== undefined && this.ownEventIds.delete(id)) return null;
+    const channelId = change.event.channelId;
+    if (!this.records.has(channelId) && change.health.version > 1) {
+      this.records.set(channelId, structuredClone(change.health));
       return { ...change, origin: this.origin, health: structuredClone(change.health) };
     }
     return this.applyEvent(change.event);
@@ -151,6 +190,14 @@ export class HealthTracker implements HealthReader {
       consecutiveFailures: record.consecutiveFailures,
       recentErrors: record.recentErrors.map((error) => ({ ...error, at: iso(error.at) })),
     };
+  }
+
+  private rememberOwn(id: string): void {
+    this.ownEventIds.add(id);
+    if (this.ownEventIds.size > OWN_EVENT_IDS_KEPT) {
+      const oldest = this.ownEventIds.values().next();
+      if (!oldest.done) this.ownEventIds.delete(oldest.value);
+    }
   }
 
   private controlEvent(channelId: number, kind: 'probe' | 'reset'): ChannelHealthEvent {

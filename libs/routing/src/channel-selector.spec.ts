@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PickRequest, Reply } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
-import { ChannelTable } from '../channels/channel-table.js';
-import type { RoutableChannel } from '../channels/routable-channel.js';
-import type { Availability, HealthReader } from '../health/availability.js';
-import { routableChannel, seededRandom } from '../testing/channel-fixtures.js';
+import { ChannelTable } from './channel-table.js';
+import type { RoutableChannel } from './routable-channel.js';
+import type { Availability, HealthReader } from './availability.js';
+import { routableChannel, seededRandom } from './testing.js';
 import { selectChannel, type Selection } from './channel-selector.js';
 
 const NOW = 1_750_000_000_000;

@@ -1,4 +1,4 @@
-import { isChannelId } from '../channels/channel-id.js';
+import { isChannelId } from './channel-id.js';
 
 const POSITIVE_INTEGER = /^[1-9][0-9]{0,9}$/;
 
