@@ -20,6 +20,7 @@ import console from 'node:console';
 import { addedOverDirect, aggregateTarget, ratios as computeRatios } from './lib/aggregate.js';
 import { startFakeProvider } from './lib/fake-provider.js';
 import { renderProfileSummary, summarizeProfileDir } from './lib/cpu-profile.js';
+import { exactnessFigure } from './lib/exactness.js';
 import { evaluateGoals } from './lib/goals.js';
 import { machineInfo } from './lib/machine.js';
 import { parseOptions } from './lib/options.js';
@@ -162,6 +163,21 @@ async function main() {
     }).catch((error) => ({ error: `${error?.message ?? error}` }));
   }
 
+  // --- Exactness: Tollgate's books against every request the bench sent it, once the last one settled ---
+  let exactness = null;
+  if (tollgate && targets.tollgate.status === 'measured' && tollgate.isAlive()) {
+    const drained = await settle(tollgate);
+    log("checking Tollgate's books against the requests the bench sent (admin API)…");
+    exactness = await tollgate.checkExactness().catch((error) => ({ error: `${error?.message ?? error}` }));
+    // A backlog that did not drain explains open holds and missing charges: the figures say so.
+    if (drained?.left) exactness.settlementBacklogLeft = drained.left;
+    log(
+      exactness.error
+        ? `exactness check failed: ${exactness.error}`
+        : `exactness ${exactness.met ? 'MET' : 'NOT MET'}: ${exactnessFigure(exactness)}`,
+    );
+  }
+
   // --- Figures, report, raw results ---
   const summaries = {};
   for (const target of live) {
@@ -183,6 +199,7 @@ async function main() {
     portkey: summaries.portkey,
     added: added.tollgate,
     tollgateStatus: targets.tollgate?.status,
+    exactness,
   });
   const machine = {
     ...machineAtStart,
@@ -218,6 +235,7 @@ async function main() {
     goals,
     settlement: summaries.tollgate ? settlement : null,
     trace,
+    exactness,
     profiles: live.find((target) => target.profileDir)?.profileDir ?? null,
     raw: Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, rawSlices(t.slices)])),
   };

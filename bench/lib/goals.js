@@ -3,12 +3,13 @@
  * not be measured (Tollgate unavailable, a phase skipped) is NOT MEASURED, never MET.
  */
 import { translationCost } from './aggregate.js';
+import { exactnessFigure } from './exactness.js';
 
 const ms = (us) => `${(us / 1000).toFixed(3)} ms`;
 
 export const RSS_LIMIT_MB = 150;
 
-export function evaluateGoals({ tollgate, direct, portkey, added, tollgateStatus }) {
+export function evaluateGoals({ tollgate, direct, portkey, added, tollgateStatus, exactness }) {
   const goals = [];
   const judge = (goal, measured, met, figure) =>
     goals.push({
@@ -60,5 +61,13 @@ export function evaluateGoals({ tollgate, direct, portkey, added, tollgateStatus
       cost && `${cost.p50Us >= 0 ? '+' : ''}${ms(cost.p50Us)}`,
     );
   }
+
+  // Issue 15: after the run, reconcile is clean and the charges are exactly the 2xx answers the bench saw.
+  judge(
+    'exactness: reconcile clean and charges = successes',
+    Boolean(exactness && !exactness.error),
+    exactness?.met,
+    exactnessFigure(exactness),
+  );
   return goals;
 }

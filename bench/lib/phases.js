@@ -40,7 +40,7 @@ export function definePhases(options) {
           connections: options.connections,
           durationS: options.durationS / options.rounds,
         });
-        return { ...result, requests: result.ok + result.errorsTotal };
+        return { ...result, requests: result.ok + result.afterDeadline.ok + result.errorsTotal };
       },
     },
     {
@@ -53,7 +53,7 @@ export function definePhases(options) {
           connections: options.connections,
           durationS: options.durationS / options.rounds,
         });
-        return { ...result, requests: result.ok + result.errorsTotal };
+        return { ...result, requests: result.ok + result.afterDeadline.ok + result.errorsTotal };
       },
     },
     {

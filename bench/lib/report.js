@@ -5,6 +5,7 @@
  */
 import { headline, translationCost } from './aggregate.js';
 import { DIALECT_PROFILES, DIALECTS } from './profiles.js';
+import { renderExactness } from './exactness.js';
 import { renderTimeline } from './tollgate-trace.js';
 
 const fmtMs = (us) => (us === null || us === undefined ? '—' : (us / 1000).toFixed(3));
@@ -266,6 +267,11 @@ export function renderReport(run) {
   if (run.trace) {
     section('Tollgate request timeline (concurrency 1, NATS wire-tap, after the measured phases)');
     out.push(run.trace.error ? `trace failed: ${run.trace.error}` : renderTimeline(run.trace));
+  }
+
+  if (targets.tollgate) {
+    section('Exactness under load (Tollgate, after every phase has settled; admin API, root key)');
+    out.push(...renderExactness(run.exactness, targets.tollgate));
   }
 
   section('Tollgate / peer ratios (latency: lower is better; req/s: higher is better)');

@@ -37,7 +37,13 @@ export async function traceTollgate(target, { natsUrl, requests, body }) {
   try {
     for (let i = 0; i < requests; i++) {
       const start = nowUs();
-      const res = await pool.request({ method: 'POST', path: endpoint.path, headers, body });
+      // These requests are charged like any other: the exactness check counts them too.
+      endpoint.tally?.request();
+      const res = await pool.request({ method: 'POST', path: endpoint.path, headers, body }).catch((error) => {
+        endpoint.tally?.failure(error?.code ?? 'socket error');
+        throw error;
+      });
+      endpoint.tally?.answer(res.statusCode, res.headers['x-tid']);
       await res.body.text();
       windows.push({ start, end: nowUs(), status: res.statusCode });
     }

@@ -36,8 +36,14 @@ export function sequentialClient(endpoint) {
           errors.truncated = `stopped after ${i} of ${count} requests (${maxSeconds} s limit)`;
           break;
         }
+        // Tollgate's endpoints carry a tally of every request and answer (exactness.js): counted on the
+        // status, as billing sees it, before the body is read.
+        endpoint.tally?.request();
+        let answered = false;
         try {
           const res = await pool.request({ method: 'POST', path: endpoint.path, headers, body });
+          endpoint.tally?.answer(res.statusCode, res.headers['x-tid']);
+          answered = true;
           const text = await res.body.text();
           const elapsedUs = Number(process.hrtime.bigint() - started) / 1000;
           if (res.statusCode >= 200 && res.statusCode < 300) {
@@ -46,6 +52,7 @@ export function sequentialClient(endpoint) {
             recordError(errors, String(res.statusCode), text);
           }
         } catch (error) {
+          if (!answered) endpoint.tally?.failure(error?.code ?? 'socket error');
           recordError(errors, error?.code ?? 'socket error', error?.message ?? String(error));
         }
       }

@@ -36,8 +36,13 @@ export function streamingClient(endpoint) {
           errors.truncated = `stopped after ${i} of ${count} requests (${maxSeconds} s limit)`;
           break;
         }
+        // As in sequential.js: Tollgate's tally counts the answer on its status, whatever the stream holds.
+        endpoint.tally?.request();
+        let answered = false;
         try {
           const res = await pool.request({ method: 'POST', path: endpoint.path, headers, body });
+          endpoint.tally?.answer(res.statusCode, res.headers['x-tid']);
+          answered = true;
           let firstDataAt = null;
           let text = '';
           for await (const chunk of res.body) {
@@ -55,6 +60,7 @@ export function streamingClient(endpoint) {
           ttfcUs.push(Number(firstDataAt - started) / 1000);
           totalUs.push(Number(ended - started) / 1000);
         } catch (error) {
+          if (!answered) endpoint.tally?.failure(error?.code ?? 'socket error');
           recordError(errors, error?.code ?? 'socket error', error?.message ?? String(error));
         }
       }

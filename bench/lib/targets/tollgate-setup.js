@@ -10,7 +10,8 @@ import { DIALECT_PROFILES, PROFILES } from '../profiles.js';
 /** Far above anything the bench can send in a minute: the limit is checked on every request, never binding. */
 const BENCH_KEY_RPM = 100_000_000;
 
-async function adminCall(edgeUrl, rootKey, method, path, body) {
+/** One admin API call with the root key; a non-2xx answer throws with its status and body. */
+export async function adminCall(edgeUrl, rootKey, method, path, body) {
   const res = await request(`${edgeUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' },

@@ -22,6 +22,7 @@ import { freePort, isListening, onCleanup, spawnManaged, waitFor } from '../proc
 import { TargetUnavailable } from './unavailable.js';
 import { findNatsServer, NatsMonitor, natsServerVersion } from './nats.js';
 import { setUpTollgate } from './tollgate-setup.js';
+import { RequestTally, checkExactness } from '../exactness.js';
 
 const SERVICES = ['auth', 'router', 'billing', 'edge'];
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -181,6 +182,8 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     throw failure(`admin set-up failed: ${error.message}`);
   }
 
+  // Every request any phase sends to Tollgate is counted here, through the endpoints below (exactness.js).
+  const tally = new RequestTally();
   const natsMonitor = new NatsMonitor(natsMonitorPort);
   // PostgreSQL backends serving our database: pools open connections as load grows, so the list is
   // refreshed before each slice and every second during it.
@@ -211,6 +214,7 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
         headers: { authorization: `Bearer ${setup.keys[0]}` },
         headerVariants: setup.keys.map((key) => ({ authorization: `Bearer ${key}` })),
         model: PROFILES[profile].model,
+        tally,
       };
     },
     dialectEndpoint(id) {
@@ -220,6 +224,7 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
         path: DIALECT_PATHS[profile.dialect],
         headers: dialectHeaders(profile.dialect, setup.keys[0]),
         body: dialectBody(profile.dialect, profile.model),
+        tally,
       };
     },
     processGroups: () => [
@@ -265,6 +270,11 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
         return { samples, backendsByActivity: counts, lockWaitsByStatement: waiting };
       };
     },
+    /**
+     * After the last request has settled: the books read through the admin API with the root key, against
+     * the tally of what the bench sent and got back (exactness.js).
+     */
+    checkExactness: () => checkExactness({ edgeUrl, rootKey, userIds: setup.userIds, tally }),
     /** Settlements published but not yet processed by billing (JetStream consumer backlog). */
     settlementBacklog: () => natsMonitor.pendingSettlements(),
     isAlive: () => SERVICES.every((name) => services[name].isRunning()) && nats.isRunning(),
