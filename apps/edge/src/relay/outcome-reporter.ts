@@ -46,6 +46,9 @@ export class OutcomeReporter {
 
   report(report: AttemptReport): void {
     const { channel, status } = report;
+    // A success on a channel without health history changes nothing, here or in the router (see
+    // PickedChannel.reportSuccess): the common case, so it costs nothing more.
+    if (status >= 200 && status < 300 && !channel.reportSuccess) return;
     let outcome: UpstreamOutcome = {
       channelId: channel.channelId,
       model: report.model,
@@ -56,8 +59,6 @@ export class OutcomeReporter {
       timedOut: report.timedOut ?? false,
     };
     if (this.routing) outcome = this.routing.applyOwn(outcome);
-    // A success on a channel without health history changes nothing in the router (see PickedChannel.reportSuccess).
-    if (status >= 200 && status < 300 && !channel.reportSuccess) return;
     this.outcomes.push(outcome);
     this.schedule();
   }
