@@ -4,7 +4,7 @@ import { DenialReason } from '@tollgate/errors';
 import { ChannelTable } from './channel-table.js';
 import type { RoutableChannel } from './routable-channel.js';
 import type { Availability, HealthReader } from './availability.js';
-import { routableChannel, seededRandom } from './testing.js';
+import { pickRequest as request, routableChannel, seededRandom } from './testing.js';
 import { selectChannel, type Selection } from './channel-selector.js';
 
 const NOW = 1_750_000_000_000;
@@ -16,15 +16,6 @@ class StubHealth implements HealthReader {
     return this.states.get(channelId) ?? { kind: 'available', probe: false };
   }
 }
-
-const request = (overrides: Partial<PickRequest> = {}): PickRequest => ({
-  model: 'gpt-4o',
-  endpoint: 'chat.completions',
-  group: 'default',
-  pinnedChannel: null,
-  excludeChannelIds: [],
-  ...overrides,
-});
 
 function chosenId(reply: Reply<Selection>): number {
   if (!reply.ok) throw new Error(`expected a channel, got ${reply.denial.reason}`);

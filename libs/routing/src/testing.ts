@@ -1,5 +1,18 @@
+import type { PickRequest } from '@tollgate/contracts';
 import type { RoutableChannel } from './routable-channel.js';
 import type { RandomSource } from './random-source.js';
+
+/** A pick for tests: gpt-4o chat completions for the `default` group, nothing pinned or excluded. */
+export function pickRequest(overrides: Partial<PickRequest> = {}): PickRequest {
+  return {
+    model: 'gpt-4o',
+    endpoint: 'chat.completions',
+    group: 'default',
+    pinnedChannel: null,
+    excludeChannelIds: [],
+    ...overrides,
+  };
+}
 
 /** A routable channel for tests: enabled, serving gpt-4o to `default`, priority 0, weight 1. */
 export function routableChannel(id: number, overrides: Partial<RoutableChannel> = {}): RoutableChannel {

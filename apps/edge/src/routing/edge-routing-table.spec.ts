@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  RouterSubjects,
-  type ChannelHealthChange,
-  type PickRequest,
-  type RoutingTable,
-  type UpstreamOutcome,
-} from '@tollgate/contracts';
+import { RouterSubjects, type ChannelHealthChange, type RoutingTable, type UpstreamOutcome } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { providerFor } from '@tollgate/providers';
 import {
@@ -19,7 +13,7 @@ import {
   type HealthSettings,
   type RoutableChannel,
 } from '@tollgate/routing';
-import { ManualClock, routableChannel, seededRandom } from '@tollgate/routing/testing';
+import { ManualClock, pickRequest as request, routableChannel, seededRandom } from '@tollgate/routing/testing';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { SILENT_LOGGER } from '../testing/relay-fixtures.js';
 import { EdgeRoutingTable } from './edge-routing-table.js';
@@ -31,15 +25,6 @@ const SETTINGS: HealthSettings = {
   breakerOpenMs: 30_000,
   recentErrorsKept: 10,
 };
-
-const request = (overrides: Partial<PickRequest> = {}): PickRequest => ({
-  model: 'gpt-4o',
-  endpoint: 'chat.completions',
-  group: 'default',
-  pinnedChannel: null,
-  excludeChannelIds: [],
-  ...overrides,
-});
 
 const outcome = (channelId: number, status: number, fields: Partial<UpstreamOutcome> = {}): UpstreamOutcome => ({
   channelId,
