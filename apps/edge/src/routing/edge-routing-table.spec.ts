@@ -123,6 +123,13 @@ describe(EdgeRoutingTable.name, () => {
     expect(chosen(sut.pick(request()))).toBe(2);
   });
 
+  it('ignores the empty table of a router replica that has not loaded its channels yet (revision 0)', () => {
+    const clock = new ManualClock();
+    const { sut } = edge(clock);
+    sut.adopt(new RouterSide(ChannelTable.empty, clock).published(0));
+    expect(sut.ready).toBe(false);
+  });
+
   it('takes a disabled channel out at once when the new table comes', () => {
     const clock = new ManualClock();
     const { sut } = edge(clock);

@@ -110,9 +110,13 @@ export class EdgeRoutingTable implements OnModuleInit, OnModuleDestroy {
     return this.refreshing;
   }
 
-  /** Keeps a table newer than the one held; an older one (a replica that loaded earlier) is dropped. */
+  /**
+   * Keeps a table newer than the one held; an older one (a replica that
+   * loaded earlier) is dropped, and so is revision 0: a replica that has not
+   * loaded its channels yet, whose empty table would refuse every request.
+   */
   adopt(routing: RoutingTable): void {
-    if (routing.revision <= this.revision) return;
+    if (routing.revision <= this.revision || routing.revision === 0) return;
     const table = channelTableOf(routing);
     this.health ??= new HealthTracker(routing.settings, this.clock);
     this.health.adopt(routing.health);
