@@ -6,7 +6,9 @@ export const commonSettings = {
   NATS_URL: str({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
   NATS_REQUEST_TIMEOUT_MS: positiveMs({
     default: 3000,
-    desc: 'How long a service waits for another before answering 503 service_unavailable',
+    desc:
+      'How long a service waits for another before answering 503 service_unavailable; billing drops a reserve that ' +
+      'waited longer than this before reaching the database (the edge has given up on it), so set it alike on edge and billing',
   }),
   LOG_LEVEL: str({
     default: 'info',

@@ -23,11 +23,20 @@ export interface ReserveCall {
   userRpm: number;
   ttlMs: number;
   synchronousCommit: boolean;
+  /**
+   * Epoch ms after which the edge no longer waits for this reserve (it then
+   * answers 503 and publishes a release for the hold id). A reserve still
+   * waiting for its batch then is dropped before any SQL: placed later, its
+   * hold could outlast the release's retries and expire at the full estimate
+   * for a request that was never served.
+   */
+  deadline: number;
 }
 
 export type ReserveOutcome =
   | { outcome: 'ok'; holdId: string; limit: number; remaining: number; resetSeconds: number }
-  | { outcome: Exclude<ReserveHoldOutcome, 'ok'>; limit: number; resetSeconds: number };
+  | { outcome: Exclude<ReserveHoldOutcome, 'ok'>; limit: number; resetSeconds: number }
+  | { outcome: 'too_late' };
 
 interface ReserveRow {
   r_index: number;
@@ -61,7 +70,11 @@ export class HoldsRepository {
     run: (calls) => this.reserveBatch(calls),
   });
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** Injected by specs only. */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * Rate limits, debit, key budget, hold and ledger row, in the database's
@@ -78,6 +91,14 @@ export class HoldsRepository {
   }
 
   private async reserveBatch(calls: ReserveCall[]): Promise<ReserveOutcome[]> {
+    const now = this.now();
+    const live = calls.filter((call) => call.deadline >= now);
+    const outcomes = live.length > 0 ? await this.reserveLive(live) : [];
+    let next = 0;
+    return calls.map((call) => (call.deadline >= now ? outcomes[next++] : { outcome: 'too_late' }));
+  }
+
+  private async reserveLive(calls: ReserveCall[]): Promise<ReserveOutcome[]> {
     const items = calls.map((call) => {
       const { prices } = call.quote;
       return {

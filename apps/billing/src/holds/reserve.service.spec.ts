@@ -20,6 +20,7 @@ import {
   ledgerPage,
 } from '../testing/billing-fixture.js';
 import { useBillingDatabase } from '../testing/test-database.js';
+import { HoldsRepository } from './holds.repository.js';
 import { ReserveService } from './reserve.service.js';
 
 // Rate-limit specs may wait out the end of a minute so that their requests share one window.
@@ -268,6 +269,49 @@ describe(ReserveService.name, () => {
 
       expect(await billing.rateWindows.sweep()).toBeGreaterThanOrEqual(1);
       expect(await billing.db.query(`SELECT 1 FROM billing.rate_windows WHERE scope = 'k:old'`)).toHaveLength(0);
+    });
+  });
+
+  describe("past the edge's deadline", () => {
+    /** Reserves over a repository whose clock runs `aheadMs` ahead: every reserve has waited that long. */
+    const lateBy = (
+      aheadMs: number,
+      timeoutMs: number,
+      holds = new HoldsRepository(billing.db, () => Date.now() + aheadMs),
+    ) => ({
+      holds,
+      sut: new ReserveService(billing.book, holds, testConfig({ NATS_REQUEST_TIMEOUT_MS: String(timeoutMs) })),
+    });
+
+    it('drops a reserve that waited longer than the edge does: nothing counted, held or spent', async () => {
+      const customer = newCustomer();
+      await fund(billing, customer.userId, 1_000n);
+      const { sut } = lateBy(5_000, 3_000);
+
+      const reply = await sut.reserve(reserveRequest(customer, { rpmLimit: 1 }));
+
+      expect(reply).toEqual({ ok: false, denial: { reason: DenialReason.ServiceUnavailable } });
+      expect(await moneyOf(billing.db, customer.userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+      expect(await keySpent(billing.db, customer.keyId)).toBe(0n);
+      // The rate window did not count it either: the key's one request a minute is still there.
+      expect((await billing.reserve.reserve(reserveRequest(customer, { rpmLimit: 1 }))).ok).toBe(true);
+    });
+
+    it('drops only the late reserves of a batch; the others are placed', async () => {
+      const customers = [newCustomer(), newCustomer()];
+      for (const customer of customers) await fund(billing, customer.userId, 1_000n);
+      // One repository, so that both reserves can share a batch; its clock is 2 s ahead.
+      const { holds, sut: late } = lateBy(2_000, 1_000);
+      const onTime = new ReserveService(billing.book, holds, testConfig({ NATS_REQUEST_TIMEOUT_MS: '60000' }));
+
+      const replies = await Promise.all([
+        late.reserve(reserveRequest(customers[0])),
+        onTime.reserve(reserveRequest(customers[1])),
+      ]);
+
+      expect(replies.map((reply) => reply.ok)).toEqual([false, true]);
+      expect(await moneyOf(billing.db, customers[0].userId)).toEqual({ balance: 1_000n, held: 0n, ledger: 1_000n });
+      expect((await moneyOf(billing.db, customers[1].userId)).held).toBe(ESTIMATE_MICROS);
     });
   });
 

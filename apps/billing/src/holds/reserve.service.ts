@@ -21,11 +21,14 @@ export class ReserveService {
     @Inject(BILLING_CONFIG)
     private readonly config: Pick<
       BillingConfig,
-      'DEFAULT_KEY_RPM' | 'DEFAULT_USER_RPM' | 'HOLD_TTL_MS' | 'RESERVE_SYNCHRONOUS_COMMIT'
+      'DEFAULT_KEY_RPM' | 'DEFAULT_USER_RPM' | 'HOLD_TTL_MS' | 'RESERVE_SYNCHRONOUS_COMMIT' | 'NATS_REQUEST_TIMEOUT_MS'
     >,
   ) {}
 
   async reserve(request: ReserveRequest): Promise<Reply<Hold>> {
+    // The edge stopped waiting at most this long after it sent the request (the same setting on every
+    // service): counted from receipt, the deadline is never earlier than the edge's.
+    const deadline = Date.now() + this.config.NATS_REQUEST_TIMEOUT_MS;
     const keyBudgetMicros = request.budgetMicros === null ? null : BigInt(request.budgetMicros);
 
     // A model without a price is refused before anything is counted or held.
@@ -52,6 +55,7 @@ export class ReserveService {
       userRpm: this.config.DEFAULT_USER_RPM,
       ttlMs: this.config.HOLD_TTL_MS,
       synchronousCommit: this.config.RESERVE_SYNCHRONOUS_COMMIT,
+      deadline,
     });
 
     switch (result.outcome) {
@@ -68,6 +72,9 @@ export class ReserveService {
         return refused(deny(DenialReason.InsufficientUserQuota));
       case 'key_budget_exceeded':
         return refused(deny(DenialReason.KeyBudgetExceeded, { keySuffix: request.keySuffix }));
+      case 'too_late':
+        // Nothing was counted or held; the edge answered 503 already and reads no reply.
+        return refused(deny(DenialReason.ServiceUnavailable));
     }
   }
 }
