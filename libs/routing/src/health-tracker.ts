@@ -99,6 +99,16 @@ export class HealthTracker implements HealthReader {
     }
   }
 
+  /**
+   * Every record replaced by another copy's: for a copy that may have
+   * missed broadcasts (an edge whose NATS connection was down), the
+   * router's records are the more exact ones.
+   */
+  replaceAll(snapshots: readonly ChannelHealthSnapshot[]): void {
+    this.records.clear();
+    this.adopt(snapshots);
+  }
+
   availability(channelId: number, now: number = this.clock()): Availability {
     const record = this.records.get(channelId);
     if (!record) return { kind: 'available', probe: false };

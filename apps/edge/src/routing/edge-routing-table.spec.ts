@@ -163,6 +163,25 @@ describe(EdgeRoutingTable.name, () => {
     sut.onModuleDestroy();
   });
 
+  it('takes the health it missed while its NATS connection was down from the table, on reconnect', async () => {
+    const clock = new ManualClock();
+    const router = new RouterSide(new ChannelTable([routableChannel(1), routableChannel(2, { priority: -1 })]), clock);
+    const { nats, sut } = started(clock, router);
+    await sut.refresh();
+    expect(chosen(sut.pick(request()))).toBe(1);
+
+    // A cooldown starts while this edge is away: its broadcast never arrives. The table is unchanged.
+    router.record(outcome(1, 429, { retryAfterSeconds: 30 }));
+    router.changes.length = 0;
+    await sut.refresh();
+    expect(chosen(sut.pick(request()))).toBe(1);
+
+    nats.reconnected();
+    await sut.refresh();
+    expect(chosen(sut.pick(request()))).toBe(2);
+    sut.onModuleDestroy();
+  });
+
   it('hands out a half-open probe once and says so', () => {
     const clock = new ManualClock();
     const router = new RouterSide(new ChannelTable([routableChannel(1)]), clock);

@@ -75,8 +75,8 @@ export class EdgeRoutingTable implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.bus.onBroadcast(RouterSubjects.routingTableChanged, (table) => this.adopt(table));
     this.bus.onBroadcast(RouterSubjects.healthChanged, (change) => this.health?.receive(change));
-    // Broadcasts sent while the connection was down never arrive: catch up.
-    this.bus.onReconnect(() => void this.refresh());
+    // Broadcasts sent while the connection was down never arrive: catch up, health included.
+    this.bus.onReconnect(() => void this.refresh({ afterGap: true }));
     void this.refresh();
     if (this.config.ROUTING_TABLE_REFRESH_MS > 0) {
       this.timer = setInterval(() => void this.refresh(), this.config.ROUTING_TABLE_REFRESH_MS);
@@ -98,11 +98,17 @@ export class EdgeRoutingTable implements OnModuleInit, OnModuleDestroy {
     return this.revision;
   }
 
-  /** Asks the router for its table; a failure is only logged (the next refresh or broadcast will do). */
-  refresh(): Promise<void> {
+  /**
+   * Asks the router for its table; a failure is only logged (the next
+   * refresh or broadcast will do). `afterGap`: broadcasts may have been
+   * missed, so the router's health records replace this edge's.
+   */
+  refresh({ afterGap = false } = {}): Promise<void> {
+    // A catch-up must not be merged into a plain refresh already on its way.
+    if (afterGap && this.refreshing) return this.refreshing.then(() => this.refresh({ afterGap }));
     this.refreshing ??= this.bus
       .request(RouterSubjects.routingTable, {})
-      .then((table) => this.adopt(table))
+      .then((table) => this.adopt(table, { afterGap }))
       .catch((error: unknown) => this.logger.debug({ err: error }, 'routing table refresh failed'))
       .finally(() => {
         this.refreshing = null;
@@ -115,8 +121,10 @@ export class EdgeRoutingTable implements OnModuleInit, OnModuleDestroy {
    * loaded earlier) is dropped, and so is revision 0: a replica that has not
    * loaded its channels yet, whose empty table would refuse every request.
    */
-  adopt(routing: RoutingTable): void {
-    if (routing.revision <= this.revision || routing.revision === 0) return;
+  adopt(routing: RoutingTable, { afterGap = false } = {}): void {
+    if (routing.revision === 0) return;
+    if (afterGap && this.health) this.health.replaceAll(routing.health);
+    if (routing.revision <= this.revision) return;
     const table = channelTableOf(routing);
     this.health ??= new HealthTracker(routing.settings, this.clock);
     this.health.adopt(routing.health);
