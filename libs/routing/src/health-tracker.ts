@@ -106,6 +106,9 @@ export class HealthTracker implements HealthReader {
    */
   replaceAll(snapshots: readonly ChannelHealthSnapshot[]): void {
     this.records.clear();
+    // An own outcome the other copy had not applied yet reaches it later, and its echo must then count
+    // here too: the records it is in were just dropped.
+    this.ownEventIds.clear();
     this.adopt(snapshots);
   }
 
