@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { HoldView } from '@tollgate/contracts';
 import { MicroBatcher } from '@tollgate/service';
@@ -58,6 +58,9 @@ interface HoldRow {
   expires_at: Date;
 }
 
+/** The clock reserves' deadlines are read against (Date.now in the service). */
+export const HOLDS_CLOCK = Symbol('HOLDS_CLOCK');
+
 /** Reserves running at once per replica; the ones arriving meanwhile form the next batch. */
 const CONCURRENT_RESERVE_BATCHES = 2;
 const MAX_RESERVE_BATCH = 64;
@@ -72,8 +75,8 @@ export class HoldsRepository {
 
   constructor(
     private readonly db: DataSource,
-    /** Injected by specs only. */
-    private readonly now: () => number = Date.now,
+    // Injected by specs only (a clock ahead of time); nothing provides this token in the service.
+    @Optional() @Inject(HOLDS_CLOCK) private readonly now: () => number = Date.now,
   ) {}
 
   /**
