@@ -197,6 +197,7 @@ async function main() {
     tollgate: summaries.tollgate,
     direct: summaries.direct,
     portkey: summaries.portkey,
+    nginx: summaries.nginx,
     added: added.tollgate,
     tollgateStatus: targets.tollgate?.status,
     exactness,
