@@ -96,6 +96,20 @@ describe(EdgeRoutingTable.name, () => {
     expect(sut.models('default')).toBeNull();
   });
 
+  it('stays without a table, and asks again later, when the router does not answer', async () => {
+    const clock = new ManualClock();
+    const { nats, sut } = edge(clock);
+    nats.answer(RouterSubjects.routingTable, () => Promise.reject(new Error('no router answered')));
+
+    await expect(sut.refresh()).resolves.toBeUndefined();
+    expect(sut.ready).toBe(false);
+
+    const router = new RouterSide(new ChannelTable([routableChannel(1)]), clock);
+    nats.answer(RouterSubjects.routingTable, () => router.published());
+    await sut.refresh();
+    expect(chosen(sut.pick(request()))).toBe(1);
+  });
+
   it('picks from the table it was sent, as the router would answer the pick', () => {
     const clock = new ManualClock();
     const channels = [routableChannel(1, { modelMapping: { 'gpt-4o': 'gpt-4o-2024' } }), routableChannel(2)];
