@@ -538,7 +538,15 @@ export const UsageReport = Type.Object({
 });
 export type UsageReport = Static<typeof UsageReport>;
 
-export const RECONCILE_KINDS = ['balance_vs_ledger', 'held_vs_open_holds', 'key_spend_vs_holds'] as const;
+export const RECONCILE_KINDS = [
+  'balance_vs_ledger',
+  'held_vs_open_holds',
+  'key_spend_vs_holds',
+  /** accounts.granted_micros vs Σ (money_amount − money_drawn) over the user's grants not closed. */
+  'granted_vs_open_grants',
+  /** key_spend.granted_micros vs the same over the key's grants not closed. */
+  'key_granted_vs_open_grants',
+] as const;
 export const ReconcileKind = OneOf(RECONCILE_KINDS);
 export type ReconcileKind = Static<typeof ReconcileKind>;
 

@@ -6,6 +6,7 @@ import { IdempotencyKeysInNfc1764710000000 } from './1764710000000-idempotency-k
 import { AdjustmentBatches1764720000000 } from './1764720000000-adjustment-batches.js';
 import { PriceTokenParts1764730000000 } from './1764730000000-price-token-parts.js';
 import { PriceAudioMinutes1764740000000 } from './1764740000000-price-audio-minutes.js';
+import { CreditGrants1764750000000 } from './1764750000000-credit-grants.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -20,6 +21,7 @@ export const BILLING_MIGRATIONS = [
   AdjustmentBatches1764720000000,
   PriceTokenParts1764730000000,
   PriceAudioMinutes1764740000000,
+  CreditGrants1764750000000,
 ];
 
 /**

@@ -18,6 +18,13 @@
 --   only through billing.reserve_holds (reserve-holds.sql), which locks the
 --   batch's accounts first, in the order every money function keeps.
 --
+-- Credit grants: what billing may still hold for a user is balance_micros -
+-- granted_micros (the liens of the grants not closed, acquire-grants.sql),
+-- and for a key with a budget, budget - spent_micros - granted_micros. With
+-- no grant both are the checks of a plain balance and spend. A grant's
+-- requests are counted in the rate windows when it is made, so a reserve
+-- finds them taken.
+--
 -- r_outcome is one of RESERVE_HOLD_OUTCOMES (sql-outcomes.ts).
 --
 -- The hold keeps the unit prices it was quoted at, for its settlement; the
@@ -81,12 +88,13 @@ BEGIN
     RETURN;
   END IF;
 
-  -- The debit. "balance >= amount" in the UPDATE itself: two concurrent
-  -- reserves cannot both see enough money and both spend it. No account row
-  -- means no money.
+  -- The debit. "balance - granted >= amount" in the UPDATE itself: two
+  -- concurrent reserves cannot both see enough money and both spend it, and
+  -- none spends what a grant earmarked for an edge. No account row means no
+  -- money.
   UPDATE billing.accounts
      SET balance_micros = balance_micros - p_amount, held_micros = held_micros + p_amount, updated_at = now()
-   WHERE user_id = p_user_id AND balance_micros >= p_amount
+   WHERE user_id = p_user_id AND balance_micros - granted_micros >= p_amount
   RETURNING balance_micros INTO v_balance;
   IF v_balance IS NULL THEN
     UPDATE billing.rate_windows SET count = count - 1
@@ -95,11 +103,11 @@ BEGIN
     RETURN;
   END IF;
 
-  -- The key's budget, the same way: spent (open holds included) + amount <= budget.
+  -- The key's budget, the same way: spent (open holds included) + granted + amount <= budget.
   IF p_key_budget IS NULL OR p_amount <= p_key_budget THEN
     INSERT INTO billing.key_spend AS s (key_id, user_id, spent_micros) VALUES (p_key_id, p_user_id, p_amount)
       ON CONFLICT (key_id) DO UPDATE SET spent_micros = s.spent_micros + p_amount, updated_at = now()
-      WHERE p_key_budget IS NULL OR s.spent_micros + p_amount <= p_key_budget
+      WHERE p_key_budget IS NULL OR s.spent_micros + s.granted_micros + p_amount <= p_key_budget
       RETURNING s.spent_micros INTO v_spent;
   END IF;
   IF v_spent IS NULL THEN

@@ -127,12 +127,14 @@ export class AdjustmentLedger {
       [users],
     );
     const locked = (await runner.query(
-      `SELECT a.user_id, a.balance_micros
+      `SELECT a.user_id, a.balance_micros, a.granted_micros
          FROM billing.accounts a JOIN billing.known_users k ON k.user_id = a.user_id
         WHERE a.user_id = ANY($1::uuid[]) ORDER BY a.user_id FOR UPDATE OF a`,
       [users],
-    )) as Array<{ user_id: string; balance_micros: string }>;
+    )) as Array<{ user_id: string; balance_micros: string; granted_micros: string }>;
     const balances = new Map(locked.map((row) => [row.user_id, BigInt(row.balance_micros)]));
+    // Earmarked for edges by credit grants: a debit may not take what an edge may already have admitted.
+    const granted = new Map(locked.map((row) => [row.user_id, BigInt(row.granted_micros)]));
     const earlier = (await runner.query(
       `SELECT ${LEDGER_COLUMNS} FROM billing.ledger WHERE idempotency_key = ANY($1::text[])`,
       [lines.map((line) => line.idempotencyKey)],
@@ -176,12 +178,14 @@ export class AdjustmentLedger {
       }
       const before = balances.get(line.userId) ?? 0n;
       const after = before + line.amount;
-      if (line.amount < 0n && after < 0n && !options.allowNegative) {
+      const liens = granted.get(line.userId) ?? 0n;
+      // What is left to spend, balance − granted, may not go below zero (the balance alone may, by the liens).
+      if (line.amount < 0n && after - liens < 0n && !options.allowNegative) {
         return {
           status: 'error',
           kind: 'below_zero',
           balanceBefore: before,
-          message: lineProblem.belowZero(line.userId, before, line.amount),
+          message: lineProblem.belowZero(line.userId, before, line.amount, liens),
         };
       }
       balances.set(line.userId, after);

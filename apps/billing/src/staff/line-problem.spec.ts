@@ -12,6 +12,10 @@ describe('lineProblem', () => {
     ['keyRepeated', lineProblem.keyRepeated(LIMITS.batchRows - 1)],
     ['keyReused', lineProblem.keyReused(BIGINT_MAX.toString())],
     ['belowZero', lineProblem.belowZero('ffffffff-ffff-4fff-bfff-ffffffffffff', BIGINT_MIN, BIGINT_MIN)],
+    [
+      'belowZero with grants',
+      lineProblem.belowZero('ffffffff-ffff-4fff-bfff-ffffffffffff', BIGINT_MIN, BIGINT_MIN, BIGINT_MAX),
+    ],
   ])('%s says it in a row message however large its numbers', (_name, message) => {
     expect([message, isRowMessage(message)]).toEqual([message, true]);
   });

@@ -10,6 +10,9 @@ export const lineProblem = {
     `the idempotency key is also on the row at index ${firstIndex} of this request`,
   keyReused: (entryId: string): string =>
     `the idempotency key was already used for a different change (ledger entry ${entryId})`,
-  belowZero: (userId: string, before: bigint, amount: bigint): string =>
-    `would take the balance of ${userId} below zero (${before} + ${amount} micros)`,
+  /** `granted`: micro-units of the balance earmarked by credit grants, which a debit may not take. */
+  belowZero: (userId: string, before: bigint, amount: bigint, granted = 0n): string =>
+    granted === 0n
+      ? `would take the balance of ${userId} below zero (${before} + ${amount} micros)`
+      : `would take what ${userId} can spend below zero (${before} + ${amount} micros, ${granted} granted)`,
 };

@@ -29,9 +29,12 @@ interface DifferenceRow {
  * - balance_micros = sum of the user's ledger amounts;
  * - held_micros = sum of the user's open holds;
  * - key_spend.spent_micros = what the key's holds add up to (open: the held
- *   amount; settled or expired: what was charged; released: nothing).
+ *   amount; settled or expired: what was charged; released: nothing);
+ * - accounts.granted_micros = the liens of the user's credit grants not
+ *   closed, each money_amount - money_drawn;
+ * - key_spend.granted_micros = the same over the key's grants.
  *
- * All three are read in one REPEATABLE READ snapshot, so writes committing
+ * All five are read in one REPEATABLE READ snapshot, so writes committing
  * meanwhile cannot show up as a false difference.
  *
  * It also lists the accounts whose user auth does not know: money for an id
@@ -90,6 +93,24 @@ export class ReconcileService {
             ON h.key_id = k.key_id
          WHERE coalesce(k.spent_micros, 0) <> coalesce(h.total, 0)
          ORDER BY 2`);
+      const granted = await tx.query<DifferenceRow[]>(`
+        SELECT coalesce(a.user_id, g.user_id) AS user_id, NULL AS key_id,
+               coalesce(a.granted_micros, 0)::text AS recorded, coalesce(g.total, 0)::text AS expected
+          FROM billing.accounts a
+          FULL JOIN (SELECT user_id, sum(money_amount - money_drawn) AS total
+                       FROM billing.grants WHERE status <> 'closed' GROUP BY user_id) g
+            ON g.user_id = a.user_id
+         WHERE coalesce(a.granted_micros, 0) <> coalesce(g.total, 0)
+         ORDER BY 1`);
+      const keyGranted = await tx.query<DifferenceRow[]>(`
+        SELECT coalesce(k.user_id, g.user_id) AS user_id, coalesce(k.key_id, g.key_id) AS key_id,
+               coalesce(k.granted_micros, 0)::text AS recorded, coalesce(g.total, 0)::text AS expected
+          FROM billing.key_spend k
+          FULL JOIN (SELECT key_id, min(user_id::text)::uuid AS user_id, sum(money_amount - money_drawn) AS total
+                       FROM billing.grants WHERE status <> 'closed' GROUP BY key_id) g
+            ON g.key_id = k.key_id
+         WHERE coalesce(k.granted_micros, 0) <> coalesce(g.total, 0)
+         ORDER BY 2`);
       const unknownAccounts = await tx.query<AccountRow[]>(`
         SELECT a.user_id, a.balance_micros::text, a.held_micros::text
           FROM billing.accounts a
@@ -102,6 +123,8 @@ export class ReconcileService {
         ...balances.map((row) => toDifference('balance_vs_ledger', row)),
         ...held.map((row) => toDifference('held_vs_open_holds', row)),
         ...keys.map((row) => toDifference('key_spend_vs_holds', row)),
+        ...granted.map((row) => toDifference('granted_vs_open_grants', row)),
+        ...keyGranted.map((row) => toDifference('key_granted_vs_open_grants', row)),
       ];
       const accountsWithoutUser = unknownAccounts.map((row): AccountWithoutUser => ({
         userId: row.user_id,
