@@ -36,4 +36,9 @@ export const BILLING_REPEATABLE_MIGRATIONS = [
   'settle-hold.sql',
   'settle-holds.sql',
   'expire-holds.sql',
+  'acquire-grants.sql',
+  'free-grant.sql',
+  'return-grants.sql',
+  'record-admissions.sql',
+  'close-grants.sql',
 ].map((file) => new URL(`../sql/${file}`, import.meta.url));
