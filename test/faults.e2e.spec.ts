@@ -5,7 +5,7 @@ import { SETTLEMENT_STREAM } from '@tollgate/contracts';
 import { eventually } from '@tollgate/testing';
 import { startChatLoad, loadTidOf, type LoadRequest } from './support/chat-load.js';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
-import { balanceOf, ledgerOf, micros } from './support/ledger.js';
+import { balanceOf, ledgerOf, micros, untilAllSettled } from './support/ledger.js';
 import { chargesByTid, type RequestCharge } from './support/request-charges.js';
 import { useSuite } from './support/suite.js';
 import type { SuiteService } from '../tools/launcher/src/service-processes.js';
@@ -115,15 +115,11 @@ describe('faults: a process killed or NATS restarted under load costs no custome
     );
 
   /** Holds open for the user; polled until none is, as expiry closes the last ones. */
-  const noOpenHold = (userId: string) =>
-    eventually(
-      async () => {
-        const holds = await suite.admin<{ data: unknown[] }>('GET', `/admin/v1/users/${userId}/holds`);
-        expect(holds.body.data).toEqual([]);
-        expect((await balanceOf(suite, userId)).held).toBe(0n);
-      },
-      { timeoutMs: HOLD_TTL_MS + 30_000, intervalMs: 250 },
-    );
+  const noOpenHold = async (userId: string) => {
+    await untilAllSettled(suite, userId, HOLD_TTL_MS + 30_000, 250);
+    const holds = await suite.admin<{ data: unknown[] }>('GET', `/admin/v1/users/${userId}/holds`);
+    expect(holds.body.data).toEqual([]);
+  };
 
   const crashAndRestart = async (service: SuiteService) => {
     await suite.killService(service);

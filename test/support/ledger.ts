@@ -57,18 +57,38 @@ export async function settledCharge(suite: Suite, customer: Customer): Promise<b
 }
 
 /** Every hold settled, the balance equal to the sum of the ledger, and reconcile clean. */
+/**
+ * Waits until every request of the user is in the books and settled: first
+ * until billing has recorded every admission record edges stored (a request
+ * admitted from a credit grant holds nothing until then), then until nothing
+ * is held. Read in that order it is a true "all settled": once a record is
+ * recorded, its hold stays open until it is settled.
+ */
+export async function untilAllSettled(
+  suite: Suite,
+  userId: string,
+  timeoutMs: number,
+  intervalMs?: number,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const reconcile = await suite.admin<{ pending_admissions: number | null }>('GET', '/admin/v1/reconcile');
+      if (reconcile.body.pending_admissions !== 0) {
+        throw new Error(`${reconcile.body.pending_admissions} admission records not yet recorded`);
+      }
+      const { held } = await balanceOf(suite, userId);
+      if (held !== 0n) throw new Error(`${held} micro-units still held`);
+    },
+    { timeoutMs, intervalMs },
+  );
+}
+
 export async function expectBooksBalanced(
   suite: Suite,
   userId: string,
   settleWithinMs = 20_000,
 ): Promise<LedgerEntry[]> {
-  await eventually(
-    async () => {
-      const { held } = await balanceOf(suite, userId);
-      if (held !== 0n) throw new Error(`${held} micro-units still held`);
-    },
-    { timeoutMs: settleWithinMs },
-  );
+  await untilAllSettled(suite, userId, settleWithinMs);
   const ledger = await ledgerOf(suite, userId);
   const sum = ledger.reduce((total, entry) => total + micros(entry.amount), 0n);
   expect((await balanceOf(suite, userId)).balance).toBe(sum);

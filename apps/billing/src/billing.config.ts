@@ -1,4 +1,4 @@
-import { SETTLEMENT_STREAM } from '@tollgate/contracts';
+import { ADMISSION_STREAM, SETTLEMENT_STREAM } from '@tollgate/contracts';
 import {
   bool,
   commonSettings,
@@ -76,6 +76,53 @@ export const billingSettings = {
     default: 128,
     desc: 'Settlement messages one replica has in hand at the same time; their settlements are applied in batches of up to 64',
   }),
+  GRANT_VALIDITY_MS: positiveMs({
+    default: 10_000,
+    desc:
+      'How long an edge may admit requests on a credit grant (never past the end of its one-minute rate window): the ' +
+      'longest a reclaim whose broadcast was lost (a staff debit, a suspension) can take to apply on that edge',
+  }),
+  GRANT_SHARE_DIVISOR: intAtLeast(2)({
+    default: 2,
+    desc: 'A grant takes at most 1/this of what the user, the key and the rate windows can still spend, so other edges always find some',
+  }),
+  GRANT_FALLBACK_REQUESTS: positiveInt({
+    default: 8,
+    desc:
+      'Billing declines a grant worth fewer requests than this (after the share divisor): near the end of a balance, ' +
+      'a budget or a rate window every edge admits per request, exact to the last micro-unit',
+  }),
+  GRANT_RECLAIM_WAIT_MS: nonNegativeMs({
+    default: 250,
+    desc:
+      'A reserve that would be refused while edges hold unused grants of the same user or key asks them back and waits ' +
+      'this long for them before it answers; a staff debit waits the same',
+  }),
+  GRANT_CLOSE_GRACE_MS: positiveMs({
+    default: 5_000,
+    desc:
+      "How long after a grant's validity billing waits before it closes a grant its edge never returned (an edge " +
+      "killed): at least the edges' ADMISSION_APPEND_TIMEOUT_MS, so every admission the edge made is in the stream by then",
+  }),
+  GRANT_SWEEP_INTERVAL_MS: positiveMs({
+    default: 1_000,
+    desc: 'How often a billing replica closes returned and expired grants whose admissions have all been recorded',
+  }),
+  ADMISSION_STREAM_NAME: str({ default: ADMISSION_STREAM.stream, desc: 'JetStream stream holding admission records' }),
+  ADMISSION_SUBJECT: str({
+    default: ADMISSION_STREAM.subject,
+    desc: "Subject the admission stream captures; must equal the edge's ADMISSION_SUBJECT",
+  }),
+  ADMISSION_DURABLE: str({
+    default: ADMISSION_STREAM.durableConsumer,
+    desc: 'Durable pull consumer of admission records shared by every billing replica',
+  }),
+  ADMISSION_APPLY_DELAY_MS: nonNegativeMs({
+    default: 1_000,
+    desc:
+      'How long billing keeps an admission record before it records it as a hold: most settlements arrive first and ' +
+      'record and settle the request in one transaction. Less than half of SETTLEMENT_ACK_WAIT_MS (which the admission consumer shares)',
+  }),
 };
 
 /** Ack waits a hold must outlive: one settlement lost to a billing crash, and a second crash while it is retried. */
@@ -94,6 +141,20 @@ const billingRules: readonly SettingRule<Settings>[] = [
       `(here ${HOLD_TTL_REDELIVERIES * c.SETTLEMENT_ACK_WAIT_MS + c.HOLD_TTL_MARGIN_MS} ms): a settlement redelivered ` +
       'after a billing crash arrives an ack wait late, after a request that may have run for minutes, and must ' +
       'still find its hold open, or the customer pays the estimate instead of the usage',
+  },
+  {
+    settings: ['GRANT_RECLAIM_WAIT_MS', 'NATS_REQUEST_TIMEOUT_MS'],
+    holds: (c) => c.GRANT_RECLAIM_WAIT_MS * 2 < c.NATS_REQUEST_TIMEOUT_MS,
+    explain: () =>
+      'GRANT_RECLAIM_WAIT_MS must be less than half of NATS_REQUEST_TIMEOUT_MS: a reserve that waits for grants to ' +
+      'come back must still answer before the edge stops waiting for it',
+  },
+  {
+    settings: ['ADMISSION_APPLY_DELAY_MS', 'SETTLEMENT_ACK_WAIT_MS'],
+    holds: (c) => c.ADMISSION_APPLY_DELAY_MS * 2 < c.SETTLEMENT_ACK_WAIT_MS,
+    explain: () =>
+      'ADMISSION_APPLY_DELAY_MS must be less than half of SETTLEMENT_ACK_WAIT_MS: a record kept that long must still ' +
+      'be acknowledged before JetStream delivers it again',
   },
 ];
 

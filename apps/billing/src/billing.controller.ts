@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import {
   BillingSubjects,
   ok,
+  type AcquireGrantRequest,
   type AdjustRequest,
   type BatchAdjustRequest,
   type BatchRowsRequest,
@@ -11,12 +12,14 @@ import {
   type PriceInput,
   type RequestOf,
   type ReserveRequest,
+  type ReturnGrantsRequest,
   type StageBatchRowsRequest,
   type TopUpRequest,
   type UsageRequest,
 } from '@tollgate/contracts';
 import { HandleRequest } from '@tollgate/nats/server';
 import { UserRegistry } from './accounts/user-registry.js';
+import { GrantsService } from './grants/grants.service.js';
 import { HoldsRepository } from './holds/holds.repository.js';
 import { ReserveService } from './holds/reserve.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
@@ -31,7 +34,7 @@ import { UsageService } from './staff/usage.service.js';
  * @tollgate/contracts, and every request is checked against its schema
  * before a handler here sees it (see HandleRequest). Settlements do not
  * come through here: they are consumed from JetStream (see
- * SettlementConsumer).
+ * SettlementConsumer), nor do admission records (AdmissionConsumer).
  */
 @Controller()
 export class BillingController {
@@ -45,11 +48,28 @@ export class BillingController {
     private readonly reconciliation: ReconcileService,
     private readonly usageService: UsageService,
     private readonly users: UserRegistry,
+    private readonly grantsService: GrantsService,
   ) {}
 
   @HandleRequest(BillingSubjects.reserve)
   reserve(@Payload() request: ReserveRequest) {
     return this.reservations.reserve(request);
+  }
+
+  @HandleRequest(BillingSubjects.acquireGrant)
+  acquireGrant(@Payload() request: AcquireGrantRequest) {
+    return this.grantsService.acquire(request);
+  }
+
+  @HandleRequest(BillingSubjects.returnGrants)
+  returnGrants(@Payload() request: ReturnGrantsRequest) {
+    return this.grantsService.returnGrants(request);
+  }
+
+  @HandleRequest(BillingSubjects.grants)
+  async grants(@Payload() request: RequestOf<typeof BillingSubjects.grants>) {
+    const user = await this.users.exists(request.userId);
+    return user.ok ? this.grantsService.list(request.userId) : user;
   }
 
   @HandleRequest(BillingSubjects.setPrice)
@@ -121,8 +141,12 @@ export class BillingController {
   }
 
   @HandleRequest(BillingSubjects.reconcile)
-  reconcile() {
-    return this.reconciliation.reconcile();
+  async reconcile() {
+    const [report, pendingAdmissions] = await Promise.all([
+      this.reconciliation.reconcile(),
+      this.grantsService.pendingAdmissions(),
+    ]);
+    return report.ok ? ok({ ...report.value, pendingAdmissions }) : report;
   }
 
   @HandleRequest(BillingSubjects.ping)

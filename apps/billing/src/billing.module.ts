@@ -8,6 +8,12 @@ import { UserEventsListener } from './accounts/user-events.listener.js';
 import { UserRegistry } from './accounts/user-registry.js';
 import { BILLING_CONFIG, loadBillingConfig, type BillingConfig } from './billing.config.js';
 import { BillingController } from './billing.controller.js';
+import { AdmissionConsumer } from './admissions/admission.consumer.js';
+import { AdmissionStreamPosition } from './grants/admission-stream-position.js';
+import { GrantReclaimer } from './grants/grant-reclaimer.js';
+import { GrantSweeper } from './grants/grant.sweeper.js';
+import { GrantsRepository } from './grants/grants.repository.js';
+import { GrantsService } from './grants/grants.service.js';
 import { HoldExpirySweeper } from './holds/hold-expiry.sweeper.js';
 import { HoldsRepository } from './holds/holds.repository.js';
 import { ReserveService } from './holds/reserve.service.js';
@@ -39,6 +45,12 @@ import { UsageService } from './staff/usage.service.js';
     PriceBook,
     PricesService,
     HoldsRepository,
+    GrantsRepository,
+    AdmissionStreamPosition,
+    GrantReclaimer,
+    GrantsService,
+    GrantSweeper,
+    AdmissionConsumer,
     ReserveService,
     HoldExpirySweeper,
     RateWindowSweeper,

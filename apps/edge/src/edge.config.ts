@@ -1,5 +1,5 @@
 import { EnvError, makeExactValidator, makeValidator } from 'envalid';
-import { SETTLEMENT_STREAM } from '@tollgate/contracts';
+import { ADMISSION_STREAM, SETTLEMENT_STREAM } from '@tollgate/contracts';
 import {
   bool,
   commonSettings,
@@ -8,6 +8,7 @@ import {
   nonNegativeMs,
   port,
   positiveInt,
+  positiveMs,
   str,
 } from '@tollgate/config';
 import { NO_OVERRIDES, parseCapabilityOverrides } from './openai/capabilities/capability-overrides.js';
@@ -105,6 +106,31 @@ export const edgeSettings = {
   SETTLEMENT_SUBJECT: str({
     default: SETTLEMENT_STREAM.subject,
     desc: "Subject settlements are published on; must equal billing's SETTLEMENT_SUBJECT",
+  }),
+  GRANTS_ENABLED: bool({
+    default: true,
+    desc:
+      'Admit the requests of a busy key from credit grants in memory (one JetStream append each) instead of a ' +
+      'billing round trip per request; false = every request is reserved by billing',
+  }),
+  GRANT_HORIZON_MS: positiveMs({
+    default: 2_000,
+    desc: "How many milliseconds of a key's recent request rate the edge asks one grant to cover",
+  }),
+  GRANT_MIN_REQUESTS: positiveInt({ default: 16, desc: 'The fewest requests the edge asks one grant to cover' }),
+  GRANT_IDLE_MS: positiveMs({
+    default: 5_000,
+    desc: 'A grant nothing was admitted on for this long goes back to billing; a key is asked a grant for only after two requests within it',
+  }),
+  ADMISSION_APPEND_TIMEOUT_MS: positiveMs({
+    default: 1_000,
+    desc:
+      'How long a request admitted from a grant waits for JetStream to store its admission record before it falls back ' +
+      "to a billing reserve; at most billing's GRANT_CLOSE_GRACE_MS",
+  }),
+  ADMISSION_SUBJECT: str({
+    default: ADMISSION_STREAM.subject,
+    desc: "Subject admission records are appended on; must equal billing's ADMISSION_SUBJECT",
   }),
   METRICS_ENABLED: bool({ default: true, desc: 'Serve Prometheus metrics on GET /metrics' }),
 };

@@ -37,6 +37,9 @@ import { MessageTokenCounter } from './anthropic/message-token-counter.js';
 import { MessagesController } from './anthropic/messages.controller.js';
 import { ResponsesController } from './openai/responses/responses.controller.js';
 import { RequestAdmission } from './relay/request-admission.js';
+import { AdmissionJournal } from './grants/admission-journal.js';
+import { EdgeGrants } from './grants/edge-grants.js';
+import { EDGE_ID, newEdgeId } from './grants/edge-identity.js';
 import { UpstreamAttempt } from './relay/upstream-attempt.js';
 import { SettlementPublisher } from './settlement/settlement.publisher.js';
 import { EDGE_CONFIG, NATS_BUS } from './tokens.js';
@@ -77,6 +80,9 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     AdminGuard,
     UpstreamClient,
     SettlementPublisher,
+    { provide: EDGE_ID, useFactory: newEdgeId },
+    AdmissionJournal,
+    EdgeGrants,
     // The request path, in the order a request meets it (see RelayService).
     ChannelPicker,
     HoldSettler,

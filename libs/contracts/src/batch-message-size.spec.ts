@@ -9,7 +9,8 @@ import {
   StageBatchRowsRequest,
   type BatchAdjustRow,
 } from './billing.contract.js';
-import { IdempotencyKey, LIMITS, Reason, Uuid } from './schema/fields.js';
+import { AdmissionBatch, RETURN_REASONS, ReturnGrantsRequest } from './grants.contract.js';
+import { IdempotencyKey, LIMITS, ModelName, Reason, Tid, Uuid } from './schema/fields.js';
 import { compile } from './schema/validator.js';
 
 /**
@@ -123,5 +124,40 @@ describe('the size of every message about a batch', () => {
     const envelope = jsonBytes(request('tollgate.billing.adjust.batch.stage', { ...onePart, rows: [] }));
     expect(LIMITS.batchPartBytes + envelope + HEADERS).toBeLessThanOrEqual(BUDGET);
     expect(jsonBytes([row])).toBeLessThanOrEqual(LIMITS.batchPartBytes);
+  });
+});
+
+describe('the size of the messages about credit grants', () => {
+  const POSITIVE_MICROS = '9'.repeat(LIMITS.moneyWholeDigits + LIMITS.moneyFractionDigits);
+
+  it(`returns ${LIMITS.grantReturns} grants in one request well under NATS's max_payload`, () => {
+    const worst = {
+      edgeId: UUID,
+      returns: Array.from({ length: LIMITS.grantReturns }, () => ({
+        grantId: UUID,
+        admittedMicros: POSITIVE_MICROS,
+        admissions: LIMITS.int4,
+        reason: longest(RETURN_REASONS),
+      })),
+    };
+    expect(compile(ReturnGrantsRequest).is(worst)).toBe(true);
+    expect(jsonBytes(request('tollgate.billing.grants.return', worst)) + HEADERS).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it(`appends the ${LIMITS.admissionsPerMessage} admission records of one JetStream message well under it`, () => {
+    const record = {
+      admissionId: UUID,
+      grantId: UUID,
+      edgeId: UUID,
+      tid: worstText(Tid(), LIMITS.tidLength),
+      userId: UUID,
+      keyId: UUID,
+      model: worstText(ModelName(), LIMITS.nameLength),
+      amountMicros: POSITIVE_MICROS,
+      admittedAt: '2026-12-31T23:59:59.999999999+14:00',
+    };
+    const worst = { admissions: Array.from({ length: LIMITS.admissionsPerMessage }, () => record) };
+    expect(compile(AdmissionBatch).is(worst)).toBe(true);
+    expect(jsonBytes(worst) + HEADERS).toBeLessThanOrEqual(BUDGET);
   });
 });

@@ -23,6 +23,15 @@ import {
   Tid,
   Uuid,
 } from './schema/fields.js';
+import {
+  AcquireGrantRequest,
+  AdmissionRecord,
+  GrantAnswer,
+  GrantsReclaim,
+  GrantView,
+  ReturnGrantsRequest,
+  ReturnGrantsResult,
+} from './grants.contract.js';
 import { Empty, eventSubject, PingReply, Reply, subject } from './subject.js';
 
 /**
@@ -166,6 +175,12 @@ export const Settlement = Type.Object({
   /** Whole milliseconds from the edge; billing rounds anything else. */
   latencyMs: Type.Number({ minimum: 0 }),
   stream: Type.Boolean(),
+  /**
+   * The request was admitted from a credit grant (its holdId is the
+   * admission id): whichever of this settlement and the admission record
+   * reaches billing first creates the hold, once.
+   */
+  admission: Type.Optional(AdmissionRecord),
 });
 export type Settlement = Static<typeof Settlement>;
 
@@ -243,6 +258,12 @@ export const BalanceView = Type.Object({
   userId: Type.String(),
   balanceMicros: SignedMicros(),
   heldMicros: Micros(),
+  /**
+   * Lent to edges as credit grants and not yet used: part of the balance,
+   * not of what the user can still be held or granted (absent from billing
+   * replicas from before grants).
+   */
+  grantedMicros: Type.Optional(Micros()),
   updatedAt: Nullable(Instant()),
 });
 export type BalanceView = Static<typeof BalanceView>;
@@ -487,6 +508,8 @@ export const HoldView = Type.Object({
   model: Type.String(),
   amountMicros: Micros(),
   tid: Nullable(Type.String()),
+  /** The credit grant the request was admitted on; null for a per-request reserve. */
+  grantId: Type.Optional(Nullable(Uuid())),
   createdAt: Instant(),
   expiresAt: Instant(),
 });
@@ -579,6 +602,13 @@ export const ReconcileReport = Type.Object({
   ok: Type.Boolean(),
   differences: Type.Array(ReconcileDifference),
   accountsWithoutUser: Type.Array(AccountWithoutUser),
+  /**
+   * Admission records appended by edges and not yet recorded as holds (the
+   * admission consumer's pending and unacknowledged messages). The books
+   * are complete up to now when this is 0 and no hold is open. Null when
+   * JetStream did not answer.
+   */
+  pendingAdmissions: Type.Optional(Nullable(Count())),
 });
 export type ReconcileReport = Static<typeof ReconcileReport>;
 
@@ -606,6 +636,12 @@ export const BillingSubjects = {
   setGroupMultiplier: subject('tollgate.billing.groups.set', GroupMultiplierInput, Reply(GroupMultiplierView)),
   listGroupMultipliers: subject('tollgate.billing.groups.list', Empty, Type.Array(GroupMultiplierView)),
   holds: subject('tollgate.billing.holds.list', UserRef, Reply(Type.Array(HoldView))),
+  /** The user's credit grants that are not closed (staff views). */
+  grants: subject('tollgate.billing.grants.list', UserRef, Reply(Type.Array(GrantView))),
+  acquireGrant: subject('tollgate.billing.grants.acquire', AcquireGrantRequest, GrantAnswer),
+  returnGrants: subject('tollgate.billing.grants.return', ReturnGrantsRequest, ReturnGrantsResult),
+  /** Broadcast to every edge: give these grants back now (another edge needs them, staff, suspension). */
+  grantsReclaim: eventSubject('tollgate.broadcast.billing.grants-reclaim', GrantsReclaim),
   usage: subject('tollgate.billing.usage', UsageRequest, Reply(UsageReport)),
   /** A Reply: an account billing cannot match to a user is confirmed with auth, which may not answer. */
   reconcile: subject('tollgate.billing.reconcile', Empty, Reply(ReconcileReport)),

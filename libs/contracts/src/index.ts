@@ -4,6 +4,7 @@ export * from './roles.js';
 export * from './auth.contract.js';
 export * from './router.contract.js';
 export * from './billing.contract.js';
+export * from './grants.contract.js';
 export * from './money.js';
 export * from './schema/index.js';
 export * from './admin/index.js';

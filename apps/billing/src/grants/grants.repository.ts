@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { GRANT_STATUSES } from '@tollgate/contracts';
 import { MicroBatcher } from '@tollgate/service';
 import { isUniqueViolation } from '../db-errors.js';
-import type { UnitPrices } from '../pricing/cost.js';
+import type { UnitPrices } from '@tollgate/pricing';
 import type { AcquireGrantsOutcome, RecordAdmissionOutcome, ReturnGrantsOutcome } from '../sql/sql-outcomes.js';
 
 export type { RecordAdmissionOutcome } from '../sql/sql-outcomes.js';
@@ -88,7 +89,6 @@ export interface AdmissionItem {
   ttlMs: number;
 }
 
-export const GRANT_STATUSES = ['open', 'returned', 'draining', 'closed'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /** A grant as stored. Instants are ISO strings. */

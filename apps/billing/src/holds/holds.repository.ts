@@ -54,6 +54,7 @@ interface HoldRow {
   model: string;
   amount_micros: string;
   tid: string | null;
+  grant_id: string | null;
   created_at: Date;
   expires_at: Date;
 }
@@ -143,7 +144,7 @@ export class HoldsRepository {
 
   async openHolds(userId: string): Promise<HoldView[]> {
     const rows = await this.db.query<HoldRow[]>(
-      `SELECT id, user_id, key_id, model, amount_micros, tid, created_at, expires_at
+      `SELECT id, user_id, key_id, model, amount_micros, tid, grant_id, created_at, expires_at
          FROM billing.holds WHERE user_id = $1 AND status = 'open' ORDER BY created_at, id`,
       [userId],
     );
@@ -154,6 +155,7 @@ export class HoldsRepository {
       model: row.model,
       amountMicros: row.amount_micros,
       tid: row.tid,
+      grantId: row.grant_id,
       createdAt: row.created_at.toISOString(),
       expiresAt: row.expires_at.toISOString(),
     }));

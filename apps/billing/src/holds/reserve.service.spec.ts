@@ -280,7 +280,12 @@ describe(ReserveService.name, () => {
       holds = new HoldsRepository(billing.db, () => Date.now() + aheadMs),
     ) => ({
       holds,
-      sut: new ReserveService(billing.book, holds, testConfig({ NATS_REQUEST_TIMEOUT_MS: String(timeoutMs) })),
+      sut: new ReserveService(
+        billing.book,
+        holds,
+        billing.reclaimer,
+        testConfig({ NATS_REQUEST_TIMEOUT_MS: String(timeoutMs) }),
+      ),
     });
 
     it('drops a reserve that waited longer than the edge does: nothing counted, held or spent', async () => {
@@ -302,7 +307,12 @@ describe(ReserveService.name, () => {
       for (const customer of customers) await fund(billing, customer.userId, 1_000n);
       // One repository, so that both reserves can share a batch; its clock is 2 s ahead.
       const { holds, sut: late } = lateBy(2_000, 1_000);
-      const onTime = new ReserveService(billing.book, holds, testConfig({ NATS_REQUEST_TIMEOUT_MS: '60000' }));
+      const onTime = new ReserveService(
+        billing.book,
+        holds,
+        billing.reclaimer,
+        testConfig({ NATS_REQUEST_TIMEOUT_MS: '60000' }),
+      );
 
       const replies = await Promise.all([
         late.reserve(reserveRequest(customers[0])),

@@ -3,21 +3,28 @@ import { ok, refused, type Hold, type Reply, type ReserveRequest } from '@tollga
 import { DenialReason, deny } from '@tollgate/errors';
 import { TraceContext } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
+import { GrantReclaimer } from '../grants/grant-reclaimer.js';
 import { keyModelScope, tooManyRequests, userScope } from '../limits/rate-limit.js';
 import { PriceBook } from '../pricing/price-book.js';
-import { HoldsRepository } from './holds.repository.js';
+import { HoldsRepository, type ReserveOutcome } from './holds.repository.js';
 
 /**
  * `reserve`, once per client request, on the request path: price the
  * estimate (in memory), then one database call that counts the request
  * against its rate limits and holds the estimated cost on the user's balance
  * and the key's budget — or refuses, changing nothing.
+ *
+ * A reserve that would be refused while edges hold unused credit grants of
+ * the same user (or key) asks for them back, waits for them (bounded, see
+ * GrantReclaimer) and tries once more: no request is refused for money or a
+ * rate-window count that sits unused in another edge's slice.
  */
 @Injectable()
 export class ReserveService {
   constructor(
     private readonly book: PriceBook,
     private readonly holds: HoldsRepository,
+    private readonly reclaimer: GrantReclaimer,
     @Inject(BILLING_CONFIG)
     private readonly config: Pick<
       BillingConfig,
@@ -39,7 +46,7 @@ export class ReserveService {
     // Lower case, as PostgreSQL returns uuids: one key is one rate-limit counter however it is spelled.
     const userId = request.userId.toLowerCase();
     const keyId = request.keyId.toLowerCase();
-    const result = await this.holds.reserve({
+    const call = {
       holdId: request.holdId.toLowerCase(),
       userId,
       keyId,
@@ -56,7 +63,13 @@ export class ReserveService {
       ttlMs: this.config.HOLD_TTL_MS,
       synchronousCommit: this.config.RESERVE_SYNCHRONOUS_COMMIT,
       deadline,
-    });
+    };
+    let result = await this.holds.reserve(call);
+    const lienScope = reclaimScope(result, userId, keyId);
+    if (lienScope && (await this.reclaimer.reclaimAndWait(lienScope, 'needed_elsewhere'))) {
+      // The first try wrote nothing: the same hold id is still free.
+      result = await this.holds.reserve(call);
+    }
 
     switch (result.outcome) {
       case 'ok':
@@ -76,5 +89,23 @@ export class ReserveService {
         // Nothing was counted or held; the edge answered 503 already and reads no reply.
         return refused(deny(DenialReason.ServiceUnavailable));
     }
+  }
+}
+
+/** Whose grants may hold what this refusal lacked: the user's money or count, or the key's budget or window. */
+function reclaimScope(
+  result: ReserveOutcome,
+  userId: string,
+  keyId: string,
+): { userId: string; keyId?: string } | null {
+  switch (result.outcome) {
+    case 'insufficient_user_quota':
+    case 'user_rate_limited':
+      return { userId };
+    case 'key_budget_exceeded':
+    case 'key_rate_limited':
+      return { userId, keyId };
+    default:
+      return null;
   }
 }

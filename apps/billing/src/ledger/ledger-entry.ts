@@ -38,14 +38,19 @@ export interface AccountRow {
   user_id: string;
   balance_micros: string;
   held_micros: string;
+  granted_micros: string;
   updated_at: Date;
 }
+
+/** The columns of billing.accounts an AccountRow holds. */
+export const ACCOUNT_COLUMNS = 'user_id, balance_micros, held_micros, granted_micros, updated_at';
 
 export function toBalanceView(userId: string, row: AccountRow | undefined): BalanceView {
   return {
     userId,
     balanceMicros: row ? String(row.balance_micros) : '0',
     heldMicros: row ? String(row.held_micros) : '0',
+    grantedMicros: row ? String(row.granted_micros) : '0',
     updatedAt: row ? row.updated_at.toISOString() : null,
   };
 }

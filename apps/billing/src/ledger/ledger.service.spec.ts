@@ -29,6 +29,7 @@ describe(LedgerService.name, () => {
       userId,
       balanceMicros: '1450',
       heldMicros: '0',
+      grantedMicros: '0',
       updatedAt: expect.any(String),
     });
     const stranger = randomUUID();
@@ -36,6 +37,7 @@ describe(LedgerService.name, () => {
       userId: stranger,
       balanceMicros: '0',
       heldMicros: '0',
+      grantedMicros: '0',
       updatedAt: null,
     });
   });

@@ -8,7 +8,14 @@ import {
   type LedgerRequest,
   type Page,
 } from '@tollgate/contracts';
-import { LEDGER_COLUMNS, toBalanceView, toLedgerEntryView, type AccountRow, type LedgerRow } from './ledger-entry.js';
+import {
+  ACCOUNT_COLUMNS,
+  LEDGER_COLUMNS,
+  toBalanceView,
+  toLedgerEntryView,
+  type AccountRow,
+  type LedgerRow,
+} from './ledger-entry.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -18,7 +25,7 @@ export class LedgerService {
 
   async balance(userId: string): Promise<BalanceView> {
     const rows = await this.db.query<AccountRow[]>(
-      `SELECT user_id, balance_micros, held_micros, updated_at FROM billing.accounts WHERE user_id = $1`,
+      `SELECT ${ACCOUNT_COLUMNS} FROM billing.accounts WHERE user_id = $1`,
       [userId],
     );
     return toBalanceView(userId, rows[0]);

@@ -3,7 +3,13 @@ import { DataSource } from 'typeorm';
 import { ok, refused, type PricesChanged, type Reply, type UsageEstimate } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
-import { heldMicros, imagePriceFor, NEUTRAL_MULTIPLIER_BP, normaliseImageSize, type UnitPrices } from './cost.js';
+import {
+  heldMicros,
+  imagePriceFor,
+  NEUTRAL_MULTIPLIER_BP,
+  normaliseImageSize,
+  type UnitPrices,
+} from '@tollgate/pricing';
 import { PRICE_COLUMNS, toModelPrice, type ModelPrice, type PriceRow } from './model-price.js';
 
 /** What a request will be held for, with the unit prices the hold keeps for its settlement. */

@@ -1,6 +1,6 @@
 import { compile, ImageSize, ok, refused, type PriceInput, type Reply } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
-import { normaliseImageSize } from './cost.js';
+import { normaliseImageSize } from '@tollgate/pricing';
 
 const imageSize = compile(ImageSize());
 

@@ -12,7 +12,7 @@ import {
   type Reply,
 } from '@tollgate/contracts';
 import { NATS_BUS } from '../tokens.js';
-import { formatBasisPoints } from './cost.js';
+import { formatBasisPoints } from '@tollgate/pricing';
 import { PRICE_COLUMNS, toPriceView, type PriceRow } from './model-price.js';
 import { PriceBook } from './price-book.js';
 import { toPricePatch, type NullablePriceChange } from './price-patch.js';

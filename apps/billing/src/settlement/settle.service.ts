@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Settlement, Usage } from '@tollgate/contracts';
+import type { AdmissionRecord, Settlement, Usage } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
 import { MicroBatcher } from '@tollgate/service';
-import { costMicros, type UnitPrices } from '../pricing/cost.js';
+import { costMicros, type UnitPrices } from '@tollgate/pricing';
+import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
+import { admissionItem } from '../grants/admission-item.js';
+import { admissionJson, GrantsRepository, type GrantRow } from '../grants/grants.repository.js';
 import type { SettleHoldOutcome } from '../sql/sql-outcomes.js';
 import { LOGGER } from '../tokens.js';
 import { chargedUsage } from './charged-usage.js';
@@ -69,6 +72,8 @@ export class SettleService {
   constructor(
     private readonly db: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly grants: GrantsRepository,
+    @Inject(BILLING_CONFIG) private readonly config: Pick<BillingConfig, 'HOLD_TTL_MS'>,
   ) {}
 
   /**
@@ -97,12 +102,15 @@ export class SettleService {
       [settlements.map((settlement) => settlement.holdId)],
     );
     const holdsById = new Map(holds.map((hold) => [hold.id, hold]));
+    const admitted = await this.admittedHolds(settlements.filter((s) => !holdsById.has(s.holdId.toLowerCase())));
 
     const outcomes: SettleOutcome[] = [];
     const items: Array<{ settlementIndex: number; settlement: Settlement; cost: bigint; json: object }> = [];
     settlements.forEach((settlement, settlementIndex) => {
       // PostgreSQL returns uuids in lower case.
-      const hold = holdsById.get(settlement.holdId.toLowerCase());
+      const holdId = settlement.holdId.toLowerCase();
+      const recorded = holdsById.get(holdId);
+      const hold = recorded ?? admitted.get(holdId);
       if (!hold) {
         outcomes[settlementIndex] = { kind: 'unknown_hold' };
         return;
@@ -113,7 +121,13 @@ export class SettleService {
       }
       const usage = this.usageOf(hold, settlement);
       const cost = this.costOf(hold, settlement, usage);
-      items.push({ settlementIndex, settlement, cost, json: settleItem(hold, settlement, usage, cost) });
+      const json = settleItem(hold, settlement, usage, cost);
+      // Not recorded yet: the settlement records its admission first, in the same transaction.
+      const admission =
+        recorded || !settlement.admission
+          ? {}
+          : { admission: admissionJson(admissionItem(settlement.admission, this.config.HOLD_TTL_MS)) };
+      items.push({ settlementIndex, settlement, cost, json: { ...json, ...admission } });
     });
     if (items.length === 0) return outcomes;
 
@@ -133,6 +147,24 @@ export class SettleService {
         : { kind: 'released', releasedMicros: held };
     });
     return outcomes;
+  }
+
+  /**
+   * The holds that settlements of requests admitted from a credit grant will
+   * create when their admission record has not been recorded yet: priced at
+   * the prices their grant was quoted at, as the record would make them.
+   */
+  private async admittedHolds(settlements: Settlement[]): Promise<Map<string, HoldRow>> {
+    const records = settlements.flatMap((settlement) => (settlement.admission ? [settlement.admission] : []));
+    if (records.length === 0) return new Map();
+    const grants = await this.grants.grantsById(records.map((record) => record.grantId.toLowerCase()));
+    const grantsById = new Map(grants.map((grant) => [grant.grantId, grant]));
+    const holds = new Map<string, HoldRow>();
+    for (const record of records) {
+      const grant = grantsById.get(record.grantId.toLowerCase());
+      if (grant) holds.set(record.admissionId.toLowerCase(), admittedHold(record, grant));
+    }
+    return holds;
   }
 
   /** The usage to charge and record; the upstream's counts corrected where its parts exceed their whole. */
@@ -193,6 +225,29 @@ export class SettleService {
 }
 
 const microsOrNull = (micros: string | null): bigint | null => (micros === null ? null : BigInt(micros));
+
+/** The hold billing.record_admission makes from a record: its grant's prices, no image or audio price. */
+function admittedHold(record: AdmissionRecord, grant: GrantRow): HoldRow {
+  const { prices } = grant;
+  const orNull = (micros: bigint | null) => micros?.toString() ?? null;
+  return {
+    input_per_million_micros: prices.inputPerMillionMicros.toString(),
+    output_per_million_micros: prices.outputPerMillionMicros.toString(),
+    characters_per_million_micros: prices.charactersPerMillionMicros.toString(),
+    cached_input_per_million_micros: orNull(prices.cachedInputPerMillionMicros),
+    cache_write_per_million_micros: orNull(prices.cacheWritePerMillionMicros),
+    reasoning_per_million_micros: orNull(prices.reasoningPerMillionMicros),
+    multiplier_bp: grant.multiplierBp,
+    id: record.admissionId.toLowerCase(),
+    user_id: record.userId.toLowerCase(),
+    key_id: record.keyId.toLowerCase(),
+    model: record.model,
+    status: 'open',
+    amount_micros: record.amountMicros,
+    image_price_micros: null,
+    audio_per_minute_micros: null,
+  };
+}
 
 /** One item of billing.settle_holds: the arguments of billing.settle_hold. */
 function settleItem(hold: HoldRow, settlement: Settlement, usage: Usage, cost: bigint): object {

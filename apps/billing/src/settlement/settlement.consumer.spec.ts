@@ -17,6 +17,7 @@ import {
   ledgerPage,
 } from '../testing/billing-fixture.js';
 import { useBillingDatabase } from '../testing/test-database.js';
+import { GrantsRepository } from '../grants/grants.repository.js';
 import { SettleService, type SettleOutcome } from './settle.service.js';
 import { SettlementConsumer } from './settlement.consumer.js';
 
@@ -32,7 +33,7 @@ class RecordingSettle extends SettleService {
     logger: Logger,
     private readonly seen: Array<{ holdId: string; outcome: SettleOutcome['kind'] }>,
   ) {
-    super(db, logger);
+    super(db, logger, new GrantsRepository(db), testConfig());
   }
 
   override async settle(settlement: Settlement): Promise<SettleOutcome> {
@@ -278,7 +279,12 @@ describe(SettlementConsumer.name, () => {
         return super.settle(settlement);
       }
     }
-    const flaky = new SettlementConsumer(bus, new FlakySettle(billing.db, billing.logger), config, billing.logger);
+    const flaky = new SettlementConsumer(
+      bus,
+      new FlakySettle(billing.db, billing.logger, billing.grants, config),
+      config,
+      billing.logger,
+    );
     replicas = [flaky];
     await flaky.onApplicationBootstrap();
     const customer = newCustomer();

@@ -1,87 +1,48 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { JsMsg } from '@nats-io/jetstream';
 import type { Settlement } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import type { Logger } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
+import { jsonBody, retryDelayMs, WorkQueueConsumer } from '../streams/work-queue-consumer.js';
 import { LOGGER, NATS_BUS } from '../tokens.js';
 import { parseSettlementMessage } from './settlement-message.js';
-import { ensureSettlementStream } from './settlement-stream.js';
 import { SettleService } from './settle.service.js';
 
-const RESTART_DELAY_MS = 1000;
-const MAX_RETRY_DELAY_MS = 30_000;
 /** How long a settlement waits for its hold to appear: 12 × 5 s, far beyond any reserve's lifetime. */
 const UNKNOWN_HOLD_ATTEMPTS = 12;
 const UNKNOWN_HOLD_RETRY_MS = 5000;
 
 /**
- * Consumes settlements from JetStream through the durable pull consumer that
- * every billing replica shares (each message goes to one of them). A message
- * is acknowledged only after its transaction committed; a failure (database
+ * Consumes settlements from JetStream (WorkQueueConsumer). A message is
+ * acknowledged only after its transaction committed; a failure (database
  * down) is negatively acknowledged with a growing delay and comes back, so a
  * settlement is never lost. A message that can never be applied (not a
  * settlement at all) is terminated and logged instead of retried forever.
  */
 @Injectable()
-export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private messages?: ConsumerMessages;
-  private loop?: Promise<void>;
-  private stopped = false;
-  private readonly inFlight = new Set<Promise<void>>();
-
+export class SettlementConsumer extends WorkQueueConsumer {
   constructor(
-    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    @Inject(NATS_BUS) bus: NatsBus,
     private readonly settlements: SettleService,
-    @Inject(BILLING_CONFIG) private readonly config: BillingConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await ensureSettlementStream(
-      await this.bus.jetstreamManager(),
+    @Inject(BILLING_CONFIG) config: BillingConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(
+      bus,
+      logger,
       {
-        stream: this.config.SETTLEMENT_STREAM_NAME,
-        subject: this.config.SETTLEMENT_SUBJECT,
-        durable: this.config.SETTLEMENT_DURABLE,
-        duplicateWindowMs: this.config.SETTLEMENT_DUPLICATE_WINDOW_MS,
-        ackWaitMs: this.config.SETTLEMENT_ACK_WAIT_MS,
-        maxDeliver: this.config.SETTLEMENT_MAX_DELIVER,
+        carries: 'settlement',
+        stream: config.SETTLEMENT_STREAM_NAME,
+        subject: config.SETTLEMENT_SUBJECT,
+        durable: config.SETTLEMENT_DURABLE,
+        duplicateWindowMs: config.SETTLEMENT_DUPLICATE_WINDOW_MS,
+        ackWaitMs: config.SETTLEMENT_ACK_WAIT_MS,
+        maxDeliver: config.SETTLEMENT_MAX_DELIVER,
+        maxAckPending: 1000,
       },
-      this.logger,
+      config.SETTLEMENT_CONCURRENCY,
     );
-    this.loop = this.consumeUntilStopped();
-  }
-
-  /** Stops pulling, then lets the settlements in hand finish (and be acknowledged) before NATS closes. */
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    await this.messages?.close();
-    await this.loop;
-    await Promise.all(this.inFlight);
-  }
-
-  private async consumeUntilStopped(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const consumer = await this.bus
-          .jetstream()
-          .consumers.get(this.config.SETTLEMENT_STREAM_NAME, this.config.SETTLEMENT_DURABLE);
-        this.messages = await consumer.consume({ max_messages: this.config.SETTLEMENT_CONCURRENCY * 4 });
-        if (this.stopped) await this.messages.close();
-        for await (const msg of this.messages) await this.dispatch(msg);
-      } catch (error) {
-        if (!this.stopped) this.logger.error({ err: error }, 'settlement consumer stopped; restarting');
-      }
-      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
-    }
-  }
-
-  /** Starts one settlement; returns once there is room for the next (SETTLEMENT_CONCURRENCY at a time). */
-  private async dispatch(msg: JsMsg): Promise<void> {
-    const task: Promise<void> = this.handle(msg).finally(() => this.inFlight.delete(task));
-    this.inFlight.add(task);
-    if (this.inFlight.size >= this.config.SETTLEMENT_CONCURRENCY) await Promise.race(this.inFlight);
   }
 
   /**
@@ -106,14 +67,8 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    let body: unknown;
-    try {
-      body = msg.json<unknown>();
-    } catch {
-      body = undefined;
-    }
-    const message = parseSettlementMessage(body);
+  protected async handle(msg: JsMsg): Promise<void> {
+    const message = parseSettlementMessage(jsonBody(msg));
     if ('error' in message) {
       this.logger.error({ seq: msg.seq, problem: message.error }, 'not a settlement; dropped');
       // No reason on the wire: servers before 2.11 do not understand "+TERM <reason>".
@@ -140,7 +95,7 @@ export class SettlementConsumer implements OnApplicationBootstrap, OnModuleDestr
         );
       });
     } catch (error) {
-      const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(msg.info.deliveryCount, 10));
+      const delay = retryDelayMs(msg);
       this.logger.error(
         {
           err: error,

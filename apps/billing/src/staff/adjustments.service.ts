@@ -9,7 +9,8 @@ import {
   type TopUpRequest,
 } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
-import { toBalanceView, toLedgerEntryView, type AccountRow } from '../ledger/ledger-entry.js';
+import { GrantReclaimer } from '../grants/grant-reclaimer.js';
+import { ACCOUNT_COLUMNS, toBalanceView, toLedgerEntryView, type AccountRow } from '../ledger/ledger-entry.js';
 import { AdjustmentLedger, type AdjustmentLine } from './adjustment-ledger.js';
 import { toAdjustmentLine } from './adjustment-line.js';
 
@@ -26,7 +27,10 @@ import { toAdjustmentLine } from './adjustment-line.js';
  */
 @Injectable()
 export class AdjustmentsService {
-  constructor(private readonly adjustments: AdjustmentLedger) {}
+  constructor(
+    private readonly adjustments: AdjustmentLedger,
+    private readonly reclaimer: GrantReclaimer,
+  ) {}
 
   topUp(request: TopUpRequest): Promise<Reply<AdjustmentResult>> {
     return this.applyOne(toAdjustmentLine(request, 'topup'), { actor: request.actor, allowNegative: false });
@@ -44,6 +48,7 @@ export class AdjustmentsService {
     line: AdjustmentLine,
     { actor, allowNegative }: { actor: string; allowNegative: boolean },
   ): Promise<Reply<AdjustmentResult>> {
+    await this.reclaimer.reclaimForDebits([line]);
     const applied = await this.adjustments.apply(
       [line],
       { actor: actor.trim(), allowNegative, dryRun: false },
@@ -67,9 +72,8 @@ export class AdjustmentsService {
 }
 
 async function accountOf(runner: QueryRunner, userId: string): Promise<AccountRow | undefined> {
-  const rows = (await runner.query(
-    `SELECT user_id, balance_micros, held_micros, updated_at FROM billing.accounts WHERE user_id = $1`,
-    [userId],
-  )) as AccountRow[];
+  const rows = (await runner.query(`SELECT ${ACCOUNT_COLUMNS} FROM billing.accounts WHERE user_id = $1`, [
+    userId,
+  ])) as AccountRow[];
   return rows[0];
 }

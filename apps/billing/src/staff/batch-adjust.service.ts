@@ -14,6 +14,7 @@ import {
 } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
 import { isUniqueViolation } from '../db-errors.js';
+import { GrantReclaimer } from '../grants/grant-reclaimer.js';
 import { AdjustmentBatchesRepository, type BatchRowOutcome } from './adjustment-batches.repository.js';
 import { AdjustmentLedger, type AdjustmentLine, type LineEffect } from './adjustment-ledger.js';
 import { toAdjustmentLine } from './adjustment-line.js';
@@ -38,6 +39,7 @@ export class BatchAdjustService {
   constructor(
     private readonly adjustments: AdjustmentLedger,
     private readonly batches: AdjustmentBatchesRepository,
+    private readonly reclaimer: GrantReclaimer,
   ) {}
 
   async stage(request: StageBatchRowsRequest): Promise<Reply<StagedBatchRows>> {
@@ -76,6 +78,8 @@ export class BatchAdjustService {
     const { dryRun } = request;
     const batch = { batchId: request.batchId, actor: request.actor.trim(), dryRun };
     try {
+      // A dry run only says what would happen: it takes nothing back from the edges.
+      if (!dryRun) await this.reclaimer.reclaimForDebits(lines);
       const applied = await this.adjustments.apply(
         lines,
         { actor: batch.actor, allowNegative: request.allowNegative === true, dryRun },

@@ -14,6 +14,8 @@ import { eventually } from '@tollgate/testing';
 import { KnownUsersRepository } from '../accounts/known-users.repository.js';
 import { UserRegistry } from '../accounts/user-registry.js';
 import { loadBillingConfig, type BillingConfig } from '../billing.config.js';
+import { GrantReclaimer } from '../grants/grant-reclaimer.js';
+import { GrantsRepository } from '../grants/grants.repository.js';
 import { HoldExpirySweeper } from '../holds/hold-expiry.sweeper.js';
 import { HoldsRepository } from '../holds/holds.repository.js';
 import { ReserveService } from '../holds/reserve.service.js';
@@ -51,6 +53,9 @@ export function billingInstance(db: DataSource, config: BillingConfig = testConf
   const knownUsers = new KnownUsersRepository(db);
   const users = new UserRegistry(knownUsers, auth, logger);
   const adjustmentLedger = new AdjustmentLedger(db, users);
+  const grants = new GrantsRepository(db);
+  // No edges in these specs: nothing answers a reclaim, so there is never anything to wait for.
+  const reclaimer = new GrantReclaimer(grants, bus, config, logger);
   return {
     db,
     config,
@@ -60,12 +65,14 @@ export function billingInstance(db: DataSource, config: BillingConfig = testConf
     users,
     book,
     holds,
+    grants,
+    reclaimer,
     ledger,
     prices: new PricesService(db, book, bus),
-    reserve: new ReserveService(book, holds, config),
-    settle: new SettleService(db, logger),
-    adjustments: new AdjustmentsService(adjustmentLedger),
-    batches: new BatchAdjustService(adjustmentLedger, new AdjustmentBatchesRepository(db)),
+    reserve: new ReserveService(book, holds, reclaimer, config),
+    settle: new SettleService(db, logger, grants, config),
+    adjustments: new AdjustmentsService(adjustmentLedger, reclaimer),
+    batches: new BatchAdjustService(adjustmentLedger, new AdjustmentBatchesRepository(db), reclaimer),
     reconcile: new ReconcileService(db, users),
     usage: new UsageService(db),
     expiry: new HoldExpirySweeper(db, config, logger),

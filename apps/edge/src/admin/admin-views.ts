@@ -8,6 +8,8 @@ import {
   type ChannelHealthResponse,
   type ChannelResponse,
   type ChannelTestResponse,
+  type GrantResponse,
+  type GrantView,
   type GroupResponse,
   type HoldResponse,
   type KeyResponse,
@@ -115,6 +117,8 @@ export const toBalanceResponse = (balance: BalanceView): BalanceResponse => ({
   user_id: balance.userId,
   balance: formatMoney(balance.balanceMicros),
   held: formatMoney(balance.heldMicros),
+  granted: formatMoney(balance.grantedMicros ?? '0'),
+  available: formatMoney((BigInt(balance.balanceMicros) - BigInt(balance.grantedMicros ?? '0')).toString()),
   updated_at: balance.updatedAt,
 });
 
@@ -141,8 +145,26 @@ export const toHoldResponse = (hold: HoldView): HoldResponse => ({
   model: hold.model,
   amount: formatMoney(hold.amountMicros),
   tid: hold.tid,
+  grant_id: hold.grantId ?? null,
   created_at: hold.createdAt,
   expires_at: hold.expiresAt,
+});
+
+export const toGrantResponse = (grant: GrantView): GrantResponse => ({
+  id: grant.grantId,
+  object: 'grant',
+  edge_id: grant.edgeId,
+  user_id: grant.userId,
+  key_id: grant.keyId,
+  model: grant.model,
+  status: grant.status,
+  amount: formatMoney(grant.moneyMicros),
+  drawn: formatMoney(grant.drawnMicros),
+  unused: formatMoney(grant.unusedMicros),
+  requests: grant.requests,
+  drawn_requests: grant.drawnRequests,
+  created_at: grant.createdAt,
+  expires_at: grant.expiresAt,
 });
 
 export const toBatchResponse = (result: BatchAdjustResult): BatchResponse => ({
@@ -214,6 +236,7 @@ export const toReconcileResponse = (report: ReconcileReport): ReconcileResponse 
     balance: formatMoney(account.balanceMicros),
     held: formatMoney(account.heldMicros),
   })),
+  pending_admissions: report.pendingAdmissions ?? null,
 });
 
 export const toGroupResponse = (group: GroupMultiplierView): GroupResponse => ({

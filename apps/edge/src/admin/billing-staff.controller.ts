@@ -19,6 +19,7 @@ import {
   toBatchResponse,
   toBatchRowResponse,
   toGroupResponse,
+  toGrantResponse,
   toHoldResponse,
   toLedgerResponse,
   toReconcileResponse,
@@ -123,6 +124,12 @@ export class BillingStaffController {
   async holds(@Checked() { params }: CheckedInput<typeof R.listHolds>) {
     const holds = unwrap(await this.bus.request(BillingSubjects.holds, { userId: params.user_id }));
     return { object: 'list' as const, data: holds.map(toHoldResponse) };
+  }
+
+  @Serve(R.listGrants)
+  async grants(@Checked() { params }: CheckedInput<typeof R.listGrants>) {
+    const grants = unwrap(await this.bus.request(BillingSubjects.grants, { userId: params.user_id }));
+    return { object: 'list' as const, data: grants.map(toGrantResponse) };
   }
 
   /** Newest first; filters by type and date; `format=csv` exports the page as CSV. */

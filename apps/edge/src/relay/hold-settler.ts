@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NO_USAGE, type Principal } from '@tollgate/contracts';
+import { NO_USAGE, type AdmissionRecord, type Principal } from '@tollgate/contracts';
 import { SettlementPublisher } from '../settlement/settlement.publisher.js';
 import type { RelayOutcome } from './relay-exchange.js';
 
@@ -12,6 +12,8 @@ export interface HoldSettlement {
   /** The whole request, from its arrival. */
   latencyMs: number;
   stream: boolean;
+  /** Admitted from a credit grant: billing records the hold from this if the record has not arrived yet. */
+  admission?: AdmissionRecord;
 }
 
 export interface HoldRelease {
@@ -21,6 +23,7 @@ export interface HoldRelease {
   model: string;
   /** The status the client was refused with. */
   httpStatus: number;
+  admission?: AdmissionRecord;
 }
 
 /**
@@ -32,7 +35,7 @@ export class HoldSettler {
   constructor(private readonly settlements: SettlementPublisher) {}
 
   /** Once per admitted request, however it ended: a request that delivered nothing (usage null) is released in full. */
-  settle({ holdId, tid, principal, model, outcome, latencyMs, stream }: HoldSettlement): void {
+  settle({ holdId, tid, principal, model, outcome, latencyMs, stream, admission }: HoldSettlement): void {
     this.settlements.publish({
       holdId,
       tid,
@@ -45,6 +48,7 @@ export class HoldSettler {
       httpStatus: outcome.status,
       latencyMs,
       stream,
+      ...(admission ? { admission } : {}),
     });
   }
 

@@ -19,6 +19,7 @@ import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { FakeSettlementPublisher } from '../testing/fake-settlement-publisher.js';
 import { principal } from '../testing/principal-fixture.js';
 import {
+  edgeGrants,
   ENDPOINT_USAGE,
   endpointSpec,
   ESTIMATE,
@@ -82,7 +83,7 @@ function relay(setup: Setup = {}) {
   const picker = routerAskingPicker(nats.bus);
   const sut = new RelayService(
     principals as unknown as PrincipalService,
-    new RequestAdmission(picker, holds, ratios, nats.bus),
+    new RequestAdmission(picker, holds, ratios, edgeGrants(nats.bus), nats.bus),
     picker,
     attempts as unknown as AttemptLoop,
     holds,

@@ -59,7 +59,7 @@ export class RelayService {
     const estimate = spec.estimate(dialect ? dialect.chat : body, this.config);
     // The stored conversation a follow-up continues is input the edge cannot see: its recorded size is held too.
     if (continuation) estimate.inputTokens += continuation.contextTokens;
-    const { first, hold } = await this.admit(
+    const { first, hold, admission } = await this.admit(
       { principal, model, endpoint, storedOn: continuation?.storedOn, estimate, tid: request.tid },
       dialect,
     );
@@ -119,6 +119,7 @@ export class RelayService {
         outcome,
         latencyMs: elapsed(started),
         stream,
+        admission,
       });
     }
   }

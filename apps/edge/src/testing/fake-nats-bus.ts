@@ -19,6 +19,9 @@ export class FakeNatsBus {
   private readonly closingHooks: Array<() => Promise<void>> = [];
   private readonly broadcastHandlers = new Map<string, Array<(payload: unknown) => void>>();
   private readonly reconnectHooks: Array<() => void> = [];
+  /** JetStream publishes, as the subject and the parsed payload. */
+  readonly appended: Array<{ subject: string; payload: unknown; msgID?: string }> = [];
+  private appendAnswer: (subject: string) => Promise<unknown> = () => Promise.resolve({ seq: 1 });
 
   /** The bus as the code under test takes it. */
   get bus(): NatsBus {
@@ -60,6 +63,21 @@ export class FakeNatsBus {
   /** A broadcast arriving from another service, as JSON crossed the wire. */
   deliver<Payload>(target: EventSubject<Payload>, payload: Payload): void {
     for (const handler of this.broadcastHandlers.get(target.name) ?? []) handler(onTheWire(payload));
+  }
+
+  /** How JetStream answers the next publishes: a PubAck by default, or what the test gives (a rejection). */
+  answerAppends(answer: (subject: string) => Promise<unknown>): this {
+    this.appendAnswer = answer;
+    return this;
+  }
+
+  jetstream(): { publish: (subject: string, payload: string, options?: { msgID?: string }) => Promise<unknown> } {
+    return {
+      publish: (subject, payload, options) => {
+        this.appended.push({ subject, payload: JSON.parse(payload) as unknown, msgID: options?.msgID });
+        return this.appendAnswer(subject);
+      },
+    };
   }
 
   onReconnect(hook: () => void): void {

@@ -5,6 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PickedChannel, Principal, Usage } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { createLogger } from '@tollgate/observability';
+import { AdmissionJournal } from '../grants/admission-journal.js';
+import { EdgeGrants } from '../grants/edge-grants.js';
 import type { JsonObject } from '../openai/body-fields.js';
 import type { EndpointSpec, RequestEstimate } from '../openai/endpoint.js';
 import { canonicalRequest } from '../relay/canonical-request.js';
@@ -204,4 +206,27 @@ export function dialectOf(
 export function routerAskingPicker(bus: NatsBus): ChannelPicker {
   const routing = new EdgeRoutingTable(bus, SILENT_LOGGER, { ROUTING_TABLE_REFRESH_MS: 0 });
   return new ChannelPicker(bus, routing, new OutcomeReporter(bus, routing));
+}
+
+/** Grant settings for specs: small, so that a few requests get a key a grant. */
+export const SPEC_GRANT_SETTINGS = {
+  GRANTS_ENABLED: true,
+  GRANT_HORIZON_MS: 2000,
+  GRANT_MIN_REQUESTS: 4,
+  GRANT_IDLE_MS: 5000,
+  ADMISSION_APPEND_TIMEOUT_MS: 1000,
+  ADMISSION_SUBJECT: 'tollgate.billing.admissions',
+} as const;
+
+/** EdgeGrants over `bus`; off unless `enabled` (every request then reserves per request, as before grants). */
+export function edgeGrants(bus: NatsBus, enabled = false, clock?: () => number): EdgeGrants {
+  const config = { ...SPEC_GRANT_SETTINGS, GRANTS_ENABLED: enabled };
+  return new EdgeGrants(
+    bus,
+    new AdmissionJournal(bus, SILENT_LOGGER, config),
+    '0b6a3c56-8f4f-4c1e-9d0f-6f1f0a3f2b11',
+    config,
+    SILENT_LOGGER,
+    clock,
+  );
 }

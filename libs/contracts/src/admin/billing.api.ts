@@ -7,6 +7,7 @@ import {
   LEDGER_ENTRY_TYPES,
   RECONCILE_KINDS,
 } from '../billing.contract.js';
+import { GRANT_STATUSES } from '../grants.contract.js';
 import {
   DateOrInstant,
   GroupName,
@@ -29,7 +30,7 @@ import { ListOf } from './common.api.js';
 /* Prices, balances and the work of billing staff on the admin API. Money is a decimal string. */
 
 const MONEY_OUT = { description: 'Decimal amount with six decimals, e.g. "12.500000"' };
-const MoneyOut = () => Type.String(MONEY_OUT);
+const MoneyOut = (options: { description?: string } = {}) => Type.String({ ...MONEY_OUT, ...options });
 
 // ── prices ────────────────────────────────────────────────────────────────
 
@@ -112,6 +113,10 @@ export const BalanceResponse = Type.Object(
     user_id: Uuid(),
     balance: MoneyOut(),
     held: Type.String({ description: 'Reserved by requests in flight' }),
+    granted: Type.String({
+      description: 'Part of the balance lent to edges as credit grants and not yet used (see the grants list)',
+    }),
+    available: Type.String({ description: 'What new requests can still be held for: balance − granted' }),
     updated_at: Nullable(Instant()),
   },
   { additionalProperties: false, $id: 'Balance' },
@@ -307,6 +312,9 @@ export const HoldResponse = Type.Object(
     model: Type.String(),
     amount: MoneyOut(),
     tid: Nullable(Type.String()),
+    grant_id: Nullable(
+      Uuid({ description: 'The credit grant the request was admitted on; null for a per-request reserve' }),
+    ),
     created_at: Instant(),
     expires_at: Instant(),
   },
@@ -315,6 +323,32 @@ export const HoldResponse = Type.Object(
 export type HoldResponse = Static<typeof HoldResponse>;
 export const HoldList = ListOf(HoldResponse, 'HoldList');
 export type HoldList = Static<typeof HoldList>;
+
+export const GrantResponse = Type.Object(
+  {
+    id: Uuid(),
+    object: Type.Literal('grant'),
+    edge_id: Uuid({ description: 'The edge replica the grant was lent to' }),
+    user_id: Uuid(),
+    key_id: Uuid(),
+    model: Type.String(),
+    status: OneOf(GRANT_STATUSES, {
+      description:
+        'open: the edge admits on it; returned or draining: it stopped, and closes once its admissions are all recorded',
+    }),
+    amount: MoneyOut({ description: 'Lent' }),
+    drawn: MoneyOut({ description: 'Recorded as holds so far' }),
+    unused: MoneyOut({ description: 'Still kept from other requests: amount − drawn' }),
+    requests: Type.Integer({ description: 'Requests lent from both rate windows' }),
+    drawn_requests: Type.Integer(),
+    created_at: Instant(),
+    expires_at: Instant(),
+  },
+  { additionalProperties: false, $id: 'Grant' },
+);
+export type GrantResponse = Static<typeof GrantResponse>;
+export const GrantList = ListOf(GrantResponse, 'GrantList');
+export type GrantList = Static<typeof GrantList>;
 
 export const UsageQuery = Type.Object(
   {
@@ -385,6 +419,13 @@ export const ReconcileResponse = Type.Object(
     accounts_without_user: Type.Array(
       Type.Object({ user_id: Type.String(), balance: MoneyOut(), held: MoneyOut() }, { additionalProperties: false }),
       { description: 'Accounts whose user auth does not know: money no key can spend' },
+    ),
+    pending_admissions: Nullable(
+      Type.Integer({
+        description:
+          'Admission records edges stored that billing has not yet recorded as holds; the books are complete up to ' +
+          'now when this is 0 and no hold is open. null: JetStream did not answer',
+      }),
     ),
   },
   { additionalProperties: false, $id: 'ReconcileReport' },

@@ -13,6 +13,7 @@ import {
   GroupParams,
   GroupResponse,
   HoldList,
+  GrantList,
   LedgerList,
   LedgerQuery,
   ModelParams,
@@ -342,6 +343,18 @@ export const ADMIN_ROUTES = declareRoutes({
     access: 'billing',
     params: UserIdParams,
     success: ok(HoldList),
+    // A user auth does not know: no account of zeros for it.
+    denials: [ResourceNotFound],
+  },
+  listGrants: {
+    operationId: 'listGrants',
+    method: 'get',
+    path: '/admin/v1/users/{user_id}/grants',
+    tag: 'balances',
+    summary: "A user's credit grants that are not closed: what each edge may still admit, and what it has used",
+    access: 'billing',
+    params: UserIdParams,
+    success: ok(GrantList),
     // A user auth does not know: no account of zeros for it.
     denials: [ResourceNotFound],
   },

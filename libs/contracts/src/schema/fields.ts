@@ -43,6 +43,12 @@ export const LIMITS = {
   userDirectoryPage: 1000,
   /** Rows of one usage report. */
   usageRows: 10_000,
+  /** Requests one credit grant may cover (the edge's ask is clamped to it). */
+  grantRequests: 4096,
+  /** Grants one edge returns in one message. */
+  grantReturns: 256,
+  /** Admission records one JetStream message carries. */
+  admissionsPerMessage: 64,
   /** Sizes in one model's image price table. */
   imageSizes: 50,
   /** Models, groups, IP ranges in one list. */
