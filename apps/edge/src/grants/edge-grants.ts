@@ -140,9 +140,16 @@ export class EdgeGrants implements OnModuleInit, OnModuleDestroy {
   ): Promise<GrantAdmission | null> {
     const slice = this.book.slice(principal.keyId, model);
     if (!slice) return null;
+    // Field by field, not spread: this runs for every admitted request (see heldMicros).
     const amount = heldMicros(
       slice.quote.prices,
-      { ...estimate, images: 0, audioSeconds: 0 },
+      {
+        inputTokens: estimate.inputTokens,
+        outputTokens: estimate.outputTokens,
+        characters: estimate.characters,
+        images: 0,
+        audioSeconds: 0,
+      },
       slice.quote.multiplierBp,
     );
     const taken = this.book.take(slice, amount);
