@@ -149,7 +149,8 @@ export class BillingController {
     return report.ok ? ok({ ...report.value, pendingAdmissions }) : report;
   }
 
-  @HandleRequest(BillingSubjects.ping)
+  /** Asked by the edge's /healthz on every probe (a load balancer's, every few seconds): its line is at debug. */
+  @HandleRequest(BillingSubjects.ping, { logLevel: 'debug' })
   ping() {
     return { service: 'billing' };
   }

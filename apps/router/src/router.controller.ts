@@ -10,6 +10,7 @@ import {
   type UpstreamOutcomeBatch,
 } from '@tollgate/contracts';
 import { HandleEvent, HandleRequest } from '@tollgate/nats/server';
+import { TraceContext } from '@tollgate/observability';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ChannelsService } from './channels/channels.service.js';
 import { HealthService } from './health/health.service.js';
@@ -44,16 +45,27 @@ export class RouterController {
   /**
    * An event in the queue group: one replica records an edge's batch — the
    * probes first, as they were handed out before their outcomes came — and
-   * broadcasts what changed.
+   * broadcasts what changed. Each outcome is recorded inside the tid of the
+   * request that made the call (HealthService.record logs it at info, with
+   * any cooldown or breaker it causes), so the batch's own line, which names
+   * no request, is at debug.
    */
-  @HandleEvent(RouterSubjects.outcomes)
+  @HandleEvent(RouterSubjects.outcomes, { logLevel: 'debug' })
   async outcomes(@Payload() batch: UpstreamOutcomeBatch) {
     for (const channelId of batch.probes) this.health.notePicked(channelId);
-    for (const outcome of batch.outcomes) await this.health.record(outcome);
+    for (const outcome of batch.outcomes) {
+      const record = () => this.health.record(outcome);
+      // An older edge sends no tid, and may send the batch under some request's: then none.
+      await (outcome.tid ? TraceContext.run(outcome.tid, record) : TraceContext.outside(record));
+    }
   }
 
-  /** The routing table edges pick from (they also get it broadcast after every reload). */
-  @HandleRequest(RouterSubjects.routingTable)
+  /**
+   * The routing table edges pick from (they also get it broadcast after every reload). Its line is at
+   * debug: every edge asks every ROUTING_TABLE_REFRESH_MS, and what changes the table (a channel
+   * created, updated or auto-disabled) has its own line at info.
+   */
+  @HandleRequest(RouterSubjects.routingTable, { logLevel: 'debug' })
   routingTable() {
     return this.registry.routingTable();
   }
@@ -93,7 +105,8 @@ export class RouterController {
     return this.health.view(request.channelId);
   }
 
-  @HandleRequest(RouterSubjects.ping)
+  /** Asked by the edge's /healthz on every probe (a load balancer's, every few seconds): its line is at debug. */
+  @HandleRequest(RouterSubjects.ping, { logLevel: 'debug' })
   ping() {
     return { service: 'router' };
   }

@@ -13,6 +13,7 @@ import {
   Name,
   Nullable,
   OneOf,
+  Tid,
   TimeoutMs,
   UpstreamKey,
 } from './schema/fields.js';
@@ -130,6 +131,13 @@ export const UpstreamOutcome = Type.Object({
    * and skips the router's broadcast of the same event (ChannelHealthEvent.id).
    */
   id: Type.Optional(Type.String()),
+  /**
+   * The tid of the request that made the call: outcomes travel in batches of
+   * many requests, so the router records each inside its own request's tid,
+   * and a cooldown or breaker it starts is logged with the tid that caused it.
+   * Absent from older edges.
+   */
+  tid: Type.Optional(Tid()),
 });
 export type UpstreamOutcome = Static<typeof UpstreamOutcome>;
 

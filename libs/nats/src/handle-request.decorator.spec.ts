@@ -1,15 +1,18 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Module, SetMetadata, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Payload } from '@nestjs/microservices';
 import { Type, type Static } from '@tollgate/typebox';
 import { eventSubject, Name, ok, Reply, subject } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
-import { createLogger } from '@tollgate/observability';
+import { createLogger, newTid, TraceContext } from '@tollgate/observability';
 import { eventually, testNats, type TestNats } from '@tollgate/testing';
+import { noteDecision } from './decision-note.js';
 import { HandleEvent, HandleRequest } from './handle-request.decorator.js';
+import { logHandledMessages } from './handled-message-log.js';
 import { NatsBus } from './nats-bus.js';
 import { RemoteFailureError } from './nats-errors.js';
 import { createNatsServer } from './nats-microservice.js';
@@ -25,18 +28,44 @@ describe(HandleRequest.name, () => {
   type Greeting = Static<typeof Greeting>;
   const greet = subject(`spec.handle.${run}.greet`, Greeting, Reply(Type.String()));
   const count = subject(`spec.handle.${run}.count`, Greeting, Type.Integer());
+  const fail = subject(`spec.handle.${run}.fail`, Greeting, Reply(Type.String()));
   const greeted = eventSubject(`spec.handle.${run}.greeted`, Greeting);
+  const counted = eventSubject(`spec.handle.${run}.counted`, Greeting);
 
   const handled: Array<{ subject: string; payload: Greeting }> = [];
-  const logger = createLogger('handle-request-spec', 'silent');
-  const warn = jest.spyOn(logger, 'warn');
+  /** Every line the service logged, parsed: the handled-message lines and the failure filter's. */
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger(
+    'handle-request-spec',
+    'debug',
+    {},
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  const linesAbout = (subjectName: string) => lines.filter((line) => line.subject === subjectName);
 
   @Controller()
   class GreetingController {
     @HandleRequest(greet)
     greet(@Payload() request: Greeting) {
       handled.push({ subject: greet.name, payload: request });
-      return ok(`hello ${request.name}`);
+      // The decision a handler names for its message's line.
+      return noteDecision(ok(`hello ${request.name}`), 'greeting given', { name: request.name });
+    }
+
+    @HandleRequest(fail)
+    async fail(): Promise<Reply<string>> {
+      await Promise.resolve();
+      throw new Error('the database went away');
+    }
+
+    @HandleEvent(counted, { logLevel: 'debug' })
+    counted(@Payload() event: Greeting) {
+      handled.push({ subject: counted.name, payload: event });
     }
 
     @HandleRequest(count)
@@ -65,11 +94,13 @@ describe(HandleRequest.name, () => {
       logger: false,
     });
     app.useGlobalFilters(new RpcFailureFilter(logger));
+    logHandledMessages(logger);
     await app.listen();
     bus = await NatsBus.connect({ servers: nats.url, name: `handle-spec-${run}`, requestTimeoutMs: 2000, logger });
   });
 
   afterAll(async () => {
+    logHandledMessages(undefined);
     await bus?.close();
     await app?.close();
     await nats?.stop();
@@ -101,10 +132,55 @@ describe(HandleRequest.name, () => {
       RemoteFailureError,
     );
     expect(handledOn(count.name)).toEqual([{ name: 'ann', times: 3 }]);
-    expect(warn).toHaveBeenCalledWith(
-      { subject: count.name, problem: { param: 'times', detail: 'times must be an integer' } },
-      'message does not match its subject',
-    );
+    const refusals = linesAbout(count.name).filter((line) => line.outcome === 'invalid_message');
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        level: 40,
+        problem: { param: 'times', detail: 'times must be an integer' },
+        msg: 'message does not match its subject',
+      }),
+    ]);
+  });
+
+  it('logs one line per request, in its tid: the subject, the outcome, the milliseconds and the noted decision', async () => {
+    const tid = newTid();
+    await TraceContext.run(tid, () => bus.request(greet, { name: 'cy' }));
+    await TraceContext.run(tid, () => bus.request(greet, { name: 'cy', times: 0 }));
+    await eventually(() => expect(lines.filter((line) => line.tid === tid)).toHaveLength(2));
+    expect(lines.filter((line) => line.tid === tid)).toEqual([
+      expect.objectContaining({
+        level: 30,
+        subject: greet.name,
+        outcome: 'ok',
+        ms: expect.any(Number),
+        name: 'cy',
+        msg: 'greeting given',
+      }),
+      // A refusal's outcome is its reason; the handler did not run, so there is no decision to tell.
+      expect.objectContaining({ level: 30, subject: greet.name, outcome: 'invalid_request', msg: 'message handled' }),
+    ]);
+  });
+
+  it('logs a failure once, on its message line, with the error, and answers the caller without it', async () => {
+    const tid = newTid();
+    await expect(TraceContext.run(tid, () => bus.request(fail, { name: 'dee' }))).rejects.toThrow(RemoteFailureError);
+    await eventually(() => expect(lines.filter((line) => line.tid === tid)).toHaveLength(1));
+    expect(lines.filter((line) => line.tid === tid)).toEqual([
+      expect.objectContaining({
+        level: 50,
+        subject: fail.name,
+        outcome: 'failed',
+        err: expect.objectContaining({ message: 'the database went away' }),
+        msg: 'message failed',
+      }),
+    ]);
+    expect(lines.filter((line) => line.msg === 'handler failed')).toEqual([]);
+  });
+
+  it('logs an event at the level its subject asks for', async () => {
+    bus.emit(counted, { name: 'eve' });
+    await eventually(() => expect(linesAbout(counted.name)).toHaveLength(1));
+    expect(linesAbout(counted.name)).toEqual([expect.objectContaining({ level: 20, outcome: 'ok' })]);
   });
 
   it('keeps what decorators applied before it recorded on the method', () => {
@@ -125,11 +201,10 @@ describe(HandleRequest.name, () => {
     bus.emit(greeted, { name: 'bob' });
     await eventually(() => {
       expect(handledOn(greeted.name)).toHaveLength(1);
-      expect(warn.mock.calls.some(([fields]) => isAbout(fields, greeted.name))).toBe(true);
+      expect(linesAbout(greeted.name).map((line) => line.outcome)).toEqual(
+        expect.arrayContaining(['invalid_message', 'ok']),
+      );
     });
     expect(handledOn(greeted.name)).toEqual([{ name: 'bob' }]);
   });
 });
-
-const isAbout = (fields: unknown, subjectName: string): boolean =>
-  typeof fields === 'object' && fields !== null && (fields as { subject?: unknown }).subject === subjectName;

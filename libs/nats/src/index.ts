@@ -1,2 +1,3 @@
 export * from './nats-bus.js';
 export * from './nats-errors.js';
+export * from './decision-note.js';

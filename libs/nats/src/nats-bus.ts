@@ -157,8 +157,16 @@ export class NatsBus {
         }
         const tid = msg.headers?.get(TID_HEADER);
         const run = (): void => {
+          const started = performance.now();
           try {
             handler(msg.json<Payload>());
+            // At debug: every replica of every service gets every broadcast (health changes, routing
+            // tables, invalidations), so at info one change would be a line per process; what a
+            // broadcast changes is logged by whoever decided it.
+            this.options.logger.debug(
+              { subject: target.name, ms: Math.round((performance.now() - started) * 100) / 100 },
+              'broadcast handled',
+            );
           } catch (handlerError) {
             this.options.logger.error({ err: handlerError, subject: target.name }, 'broadcast handler failed');
           }

@@ -8,3 +8,4 @@ export * from './nats-microservice.js';
 export * from './rpc-failure.filter.js';
 export * from './handle-request.decorator.js';
 export * from './request-check.js';
+export { logHandledMessages, type HandledMessageLevel } from './handled-message-log.js';

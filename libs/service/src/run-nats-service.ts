@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ServiceName } from '@tollgate/contracts';
 import type { ServiceDatabaseOptions } from '@tollgate/db';
-import { createNatsServer, RpcFailureFilter } from '@tollgate/nats/server';
+import { createNatsServer, logHandledMessages, RpcFailureFilter } from '@tollgate/nats/server';
 import { createLogger, NestPinoLogger, type Logger } from '@tollgate/observability';
 import { LOGGER } from './service-tokens.js';
 
@@ -17,7 +17,8 @@ export interface NatsServiceOptions {
 
 /**
  * The main() of a NATS-only service (auth, billing, router): Nest's NATS
- * server in the service's queue group, pino for Nest's own logs, failures in
+ * server in the service's queue group, pino for Nest's own logs, one line per
+ * message handled (subject, outcome, ms, tid; see HandleRequest), failures in
  * handlers logged with their tid, and a graceful stop on SIGTERM / SIGINT.
  */
 export function runNatsService(options: NatsServiceOptions): void {
@@ -44,6 +45,7 @@ async function start({ service, module, config, database }: NatsServiceOptions):
   });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new NestPinoLogger(logger));
+  logHandledMessages(logger);
   app.useGlobalFilters(new RpcFailureFilter(logger));
   app.enableShutdownHooks();
   await app.listen();

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthSubjects, type AuthenticateRequest, type Principal, type Reply, ok, refused } from '@tollgate/contracts';
 import { DenialReason, deny, type DenialParams } from '@tollgate/errors';
-import type { NatsBus } from '@tollgate/nats';
+import { noteDecision, type NatsBus } from '@tollgate/nats';
 import type { Logger } from '@tollgate/observability';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import { hashKey, parsePresentedKey } from '../keys/key-material.js';
@@ -68,7 +68,7 @@ export class AuthenticateService implements OnModuleInit {
       return this.refuse(DenialReason.ChannelPinForbidden, record, { keySuffix });
     }
     this.touch(record, now);
-    return ok({
+    const accepted = ok({
       userId: record.userId,
       keyId: record.keyId,
       role: record.role,
@@ -80,12 +80,18 @@ export class AuthenticateService implements OnModuleInit {
       allowedModels: record.allowedModels ? [...record.allowedModels] : null,
       expiresAt: record.expiresAt,
     });
+    return noteDecision(accepted, 'authenticated', { keyId: record.keyId, userId: record.userId });
   }
 
-  /** Refusals are logged (with the tid, from the context) so support can see why a request was turned away. */
+  /**
+   * A refusal is told on the message's log line (its outcome is the reason; the tid comes from the
+   * context), so support can see why a request was turned away, and by which key.
+   */
   private refuse(reason: DenialReason, record?: KeyRecord, params?: DenialParams): Reply<Principal> {
-    this.logger.info({ reason, keyId: record?.keyId, userId: record?.userId }, 'authentication refused');
-    return refused(deny(reason, params));
+    return noteDecision(refused(deny(reason, params)), 'authentication refused', {
+      keyId: record?.keyId,
+      userId: record?.userId,
+    });
   }
 
   evict(keyIds: string[], userIds: string[]): void {

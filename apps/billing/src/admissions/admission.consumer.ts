@@ -84,7 +84,14 @@ export class AdmissionConsumer extends WorkQueueConsumer {
             'admission names a grant billing never made; dropped',
           );
         } else if (outcome === 'recorded') {
-          this.logger.debug({ tid: record.tid, holdId: record.admissionId }, 'admission recorded as a hold');
+          this.logger.info(
+            { tid: record.tid, holdId: record.admissionId, grantId: record.grantId, amountMicros: record.amountMicros },
+            'admission recorded as a hold',
+          );
+        } else {
+          // The usual case (see ADMISSION_APPLY_DELAY_MS): the request's settlement recorded it first,
+          // and that settlement's line says so (fromGrant); at debug, so a request is not logged twice.
+          this.logger.debug({ tid: record.tid, holdId: record.admissionId }, 'admission recorded by its settlement');
         }
       });
     } catch (error) {

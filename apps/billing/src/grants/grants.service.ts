@@ -8,6 +8,7 @@ import {
   type ReturnGrantsRequest,
   type ReturnGrantsResult,
 } from '@tollgate/contracts';
+import { noteDecision } from '@tollgate/nats';
 import type { UnitPrices } from '@tollgate/pricing';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { keyModelScope, userScope } from '../limits/rate-limit.js';
@@ -37,7 +38,20 @@ export class GrantsService {
     >,
   ) {}
 
+  /** The grant given or declined, told on the request's log line (noteDecision). */
   async acquire(request: AcquireGrantRequest): Promise<GrantAnswer> {
+    const answer = await this.decide(request);
+    const decision = { grantId: request.grantId, keyId: request.keyId, model: request.model };
+    return answer.granted
+      ? noteDecision(answer, 'grant given', {
+          ...decision,
+          moneyMicros: answer.granted.moneyMicros,
+          requests: answer.granted.requests,
+        })
+      : noteDecision(answer, 'grant declined', { ...decision, declined: answer.declined });
+  }
+
+  private async decide(request: AcquireGrantRequest): Promise<GrantAnswer> {
     const [price, multiplierBp] = await Promise.all([
       this.book.price(request.model),
       this.book.multiplierBp(request.group),
@@ -126,7 +140,9 @@ export class GrantsService {
       })),
       drainSeq,
     );
-    return { results: request.returns.map((item, index) => ({ grantId: item.grantId, outcome: outcomes[index] })) };
+    const results = request.returns.map((item, index) => ({ grantId: item.grantId, outcome: outcomes[index] }));
+    // At most LIMITS.grantReturns ids: an edge returns its grants a few at a time (idle, renewed), or all at shutdown.
+    return noteDecision({ results }, 'grants returned', { edgeId: request.edgeId, grants: results });
   }
 
   /** Admission records not yet recorded as holds; null when JetStream does not answer (reconcile still does). */

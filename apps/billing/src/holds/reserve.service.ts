@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ok, refused, type Hold, type Reply, type ReserveRequest } from '@tollgate/contracts';
 import { DenialReason, deny } from '@tollgate/errors';
+import { noteDecision } from '@tollgate/nats';
 import { TraceContext } from '@tollgate/observability';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { GrantReclaimer } from '../grants/grant-reclaimer.js';
@@ -32,7 +33,19 @@ export class ReserveService {
     >,
   ) {}
 
+  /**
+   * The hold placed or refused, told on the reserve's log line (noteDecision): the hold id, the
+   * model and the amount; a refusal's reason is the line's outcome.
+   */
   async reserve(request: ReserveRequest): Promise<Reply<Hold>> {
+    const reply = await this.decide(request);
+    const decision = { holdId: request.holdId, model: request.model };
+    return reply.ok
+      ? noteDecision(reply, 'hold placed', { ...decision, amountMicros: reply.value.amountMicros })
+      : noteDecision(reply, 'hold refused', decision);
+  }
+
+  private async decide(request: ReserveRequest): Promise<Reply<Hold>> {
     // The edge stopped waiting at most this long after it sent the request (the same setting on every
     // service): counted from receipt, the deadline is never earlier than the edge's.
     const deadline = Date.now() + this.config.NATS_REQUEST_TIMEOUT_MS;

@@ -7,7 +7,7 @@ import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { jsonBody, retryDelayMs, WorkQueueConsumer } from '../streams/work-queue-consumer.js';
 import { LOGGER, NATS_BUS } from '../tokens.js';
 import { parseSettlementMessage } from './settlement-message.js';
-import { SettleService } from './settle.service.js';
+import { SettleService, type SettleOutcome } from './settle.service.js';
 
 /** How long a settlement waits for its hold to appear: 12 × 5 s, far beyond any reserve's lifetime. */
 const UNKNOWN_HOLD_ATTEMPTS = 12;
@@ -67,6 +67,46 @@ export class SettlementConsumer extends WorkQueueConsumer {
     }
   }
 
+  /**
+   * One line per settlement, after the commit, with the tid of its request (named here: a message
+   * carries the settlements of many requests, and is applied outside any one's trace context).
+   */
+  private logApplied(settlement: Settlement, outcome: SettleOutcome): void {
+    const { tid, holdId } = settlement;
+    const fromGrant = settlement.admission ? { fromGrant: true } : {};
+    switch (outcome.kind) {
+      case 'settled':
+        this.logger.info(
+          {
+            tid,
+            holdId,
+            chargedMicros: outcome.chargedMicros.toString(),
+            releasedMicros: outcome.releasedMicros.toString(),
+            ...fromGrant,
+          },
+          'settlement applied: charged',
+        );
+        return;
+      case 'released':
+        this.logger.info(
+          {
+            tid,
+            holdId,
+            releasedMicros: outcome.releasedMicros.toString(),
+            httpStatus: settlement.httpStatus,
+            ...fromGrant,
+          },
+          'settlement applied: released',
+        );
+        return;
+      case 'not_open':
+        this.logger.info({ tid, holdId, status: outcome.status }, 'settlement for a closed hold; nothing to do');
+        return;
+      case 'unknown_hold':
+        return; // Retried, then dropped with its own line (settleUnknownHoldsLater).
+    }
+  }
+
   protected async handle(msg: JsMsg): Promise<void> {
     const message = parseSettlementMessage(jsonBody(msg));
     if ('error' in message) {
@@ -81,19 +121,14 @@ export class SettlementConsumer extends WorkQueueConsumer {
     try {
       // Applied in batches, outside any one request's trace context: the log lines name each settlement's tid.
       const outcomes = await Promise.all(message.settlements.map((settlement) => this.settlements.settle(settlement)));
+      // Committed: logged now, also when the message comes back for a hold that does not exist yet.
+      outcomes.forEach((outcome, index) => this.logApplied(message.settlements[index], outcome));
       const unknown = message.settlements.filter((_, index) => outcomes[index].kind === 'unknown_hold');
       if (unknown.length > 0) {
         this.settleUnknownHoldsLater(msg, unknown);
         return;
       }
       msg.ack();
-      outcomes.forEach((outcome, index) => {
-        if (outcome.kind !== 'not_open') return;
-        this.logger.info(
-          { tid: message.settlements[index].tid, holdId: message.settlements[index].holdId, status: outcome.status },
-          'settlement for a closed hold; nothing to do',
-        );
-      });
     } catch (error) {
       const delay = retryDelayMs(msg);
       this.logger.error(

@@ -62,7 +62,20 @@ export abstract class WorkQueueConsumer implements OnApplicationBootstrap, OnMod
 
   /** Starts one message; returns once there is room for the next. */
   private async dispatch(msg: JsMsg): Promise<void> {
-    const task: Promise<void> = this.handle(msg).finally(() => this.inFlight.delete(task));
+    const started = performance.now();
+    const task: Promise<void> = this.handle(msg).finally(() => {
+      this.inFlight.delete(task);
+      // At debug: a message carries the work of many requests, each logged at info with its own tid by `handle`.
+      this.logger.debug(
+        {
+          stream: this.stream.stream,
+          seq: msg.seq,
+          deliveryCount: msg.info.deliveryCount,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+        },
+        `${this.stream.carries} message handled`,
+      );
+    });
     this.inFlight.add(task);
     if (this.inFlight.size >= this.inHand) await Promise.race(this.inFlight);
   }

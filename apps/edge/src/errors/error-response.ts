@@ -125,6 +125,7 @@ export function errorBodyFor(request: FastifyRequest | undefined, rendered: Rend
 /** Writes a denial in the documented shape, with the tid in the body and the X-Tid header. */
 export function sendDenial(reply: FastifyReply, denial: Denial, tid: string = newTid()): void {
   if (reply.sent || reply.raw.headersSent) return; // a started stream reports errors in-band
+  reply.request.denialReason = denial.reason;
   const rendered = renderDenial(denial, tid);
   const body = errorBodyFor(reply.request, rendered);
   void reply.code(rendered.status).headers(errorHeaders(rendered.headers, tid)).send(JSON.stringify(body));

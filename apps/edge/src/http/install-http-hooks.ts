@@ -24,6 +24,7 @@ import { installUploadRoutes } from './upload-routes.js';
 export function installHttpHooks(fastify: FastifyInstance, logger: Logger, uploadLimitBytes: number): void {
   fastify.decorateRequest('tid', '');
   fastify.decorateRequest('rawBody', undefined);
+  fastify.decorateRequest('denialReason', undefined);
 
   fastify.addHook('onRequest', (request, reply, done) => {
     const tid = tidFromTraceparent(request.headers.traceparent);
@@ -32,7 +33,9 @@ export function installHttpHooks(fastify: FastifyInstance, logger: Logger, uploa
     TraceContext.run(tid, done);
   });
 
-  // One access line per request: what support staff find when a client quotes a tid.
+  // One access line per request: what support staff find when a client quotes a tid. A refusal
+  // names its documented error (`reason`): a denial the edge decided itself, such as no channel
+  // for the model (from its copy of the router's table), is logged nowhere else.
   fastify.addHook('onResponse', (request, reply, done) => {
     logger.info(
       {
@@ -40,6 +43,7 @@ export function installHttpHooks(fastify: FastifyInstance, logger: Logger, uploa
         method: request.method,
         route: request.routeOptions.url ?? request.url.split('?')[0],
         status: reply.statusCode,
+        reason: request.denialReason,
         ms: Math.round(reply.elapsedTime * 100) / 100,
       },
       'request',

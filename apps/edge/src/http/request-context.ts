@@ -6,6 +6,8 @@ declare module 'fastify' {
     tid: string;
     /** The request body exactly as received, so it can be forwarded without re-serialising. */
     rawBody?: Buffer;
+    /** The documented error this request was answered with (sendDenial), for its access line. */
+    denialReason?: string;
   }
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { RouterSubjects, type UpstreamOutcome } from '@tollgate/contracts';
+import { newTid, TraceContext } from '@tollgate/observability';
 import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { pickedChannel } from '../testing/relay-fixtures.js';
 import { OutcomeReporter } from './outcome-reporter.js';
@@ -101,6 +102,33 @@ describe(OutcomeReporter.name, () => {
       expect(nats.emitted(RouterSubjects.outcomes)).toEqual([
         { outcomes: [outcome({ status: 500 }), outcome({ status: 502 })], probes: [] },
       ]);
+    });
+
+    it("names each outcome's request, and sends the batch under none of their tids", () => {
+      const nats = new FakeNatsBus();
+      const sut = new OutcomeReporter(nats.bus, null, 5);
+      const tidsAtEmit: Array<string | undefined> = [];
+      const emit = nats.emit.bind(nats);
+      jest.spyOn(nats, 'emit').mockImplementation((target, payload) => {
+        tidsAtEmit.push(TraceContext.tid());
+        emit(target, payload);
+      });
+      const [first, second] = [newTid(), newTid()];
+
+      TraceContext.run(first, () =>
+        sut.report({ channel: pickedChannel(3), model: 'gpt-4o', status: 500, latencyMs: 1 }),
+      );
+      // A probe flushes at once, inside the request that took it: the batch must not go out under its tid.
+      TraceContext.run(second, () => {
+        sut.report({ channel: pickedChannel(3), model: 'gpt-4o', status: 502, latencyMs: 1 });
+        sut.probeTaken(4);
+      });
+
+      expect(nats.reportedOutcomes()).toEqual([
+        outcome({ status: 500, tid: first }),
+        outcome({ status: 502, tid: second }),
+      ]);
+      expect(tidsAtEmit).toEqual([undefined]);
     });
 
     it('sends a probe at once, with the outcomes waiting', () => {

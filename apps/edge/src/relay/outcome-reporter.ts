@@ -1,5 +1,6 @@
 import { RouterSubjects, type PickedChannel, type UpstreamOutcome } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
+import { TraceContext } from '@tollgate/observability';
 import type { EdgeRoutingTable } from '../routing/edge-routing-table.js';
 
 /** How one upstream call ended, as the edge saw it. */
@@ -30,6 +31,7 @@ const MAX_BATCH = 256;
  *
  * With a routing table at this edge, each outcome is first applied to the
  * edge's own copy of the channel's health (EdgeRoutingTable.applyOwn).
+ * Each outcome carries its request's tid; the event carries none.
  */
 export class OutcomeReporter {
   private outcomes: UpstreamOutcome[] = [];
@@ -58,6 +60,9 @@ export class OutcomeReporter {
       errorCode: report.errorCode ?? null,
       timedOut: report.timedOut ?? false,
     };
+    // Each outcome names its own request: the batch it goes in names none (see flush).
+    const tid = TraceContext.tid();
+    if (tid) outcome.tid = tid;
     if (this.routing) outcome = this.routing.applyOwn(outcome);
     this.outcomes.push(outcome);
     this.schedule();
@@ -77,7 +82,9 @@ export class OutcomeReporter {
     const batch = { outcomes: this.outcomes, probes: this.probes };
     this.outcomes = [];
     this.probes = [];
-    this.bus.emit(RouterSubjects.outcomes, batch);
+    // Outside any request's trace context: the timer or request that flushes would otherwise lend its
+    // tid to the whole batch, and the router would log every outcome in it under that one request.
+    TraceContext.outside(() => this.bus.emit(RouterSubjects.outcomes, batch));
   }
 
   private schedule(): void {

@@ -52,15 +52,34 @@ export class HealthService implements OnModuleInit {
     });
   }
 
-  /** An outcome as its subject declares it (checked on arrival, see RouterController). */
+  /**
+   * An outcome as its subject declares it (checked on arrival, see
+   * RouterController), recorded inside its request's tid. One line each: the
+   * transition it caused (cooldown, breaker) when ops log that one, else the
+   * outcome itself at info — outcomes come only for failures and for
+   * successes on channels with a health record, so this is what the router
+   * logs per request (nothing for a success on a healthy channel).
+   */
   async record(outcome: UpstreamOutcome): Promise<void> {
     const channel = this.registry.table.get(outcome.channelId);
     // Deleted since the request started: nothing to keep.
     if (!channel) return;
     const kind = classifyOutcome(outcome, providerFor(channel.type).deadKeyErrorCodes);
     const { change, autoDisableReason } = this.tracker.record(outcome, kind);
-    if (change)
-      this.publish(change, { channelName: channel.name, status: outcome.status, errorCode: outcome.errorCode });
+    const context = { channelName: channel.name, status: outcome.status, errorCode: outcome.errorCode, kind };
+    if (change) this.bus.broadcast(RouterSubjects.healthChanged, change);
+    if (!change || !this.log(change, context)) {
+      this.logger.info(
+        {
+          event: 'channel.outcome',
+          channelId: channel.id,
+          ...context,
+          latencyMs: outcome.latencyMs,
+          consecutiveFailures: this.tracker.describe(channel).consecutiveFailures,
+        },
+        'upstream outcome recorded',
+      );
+    }
     if (autoDisableReason !== null && (await this.channels.markAutoDisabled(channel.id, autoDisableReason))) {
       // The event name is what ops alert on; the reason never contains the key.
       this.logger.warn(
@@ -105,20 +124,21 @@ export class HealthService implements OnModuleInit {
     this.log(change, context);
   }
 
-  private log(change: ChannelHealthChange, context: Record<string, unknown>): void {
+  /** Logs a transition ops want to see (LOGGED); false for one they do not. */
+  private log(change: ChannelHealthChange, context: Record<string, unknown>): boolean {
     const level = LOGGED[change.transition];
-    if (level) {
-      const { health } = change;
-      this.logger[level](
-        {
-          event: `channel.${change.transition}`,
-          channelId: health.channelId,
-          consecutiveFailures: health.consecutiveFailures,
-          cooldownUntil: health.cooldownUntil === null ? null : new Date(health.cooldownUntil).toISOString(),
-          ...context,
-        },
-        `channel ${change.transition.replaceAll('_', ' ')}`,
-      );
-    }
+    if (!level) return false;
+    const { health } = change;
+    this.logger[level](
+      {
+        event: `channel.${change.transition}`,
+        channelId: health.channelId,
+        consecutiveFailures: health.consecutiveFailures,
+        cooldownUntil: health.cooldownUntil === null ? null : new Date(health.cooldownUntil).toISOString(),
+        ...context,
+      },
+      `channel ${change.transition.replaceAll('_', ' ')}`,
+    );
+    return true;
   }
 }
