@@ -299,7 +299,12 @@ function run(ops: Op[]): void {
           if (!grant) continue;
           if (!alive(grant)) closeModel(grant, 'expired');
           else if (clock.now - grant.lastTake >= IDLE_MS) closeModel(grant, 'idle');
-          else if (acquiring[grant.pair] === null && clock.now >= declinedUntil[grant.pair]) {
+          else if (
+            acquiring[grant.pair] === null &&
+            clock.now >= declinedUntil[grant.pair] &&
+            grant.admissions > 0 &&
+            clock.now - grant.lastTake < IDLE_MS / 2
+          ) {
             const left = Math.min(grant.deadline, grant.windowEnd) - clock.now;
             if (
               left * 2 < grant.validForMs ||

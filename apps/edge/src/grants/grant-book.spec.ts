@@ -465,6 +465,16 @@ describe(GrantBook.name, () => {
       expect(sut.tick()).toEqual([{ keyId: KEY, model: MODEL, userId: USER }]);
     });
 
+    it('renews no slice nobody takes from: it goes back idle', () => {
+      install({ validForMs: 4_000, windowEndsInMs: 30_000 });
+      clock.advance(2_001);
+      expect(sut.tick()).toEqual([]);
+      sut.take(live(), 1n);
+      expect(sut.tick()).toEqual([{ keyId: KEY, model: MODEL, userId: USER }]);
+      clock.advance(IDLE_MS / 2);
+      expect(sut.tick()).toEqual([]);
+    });
+
     it('asks for a renewal under half the money left', () => {
       install({ moneyMicros: 100n, requests: 100 });
       sut.take(live(), 50n);

@@ -394,9 +394,10 @@ export class GrantBook<Q> {
   /**
    * Maintenance (every 250 ms): closes dead slices ('expired': at or after
    * the deadline or the window's end) and idle ones ('idle': no take for
-   * idleMs); returns the pairs that need a renewal now — a live slice with
-   * less than half its validity left, or less than half of its money or
-   * requests, whose pair has no acquire in flight and no 'declined' back-off.
+   * idleMs); returns the pairs that need a renewal now — a live slice in use
+   * (taken from within the last idleMs / 2) with less than half its validity
+   * left, or less than half of its money or requests, whose pair has no
+   * acquire in flight and no 'declined' back-off.
    */
   tick(): RenewalDue[] {
     const now = this.clock();
@@ -444,6 +445,9 @@ export class GrantBook<Q> {
   }
 
   private wantsRenewal(slice: Slice<Q>, now: number): boolean {
+    // Only a slice in use is renewed: one nobody took from lately is left to go back idle, or a key that
+    // stopped would be renewed for ever (a renewal starts a fresh slice, idle-free).
+    if (slice.admissions === 0 || now - slice.lastTakeAt >= this.idleMs / 2) return false;
     const left = Math.min(slice.deadline, slice.windowEnd) - now;
     return (
       left * 2 < slice.validForMs ||
