@@ -35,11 +35,24 @@ export interface Suite {
   stopService(service: SuiteService): Promise<void>;
   /** SIGKILL to every process of a service, as a crash would: no graceful stop, nothing flushed. */
   killService(service: SuiteService): Promise<void>;
+  /** SIGKILL to one process the suite started (one edge of several, say), as a crash would. */
+  killProcess(process: ServiceProcess): Promise<void>;
+  /**
+   * One more edge replica on a free port, answering /healthz when this
+   * resolves; stopped with the suite (or killed with killProcess).
+   */
+  startEdge(extraEnv?: NodeJS.ProcessEnv): Promise<Edge>;
   /** Restarts the suite's nats-server on the same port, JetStream's store kept (see PrivateNats). */
   restartNats(): Promise<void>;
   /** An admin API call with the root key (or another key). */
   admin<T = unknown>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
+}
+
+/** An edge replica the suite started besides the first one (which serves `edgeUrl`). */
+export interface Edge {
+  url: string;
+  process: ServiceProcess;
 }
 
 export interface SuiteOptions {
@@ -95,6 +108,14 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       running.push(child);
       return child;
     };
+    const killProcess = async (target: ServiceProcess) => {
+      if (!running.includes(target)) {
+        throw new Error(`${target.name} (pid ${target.child.pid}) is not a process of this suite`);
+      }
+      target.child.kill('SIGKILL');
+      await target.exited;
+      running.splice(running.indexOf(target), 1);
+    };
     // auth first: it creates the schema and the root user the others rely on.
     await startService('auth');
     for (const service of ['router', 'billing'] as const) {
@@ -131,10 +152,24 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
         for (const target of targets) running.splice(running.indexOf(target), 1);
       },
       async killService(service) {
-        const targets = running.filter((p) => p.name === service);
-        for (const target of targets) target.child.kill('SIGKILL');
-        await Promise.all(targets.map((p) => p.exited));
-        for (const target of targets) running.splice(running.indexOf(target), 1);
+        await Promise.all(running.filter((p) => p.name === service).map(killProcess));
+      },
+      killProcess,
+      async startEdge(extraEnv = {}) {
+        const port = await freePort();
+        const started = await startService('edge', { ...extraEnv, EDGE_PORT: String(port) });
+        const url = `http://127.0.0.1:${port}`;
+        await eventually(
+          async () => {
+            const health = await fetch(`${url}/healthz`).catch(() => null);
+            if (health?.status === 200) return;
+            throw new Error(
+              `the edge on port ${port} is not healthy (${health?.status ?? 'no answer'}); logs:\n${started.output().slice(-2000)}`,
+            );
+          },
+          { timeoutMs: 30_000 },
+        );
+        return { url, process: started };
       },
       restartNats: () => startedNats.restart(),
       async admin<T>(method: string, path: string, body?: unknown, key = rootKey) {
