@@ -57,6 +57,7 @@ export class EdgeGrants implements OnModuleInit, OnModuleDestroy {
   /** Returns billing did not answer: sent again with the next ones. */
   private unsent: GrantReturn[] = [];
   private returning: Promise<void> | null = null;
+  private returnAgain = false;
   private readonly task: PeriodicTask;
 
   constructor(
@@ -266,9 +267,23 @@ export class EdgeGrants implements OnModuleInit, OnModuleDestroy {
     await this.sendReturns();
   }
 
-  /** Hands billing every slice closed with no append in flight; one send at a time. */
+  /**
+   * Hands billing every slice closed with no append in flight; one send at a
+   * time. A slice closed while a send is out goes in another send right after
+   * it, not at the next maintenance tick: billing may be waiting for it
+   * (GRANT_RECLAIM_WAIT_MS) before it refuses a request.
+   */
   private sendReturns(): Promise<void> {
-    this.returning ??= this.sendReturnsNow().finally(() => {
+    if (this.returning) {
+      this.returnAgain = true;
+      return this.returning;
+    }
+    this.returning = (async () => {
+      do {
+        this.returnAgain = false;
+        await this.sendReturnsNow();
+      } while (this.returnAgain);
+    })().finally(() => {
       this.returning = null;
     });
     return this.returning;

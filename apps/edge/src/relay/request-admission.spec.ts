@@ -12,6 +12,7 @@ import {
   type Hold,
   type PickedChannel,
   type Reply,
+  type ReturnGrantsResult,
 } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { ServiceUnavailableError } from '@tollgate/nats';
@@ -363,6 +364,35 @@ describe(`${RequestAdmission.name} with credit grants`, () => {
       ]);
       expect((await sut.admit(query)).admission).toBeUndefined();
       expect(reserves()).toBe(3);
+    } finally {
+      await grants.onModuleDestroy();
+    }
+  });
+
+  it('sends a slice closed while a return is out right after that return, not at the next tick', async () => {
+    const nats = new FakeNatsBus();
+    const { sut, grants } = await warm(nats);
+    try {
+      const mini = { ...query, model: 'gpt-4o-mini' };
+      await sut.admit(mini);
+      await sut.admit(mini);
+      await settle();
+      const [first, second] = nats.requested(BillingSubjects.acquireGrant).map((asked) => asked.grantId);
+      const answer = deferred<ReturnGrantsResult>();
+      nats.answer(BillingSubjects.returnGrants, () => answer.promise);
+
+      nats.deliver(BillingSubjects.grantsReclaim, { reason: 'needed_elsewhere', grantIds: [first] });
+      await settle();
+      nats.deliver(BillingSubjects.grantsReclaim, { reason: 'needed_elsewhere', grantIds: [second] });
+      await settle();
+      expect(nats.requested(BillingSubjects.returnGrants).map(({ returns }) => returns[0].grantId)).toEqual([first]);
+
+      answer.resolve({ results: [{ grantId: first, outcome: 'closed' }] });
+      await settle();
+      expect(nats.requested(BillingSubjects.returnGrants).map(({ returns }) => returns[0].grantId)).toEqual([
+        first,
+        second,
+      ]);
     } finally {
       await grants.onModuleDestroy();
     }
