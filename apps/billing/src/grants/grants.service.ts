@@ -9,7 +9,7 @@ import {
   type ReturnGrantsResult,
 } from '@tollgate/contracts';
 import { noteDecision } from '@tollgate/nats';
-import type { UnitPrices } from '@tollgate/pricing';
+import { toDecimalTokenPrices, type UnitPrices } from '@tollgate/pricing';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { keyModelScope, userScope } from '../limits/rate-limit.js';
 import { PriceBook } from '../pricing/price-book.js';
@@ -103,15 +103,7 @@ export class GrantsService {
         grantId,
         moneyMicros: outcome.moneyMicros.toString(),
         requests: outcome.requests,
-        quote: {
-          inputPerMillionMicros: prices.inputPerMillionMicros.toString(),
-          outputPerMillionMicros: prices.outputPerMillionMicros.toString(),
-          charactersPerMillionMicros: prices.charactersPerMillionMicros.toString(),
-          cachedInputPerMillionMicros: prices.cachedInputPerMillionMicros?.toString() ?? null,
-          cacheWritePerMillionMicros: prices.cacheWritePerMillionMicros?.toString() ?? null,
-          reasoningPerMillionMicros: prices.reasoningPerMillionMicros?.toString() ?? null,
-          multiplierBp,
-        },
+        quote: { ...toDecimalTokenPrices(prices), multiplierBp },
         keyLimit: outcome.keyLimit,
         keyCountBefore: outcome.keyCountBefore,
         validForMs: outcome.validForMs,

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AdmissionRecord, Settlement, Usage } from '@tollgate/contracts';
 import type { Logger } from '@tollgate/observability';
 import { MicroBatcher } from '@tollgate/service';
-import { costMicros, type UnitPrices } from '@tollgate/pricing';
+import { costMicros, toDecimalTokenPrices, type UnitPrices } from '@tollgate/pricing';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
 import { admissionItem } from '../grants/admission-item.js';
 import { admissionJson, GrantsRepository, type GrantRow } from '../grants/grants.repository.js';
@@ -228,15 +228,14 @@ const microsOrNull = (micros: string | null): bigint | null => (micros === null 
 
 /** The hold billing.record_admission makes from a record: its grant's prices, no image or audio price. */
 function admittedHold(record: AdmissionRecord, grant: GrantRow): HoldRow {
-  const { prices } = grant;
-  const orNull = (micros: bigint | null) => micros?.toString() ?? null;
+  const prices = toDecimalTokenPrices(grant.prices);
   return {
-    input_per_million_micros: prices.inputPerMillionMicros.toString(),
-    output_per_million_micros: prices.outputPerMillionMicros.toString(),
-    characters_per_million_micros: prices.charactersPerMillionMicros.toString(),
-    cached_input_per_million_micros: orNull(prices.cachedInputPerMillionMicros),
-    cache_write_per_million_micros: orNull(prices.cacheWritePerMillionMicros),
-    reasoning_per_million_micros: orNull(prices.reasoningPerMillionMicros),
+    input_per_million_micros: prices.inputPerMillionMicros,
+    output_per_million_micros: prices.outputPerMillionMicros,
+    characters_per_million_micros: prices.charactersPerMillionMicros,
+    cached_input_per_million_micros: prices.cachedInputPerMillionMicros,
+    cache_write_per_million_micros: prices.cacheWritePerMillionMicros,
+    reasoning_per_million_micros: prices.reasoningPerMillionMicros,
     multiplier_bp: grant.multiplierBp,
     id: record.admissionId.toLowerCase(),
     user_id: record.userId.toLowerCase(),

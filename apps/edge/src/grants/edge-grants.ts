@@ -13,7 +13,7 @@ import {
 } from '@tollgate/contracts';
 import { ServiceUnavailableError, type NatsBus } from '@tollgate/nats';
 import type { Logger } from '@tollgate/observability';
-import { heldMicros, type UnitPrices } from '@tollgate/pricing';
+import { fromDecimalTokenPrices, heldMicros, type UnitPrices } from '@tollgate/pricing';
 import { PeriodicTask } from '@tollgate/service';
 import type { EdgeConfig } from '../edge.config.js';
 import { EDGE_CONFIG, LOGGER, NATS_BUS } from '../tokens.js';
@@ -324,19 +324,6 @@ export class EdgeGrants implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function quoteOf(quote: NonNullable<GrantAnswer['granted']>['quote']): SliceQuote {
-  const orNull = (micros: string | null) => (micros === null ? null : BigInt(micros));
-  return {
-    prices: {
-      inputPerMillionMicros: BigInt(quote.inputPerMillionMicros),
-      outputPerMillionMicros: BigInt(quote.outputPerMillionMicros),
-      charactersPerMillionMicros: BigInt(quote.charactersPerMillionMicros),
-      cachedInputPerMillionMicros: orNull(quote.cachedInputPerMillionMicros),
-      cacheWritePerMillionMicros: orNull(quote.cacheWritePerMillionMicros),
-      reasoningPerMillionMicros: orNull(quote.reasoningPerMillionMicros),
-      imageMicros: null,
-      audioPerMinuteMicros: null,
-    },
-    multiplierBp: quote.multiplierBp,
-  };
+function quoteOf({ multiplierBp, ...prices }: NonNullable<GrantAnswer['granted']>['quote']): SliceQuote {
+  return { prices: fromDecimalTokenPrices(prices), multiplierBp };
 }
