@@ -16,6 +16,7 @@ export type {
   ChannelResponse,
   ChannelTestResponse,
   CreatedKeyResponse,
+  GrantResponse,
   GroupResponse,
   HoldResponse,
   KeyResponse,

@@ -12,6 +12,8 @@ const balance = (amount: string) => ({
   user_id: USER,
   balance: amount,
   held: '0.000000',
+  granted: '0.000000',
+  available: amount,
   updated_at: '2024-05-01T00:00:00.000Z',
 });
 const entry = (amount: string, key: string) => ({
@@ -242,6 +244,45 @@ describe(runCli.name, () => {
       budget: '5',
     });
     expect(stdout).toContain('key: sk-AbSECRETxyz123\nSave this key now');
+  });
+
+  it("lists a user's credit grants, and shows the granted and available amounts with the balance", async () => {
+    const GRANT = '7d4c2b1a-0f9e-4d8c-8b7a-6f5e4d3c2b1a';
+    server.on(`GET /admin/v1/users/${USER}/grants`, {
+      body: {
+        object: 'list',
+        data: [
+          {
+            id: GRANT,
+            object: 'grant',
+            edge_id: OTHER,
+            user_id: USER,
+            key_id: OTHER,
+            model: 'gpt-4o',
+            status: 'open',
+            amount: '0.002000',
+            drawn: '0.000500',
+            unused: '0.001500',
+            requests: 20,
+            drawn_requests: 5,
+            created_at: '2024-05-01T00:00:00.000Z',
+            expires_at: '2024-05-01T00:00:10.000Z',
+          },
+        ],
+      },
+    });
+    expect(await run(['grants', USER])).toBe(ExitCode.Ok);
+    expect(stdout).toContain(GRANT);
+    expect(stdout).toContain('0.001500');
+    expect(stdout).toContain('open');
+
+    stdout = '';
+    server.on(`GET /admin/v1/users/${USER}/balance`, {
+      body: { ...balance('3.000000'), granted: '0.001500', available: '2.998500' },
+    });
+    expect(await run(['balance', USER])).toBe(ExitCode.Ok);
+    expect(stdout).toContain('granted:   0.001500');
+    expect(stdout).toContain('available: 2.998500');
   });
 
   it('prints the raw JSON with --json, before or after the command', async () => {

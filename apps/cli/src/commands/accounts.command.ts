@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { adminPath } from '../admin-client.js';
-import type { BalanceResponse, HoldResponse, LedgerEntryResponse, ListResponse } from '../api-views.js';
+import type { BalanceResponse, GrantResponse, HoldResponse, LedgerEntryResponse, ListResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { integer, isoDate, ledgerTypes, uuid } from '../cli-input.js';
@@ -14,6 +14,16 @@ const HOLD_COLUMNS: Array<Column<HoldResponse>> = [
   { header: 'created', value: (h) => h.created_at },
   { header: 'expires', value: (h) => h.expires_at },
   { header: 'tid', value: (h) => h.tid },
+];
+
+const GRANT_COLUMNS: Array<Column<GrantResponse>> = [
+  { header: 'id', value: (g) => g.id },
+  { header: 'edge', value: (g) => g.edge_id },
+  { header: 'key', value: (g) => g.key_id },
+  { header: 'model', value: (g) => g.model },
+  { header: 'status', value: (g) => g.status },
+  { header: 'unused', value: (g) => g.unused, align: 'right' },
+  { header: 'expires', value: (g) => g.expires_at },
 ];
 
 const LEDGER_COLUMNS: Array<Column<LedgerEntryResponse>> = [
@@ -45,6 +55,8 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
           ['user', balance.user_id],
           ['balance', balance.balance],
           ['held', balance.held],
+          ['granted', balance.granted],
+          ['available', balance.available],
           ['updated', balance.updated_at],
         ]),
       );
@@ -57,6 +69,15 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
         .client()
         .get<ListResponse<HoldResponse>>(adminPath`users/${uuid(userId, 'userId')}/holds`);
       ctx.print(command, holds, () => renderTable(HOLD_COLUMNS, holds.data, '(no open holds)'));
+    },
+  );
+
+  leaf(program, 'grants <userId>', "a user's credit grants: what each edge may still admit, and what it used").action(
+    async (userId: string, _options: unknown, command: Command) => {
+      const grants = await ctx
+        .client()
+        .get<ListResponse<GrantResponse>>(adminPath`users/${uuid(userId, 'userId')}/grants`);
+      ctx.print(command, grants, () => renderTable(GRANT_COLUMNS, grants.data, '(no grants)'));
     },
   );
 
