@@ -31,7 +31,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts', '<rootDir>/test/documentation.spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs,tools}/**/*.spec.ts',
+        '<rootDir>/test/documentation.spec.ts',
+        '<rootDir>/test/deploy/*.spec.ts',
+      ],
     },
     {
       ...common,

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
-import { freePort } from '../tools/launcher/src/service-processes.js';
 import { useSuite } from './support/suite.js';
 
 const MESSAGES = [{ role: 'user', content: 'Hi' }];
@@ -19,16 +18,7 @@ describe('auth: keys, users, roles and every authentication row of the table', (
 
   beforeAll(async () => {
     // A second edge that trusts the loopback address as its reverse proxy.
-    const port = await freePort();
-    await suite.startService('edge', { EDGE_PORT: String(port), TRUSTED_PROXIES: '127.0.0.1/32' });
-    trustingEdgeUrl = `http://127.0.0.1:${port}`;
-    await eventually(
-      async () => {
-        const health = await fetch(`${trustingEdgeUrl}/healthz`);
-        if (health.status !== 200) throw new Error(`the second edge answers /healthz with ${health.status}`);
-      },
-      { timeoutMs: 15_000 },
-    );
+    trustingEdgeUrl = (await suite.startEdge({ TRUSTED_PROXIES: '127.0.0.1/32' })).url;
     channelId = await createChannel(suite, { models: ['gpt-4o-mini', 'gpt-4o'] });
     await setPrice(suite, 'gpt-4o-mini');
     await setPrice(suite, 'gpt-4o');

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
 import { RouterSubjects } from '@tollgate/contracts';
 import { eventually } from '@tollgate/testing';
-import { freePort } from '../tools/launcher/src/service-processes.js';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
 import { useSuite } from './support/suite.js';
 
@@ -24,12 +23,7 @@ describe('routing at the edge: the router publishes, every edge picks locally', 
   beforeAll(async () => {
     for (const model of ['local', 'disable', 'cool', 'down']) await setPrice(suite, model, '0.01', '0.01');
     customer = await createCustomer(suite, { balance: '1000', key: { rpm_limit: 100000 } });
-    const port = await freePort();
-    await suite.startService('edge', { EDGE_PORT: String(port) });
-    secondEdge = `http://127.0.0.1:${port}`;
-    await eventually(async () => expect((await fetch(`${secondEdge}/healthz`)).status).toBe(200), {
-      timeoutMs: 30_000,
-    });
+    secondEdge = (await suite.startEdge()).url;
   });
 
   const edges = () => [suite.edgeUrl, secondEdge];
@@ -108,10 +102,7 @@ describe('routing at the edge: the router publishes, every edge picks locally', 
     });
 
     // An edge that starts now learns of the cooldown from the table it is sent: its first pick avoids it.
-    const port = await freePort();
-    await suite.startService('edge', { EDGE_PORT: String(port) });
-    const third = `http://127.0.0.1:${port}`;
-    await eventually(async () => expect((await fetch(`${third}/healthz`)).status).toBe(200), { timeoutMs: 30_000 });
+    const third = (await suite.startEdge()).url;
     await eventually(async () => expect(await servedBy(third, 'cool')).toBe('cool-lo'), { timeoutMs: 3000 });
     for (let i = 0; i < 5; i++) expect(await servedBy(third, 'cool')).toBe('cool-lo');
   });

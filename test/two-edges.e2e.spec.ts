@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '@tollgate/testing';
-import { freePort } from '../tools/launcher/src/service-processes.js';
 import { createChannel, createCustomer, setPrice } from './support/fixtures.js';
 import { balanceOf, expectBooksBalanced } from './support/ledger.js';
 import { useSuite } from './support/suite.js';
@@ -33,10 +32,7 @@ describe('two edges sharing one balance and one key', () => {
     await createChannel(suite, { models: ['shared'] });
     suite.fake.setDefaults({ completionTokens: 10 });
     await setPrice(suite, 'shared', '0', '1');
-    const port = await freePort();
-    await suite.startService('edge', { EDGE_PORT: String(port) });
-    edges = [suite.edgeUrl, `http://127.0.0.1:${port}`];
-    await eventually(async () => expect((await fetch(`${edges[1]}/healthz`)).status).toBe(200), { timeoutMs: 30_000 });
+    edges = [suite.edgeUrl, (await suite.startEdge()).url];
   });
 
   const chat = async (edgeUrl: string, key: string) => {

@@ -7,7 +7,6 @@ import { eventually, lateBound, privateNatsServer, TestDatabase, type PrivateNat
 import { startFakeProvider, type FakeProvider } from '../../tools/fake-provider/src/index.js';
 import { assertDocumented } from './openapi-conformance.js';
 import {
-  freePort,
   spawnService,
   stopProcess,
   type ServiceProcess,
@@ -44,6 +43,8 @@ export interface Suite {
   startEdge(extraEnv?: NodeJS.ProcessEnv): Promise<Edge>;
   /** Restarts the suite's nats-server on the same port, JetStream's store kept (see PrivateNats). */
   restartNats(): Promise<void>;
+  /** The ops port (/metrics, /livez, /readyz) of a process, from its `ops listening` log line. */
+  opsUrl(process: ServiceProcess): Promise<string>;
   /** An admin API call with the root key (or another key). */
   admin<T = unknown>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
@@ -61,6 +62,19 @@ export interface SuiteOptions {
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The url a process logged once it listened (`edge listening`, `ops listening`): it binds port 0 itself. */
+function loggedUrl(target: ServiceProcess, message: string): Promise<string> {
+  const line = new RegExp(`"url":"([^"]+)"[^\\n]*"msg":"${message}"`);
+  return eventually(
+    () => {
+      const url = line.exec(target.output())?.[1];
+      if (!url) throw new Error(`${target.name} logged no "${message}" url yet:\n${target.output().slice(-1500)}`);
+      return Promise.resolve(url);
+    },
+    { timeoutMs: 30_000 },
+  );
+}
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export function randomKey(): string {
@@ -69,7 +83,6 @@ export function randomKey(): string {
 
 export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   const workDir = mkdtempSync(join(tmpdir(), 'tollgate-e2e-'));
-  const edgePort = await freePort();
   const rootKey = randomKey();
   const running: ServiceProcess[] = [];
   let nats: PrivateNats | undefined;
@@ -96,11 +109,13 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       DATA_DIR: workDir,
       TOLLGATE_ROOT_KEY: rootKey,
       EDGE_HOST: '127.0.0.1',
-      EDGE_PORT: String(edgePort),
+      // Any free port, taken by the process itself and read back from its log line: a port picked
+      // here and bound later could meanwhile be handed to another process's port 0 (it was, once).
+      EDGE_PORT: '0',
       LOG_LEVEL: 'info',
+      OPS_PORT: '0',
       ...options.env,
     };
-    const edgeUrl = `http://127.0.0.1:${edgePort}`;
     const startedNats = nats;
 
     const startService = async (service: SuiteService, extraEnv: NodeJS.ProcessEnv = {}) => {
@@ -122,7 +137,10 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       for (let i = 0; i < (options.replicas?.[service] ?? 1); i++) await startService(service);
     }
     for (let i = 1; i < (options.replicas?.auth ?? 1); i++) await startService('auth');
-    await startService('edge');
+    const firstEdge = await startService('edge');
+    const edgeUrl = await loggedUrl(firstEdge, 'edge listening');
+    // An edge started again (after stopService or killService) serves edgeUrl again; startEdge picks its own.
+    env.EDGE_PORT = new URL(edgeUrl).port;
     await eventually(
       async () => {
         const health = await fetch(`${edgeUrl}/healthz`).catch(() => null);
@@ -156,15 +174,14 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       },
       killProcess,
       async startEdge(extraEnv = {}) {
-        const port = await freePort();
-        const started = await startService('edge', { ...extraEnv, EDGE_PORT: String(port) });
-        const url = `http://127.0.0.1:${port}`;
+        const started = await startService('edge', { EDGE_PORT: '0', ...extraEnv });
+        const url = await loggedUrl(started, 'edge listening');
         await eventually(
           async () => {
             const health = await fetch(`${url}/healthz`).catch(() => null);
             if (health?.status === 200) return;
             throw new Error(
-              `the edge on port ${port} is not healthy (${health?.status ?? 'no answer'}); logs:\n${started.output().slice(-2000)}`,
+              `the edge at ${url} is not healthy (${health?.status ?? 'no answer'}); logs:\n${started.output().slice(-2000)}`,
             );
           },
           { timeoutMs: 30_000 },
@@ -172,6 +189,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
         return { url, process: started };
       },
       restartNats: () => startedNats.restart(),
+      opsUrl: (target) => loggedUrl(target, 'ops listening'),
       async admin<T>(method: string, path: string, body?: unknown, key = rootKey) {
         const response = await fetch(`${edgeUrl}${path}`, {
           method,

@@ -1,7 +1,8 @@
-import { commonSettings, databaseSettings, loadConfig, nonNegativeMs, str } from '@tollgate/config';
+import { commonSettings, opsSettings, databaseSettings, loadConfig, nonNegativeMs, str } from '@tollgate/config';
 
 export const authSettings = {
   ...commonSettings,
+  ...opsSettings('auth'),
   ...databaseSettings,
   TOLLGATE_ROOT_KEY: str({
     default: '',

@@ -2,6 +2,7 @@ import { ADMISSION_STREAM, SETTLEMENT_STREAM } from '@tollgate/contracts';
 import {
   bool,
   commonSettings,
+  opsSettings,
   databaseSettings,
   intAtLeast,
   loadConfig,
@@ -15,6 +16,7 @@ import {
 
 export const billingSettings = {
   ...commonSettings,
+  ...opsSettings('billing'),
   ...databaseSettings,
   DEFAULT_KEY_RPM: positiveInt({
     default: 600,

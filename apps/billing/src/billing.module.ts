@@ -30,6 +30,7 @@ import { AdjustmentsService } from './staff/adjustments.service.js';
 import { BatchAdjustService } from './staff/batch-adjust.service.js';
 import { ReconcileService } from './staff/reconcile.service.js';
 import { UsageService } from './staff/usage.service.js';
+import { OpenBooksGauges } from './metrics/open-books.gauges.js';
 
 @Module({
   controllers: [BillingController],
@@ -38,6 +39,7 @@ import { UsageService } from './staff/usage.service.js';
     ...serviceProviders<BillingConfig>({ service: 'billing', configToken: BILLING_CONFIG }),
     ...databaseProviders<BillingConfig>({ configToken: BILLING_CONFIG, database: billingDatabase }),
     { provide: USER_DIRECTORY, useClass: AuthUserDirectory },
+    OpenBooksGauges,
     KnownUsersRepository,
     UserRegistry,
     UserEventsListener,

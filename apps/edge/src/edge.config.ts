@@ -3,10 +3,11 @@ import { ADMISSION_STREAM, SETTLEMENT_STREAM } from '@tollgate/contracts';
 import {
   bool,
   commonSettings,
+  opsSettings,
   loadConfig,
   nonNegativeInt,
   nonNegativeMs,
-  port,
+  intAtLeast,
   positiveInt,
   positiveMs,
   str,
@@ -38,8 +39,12 @@ const holdMargin = makeValidator<number>((input: string) => {
 
 export const edgeSettings = {
   ...commonSettings,
+  ...opsSettings('edge'),
   EDGE_HOST: str({ default: '127.0.0.1', desc: 'Address the HTTP server binds to' }),
-  EDGE_PORT: port({ default: 8080, desc: 'HTTP port of the OpenAI and admin API' }),
+  EDGE_PORT: intAtLeast(
+    0,
+    65_535,
+  )({ default: 8080, desc: 'HTTP port of the OpenAI and admin API; 0 = any free port (logged as `edge listening`)' }),
   BODY_LIMIT_BYTES: positiveInt({ default: 4 * 1024 * 1024, desc: 'Largest request body accepted (413 above it)' }),
   UPLOAD_LIMIT_BYTES: positiveInt({
     default: 26 * 1024 * 1024,
@@ -132,7 +137,6 @@ export const edgeSettings = {
     default: ADMISSION_STREAM.subject,
     desc: "Subject admission records are appended on; must equal billing's ADMISSION_SUBJECT",
   }),
-  METRICS_ENABLED: bool({ default: true, desc: 'Serve Prometheus metrics on GET /metrics' }),
 };
 
 export type EdgeConfig = ReturnType<typeof loadEdgeConfig>;

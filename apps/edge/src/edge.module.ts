@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { serviceProviders } from '@tollgate/service';
+import { READINESS_CHECKS, serviceProviders } from '@tollgate/service';
 import { BillingController } from './admin/billing.controller.js';
 import { BillingStaffController } from './admin/billing-staff.controller.js';
 import { ChannelsController } from './admin/channels.controller.js';
@@ -7,8 +7,7 @@ import { OpenApiController } from './admin/openapi.controller.js';
 import { UsersController } from './admin/users.controller.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { HealthController } from './health/health.controller.js';
-import { EdgeMetrics } from './metrics/edge-metrics.js';
-import { MetricsController } from './metrics/metrics.controller.js';
+import { servicePings } from './health/service-pings.js';
 import { SpeechController } from './openai/audio/speech.controller.js';
 import { TranscriptionsController } from './openai/audio/transcriptions.controller.js';
 import { ModelCapabilities } from './openai/capabilities/model-capabilities.js';
@@ -65,17 +64,17 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     BillingStaffController,
     OpenApiController,
     HealthController,
-    MetricsController,
   ],
   providers: [
     { provide: EDGE_CONFIG, useFactory: loadEdgeConfig },
     ...serviceProviders<EdgeConfig>({ service: 'edge', configToken: EDGE_CONFIG }),
+    // Ready: a replica of each service answers (the edge can serve nothing without one).
+    { provide: READINESS_CHECKS, inject: [NATS_BUS], useFactory: servicePings },
     {
       provide: ModelCapabilities,
       inject: [EDGE_CONFIG],
       useFactory: (config: EdgeConfig) => new ModelCapabilities(config.MODEL_CAPABILITIES),
     },
-    EdgeMetrics,
     PrincipalService,
     AdminGuard,
     UpstreamClient,

@@ -3,12 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LIMITS } from '@tollgate/contracts';
 import { NestPinoLogger, type Logger } from '@tollgate/observability';
+import { OpsEndpoint } from '@tollgate/service';
 import { loadEdgeConfig } from './edge.config.js';
 import { EdgeModule } from './edge.module.js';
 import { ErrorResponseFilter } from './errors/error-response.filter.js';
 import { frameworkErrorHandlers } from './http/framework-error-handlers.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
-import { EdgeMetrics } from './metrics/edge-metrics.js';
+import { edgeMetrics } from './metrics/edge-metrics.js';
 import { LOGGER } from './tokens.js';
 
 async function main(): Promise<void> {
@@ -31,12 +32,13 @@ async function main(): Promise<void> {
   installHttpHooks(adapter.getInstance(), logger, config.UPLOAD_LIMIT_BYTES);
   app.useLogger(new NestPinoLogger(logger));
   app.useGlobalFilters(new ErrorResponseFilter(logger));
-  if (config.METRICS_ENABLED) app.get(EdgeMetrics).install(adapter.getInstance());
+  edgeMetrics.install(adapter.getInstance());
   app.enableShutdownHooks();
   await app.listen(config.EDGE_PORT, config.EDGE_HOST);
   const address = adapter.getInstance().server.address();
   const port = typeof address === 'object' && address ? address.port : config.EDGE_PORT;
   logger.info({ url: `http://${config.EDGE_HOST}:${port}` }, 'edge listening');
+  await app.get(OpsEndpoint).open('edge', config);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,13 @@
 import { makeValidator } from 'envalid';
-import { bool, commonSettings, databaseSettings, loadConfig, positiveInt, positiveMs } from '@tollgate/config';
+import {
+  bool,
+  commonSettings,
+  opsSettings,
+  databaseSettings,
+  loadConfig,
+  positiveInt,
+  positiveMs,
+} from '@tollgate/config';
 import { describeSecretKeyProblem } from './crypto/channel-secret-key.js';
 
 /** Checks the key's shape at start-up without ever echoing the value into the error. */
@@ -13,6 +21,7 @@ const durationMs = (defaultMs: number, desc: string) => positiveMs({ default: de
 
 export const routerSettings = {
   ...commonSettings,
+  ...opsSettings('router'),
   ...databaseSettings,
   CHANNEL_SECRET_KEY: secretKey({
     default: '',

@@ -118,6 +118,8 @@ async function startSuite({ natsBinary, entries, started, upstreams, tempDir, op
     TOLLGATE_ROOT_KEY: rootKey,
     EDGE_HOST: '127.0.0.1',
     EDGE_PORT: String(edgePort),
+    // The ops ports on any free port: an `npm start` on this machine holds the default ones.
+    OPS_PORT: '0',
     // Logging is on the hot path (one access line per request at info); warn is what a loaded deployment runs.
     LOG_LEVEL: options.logLevel,
     CHANNEL_SECRET_KEY: randomBytes(32).toString('base64'),

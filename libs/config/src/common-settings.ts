@@ -1,5 +1,5 @@
 import { num, str } from 'envalid';
-import { positiveInt, positiveMs } from './integer-settings.js';
+import { intAtLeast, positiveInt, positiveMs } from './integer-settings.js';
 
 /** Settings every service shares; see the configuration table in README.md. */
 export const commonSettings = {
@@ -30,3 +30,29 @@ export const databaseSettings = {
     desc: 'Port of the embedded PostgreSQL (loopback only) used when DATABASE_URL is empty',
   }),
 };
+
+/**
+ * Each service's ops port when OPS_PORT is unset: distinct, so that the four
+ * services of `npm start` share one host without a setting. Replicas on one
+ * host set OPS_PORT themselves (0 = any free port); containers use 9400.
+ */
+export const DEFAULT_OPS_PORTS = { edge: 9400, auth: 9401, router: 9402, billing: 9403 } as const;
+
+/** The ops port (metrics, liveness, readiness) every service serves; see README, "Operating it". */
+export const opsSettings = (service: keyof typeof DEFAULT_OPS_PORTS) => ({
+  OPS_HOST: str({
+    default: '127.0.0.1',
+    desc: 'Interface of the ops port (/metrics, /livez, /readyz); 0.0.0.0 in containers, so probes can reach it',
+  }),
+  OPS_PORT: intAtLeast(
+    0,
+    65_535,
+  )({
+    default: DEFAULT_OPS_PORTS[service],
+    desc: 'Port of /metrics, /livez and /readyz: 9400 edge, 9401 auth, 9402 router, 9403 billing; 0 = any free port (logged as `ops listening`)',
+  }),
+  OPS_METRICS_TOKEN: str({
+    default: '',
+    desc: 'When set, /metrics answers only `Authorization: Bearer <token>`; /livez and /readyz stay open for probes',
+  }),
+});

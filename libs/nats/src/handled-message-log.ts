@@ -1,5 +1,6 @@
 import type { Logger } from '@tollgate/observability';
 import { decisionNoteOf } from './decision-note.js';
+import { natsMessageDuration, natsMessages } from './message-metrics.js';
 import { InvalidMessageError } from './request-check.js';
 
 /** The level of a subject's handled-message lines: `info`, or `debug` for a high-rate one (HandleEvent's option). */
@@ -42,16 +43,22 @@ interface HandledMessage {
   level: HandledMessageLevel;
 }
 
+function count(subject: string, outcome: string, ms: number): void {
+  natsMessages.labels(subject, outcome).inc();
+  natsMessageDuration.labels(subject).observe(ms / 1000);
+}
+
 function answered(message: HandledMessage, started: number, answer: unknown): void {
   const note = decisionNoteOf(answer);
+  const outcome = outcomeOf(answer, message.refuses);
+  const ms = msSince(started);
+  count(message.subject, outcome, ms);
   // One pino call; the tid comes from the message's trace context (createNatsServer), like every line's.
-  sink?.[message.level](
-    { ...note?.fields, subject: message.subject, outcome: outcomeOf(answer, message.refuses), ms: msSince(started) },
-    note?.message ?? 'message handled',
-  );
+  sink?.[message.level]({ ...note?.fields, subject: message.subject, outcome, ms }, note?.message ?? 'message handled');
 }
 
 function failed(message: HandledMessage, started: number, error: unknown): void {
+  count(message.subject, error instanceof InvalidMessageError ? 'invalid_message' : 'failed', msSince(started));
   if (!sink) return;
   if (error instanceof InvalidMessageError) {
     // The sender's fault, named precisely; the handler did not run.

@@ -5,12 +5,13 @@ import type { ServiceName } from '@tollgate/contracts';
 import type { ServiceDatabaseOptions } from '@tollgate/db';
 import { createNatsServer, logHandledMessages, RpcFailureFilter } from '@tollgate/nats/server';
 import { createLogger, NestPinoLogger, type Logger } from '@tollgate/observability';
+import { OpsEndpoint, type OpsSettings } from './ops-endpoint.js';
 import { LOGGER } from './service-tokens.js';
 
 export interface NatsServiceOptions {
   service: ServiceName;
   module: Type<unknown>;
-  config: { NATS_URL: string; LOG_LEVEL: string };
+  config: { NATS_URL: string; LOG_LEVEL: string } & OpsSettings;
   /** With `--migrate` on the command line: bring this schema up to date and exit (`npm run migrate`). */
   database?: (logger: Logger) => ServiceDatabaseOptions;
 }
@@ -19,7 +20,8 @@ export interface NatsServiceOptions {
  * The main() of a NATS-only service (auth, billing, router): Nest's NATS
  * server in the service's queue group, pino for Nest's own logs, one line per
  * message handled (subject, outcome, ms, tid; see HandleRequest), failures in
- * handlers logged with their tid, and a graceful stop on SIGTERM / SIGINT.
+ * handlers logged with their tid, the ops port (metrics, liveness,
+ * readiness: OpsEndpoint), and a graceful stop on SIGTERM / SIGINT.
  */
 export function runNatsService(options: NatsServiceOptions): void {
   const { service } = options;
@@ -50,4 +52,5 @@ async function start({ service, module, config, database }: NatsServiceOptions):
   app.enableShutdownHooks();
   await app.listen();
   logger.info({ queue: service }, `${service} service listening on NATS`);
+  await app.get(OpsEndpoint).open(service, config);
 }

@@ -3,6 +3,7 @@ import type { ServiceName } from '@tollgate/contracts';
 import type { ServiceDatabase } from '@tollgate/db';
 import { NatsBus } from '@tollgate/nats';
 import { createLogger, type Logger } from '@tollgate/observability';
+import { OpsEndpoint } from './ops-endpoint.js';
 import { LOGGER, NATS_BUS, SERVICE_DATABASE } from './service-tokens.js';
 
 /** The settings service infrastructure reads (see @tollgate/config's commonSettings). */
@@ -54,5 +55,6 @@ export function serviceProviders<C extends ServiceSettings>(options: ServiceProv
         }),
     },
     ServiceShutdown,
+    OpsEndpoint,
   ];
 }

@@ -10,6 +10,7 @@ import { admissionJson, GrantsRepository, type GrantRow } from '../grants/grants
 import type { SettleHoldOutcome } from '../sql/sql-outcomes.js';
 import { LOGGER } from '../tokens.js';
 import { chargedUsage } from './charged-usage.js';
+import { billingMetrics } from '../metrics/billing-metrics.js';
 
 /** What applying one settlement did. */
 export type SettleOutcome =
@@ -105,7 +106,14 @@ export class SettleService {
     const admitted = await this.admittedHolds(settlements.filter((s) => !holdsById.has(s.holdId.toLowerCase())));
 
     const outcomes: SettleOutcome[] = [];
-    const items: Array<{ settlementIndex: number; settlement: Settlement; cost: bigint; json: object }> = [];
+    const items: Array<{
+      settlementIndex: number;
+      settlement: Settlement;
+      model: string;
+      usage: Usage;
+      cost: bigint;
+      json: object;
+    }> = [];
     settlements.forEach((settlement, settlementIndex) => {
       // PostgreSQL returns uuids in lower case.
       const holdId = settlement.holdId.toLowerCase();
@@ -127,7 +135,7 @@ export class SettleService {
         recorded || !settlement.admission
           ? {}
           : { admission: admissionJson(admissionItem(settlement.admission, this.config.HOLD_TTL_MS)) };
-      items.push({ settlementIndex, settlement, cost, json: { ...json, ...admission } });
+      items.push({ settlementIndex, settlement, model: hold.model, usage, cost, json: { ...json, ...admission } });
     });
     if (items.length === 0) return outcomes;
 
@@ -135,13 +143,15 @@ export class SettleService {
       JSON.stringify(items.map((item) => item.json)),
     ]);
     const rowsByIndex = new Map(rows.map((row) => [row.r_index, row]));
-    items.forEach(({ settlementIndex, settlement, cost }, itemIndex) => {
+    items.forEach(({ settlementIndex, settlement, model, usage, cost }, itemIndex) => {
       const row = rowsByIndex.get(itemIndex + 1);
       if (!row || row.r_outcome === 'not_open' || row.r_held === null) {
         outcomes[settlementIndex] = { kind: 'not_open', status: 'closed' };
         return;
       }
       const held = BigInt(row.r_held);
+      if (settlement.succeeded) billingMetrics.settled(model, usage, cost);
+      else billingMetrics.released();
       outcomes[settlementIndex] = settlement.succeeded
         ? { kind: 'settled', chargedMicros: cost, releasedMicros: held }
         : { kind: 'released', releasedMicros: held };

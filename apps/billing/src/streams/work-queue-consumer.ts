@@ -2,6 +2,7 @@ import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsBus } from '@tollgate/nats';
 import type { Logger } from '@tollgate/observability';
+import { billingMetrics } from '../metrics/billing-metrics.js';
 import { ensureWorkQueueStream, type WorkQueueStreamOptions } from './work-queue-stream.js';
 
 const RESTART_DELAY_MS = 1000;
@@ -33,7 +34,13 @@ export abstract class WorkQueueConsumer implements OnApplicationBootstrap, OnMod
   protected abstract handle(msg: JsMsg): Promise<void>;
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureWorkQueueStream(await this.bus.jetstreamManager(), this.stream, this.logger);
+    const manager = await this.bus.jetstreamManager();
+    await ensureWorkQueueStream(manager, this.stream, this.logger);
+    const { stream, durable } = this.stream;
+    billingMetrics.watchBacklog(this.stream.carries, async () => {
+      const info = await manager.consumers.info(stream, durable);
+      return info.num_pending + info.num_ack_pending;
+    });
     this.loop = this.consumeUntilStopped();
   }
 
@@ -63,7 +70,10 @@ export abstract class WorkQueueConsumer implements OnApplicationBootstrap, OnMod
   /** Starts one message; returns once there is room for the next. */
   private async dispatch(msg: JsMsg): Promise<void> {
     const started = performance.now();
-    const task: Promise<void> = this.handle(msg).finally(() => {
+    const handled = this.handle(msg).then(() =>
+      billingMetrics.streamApplied(this.stream.carries, msg.info.timestampNanos / 1e6),
+    );
+    const task: Promise<void> = handled.finally(() => {
       this.inFlight.delete(task);
       // At debug: a message carries the work of many requests, each logged at info with its own tid by `handle`.
       this.logger.debug(

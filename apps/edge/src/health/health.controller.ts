@@ -1,11 +1,11 @@
 import { Controller, Inject, Res } from '@nestjs/common';
 import { Serve } from '../http/route.decorator.js';
 import type { FastifyReply } from 'fastify';
-import { AuthSubjects, BillingSubjects, OPS_ROUTES, RouterSubjects } from '@tollgate/contracts';
+import { OPS_ROUTES } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
+import type { ReadinessCheck } from '@tollgate/ops';
 import { NATS_BUS } from '../tokens.js';
-
-const PING_TIMEOUT_MS = 1000;
+import { servicePings } from './service-pings.js';
 
 interface ServiceHealth {
   ok: boolean;
@@ -13,20 +13,24 @@ interface ServiceHealth {
   error?: string;
 }
 
-/** Reachability of each service over NATS; 503 when any of them does not answer. */
+/**
+ * Reachability of each service over NATS, on the public port; 503 when any of
+ * them does not answer. Probes belong on the ops port (/readyz, OpsEndpoint),
+ * which asks the same pings.
+ */
 @Controller()
 export class HealthController {
-  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
+  private readonly pings: ReadinessCheck[];
+
+  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {
+    this.pings = servicePings(bus);
+  }
 
   @Serve(OPS_ROUTES.health)
   async health(@Res() reply: FastifyReply): Promise<void> {
-    const [auth, router, billing] = await Promise.all([
-      this.ping(() => this.bus.request(AuthSubjects.ping, {}, PING_TIMEOUT_MS)),
-      this.ping(() => this.bus.request(RouterSubjects.ping, {}, PING_TIMEOUT_MS)),
-      this.ping(() => this.bus.request(BillingSubjects.ping, {}, PING_TIMEOUT_MS)),
-    ]);
+    const [auth, router, billing] = await Promise.all(this.pings.map((ping) => this.ping(ping)));
     const nats = !this.bus.connection.isClosed();
-    const ok = nats && auth.ok && router.ok && billing.ok;
+    const ok = nats && !!auth?.ok && !!router?.ok && !!billing?.ok;
     void reply.code(ok ? 200 : 503).send({
       status: ok ? 'ok' : 'degraded',
       services: { edge: { ok: true, latencyMs: 0 }, auth, router, billing },
@@ -34,10 +38,10 @@ export class HealthController {
     });
   }
 
-  private async ping(call: () => Promise<unknown>): Promise<ServiceHealth> {
+  private async ping(ping: ReadinessCheck): Promise<ServiceHealth> {
     const started = performance.now();
     try {
-      await call();
+      await ping.check();
       return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
     } catch (error) {
       return { ok: false, latencyMs: null, error: error instanceof Error ? error.name : 'error' };

@@ -8,6 +8,7 @@ import { FailedAuthenticationLimiter } from './failed-authentication-limiter.js'
 import { PrincipalCache } from './principal-cache.js';
 import { EDGE_CONFIG, NATS_BUS } from '../tokens.js';
 import type { EdgeConfig } from '../edge.config.js';
+import { edgeMetrics } from '../metrics/edge-metrics.js';
 
 /**
  * Asks auth who is calling; a refusal leaves the handler as the documented
@@ -86,6 +87,7 @@ export class PrincipalService implements OnModuleInit {
     model: string | null,
   ): Promise<Principal> {
     const cached = this.cache.get(cacheKey, Date.now());
+    edgeMetrics.principalLookup(cached !== undefined && cached !== null);
     if (cached) return Promise.resolve(cached);
     const lookup = this.ask(cacheKey, authorization, clientIp, model);
     this.inFlight.set(cacheKey, lookup);

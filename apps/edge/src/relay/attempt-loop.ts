@@ -8,6 +8,7 @@ import { ChannelPicker } from './channel-picker.js';
 import { clientLeft, type Exchange, type RelayOutcome } from './relay-exchange.js';
 import { UpstreamAttempt } from './upstream-attempt.js';
 import { denialAfterFailures, type AttemptFailure } from './upstream-failure.js';
+import { edgeMetrics } from '../metrics/edge-metrics.js';
 
 /**
  * Tries channels until one answers with something other than a retryable
@@ -39,6 +40,7 @@ export class AttemptLoop {
       if (exchange.client.gone) break;
       // A pinned channel is the only one the client may use: its failure is final.
       const canRetry: boolean = !channel.pinned && attempt < this.config.UPSTREAM_MAX_RETRIES;
+      if (canRetry) edgeMetrics.retried(exchange.model);
       channel = canRetry
         ? await this.picker.another({
             model: exchange.model,

@@ -11,6 +11,7 @@ import { isNative } from './canonical-request.js';
 import { CLIENT_CLOSED_REQUEST, elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
 import { StreamFilter } from './stream-filter.js';
 import { relayStream } from './stream-relay.js';
+import { edgeMetrics } from '../metrics/edge-metrics.js';
 
 /**
  * A stream: relayed event by event from the moment the upstream answers
@@ -58,6 +59,7 @@ export class EventStreamAnswer {
       filter,
       client: exchange.client,
       tid: request.tid,
+      onFirstChunk: () => edgeMetrics.firstToken(channel.channelId, elapsed(started)),
     });
 
     // One outcome per attempt, when its end is known: a stream that broke off counts against the channel.

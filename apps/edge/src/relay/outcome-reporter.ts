@@ -2,6 +2,7 @@ import { RouterSubjects, type PickedChannel, type UpstreamOutcome } from '@tollg
 import type { NatsBus } from '@tollgate/nats';
 import { TraceContext } from '@tollgate/observability';
 import type { EdgeRoutingTable } from '../routing/edge-routing-table.js';
+import { edgeMetrics } from '../metrics/edge-metrics.js';
 
 /** How one upstream call ended, as the edge saw it. */
 export interface AttemptReport {
@@ -48,6 +49,7 @@ export class OutcomeReporter {
 
   report(report: AttemptReport): void {
     const { channel, status } = report;
+    edgeMetrics.upstreamCall(channel.channelId, status, report.latencyMs);
     // A success on a channel without health history changes nothing, here or in the router (see
     // PickedChannel.reportSuccess): the common case, so it costs nothing more.
     if (status >= 200 && status < 300 && !channel.reportSuccess) return;

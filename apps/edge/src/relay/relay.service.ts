@@ -17,6 +17,7 @@ import { OutboundBody } from './outbound-body.js';
 import { elapsed, type Exchange, type RelayOutcome } from './relay-exchange.js';
 import { RequestAdmission, type Admission, type AdmissionQuery } from './request-admission.js';
 import { requestedModel } from './requested-model.js';
+import { edgeMetrics } from '../metrics/edge-metrics.js';
 
 /**
  * The request path of docs/architecture.md for every OpenAI endpoint: auth →
@@ -111,6 +112,14 @@ export class RelayService {
           contextTokens: outcome.usage ? outcome.usage.inputTokens + outcome.usage.outputTokens : estimate.inputTokens,
         });
       }
+      edgeMetrics.requestEnded(
+        model,
+        outcome.channelId,
+        dialect?.dialect.name ?? 'openai',
+        outcome.status,
+        stream,
+        elapsed(started),
+      );
       this.holds.settle({
         holdId: hold.holdId,
         tid: request.tid,

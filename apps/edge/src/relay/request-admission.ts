@@ -17,6 +17,7 @@ import { NATS_BUS } from '../tokens.js';
 import { ChannelPicker } from './channel-picker.js';
 import { HoldSettler } from './hold-settler.js';
 import { InputTokenRatios } from './input-token-ratios.js';
+import { edgeMetrics } from '../metrics/edge-metrics.js';
 
 export interface AdmissionQuery {
   principal: Principal;
@@ -69,6 +70,7 @@ export class RequestAdmission {
       const fromGrant = await this.grants.admit(principal, model, estimate, tid, (admission) =>
         this.holds.release({ holdId: admission.admissionId, principal, model, tid, httpStatus: 503, admission }),
       );
+      edgeMetrics.admitted(fromGrant !== null && fromGrant !== undefined);
       if (fromGrant) return { first, ...fromGrant };
       return { first, hold: await this.reserved(query, estimate) };
     }
@@ -85,6 +87,7 @@ export class RequestAdmission {
       throw picked.reason;
     }
     if (reserved.status === 'rejected') throw reserved.reason;
+    edgeMetrics.admitted(false);
     return { first: picked.value, hold: reserved.value };
   }
 

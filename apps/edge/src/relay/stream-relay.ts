@@ -54,8 +54,11 @@ export async function relayStream(args: {
   filter: StreamFilter;
   client: ClientConnection;
   tid: string;
+  /** Called once, when the first bytes go to the client: the time to first token. */
+  onFirstChunk?: () => void;
 }): Promise<StreamRelayResult> {
-  const { upstream, raw, filter, client } = args;
+  const { upstream, raw, filter, client, onFirstChunk } = args;
+  let firstChunk = onFirstChunk !== undefined;
   // A write racing a client disconnect must not become an unhandled 'error' event.
   raw.on('error', ignore);
   raw.writeHead(200, args.headers);
@@ -63,7 +66,12 @@ export async function relayStream(args: {
   try {
     for await (const chunk of upstream) {
       const out = filter.push(chunk);
-      if (out.length > 0 && !raw.destroyed && !raw.write(out)) await drained(raw);
+      if (out.length === 0) continue;
+      if (firstChunk) {
+        firstChunk = false;
+        onFirstChunk?.();
+      }
+      if (!raw.destroyed && !raw.write(out)) await drained(raw);
     }
     const rest = filter.end();
     if (rest.length > 0 && !raw.destroyed) raw.write(rest);

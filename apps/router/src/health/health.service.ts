@@ -16,6 +16,7 @@ import { ChannelsService } from '../channels/channels.service.js';
 import { providerFor } from '@tollgate/providers';
 import { HEALTH_TRACKER, LOGGER, NATS_BUS } from '../tokens.js';
 import { type HealthTracker, classifyOutcome } from '@tollgate/routing';
+import { routerMetrics } from '../metrics/router-metrics.js';
 
 /** Transitions ops may want to see in the log, with the level to log them at. */
 const LOGGED: Partial<Record<ChannelHealthChange['transition'], 'info' | 'warn'>> = {
@@ -42,6 +43,12 @@ export class HealthService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    routerMetrics.watchChannelStates(() =>
+      this.registry.table.channels.map((channel) => ({
+        channelId: channel.id,
+        state: this.tracker.describe(channel).state,
+      })),
+    );
     // Outside the queue group: every replica replays every other replica's health events.
     this.bus.onBroadcast(RouterSubjects.healthChanged, (change) => {
       const here = this.tracker.receive(change);

@@ -317,17 +317,6 @@ export const OPS_ROUTES = declareRoutes({
     success: { status: 200, schema: Health, description: 'Every service answers' },
     denials: [D.ServiceUnavailable],
   },
-  metrics: {
-    operationId: 'getMetrics',
-    method: 'get',
-    path: '/metrics',
-    tag: 'operations',
-    summary: "The edge's Prometheus metrics",
-    access: 'public',
-    query: NoQuery,
-    success: { status: 200, contentType: 'text/plain', description: 'Prometheus text format' },
-    denials: [],
-  },
   openApi: {
     operationId: 'getOpenApiDocument',
     method: 'get',

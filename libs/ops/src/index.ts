@@ -1,0 +1,3 @@
+export * from './ops-server.js';
+export * from './readiness.js';
+export * from './service-registry.js';
