@@ -5,6 +5,7 @@ import { authSettings } from '../apps/auth/src/auth.config.js';
 import { billingSettings } from '../apps/billing/src/billing.config.js';
 import { edgeSettings } from '../apps/edge/src/edge.config.js';
 import { routerSettings } from '../apps/router/src/router.config.js';
+import { OPENTELEMETRY_VARIABLES } from '../libs/observability/src/tracing.js';
 
 const root = resolve(import.meta.dirname, '..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
@@ -14,7 +15,10 @@ const settings = { edge: edgeSettings, auth: authSettings, router: routerSetting
 
 /** Keeps the README's configuration table and .env.example true to the code. */
 describe('configuration documentation', () => {
-  const names = [...new Set(Object.values(settings).flatMap((s) => Object.keys(s)))].sort();
+  // Ours, validated by loadConfig, and the OpenTelemetry SDK's that every service reads through it.
+  const names = [
+    ...new Set([...Object.values(settings).flatMap((s) => Object.keys(s)), ...OPENTELEMETRY_VARIABLES]),
+  ].sort();
 
   it.each(names)('%s is in the README table and in .env.example', (name) => {
     expect(readme).toMatch(new RegExp(`^\\| \`${name}\` +\\|`, 'm'));

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LIMITS } from '@tollgate/contracts';
-import { NestPinoLogger, type Logger } from '@tollgate/observability';
+import { NestPinoLogger, startTracing, type Logger } from '@tollgate/observability';
 import { OpsEndpoint } from '@tollgate/service';
 import { loadEdgeConfig } from './edge.config.js';
 import { EdgeModule } from './edge.module.js';
@@ -14,6 +14,7 @@ import { LOGGER } from './tokens.js';
 
 async function main(): Promise<void> {
   const config = loadEdgeConfig();
+  const traced = startTracing('edge');
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     // A path parameter may be a model name of LIMITS.nameLength characters, each percent-encoded as up
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   await app.listen(config.EDGE_PORT, config.EDGE_HOST);
   const address = adapter.getInstance().server.address();
   const port = typeof address === 'object' && address ? address.port : config.EDGE_PORT;
-  logger.info({ url: `http://${config.EDGE_HOST}:${port}` }, 'edge listening');
+  logger.info({ url: `http://${config.EDGE_HOST}:${port}`, tracing: traced }, 'edge listening');
   await app.get(OpsEndpoint).open('edge', config);
 }
 

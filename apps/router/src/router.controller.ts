@@ -10,7 +10,7 @@ import {
   type UpstreamOutcomeBatch,
 } from '@tollgate/contracts';
 import { HandleEvent, HandleRequest } from '@tollgate/nats/server';
-import { TraceContext } from '@tollgate/observability';
+import { inSpan, runInTraceparent, SpanKind, TraceContext } from '@tollgate/observability';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ChannelsService } from './channels/channels.service.js';
 import { HealthService } from './health/health.service.js';
@@ -54,7 +54,13 @@ export class RouterController {
   async outcomes(@Payload() batch: UpstreamOutcomeBatch) {
     for (const channelId of batch.probes) this.health.notePicked(channelId);
     for (const outcome of batch.outcomes) {
-      const record = () => this.health.record(outcome);
+      // With tracing on, a span under the request that made the call.
+      const record = () =>
+        runInTraceparent(outcome.traceparent, () =>
+          inSpan('record upstream outcome', SpanKind.CONSUMER, { 'tollgate.channel_id': outcome.channelId }, () =>
+            this.health.record(outcome),
+          ),
+        );
       // An older edge sends no tid, and may send the batch under some request's: then none.
       await (outcome.tid ? TraceContext.run(outcome.tid, record) : TraceContext.outside(record));
     }

@@ -21,6 +21,7 @@ import {
   RpmLimit,
   SignedMicros,
   Tid,
+  Traceparent,
   Uuid,
 } from './schema/fields.js';
 import {
@@ -165,6 +166,8 @@ export type SettledUsage = Static<typeof SettledUsage>;
 export const Settlement = Type.Object({
   holdId: Uuid(),
   tid: Tid(),
+  /** The request's trace context when the edge traces: billing's span for this settlement is its child. */
+  traceparent: Type.Optional(Traceparent()),
   userId: Type.String(),
   keyId: Type.String(),
   model: Type.String(),

@@ -14,6 +14,7 @@ import {
   Nullable,
   OneOf,
   Tid,
+  Traceparent,
   TimeoutMs,
   UpstreamKey,
 } from './schema/fields.js';
@@ -138,6 +139,8 @@ export const UpstreamOutcome = Type.Object({
    * Absent from older edges.
    */
   tid: Type.Optional(Tid()),
+  /** The trace context of that request, when the edge traces: the router's span for the outcome is its child. */
+  traceparent: Type.Optional(Traceparent()),
 });
 export type UpstreamOutcome = Static<typeof UpstreamOutcome>;
 

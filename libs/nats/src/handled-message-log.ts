@@ -1,4 +1,4 @@
-import type { Logger } from '@tollgate/observability';
+import { inSpan, SpanKind, type Logger, type Span } from '@tollgate/observability';
 import { decisionNoteOf } from './decision-note.js';
 import { natsMessageDuration, natsMessages } from './message-metrics.js';
 import { InvalidMessageError } from './request-check.js';
@@ -48,17 +48,20 @@ function count(subject: string, outcome: string, ms: number): void {
   natsMessageDuration.labels(subject).observe(ms / 1000);
 }
 
-function answered(message: HandledMessage, started: number, answer: unknown): void {
+function answered(message: HandledMessage, started: number, answer: unknown, span?: Span): void {
   const note = decisionNoteOf(answer);
   const outcome = outcomeOf(answer, message.refuses);
   const ms = msSince(started);
   count(message.subject, outcome, ms);
+  span?.setAttribute('tollgate.outcome', outcome);
   // One pino call; the tid comes from the message's trace context (createNatsServer), like every line's.
   sink?.[message.level]({ ...note?.fields, subject: message.subject, outcome, ms }, note?.message ?? 'message handled');
 }
 
-function failed(message: HandledMessage, started: number, error: unknown): void {
-  count(message.subject, error instanceof InvalidMessageError ? 'invalid_message' : 'failed', msSince(started));
+function failed(message: HandledMessage, started: number, error: unknown, span?: Span): void {
+  const outcome = error instanceof InvalidMessageError ? 'invalid_message' : 'failed';
+  count(message.subject, outcome, msSince(started));
+  span?.setAttribute('tollgate.outcome', outcome);
   if (!sink) return;
   if (error instanceof InvalidMessageError) {
     // The sender's fault, named precisely; the handler did not run.
@@ -81,26 +84,29 @@ function failed(message: HandledMessage, started: number, error: unknown): void 
  * which answers the caller.
  */
 export function runLogged(message: HandledMessage, handle: () => unknown): unknown {
-  const started = performance.now();
-  let answer: unknown;
-  try {
-    answer = handle();
-  } catch (error) {
-    failed(message, started, error);
-    throw error;
-  }
-  if (!(answer instanceof Promise)) {
-    answered(message, started, answer);
-    return answer;
-  }
-  return answer.then(
-    (value: unknown) => {
-      answered(message, started, value);
-      return value;
-    },
-    (error: unknown) => {
-      failed(message, started, error);
+  // With tracing on, the handler is a span: its name the subject, its parent the sender's (createNatsServer).
+  return inSpan(message.subject, SpanKind.SERVER, { 'messaging.system': 'nats' }, (span) => {
+    const started = performance.now();
+    let answer: unknown;
+    try {
+      answer = handle();
+    } catch (error) {
+      failed(message, started, error, span);
       throw error;
-    },
-  );
+    }
+    if (!(answer instanceof Promise)) {
+      answered(message, started, answer, span);
+      return answer;
+    }
+    return answer.then(
+      (value: unknown) => {
+        answered(message, started, value, span);
+        return value;
+      },
+      (error: unknown) => {
+        failed(message, started, error, span);
+        throw error;
+      },
+    );
+  });
 }

@@ -9,7 +9,7 @@ import {
 } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { EventSubject, Subject } from '@tollgate/contracts';
-import { TraceContext, type Logger } from '@tollgate/observability';
+import { injectTraceparent, TraceContext, type Logger } from '@tollgate/observability';
 import { RemoteFailureError, ServiceUnavailableError } from './nats-errors.js';
 
 export const TID_HEADER = 'tid';
@@ -186,12 +186,17 @@ export class NatsBus {
     return jetstreamManager(this.connection);
   }
 
-  /** Current tid as NATS headers, so every service logs the same trace id. */
+  /**
+   * Current tid as NATS headers, so every service logs the same trace id,
+   * and the current span's `traceparent` when tracing is on, so the
+   * receiver's span is its child.
+   */
   traceHeaders(): MsgHdrs | undefined {
     const tid = TraceContext.tid();
     if (!tid) return undefined;
     const h = headers();
     h.set(TID_HEADER, tid);
+    injectTraceparent(h);
     return h;
   }
 

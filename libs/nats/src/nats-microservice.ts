@@ -1,13 +1,14 @@
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { NatsContext, ServerNats, type NatsOptions } from '@nestjs/microservices';
 import type { ServiceName } from '@tollgate/contracts';
-import { isTid, TraceContext } from '@tollgate/observability';
+import { isTid, runInMessageContext, TraceContext } from '@tollgate/observability';
 import { TID_HEADER } from './nats-bus.js';
 
 /**
  * Nest's NATS server with two additions every service needs: the queue group
  * is the service's own name (replicas share the load), and each handler runs
- * inside the tid of the message it handles, so its log lines carry it.
+ * inside the tid of the message it handles, so its log lines carry it, and
+ * in the trace context its traceparent header names.
  */
 export function createNatsServer(service: ServiceName, servers: string): ServerNats {
   const options: NatsOptions['options'] = {
@@ -26,7 +27,8 @@ export function createNatsServer(service: ServiceName, servers: string): ServerN
   server.setOnProcessingStartHook((_transport, context, done) => {
     const headers = context instanceof NatsContext ? (context.getHeaders() as MsgHdrs | undefined) : undefined;
     const tid = headers?.get(TID_HEADER);
-    return isTid(tid) ? TraceContext.run(tid, done) : done();
+    // The handler's span (runLogged) continues the sender's trace, from the message's traceparent.
+    return runInMessageContext(headers, () => (isTid(tid) ? TraceContext.run(tid, done) : done()));
   });
   return server;
 }

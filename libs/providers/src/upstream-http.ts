@@ -1,5 +1,6 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ChannelTimeouts } from '@tollgate/contracts';
+import { endSpan, SpanKind, startSpan } from '@tollgate/observability';
 import type { UpstreamCall } from './provider-adapter.js';
 
 export type UpstreamBody = Dispatcher.ResponseData['body'];
@@ -31,8 +32,16 @@ export class UpstreamHttp {
   constructor(private readonly poolSize = 256) {}
 
   async send(call: UpstreamCall, channel: CallChannel, signal?: AbortSignal): Promise<UpstreamResult> {
+    const url = new URL(call.url);
+    // The call's span, when tracing is on: from the request until its body is read or dropped. No query
+    // string (Gemini's key may travel there) and no headers; nothing of ours is sent upstream.
+    const span = startSpan(`upstream ${call.method}`, SpanKind.CLIENT, {
+      'http.request.method': call.method,
+      'server.address': url.hostname,
+      'url.path': url.pathname,
+      'tollgate.channel_id': channel.channelId,
+    });
     try {
-      const url = new URL(call.url);
       const response = await this.agentFor(channel).request({
         origin: url.origin,
         path: url.pathname + url.search,
@@ -43,9 +52,17 @@ export class UpstreamHttp {
         bodyTimeout: channel.timeouts.idleMs,
         signal,
       });
+      if (span) {
+        span.setAttribute('http.response.status_code', response.statusCode);
+        response.body.once('close', () =>
+          endSpan(span, response.statusCode >= 500 ? `HTTP ${response.statusCode}` : undefined),
+        );
+      }
       return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
-      return { kind: 'failure', timedOut: isTimeout(error), reason: describeFailure(error) };
+      const reason = describeFailure(error);
+      endSpan(span, reason);
+      return { kind: 'failure', timedOut: isTimeout(error), reason };
     }
   }
 

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { ServiceName } from '@tollgate/contracts';
 import type { ServiceDatabaseOptions } from '@tollgate/db';
 import { createNatsServer, logHandledMessages, RpcFailureFilter } from '@tollgate/nats/server';
-import { createLogger, NestPinoLogger, type Logger } from '@tollgate/observability';
+import { createLogger, NestPinoLogger, startTracing, type Logger } from '@tollgate/observability';
 import { OpsEndpoint, type OpsSettings } from './ops-endpoint.js';
 import { LOGGER } from './service-tokens.js';
 
@@ -20,8 +20,9 @@ export interface NatsServiceOptions {
  * The main() of a NATS-only service (auth, billing, router): Nest's NATS
  * server in the service's queue group, pino for Nest's own logs, one line per
  * message handled (subject, outcome, ms, tid; see HandleRequest), failures in
- * handlers logged with their tid, the ops port (metrics, liveness,
- * readiness: OpsEndpoint), and a graceful stop on SIGTERM / SIGINT.
+ * handlers logged with their tid, OpenTelemetry traces when an OTLP endpoint
+ * is set, the ops port (metrics, liveness, readiness: OpsEndpoint), and a
+ * graceful stop on SIGTERM / SIGINT.
  */
 export function runNatsService(options: NatsServiceOptions): void {
   const { service } = options;
@@ -41,6 +42,8 @@ async function start({ service, module, config, database }: NatsServiceOptions):
     }
     return;
   }
+  // Before the module is built: the PostgreSQL instrumentation must see TypeORM load `pg`.
+  const traced = startTracing(service);
   const app = await NestFactory.createMicroservice(module, {
     strategy: createNatsServer(service, config.NATS_URL),
     bufferLogs: true,
@@ -51,6 +54,6 @@ async function start({ service, module, config, database }: NatsServiceOptions):
   app.useGlobalFilters(new RpcFailureFilter(logger));
   app.enableShutdownHooks();
   await app.listen();
-  logger.info({ queue: service }, `${service} service listening on NATS`);
+  logger.info({ queue: service, tracing: traced }, `${service} service listening on NATS`);
   await app.get(OpsEndpoint).open(service, config);
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional, type OnApplicationShutdown, type Provider
 import type { ServiceName } from '@tollgate/contracts';
 import type { ServiceDatabase } from '@tollgate/db';
 import { NatsBus } from '@tollgate/nats';
-import { createLogger, type Logger } from '@tollgate/observability';
+import { createLogger, stopTracing, type Logger } from '@tollgate/observability';
 import { OpsEndpoint } from './ops-endpoint.js';
 import { LOGGER, NATS_BUS, SERVICE_DATABASE } from './service-tokens.js';
 
@@ -31,6 +31,8 @@ class ServiceShutdown implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
     await this.database?.close();
+    // Last: the spans of the final messages and queries are ended by now.
+    await stopTracing();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AdmissionRecord, Settlement, Usage } from '@tollgate/contracts';
-import type { Logger } from '@tollgate/observability';
+import { inSpan, outsideTrace, runInTraceparent, SpanKind, type Logger } from '@tollgate/observability';
 import { MicroBatcher } from '@tollgate/service';
 import { costMicros, toDecimalTokenPrices, type UnitPrices } from '@tollgate/pricing';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config.js';
@@ -85,7 +85,14 @@ export class SettleService {
    * moment finds its hold closed and changes nothing.
    */
   settle(settlement: Settlement): Promise<SettleOutcome> {
-    return this.batcher.submit(settlement);
+    // With tracing on, a span under the request's own, from arrival to its batch's commit.
+    return runInTraceparent(settlement.traceparent, () =>
+      inSpan('settle hold', SpanKind.CONSUMER, {}, async (span) => {
+        const outcome = await this.batcher.submit(settlement);
+        span?.setAttribute('tollgate.settlement', outcome.kind);
+        return outcome;
+      }),
+    );
   }
 
   /** How the settlements were batched (see MicroBatcher.stats). */
@@ -93,7 +100,12 @@ export class SettleService {
     return this.batcher.stats;
   }
 
-  private async settleBatch(settlements: Settlement[]): Promise<SettleOutcome[]> {
+  private settleBatch(settlements: Settlement[]): Promise<SettleOutcome[]> {
+    // Outside any one request's trace: the batch's queries are many requests' (and so no one's span).
+    return outsideTrace(() => this.settleTogether(settlements));
+  }
+
+  private async settleTogether(settlements: Settlement[]): Promise<SettleOutcome[]> {
     // The hold is read without a lock, to price the usage at its quoted prices; settle_hold re-checks it is open.
     const holds = await this.db.query<HoldRow[]>(
       `SELECT id, user_id, key_id, model, status, amount_micros, image_price_micros, input_per_million_micros,

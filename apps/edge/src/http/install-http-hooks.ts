@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { TraceContext, tidFromTraceparent, type Logger } from '@tollgate/observability';
+import {
+  endSpan,
+  runInServerSpan,
+  TraceContext,
+  tidFromTraceparent,
+  tracing,
+  type Logger,
+} from '@tollgate/observability';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import { findDuplicateJsonKey } from './duplicate-json-key.js';
 import { TID_RESPONSE_HEADER } from './request-context.js';
@@ -10,7 +17,7 @@ import { installUploadRoutes } from './upload-routes.js';
  * - the tid: taken from `traceparent` or made up, set as X-Tid on every
  *   response, and made the async context of everything the request does (the
  *   rest of the hook chain runs inside TraceContext.run, as
- *   @fastify/request-context does);
+ *   @fastify/request-context does); with tracing on, the request's span too;
  * - JSON bodies parsed once, keeping the raw bytes for forwarding upstream,
  *   and refused with a documented error when malformed or when a key
  *   appears twice in one object.
@@ -30,7 +37,25 @@ export function installHttpHooks(fastify: FastifyInstance, logger: Logger, uploa
     const tid = tidFromTraceparent(request.headers.traceparent);
     request.tid = tid;
     void reply.header(TID_RESPONSE_HEADER, tid);
-    TraceContext.run(tid, done);
+    if (!tracing.enabled) return TraceContext.run(tid, done);
+    // The request's span: the root of its trace (whose id is the tid), or the child of the client's traceparent.
+    TraceContext.run(tid, () => {
+      const route = request.routeOptions.url ?? 'unknown route';
+      runInServerSpan(
+        `${request.method} ${route}`,
+        request.headers,
+        { 'http.request.method': request.method, 'http.route': route },
+        (span) => {
+          // 'close' comes after the last byte and after a client went away: every span ends.
+          reply.raw.once('close', () => {
+            span.setAttribute('http.response.status_code', reply.statusCode);
+            if (request.denialReason) span.setAttribute('tollgate.denial', request.denialReason);
+            endSpan(span, reply.statusCode >= 500 ? `HTTP ${reply.statusCode}` : undefined);
+          });
+          done();
+        },
+      );
+    });
   });
 
   // One access line per request: what support staff find when a client quotes a tid. A refusal

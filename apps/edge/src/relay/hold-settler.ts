@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NO_USAGE, type AdmissionRecord, type Principal } from '@tollgate/contracts';
+import { currentTraceparent } from '@tollgate/observability';
 import { SettlementPublisher } from '../settlement/settlement.publisher.js';
 import type { RelayOutcome } from './relay-exchange.js';
 
@@ -36,9 +37,11 @@ export class HoldSettler {
 
   /** Once per admitted request, however it ended: a request that delivered nothing (usage null) is released in full. */
   settle({ holdId, tid, principal, model, outcome, latencyMs, stream, admission }: HoldSettlement): void {
+    const traceparent = currentTraceparent();
     this.settlements.publish({
       holdId,
       tid,
+      ...(traceparent ? { traceparent } : {}),
       userId: principal.userId,
       keyId: principal.keyId,
       model,

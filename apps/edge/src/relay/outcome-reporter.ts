@@ -1,6 +1,6 @@
 import { RouterSubjects, type PickedChannel, type UpstreamOutcome } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
-import { TraceContext } from '@tollgate/observability';
+import { currentTraceparent, TraceContext } from '@tollgate/observability';
 import type { EdgeRoutingTable } from '../routing/edge-routing-table.js';
 import { edgeMetrics } from '../metrics/edge-metrics.js';
 
@@ -65,6 +65,8 @@ export class OutcomeReporter {
     // Each outcome names its own request: the batch it goes in names none (see flush).
     const tid = TraceContext.tid();
     if (tid) outcome.tid = tid;
+    const traceparent = currentTraceparent();
+    if (traceparent) outcome.traceparent = traceparent;
     if (this.routing) outcome = this.routing.applyOwn(outcome);
     this.outcomes.push(outcome);
     this.schedule();

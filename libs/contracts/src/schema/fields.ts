@@ -281,6 +281,14 @@ export const ChannelId = (options: Options = {}) => Int4({ minimum: 1, ...option
 /** The trace id a message carries for its log lines. */
 export const Tid = (options: Options = {}) => Type.String({ maxLength: LIMITS.tidLength, ...options });
 
+/**
+ * A W3C `traceparent`, in the body of an item that travels in a batch of
+ * many requests' items (outcomes, settlements), so the receiver's span for
+ * the item continues that item's own trace.
+ */
+export const Traceparent = (options: Options = {}) =>
+  Type.String({ pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', maxLength: 55, ...options });
+
 /** A page cursor that is a bigint row id: only a `nextCursor` this API returned. */
 export const RowCursor = (options: Options = {}) =>
   Type.String({
