@@ -169,11 +169,32 @@ describe('auth: keys, users, roles and every authentication row of the table', (
       }
     });
 
-    it('lets billing staff reach billing routes only', async () => {
+    it('lets billing staff reach billing routes, and find and read users, but change none', async () => {
       const staff = await createCustomer(suite, { role: 'billing' });
+      const customer = await createCustomer(suite);
+      await suite.admin('PATCH', `/admin/v1/users/${customer.userId}`, { email: 'found.by.staff@example.com' });
       expect((await suite.admin('GET', '/admin/v1/prices', undefined, staff.key)).status).toBe(200);
-      const users = await suite.admin<ErrorBody>('GET', '/admin/v1/users', undefined, staff.key);
-      expect([users.status, users.body.error.message]).toEqual([403, forbidden]);
+      const found = await suite.admin<{ data: Array<{ id: string }> }>(
+        'GET',
+        '/admin/v1/users?search=FOUND.BY.STAFF',
+        undefined,
+        staff.key,
+      );
+      expect([found.status, found.body.data.map((user) => user.id)]).toEqual([200, [customer.userId]]);
+      const user = await suite.admin<{ id: string }>('GET', `/admin/v1/users/${customer.userId}`, undefined, staff.key);
+      expect([user.status, user.body.id]).toEqual([200, customer.userId]);
+      for (const [method, path, body] of [
+        ['POST', '/admin/v1/users', { name: 'by-staff' }],
+        ['PATCH', `/admin/v1/users/${customer.userId}`, { role: 'admin' }],
+        ['GET', '/admin/v1/channels', undefined],
+      ] as const) {
+        const refused = await suite.admin<ErrorBody>(method, path, body, staff.key);
+        expect({ path, status: refused.status, message: refused.body.error.message }).toEqual({
+          path,
+          status: 403,
+          message: forbidden,
+        });
+      }
     });
 
     it('lets an admin do everything except create or change root users', async () => {

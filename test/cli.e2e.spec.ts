@@ -198,6 +198,13 @@ describe('cli: the operator command line against the running suite', () => {
     expect(users.object).toBe('list');
     expect(users.data.map((user) => user.id)).toContain(customer.userId);
 
+    await suite.admin('PATCH', `/admin/v1/users/${customer.userId}`, { email: 'cli.search@example.com' });
+    const found = await cli('users', 'list', '--search', 'CLI.SEARCH@');
+    expect([found.code, found.stdout]).toEqual([0, expect.stringContaining(customer.userId)]);
+    expect((await cli('users', 'list', '--search', 'no-such-customer-anywhere')).stdout).toContain(
+      '(no user matches "no-such-customer-anywhere")',
+    );
+
     const keys = await cliJson<{ data: Array<{ id: string }> }>('keys', 'list', customer.userId);
     expect(keys.data.map((key) => key.id)).toEqual([customer.keyId]);
 

@@ -5,7 +5,7 @@ import {
   type AuthenticateRequest,
   type CreateKeyRequest,
   type CreateUserRequest,
-  type PageRequest,
+  type UserListRequest,
   type RequestOf,
   type UpdateKeyRequest,
   type UpdateUserRequest,
@@ -41,7 +41,7 @@ export class AuthController {
   }
 
   @HandleRequest(AuthSubjects.listUsers)
-  listUsers(@Payload() request: PageRequest) {
+  listUsers(@Payload() request: UserListRequest) {
     return this.users.list(request);
   }
 

@@ -161,6 +161,17 @@ export const PageRequest = Type.Object(
 );
 export type PageRequest = Static<typeof PageRequest>;
 
+/** A page of users, optionally only those a search finds (see UsersService.list). */
+export const UserListRequest = Type.Object(
+  {
+    ...PageRequest.properties,
+    /** Part of a name or an e-mail address (any case), or a whole user id. */
+    search: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: LIMITS.nameLength }))),
+  },
+  STRICT,
+);
+export type UserListRequest = Static<typeof UserListRequest>;
+
 export type Page<T> = { data: T[]; nextCursor: string | null };
 /** The schema of `Page<Static<T>>`: one page of a list, and where the next one starts. */
 export const Page = <T extends TSchema>(item: T) =>
@@ -210,7 +221,7 @@ const KeyRef = Type.Object({ actorRole: Role, keyId: Uuid() }, STRICT);
 export const AuthSubjects = {
   authenticate: subject('tollgate.auth.authenticate', AuthenticateRequest, Reply(Principal)),
   createUser: subject('tollgate.auth.users.create', CreateUserRequest, Reply(UserView)),
-  listUsers: subject('tollgate.auth.users.list', PageRequest, Reply(Page(UserView))),
+  listUsers: subject('tollgate.auth.users.list', UserListRequest, Reply(Page(UserView))),
   getUser: subject('tollgate.auth.users.get', UserRef, Reply(UserView)),
   updateUser: subject('tollgate.auth.users.update', UpdateUserRequest, Reply(UserView)),
   createKey: subject('tollgate.auth.keys.create', CreateKeyRequest, Reply(CreatedKey)),

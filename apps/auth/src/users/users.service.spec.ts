@@ -104,4 +104,53 @@ describe(UsersService.name, () => {
       value: [{ id: user.id, group: 'default', status: 'active', updatedAt: user.updatedAt }],
     });
   });
+
+  describe('search', () => {
+    const search = async (text: string, limit = 50): Promise<string[]> => {
+      const reply = await sut.list({ limit, cursor: null, search: text });
+      if (!reply.ok) throw new Error('list refused');
+      return reply.value.data.map((user) => user.name);
+    };
+
+    beforeAll(async () => {
+      for (const [name, email] of [
+        ['Search Zelda Ortiz', 'zelda@acme.example'],
+        ['Search Zed 100%_off', 'zed@shop.example'],
+        ['Search Anna', null],
+      ] as const) {
+        const reply = await sut.create({ actorRole: 'admin', name, email });
+        if (!reply.ok) throw new Error('create refused');
+      }
+    });
+
+    it('finds users by part of a name or an e-mail, in any case', async () => {
+      expect((await search('zelda')).sort()).toEqual(['Search Zelda Ortiz']);
+      expect(await search('ACME.EXAMPLE')).toEqual(['Search Zelda Ortiz']);
+      expect((await search('search z')).sort()).toEqual(['Search Zed 100%_off', 'Search Zelda Ortiz']);
+    });
+
+    it('finds a user by its whole id, and by nothing less', async () => {
+      const anna = await sut.list({ limit: 50, cursor: null, search: 'Search Anna' });
+      const id = anna.ok ? anna.value.data[0]?.id : undefined;
+      expect(await search(id ?? 'missing')).toEqual(['Search Anna']);
+      expect(await search((id ?? '').slice(0, 8))).toEqual([]);
+    });
+
+    it('matches % _ and \\ as themselves, not as patterns', async () => {
+      expect(await search('100%_off')).toEqual(['Search Zed 100%_off']);
+      expect(await search('%')).toEqual(['Search Zed 100%_off']);
+      expect(await search('_')).toEqual(['Search Zed 100%_off']);
+      expect(await search('\\')).toEqual([]);
+    });
+
+    it('pages a search with the cursor it answers', async () => {
+      const first = await sut.list({ limit: 1, cursor: null, search: 'search z' });
+      if (!first.ok) throw new Error('list refused');
+      const second = await sut.list({ limit: 1, cursor: first.value.nextCursor, search: 'search z' });
+      if (!second.ok) throw new Error('list refused');
+      const names = [...first.value.data, ...second.value.data].map((user) => user.name).sort();
+      expect(names).toEqual(['Search Zed 100%_off', 'Search Zelda Ortiz']);
+      expect(second.value.nextCursor).toBeNull();
+    });
+  });
 });

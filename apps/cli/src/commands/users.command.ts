@@ -50,16 +50,22 @@ function userFields(options: UserFieldOptions): Record<string, unknown> {
 }
 
 export function registerUserCommands(program: Command, ctx: CliContext): void {
-  const users = program.command('users').description('users and their roles (admin or root)');
+  const users = program
+    .command('users')
+    .description('users and their roles (billing staff find and read them; admin or root change them)');
 
-  leaf(users, 'list', 'list users, a page at a time')
+  leaf(users, 'list', 'list users, a page at a time, or find them with --search')
+    .option('--search <text>', 'only users whose name or e-mail contains this (any case), or whose id it is')
     .option('--limit <n>', `users per page, 1–${LIMITS.usersPage} (default 50)`)
     .option('--cursor <cursor>', 'the next page, as printed after the previous one')
-    .action(async (options: { limit?: string; cursor?: string }, command: Command) => {
+    .action(async (options: { search?: string; limit?: string; cursor?: string }, command: Command) => {
       const limit =
         options.limit === undefined ? undefined : integer(options.limit, '--limit', { min: 1, max: LIMITS.usersPage });
-      const page = await ctx.client().get<ListResponse<UserResponse>>('users', { limit, cursor: options.cursor });
-      ctx.print(command, page, () => renderTable(USER_COLUMNS, page.data, '(no users)'));
+      const page = await ctx
+        .client()
+        .get<ListResponse<UserResponse>>('users', { limit, cursor: options.cursor, search: options.search });
+      const none = options.search === undefined ? '(no users)' : `(no user matches "${options.search}")`;
+      ctx.print(command, page, () => renderTable(USER_COLUMNS, page.data, none));
       if (page.next_cursor && !ctx.wantsJson(command)) ctx.note(`more users: --cursor ${page.next_cursor}`);
     });
 

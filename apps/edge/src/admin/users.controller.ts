@@ -21,7 +21,11 @@ export class UsersController {
   @Serve(R.listUsers)
   async list(@Checked() { query }: CheckedInput<typeof R.listUsers>) {
     const page = unwrap(
-      await this.bus.request(AuthSubjects.listUsers, { limit: query.limit ?? 50, cursor: query.cursor ?? null }),
+      await this.bus.request(AuthSubjects.listUsers, {
+        limit: query.limit ?? 50,
+        cursor: query.cursor ?? null,
+        search: query.search ?? null,
+      }),
     );
     return { object: 'list' as const, data: page.data.map(toUserResponse), next_cursor: page.nextCursor };
   }

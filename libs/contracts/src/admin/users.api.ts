@@ -66,6 +66,13 @@ export const UserListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.usersPage, default: 50 })),
     cursor: Type.Optional(Uuid({ description: 'The `next_cursor` of the previous page' })),
+    search: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: LIMITS.nameLength,
+        description: 'Only users whose name or e-mail contains this (any case), or whose id it is',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,9 @@ import { parseCidr } from '@tollgate/net';
 import { LIMITS, normalizeIdempotencyKey, RESERVED_IDEMPOTENCY_PREFIXES } from './fields.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `uuid` format's test, for text that may or may not be an id (a search). */
+export const isUuid = (value: string): boolean => UUID.test(value);
 // RFC 3339 date-time (the profile of ISO 8601 JSON Schema means), offset required.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 // Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is not ours to judge.

@@ -1,2 +1,3 @@
 export * from './validator.js';
 export * from './fields.js';
+export { isUuid } from './formats.js';
