@@ -33,6 +33,7 @@ import {
   type UsageReport,
   type UserView,
 } from '@tollgate/contracts';
+import type { FastifyReply } from 'fastify';
 
 /**
  * The admin API speaks snake_case JSON and decimal money strings, like
@@ -262,8 +263,18 @@ export const toChannelHealthResponse = (health: ChannelHealthView): ChannelHealt
   recent_errors: health.recentErrors.map((e) => ({ at: e.at, status: e.status, error_code: e.errorCode })),
 });
 
-export const toAdjustmentResponse = (result: AdjustmentResult): AdjustmentResponse => ({
+const toAdjustmentResponse = (result: AdjustmentResult): AdjustmentResponse => ({
   entry: toLedgerResponse(result.entry),
   balance: toBalanceResponse(result.balance),
   replayed: result.replayed,
 });
+
+/**
+ * A top-up's or an adjustment's answer: 201 when it was applied now, 200 when
+ * its idempotency key was applied before (a replay: nothing changed), so a
+ * client or a form that sent twice can tell without reading the body.
+ * Sent here, not returned: Nest would answer the route's declared 201.
+ */
+export function sendAdjustment(reply: FastifyReply, result: AdjustmentResult): void {
+  void reply.code(result.replayed ? 200 : 201).send(toAdjustmentResponse(result));
+}

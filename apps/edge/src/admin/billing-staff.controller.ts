@@ -15,7 +15,7 @@ import { Caller } from '../principal/admin-principal.js';
 import { NATS_BUS } from '../tokens.js';
 import { moneyToMicros, unwrap } from './admin-input.js';
 import {
-  toAdjustmentResponse,
+  sendAdjustment,
   toBatchResponse,
   toBatchRowResponse,
   toGroupResponse,
@@ -48,7 +48,11 @@ export class BillingStaffController {
 
   /** A signed adjustment with a required reason; the same idempotency key twice returns the first result. */
   @Serve(R.adjust)
-  async adjust(@Caller() caller: Principal, @Checked() { params, body }: CheckedInput<typeof R.adjust>) {
+  async adjust(
+    @Caller() caller: Principal,
+    @Checked() { params, body }: CheckedInput<typeof R.adjust>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     refuseOwnAccount(caller, [params.user_id]);
     const result = unwrap(
       await this.bus.request(BillingSubjects.adjust, {
@@ -60,7 +64,7 @@ export class BillingStaffController {
         allowNegative: body.allow_negative ?? false,
       }),
     );
-    return toAdjustmentResponse(result);
+    sendAdjustment(reply, result);
   }
 
   /**

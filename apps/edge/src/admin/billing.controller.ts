@@ -1,4 +1,5 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ADMIN_ROUTES as R, BillingSubjects, normalizeIdempotencyKey, type Principal } from '@tollgate/contracts';
 import type { NatsBus } from '@tollgate/nats';
 import { Checked, Serve, type CheckedInput } from '../http/route.decorator.js';
@@ -6,7 +7,7 @@ import { Caller } from '../principal/admin-principal.js';
 import { NATS_BUS } from '../tokens.js';
 import { moneyToMicros, unwrap } from './admin-input.js';
 import { refuseOwnAccount } from './own-account.js';
-import { toAdjustmentResponse, toBalanceResponse, toPriceResponse } from './admin-views.js';
+import { sendAdjustment, toBalanceResponse, toPriceResponse } from './admin-views.js';
 
 const moneyMapToMicros = (map: Record<string, string> | undefined) =>
   map && Object.fromEntries(Object.entries(map).map(([size, amount]) => [size, moneyToMicros(amount)]));
@@ -45,7 +46,11 @@ export class BillingController {
 
   /** A top-up: positive amount, required reason and idempotency key (the same key twice changes nothing). */
   @Serve(R.topUp)
-  async topUp(@Caller() caller: Principal, @Checked() { params, body }: CheckedInput<typeof R.topUp>) {
+  async topUp(
+    @Caller() caller: Principal,
+    @Checked() { params, body }: CheckedInput<typeof R.topUp>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     refuseOwnAccount(caller, [params.user_id]);
     const result = unwrap(
       await this.bus.request(BillingSubjects.topUp, {
@@ -56,7 +61,7 @@ export class BillingController {
         idempotencyKey: normalizeIdempotencyKey(body.idempotency_key),
       }),
     );
-    return toAdjustmentResponse(result);
+    sendAdjustment(reply, result);
   }
 
   @Serve(R.getBalance)

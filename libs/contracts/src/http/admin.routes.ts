@@ -57,6 +57,12 @@ import { declareRoutes } from './route.js';
 const { Conflict, ResourceNotFound, InvalidChannelId } = DenialReason;
 const ok = (schema: TSchema, description = 'OK') => ({ status: 200, schema, description }) as const;
 const created = (schema: TSchema, description = 'Created') => ({ status: 201, schema, description }) as const;
+/** Created (201), or, for the same idempotency key again, the first result (200, `replayed: true`). */
+const createdOnce = (schema: TSchema) =>
+  ({
+    ...created(schema, 'Applied now'),
+    replay: 'Applied before under this idempotency key: the first entry, `replayed: true`; nothing changed',
+  }) as const;
 
 /** The admin API: users and keys, channels, prices and the work of billing staff. */
 export const ADMIN_ROUTES = declareRoutes({
@@ -275,12 +281,12 @@ export const ADMIN_ROUTES = declareRoutes({
     tag: 'balances',
     summary: 'Top up a balance',
     description:
-      'The same idempotency key twice changes nothing and answers with the first entry (`replayed: true`). ' +
+      'The same idempotency key twice changes nothing and answers 200 with the first entry (`replayed: true`). ' +
       'A user auth does not know is a 404, and nothing moves.',
     access: 'billing',
     params: UserIdParams,
     body: TopUpInput,
-    success: created(AdjustmentResponse),
+    success: createdOnce(AdjustmentResponse),
     // A user auth does not know; the same idempotency key with another amount or reason.
     denials: [ResourceNotFound, Conflict],
   },
@@ -303,12 +309,12 @@ export const ADMIN_ROUTES = declareRoutes({
     tag: 'balances',
     summary: 'A signed correction of a balance, with a reason',
     description:
-      'The same idempotency key twice changes nothing and answers with the first entry (`replayed: true`). ' +
+      'The same idempotency key twice changes nothing and answers 200 with the first entry (`replayed: true`). ' +
       'A user auth does not know is a 404, and nothing moves.',
     access: 'billing',
     params: UserIdParams,
     body: AdjustmentInput,
-    success: created(AdjustmentResponse),
+    success: createdOnce(AdjustmentResponse),
     denials: [ResourceNotFound, Conflict],
   },
   batchAdjust: {

@@ -70,6 +70,7 @@ function operation(route: RouteDeclaration, publish: (schema: TSchema) => Json):
         : {}),
     responses: {
       [String(success.status)]: { description: success.description, content },
+      ...(success.replay ? { '200': { description: success.replay, content } } : {}),
       ...errorResponses(denialsOf(route), publish, route.errorSchema ?? ErrorResponse),
     },
     ...(route.access === 'billing' || route.access === 'admin'

@@ -43,6 +43,11 @@ export interface RouteDeclaration {
     contentType?: string | readonly string[];
     csv?: boolean;
     description: string;
+    /**
+     * A write keyed by an idempotency key: a replay of one applied before
+     * answers 200 instead of 201, with the same schema; this describes it.
+     */
+    replay?: string;
   };
   /** Denials this route can answer with, beyond those every route of its access answers with. */
   denials: readonly DenialReason[];
