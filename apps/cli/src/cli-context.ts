@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AdminClient } from './admin-client.js';
 import { ExitCode, UsageError } from './cli-errors.js';
+import type { TableOptions } from './table.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -34,6 +35,7 @@ export interface GlobalOptions {
   url?: string;
   key?: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 /**
@@ -63,6 +65,11 @@ export class CliContext {
     return command.opts<GlobalOptions>().json === true || this.program.opts<GlobalOptions>().json === true;
   }
 
+  /** How tables are drawn: --wide (before or after the command) shows every column. */
+  tableOptions(command: Command): TableOptions {
+    return { wide: command.opts<GlobalOptions>().wide === true || this.program.opts<GlobalOptions>().wide === true };
+  }
+
   /** The API's JSON untouched for --json (scripts), otherwise the human rendering. */
   print(command: Command, data: unknown, human: () => string): void {
     this.deps.io.stdout(this.wantsJson(command) ? `${JSON.stringify(data, null, 2)}\n` : human());
@@ -79,7 +86,11 @@ export class CliContext {
   }
 }
 
-/** A runnable command; every one of them takes --json. */
+/** A runnable command; every one of them takes --json and --wide. */
 export function leaf(parent: Command, nameAndArgs: string, description: string): Command {
-  return parent.command(nameAndArgs).description(description).option('--json', 'print the raw JSON response');
+  return parent
+    .command(nameAndArgs)
+    .description(description)
+    .option('--json', 'print the raw JSON response')
+    .option('--wide', 'show every column of a table (ids, extra parts), however wide');
 }

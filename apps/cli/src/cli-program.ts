@@ -16,7 +16,8 @@ Environment:
   TOLLGATE_ADMIN_KEY  a key of a billing, admin or root user (required); --key overrides it
 
 Global options go before the command: tollgate --url http://gw:8080 users list
---json may go before or after it and prints the API's JSON untouched.
+--json may go before or after it and prints the API's JSON untouched; --wide
+shows every column of a table (without it, tables fit 120 columns). Times are UTC.
 
 Exit codes:
   0  done
@@ -50,6 +51,7 @@ export function buildProgram(deps: CliDeps): { program: Command; ctx: CliContext
     .option('--url <url>', 'the edge URL (default: $TOLLGATE_URL or http://127.0.0.1:8080)')
     .option('--key <key>', 'the admin key (default: $TOLLGATE_ADMIN_KEY)')
     .option('--json', 'print raw JSON responses, for scripts')
+    .option('--wide', 'show every column of tables; without it they fit 120 columns')
     .addHelpText('after', HELP_FOOTER);
 
   const ctx = new CliContext(deps, program);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cellText, listText, renderRecord, renderTable, type Column } from './table.js';
+import { cellText, listText, renderRecord, renderTable, timeCell, type Column } from './table.js';
 
 interface Row {
   id: number;
@@ -73,5 +73,15 @@ describe(listText.name, () => {
     expect(listText(['a', 'b'])).toBe('a, b');
     expect(listText(null, 'all')).toBe('all');
     expect(listText([], 'any')).toBe('any');
+  });
+});
+
+describe(timeCell.name, () => {
+  it('shows an instant the API sends in UTC to the second, and leaves anything else as it is', () => {
+    expect(timeCell('2026-12-02T16:40:35.123Z')).toBe('2026-12-02 16:40:35');
+    expect(timeCell('2026-12-02T16:40:35Z')).toBe('2026-12-02 16:40:35');
+    expect(timeCell('2026-12-02T16:40:35+01:00')).toBe('2026-12-02T16:40:35+01:00');
+    expect(timeCell(null)).toBeNull();
+    expect(timeCell('never')).toBe('never');
   });
 });

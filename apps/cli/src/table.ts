@@ -5,6 +5,24 @@ export interface Column<T> {
   value: (row: T) => Cell;
   /** Numbers and money read best right-aligned, so their decimal points line up. */
   align?: 'left' | 'right';
+  /** Shown with --wide only: what would push a typical row past TABLE_WIDTH (ids the row's name already tells, extra parts). */
+  wide?: boolean;
+}
+
+/** How wide a table's typical rows may be without --wide: a terminal of 120 columns. */
+export const TABLE_WIDTH = 120;
+
+export interface TableOptions {
+  /** Every column, however wide the rows get (--wide). */
+  wide?: boolean;
+}
+
+const ISO_UTC = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/;
+
+/** An instant as a table shows it: `2026-12-02 16:40:35`, in UTC (as the API sends it); --json keeps the API's text. */
+export function timeCell(value: string | null | undefined): Cell {
+  const match = value ? ISO_UTC.exec(value) : null;
+  return match ? `${match[1]} ${match[2]}` : value;
 }
 
 const GAP = '  ';
@@ -29,9 +47,19 @@ const pad = (text: string, size: number, align: 'left' | 'right'): string => {
   return align === 'right' ? fill + text : text + fill;
 };
 
-/** Aligned columns under upper-case headers, kubectl-style; `empty` is printed instead when there are no rows. */
-export function renderTable<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[], empty = '(none)'): string {
+/**
+ * Aligned columns under upper-case headers, kubectl-style; `empty` is
+ * printed instead when there are no rows. The `wide` columns only with
+ * `options.wide`.
+ */
+export function renderTable<T>(
+  allColumns: ReadonlyArray<Column<T>>,
+  rows: readonly T[],
+  empty = '(none)',
+  options: TableOptions = {},
+): string {
   if (rows.length === 0) return `${empty}\n`;
+  const columns = options.wide ? allColumns : allColumns.filter((column) => !column.wide);
   const headers = columns.map((column) => column.header.toUpperCase());
   const cells = rows.map((row) => columns.map((column) => cellText(column.value(row))));
   const widths = headers.map((header, index) => Math.max(width(header), ...cells.map((line) => width(line[index]))));

@@ -4,37 +4,37 @@ import type { BalanceResponse, GrantResponse, HoldResponse, LedgerEntryResponse,
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { integer, isoDate, ledgerTypes, uuid } from '../cli-input.js';
-import { renderRecord, renderTable, type Column } from '../table.js';
+import { renderRecord, renderTable, timeCell, type Column } from '../table.js';
 
-const HOLD_COLUMNS: Array<Column<HoldResponse>> = [
-  { header: 'id', value: (h) => h.id },
-  { header: 'key', value: (h) => h.key_id },
+export const HOLD_COLUMNS: Array<Column<HoldResponse>> = [
+  { header: 'id', value: (h) => h.id, wide: true },
+  { header: 'key', value: (h) => h.key_id, wide: true },
   { header: 'model', value: (h) => h.model },
   { header: 'amount', value: (h) => h.amount, align: 'right' },
-  { header: 'created', value: (h) => h.created_at },
-  { header: 'expires', value: (h) => h.expires_at },
+  { header: 'created', value: (h) => timeCell(h.created_at) },
+  { header: 'expires', value: (h) => timeCell(h.expires_at) },
   { header: 'tid', value: (h) => h.tid },
 ];
 
-const GRANT_COLUMNS: Array<Column<GrantResponse>> = [
+export const GRANT_COLUMNS: Array<Column<GrantResponse>> = [
   { header: 'id', value: (g) => g.id },
-  { header: 'edge', value: (g) => g.edge_id },
-  { header: 'key', value: (g) => g.key_id },
+  { header: 'edge', value: (g) => g.edge_id, wide: true },
+  { header: 'key', value: (g) => g.key_id, wide: true },
   { header: 'model', value: (g) => g.model },
   { header: 'status', value: (g) => g.status },
   { header: 'unused', value: (g) => g.unused, align: 'right' },
-  { header: 'expires', value: (g) => g.expires_at },
+  { header: 'expires', value: (g) => timeCell(g.expires_at) },
 ];
 
-const LEDGER_COLUMNS: Array<Column<LedgerEntryResponse>> = [
+export const LEDGER_COLUMNS: Array<Column<LedgerEntryResponse>> = [
   { header: 'id', value: (e) => e.id, align: 'right' },
-  { header: 'created', value: (e) => e.created_at },
+  { header: 'created', value: (e) => timeCell(e.created_at) },
   { header: 'type', value: (e) => e.type },
   { header: 'amount', value: (e) => e.amount, align: 'right' },
   { header: 'balance after', value: (e) => e.balance_after, align: 'right' },
-  { header: 'actor', value: (e) => e.actor },
+  { header: 'actor', value: (e) => e.actor, wide: true },
   { header: 'reason', value: (e) => e.reason },
-  { header: 'idempotency key', value: (e) => e.idempotency_key },
+  { header: 'idempotency key', value: (e) => e.idempotency_key, wide: true },
 ];
 
 interface LedgerOptions {
@@ -68,7 +68,9 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
       const holds = await ctx
         .client()
         .get<ListResponse<HoldResponse>>(adminPath`users/${uuid(userId, 'userId')}/holds`);
-      ctx.print(command, holds, () => renderTable(HOLD_COLUMNS, holds.data, '(no open holds)'));
+      ctx.print(command, holds, () =>
+        renderTable(HOLD_COLUMNS, holds.data, '(no open holds)', ctx.tableOptions(command)),
+      );
     },
   );
 
@@ -77,7 +79,9 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
       const grants = await ctx
         .client()
         .get<ListResponse<GrantResponse>>(adminPath`users/${uuid(userId, 'userId')}/grants`);
-      ctx.print(command, grants, () => renderTable(GRANT_COLUMNS, grants.data, '(no grants)'));
+      ctx.print(command, grants, () =>
+        renderTable(GRANT_COLUMNS, grants.data, '(no grants)', ctx.tableOptions(command)),
+      );
     },
   );
 
@@ -109,7 +113,9 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
         return;
       }
       const page = await ctx.client().get<ListResponse<LedgerEntryResponse>>(path, query);
-      ctx.print(command, page, () => renderTable(LEDGER_COLUMNS, page.data, '(no ledger entries)'));
+      ctx.print(command, page, () =>
+        renderTable(LEDGER_COLUMNS, page.data, '(no ledger entries)', ctx.tableOptions(command)),
+      );
       if (page.next_cursor && !ctx.wantsJson(command)) ctx.note(`more entries: --cursor ${page.next_cursor}`);
     });
 }

@@ -24,7 +24,7 @@ import {
 } from '../cli-input.js';
 import { listText, renderRecord, renderTable, type Column } from '../table.js';
 
-const CHANNEL_COLUMNS: Array<Column<ChannelResponse>> = [
+export const CHANNEL_COLUMNS: Array<Column<ChannelResponse>> = [
   { header: 'id', value: (c) => c.id, align: 'right' },
   { header: 'name', value: (c) => c.name },
   { header: 'status', value: (c) => c.status },
@@ -32,7 +32,7 @@ const CHANNEL_COLUMNS: Array<Column<ChannelResponse>> = [
   { header: 'weight', value: (c) => c.weight, align: 'right' },
   { header: 'models', value: (c) => listText(c.models) },
   { header: 'groups', value: (c) => listText(c.groups, 'all') },
-  { header: 'base url', value: (c) => c.base_url },
+  { header: 'base url', value: (c) => c.base_url, wide: true },
 ];
 
 const renderChannel = (c: ChannelResponse): string =>
@@ -180,7 +180,7 @@ export function registerChannelCommands(program: Command, ctx: CliContext): void
 
   leaf(channels, 'list', 'list channels').action(async (_options: unknown, command: Command) => {
     const list = await ctx.client().get<ListResponse<ChannelResponse>>('channels');
-    ctx.print(command, list, () => renderTable(CHANNEL_COLUMNS, list.data, '(no channels)'));
+    ctx.print(command, list, () => renderTable(CHANNEL_COLUMNS, list.data, '(no channels)', ctx.tableOptions(command)));
   });
 
   leaf(channels, 'get <id>', 'show one channel').action(async (id: string, _options: unknown, command: Command) => {

@@ -3,12 +3,12 @@ import { adminPath } from '../admin-client.js';
 import type { GroupResponse, ListResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { group, multiplier } from '../cli-input.js';
-import { renderTable, type Column } from '../table.js';
+import { renderTable, timeCell, type Column } from '../table.js';
 
-const GROUP_COLUMNS: Array<Column<GroupResponse>> = [
+export const GROUP_COLUMNS: Array<Column<GroupResponse>> = [
   { header: 'group', value: (g) => g.group },
   { header: 'multiplier', value: (g) => g.multiplier, align: 'right' },
-  { header: 'updated', value: (g) => g.updated_at },
+  { header: 'updated', value: (g) => timeCell(g.updated_at) },
 ];
 
 export function registerGroupCommands(program: Command, ctx: CliContext): void {
@@ -16,7 +16,9 @@ export function registerGroupCommands(program: Command, ctx: CliContext): void {
 
   leaf(groups, 'list', 'list group multipliers').action(async (_options: unknown, command: Command) => {
     const list = await ctx.client().get<ListResponse<GroupResponse>>('groups');
-    ctx.print(command, list, () => renderTable(GROUP_COLUMNS, list.data, '(no group multipliers)'));
+    ctx.print(command, list, () =>
+      renderTable(GROUP_COLUMNS, list.data, '(no group multipliers)', ctx.tableOptions(command)),
+    );
   });
 
   leaf(groups, 'set <group> <multiplier>', 'set a group\'s multiplier, e.g. "0.8" for 20% off').action(

@@ -4,21 +4,21 @@ import type { CreatedKeyResponse, KeyResponse, ListResponse } from '../api-views
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { clearable, commaList, integer, isoDate, money, requiredText, uuid } from '../cli-input.js';
-import { listText, renderRecord, renderTable, type Column } from '../table.js';
+import { listText, renderRecord, renderTable, timeCell, type Column } from '../table.js';
 
 /** A key is never shown again after creation; listings identify it by prefix and last six characters. */
 const masked = (k: KeyResponse) => `${k.prefix}…${k.last6}`;
 
-const KEY_COLUMNS: Array<Column<KeyResponse>> = [
+export const KEY_COLUMNS: Array<Column<KeyResponse>> = [
   { header: 'id', value: (k) => k.id },
   { header: 'name', value: (k) => k.name },
   { header: 'key', value: masked },
   { header: 'status', value: (k) => k.status },
-  { header: 'models', value: (k) => listText(k.allowed_models, 'all') },
+  { header: 'models', value: (k) => listText(k.allowed_models, 'all'), wide: true },
   { header: 'budget', value: (k) => k.budget, align: 'right' },
   { header: 'rpm', value: (k) => k.rpm_limit, align: 'right' },
-  { header: 'expires', value: (k) => k.expires_at ?? 'never' },
-  { header: 'last used', value: (k) => k.last_used_at },
+  { header: 'expires', value: (k) => timeCell(k.expires_at) ?? 'never', wide: true },
+  { header: 'last used', value: (k) => timeCell(k.last_used_at) },
 ];
 
 const renderKey = (k: KeyResponse): string =>
@@ -78,7 +78,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
   leaf(keys, 'list <userId>', "list a user's keys (the secrets are never shown)").action(
     async (userId: string, _options: unknown, command: Command) => {
       const list = await ctx.client().get<ListResponse<KeyResponse>>(adminPath`users/${uuid(userId, 'userId')}/keys`);
-      ctx.print(command, list, () => renderTable(KEY_COLUMNS, list.data, '(no keys)'));
+      ctx.print(command, list, () => renderTable(KEY_COLUMNS, list.data, '(no keys)', ctx.tableOptions(command)));
     },
   );
 

@@ -12,7 +12,7 @@ import { readBatchFile, type BatchRow } from '../batch-file.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { ConnectionError } from '../cli-errors.js';
 import { idempotencyKey, money, reason, uuid } from '../cli-input.js';
-import { renderRecord, renderTable, type Column } from '../table.js';
+import { renderRecord, renderTable, type Column, type TableOptions } from '../table.js';
 
 interface MoneyOptions {
   reason?: string;
@@ -40,14 +40,14 @@ const renderAdjustment = (result: AdjustmentResponse, verb: string): string => {
   );
 };
 
-const BATCH_COLUMNS: Array<Column<BatchRowResponse>> = [
+export const BATCH_COLUMNS: Array<Column<BatchRowResponse>> = [
   { header: '#', value: (r) => r.index + 1, align: 'right' },
   { header: 'user', value: (r) => r.user_id },
   { header: 'amount', value: (r) => r.amount, align: 'right' },
   { header: 'key', value: (r) => r.idempotency_key },
   { header: 'status', value: (r) => r.status },
-  { header: 'before', value: (r) => r.balance_before, align: 'right' },
-  { header: 'after', value: (r) => r.balance_after, align: 'right' },
+  { header: 'before', value: (r) => r.balance_before, align: 'right', wide: true },
+  { header: 'after', value: (r) => r.balance_after, align: 'right', wide: true },
   { header: 'error', value: (r) => r.message },
 ];
 
@@ -115,9 +115,14 @@ function batchSummary(batch: BatchResponse): string {
  * shows the rows that failed, if any. Both end with the counts and the
  * batch's id, under which every row stays readable.
  */
-async function renderBatch(client: AdminClient, batch: BatchResponse, sent: readonly BatchRow[]): Promise<string> {
+async function renderBatch(
+  client: AdminClient,
+  batch: BatchResponse,
+  sent: readonly BatchRow[],
+  options: TableOptions,
+): Promise<string> {
   const table = batch.dry_run
-    ? renderTable(BATCH_COLUMNS, await allBatchRows(client, batch.id))
+    ? renderTable(BATCH_COLUMNS, await allBatchRows(client, batch.id), '(none)', options)
     : batch.failed_rows.length > 0
       ? renderTable(failedColumns(sent), batch.failed_rows)
       : '';
@@ -196,7 +201,7 @@ export function registerMoneyCommands(program: Command, ctx: CliContext): void {
       const batch = body.dry_run
         ? await request
         : await retryable(request, 'Send the same file again to find out (applied rows come back as replayed)');
-      const text = ctx.wantsJson(command) ? '' : await renderBatch(client, batch, rows);
+      const text = ctx.wantsJson(command) ? '' : await renderBatch(client, batch, rows, ctx.tableOptions(command));
       ctx.print(command, batch, () => text);
       if (batchFailed(batch)) ctx.fail();
     });
@@ -206,6 +211,6 @@ export function registerMoneyCommands(program: Command, ctx: CliContext): void {
     .action(async (batchId: string, _options: unknown, command: Command) => {
       const rows = await allBatchRows(ctx.client(), uuid(batchId, 'batchId'));
       const list: ListResponse<BatchRowResponse> = { object: 'list', data: rows };
-      ctx.print(command, list, () => renderTable(BATCH_COLUMNS, rows, '(no rows)'));
+      ctx.print(command, list, () => renderTable(BATCH_COLUMNS, rows, '(no rows)', ctx.tableOptions(command)));
     });
 }

@@ -3,7 +3,7 @@ import { adminPath } from '../admin-client.js';
 import type { ListResponse, PriceResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { clearable, collect, keyValue, money, requiredText } from '../cli-input.js';
-import { renderRecord, renderTable, type Column } from '../table.js';
+import { renderRecord, renderTable, timeCell, type Column } from '../table.js';
 
 const imagePrices = (p: PriceResponse) =>
   Object.entries(p.image_prices ?? {})
@@ -13,17 +13,22 @@ const imagePrices = (p: PriceResponse) =>
 /** A token part's price, or the price it follows when it has none of its own. */
 const partPrice = (price: string | null, whole: 'input' | 'output') => price ?? `= ${whole}`;
 
-const PRICE_COLUMNS: Array<Column<PriceResponse>> = [
+export const PRICE_COLUMNS: Array<Column<PriceResponse>> = [
   { header: 'model', value: (p) => p.model },
   { header: 'input / 1M', value: (p) => p.input_per_million, align: 'right' },
   { header: 'cached / 1M', value: (p) => partPrice(p.cached_input_per_million, 'input'), align: 'right' },
-  { header: 'cache write / 1M', value: (p) => partPrice(p.cache_write_per_million, 'input'), align: 'right' },
+  {
+    header: 'cache write / 1M',
+    value: (p) => partPrice(p.cache_write_per_million, 'input'),
+    align: 'right',
+    wide: true,
+  },
   { header: 'output / 1M', value: (p) => p.output_per_million, align: 'right' },
-  { header: 'reasoning / 1M', value: (p) => partPrice(p.reasoning_per_million, 'output'), align: 'right' },
-  { header: 'chars / 1M', value: (p) => p.characters_per_million, align: 'right' },
+  { header: 'reasoning / 1M', value: (p) => partPrice(p.reasoning_per_million, 'output'), align: 'right', wide: true },
+  { header: 'chars / 1M', value: (p) => p.characters_per_million, align: 'right', wide: true },
   { header: 'images', value: imagePrices },
-  { header: 'audio / min', value: (p) => p.audio_per_minute ?? '-', align: 'right' },
-  { header: 'updated', value: (p) => p.updated_at },
+  { header: 'audio / min', value: (p) => p.audio_per_minute ?? '-', align: 'right', wide: true },
+  { header: 'updated', value: (p) => timeCell(p.updated_at), wide: true },
 ];
 
 interface PriceOptions {
@@ -46,7 +51,7 @@ export function registerPriceCommands(program: Command, ctx: CliContext): void {
 
   leaf(prices, 'list', 'list model prices').action(async (_options: unknown, command: Command) => {
     const list = await ctx.client().get<ListResponse<PriceResponse>>('prices');
-    ctx.print(command, list, () => renderTable(PRICE_COLUMNS, list.data, '(no prices)'));
+    ctx.print(command, list, () => renderTable(PRICE_COLUMNS, list.data, '(no prices)', ctx.tableOptions(command)));
   });
 
   leaf(prices, 'set <model>', "set a model's prices (the optional ones not given keep their value)")

@@ -5,29 +5,29 @@ import { UsageError } from '../cli-errors.js';
 import { isoDate, requiredText, uuid } from '../cli-input.js';
 import { renderRecord, renderTable, type Column } from '../table.js';
 
-const USAGE_COLUMNS: Array<Column<UsageRowResponse>> = [
+export const USAGE_COLUMNS: Array<Column<UsageRowResponse>> = [
   { header: 'day', value: (r) => r.day },
   { header: 'user', value: (r) => r.user_id },
-  { header: 'key', value: (r) => r.key_id },
+  { header: 'key', value: (r) => r.key_id, wide: true },
   { header: 'model', value: (r) => r.model },
   { header: 'requests', value: (r) => r.requests, align: 'right' },
-  { header: 'failed', value: (r) => r.failed_requests, align: 'right' },
+  { header: 'failed', value: (r) => r.failed_requests, align: 'right', wide: true },
   { header: 'input tok', value: (r) => r.input_tokens, align: 'right' },
-  { header: 'cached', value: (r) => r.cached_input_tokens, align: 'right' },
-  { header: 'cache write', value: (r) => r.cache_write_tokens, align: 'right' },
+  { header: 'cached', value: (r) => r.cached_input_tokens, align: 'right', wide: true },
+  { header: 'cache write', value: (r) => r.cache_write_tokens, align: 'right', wide: true },
   { header: 'output tok', value: (r) => r.output_tokens, align: 'right' },
-  { header: 'reasoning', value: (r) => r.reasoning_tokens, align: 'right' },
-  { header: 'images', value: (r) => r.images, align: 'right' },
-  { header: 'chars', value: (r) => r.characters, align: 'right' },
-  { header: 'audio s', value: (r) => r.audio_seconds, align: 'right' },
+  { header: 'reasoning', value: (r) => r.reasoning_tokens, align: 'right', wide: true },
+  { header: 'images', value: (r) => r.images, align: 'right', wide: true },
+  { header: 'chars', value: (r) => r.characters, align: 'right', wide: true },
+  { header: 'audio s', value: (r) => r.audio_seconds, align: 'right', wide: true },
   { header: 'cost', value: (r) => r.cost, align: 'right' },
 ];
 
 type Difference = ReconcileResponse['differences'][number];
-const DIFFERENCE_COLUMNS: Array<Column<Difference>> = [
+export const DIFFERENCE_COLUMNS: Array<Column<Difference>> = [
   { header: 'kind', value: (d) => d.kind },
   { header: 'user', value: (d) => d.user_id },
-  { header: 'key', value: (d) => d.key_id },
+  { header: 'key', value: (d) => d.key_id, wide: true },
   { header: 'recorded', value: (d) => d.recorded, align: 'right' },
   { header: 'expected', value: (d) => d.expected, align: 'right' },
   { header: 'difference', value: (d) => d.difference, align: 'right' },
@@ -84,7 +84,9 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
         model: options.model === undefined ? undefined : requiredText(options.model, '--model', 200),
       };
       const report = await ctx.client().get<UsageResponse>('usage', query);
-      ctx.print(command, report, () => renderTable(USAGE_COLUMNS, report.data, '(no usage)'));
+      ctx.print(command, report, () =>
+        renderTable(USAGE_COLUMNS, report.data, '(no usage)', ctx.tableOptions(command)),
+      );
       if (report.truncated && !ctx.wantsJson(command)) {
         ctx.note('more rows matched than were returned; narrow the report with --from/--to, --user, --key or --model');
       }
@@ -105,7 +107,9 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
           ['keys', report.keys],
           ['result', verdict(report)],
         ]),
-        report.differences.length === 0 ? '' : `\n${renderTable(DIFFERENCE_COLUMNS, report.differences)}`,
+        report.differences.length === 0
+          ? ''
+          : `\n${renderTable(DIFFERENCE_COLUMNS, report.differences, '(none)', ctx.tableOptions(command))}`,
         report.accounts_without_user.length === 0
           ? ''
           : `\n${renderTable(ACCOUNT_WITHOUT_USER_COLUMNS, report.accounts_without_user)}`,

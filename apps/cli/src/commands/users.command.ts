@@ -5,16 +5,16 @@ import type { ListResponse, UserResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { choice, clearable, group, integer, requiredText, uuid } from '../cli-input.js';
-import { renderRecord, renderTable, type Column } from '../table.js';
+import { renderRecord, renderTable, timeCell, type Column } from '../table.js';
 
-const USER_COLUMNS: Array<Column<UserResponse>> = [
+export const USER_COLUMNS: Array<Column<UserResponse>> = [
   { header: 'id', value: (u) => u.id },
   { header: 'name', value: (u) => u.name },
   { header: 'email', value: (u) => u.email },
   { header: 'role', value: (u) => u.role },
   { header: 'group', value: (u) => u.group },
   { header: 'status', value: (u) => u.status },
-  { header: 'created', value: (u) => u.created_at },
+  { header: 'created', value: (u) => timeCell(u.created_at), wide: true },
 ];
 
 export const renderUser = (u: UserResponse): string =>
@@ -65,7 +65,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
         .client()
         .get<ListResponse<UserResponse>>('users', { limit, cursor: options.cursor, search: options.search });
       const none = options.search === undefined ? '(no users)' : `(no user matches "${options.search}")`;
-      ctx.print(command, page, () => renderTable(USER_COLUMNS, page.data, none));
+      ctx.print(command, page, () => renderTable(USER_COLUMNS, page.data, none, ctx.tableOptions(command)));
       if (page.next_cursor && !ctx.wantsJson(command)) ctx.note(`more users: --cursor ${page.next_cursor}`);
     });
 
