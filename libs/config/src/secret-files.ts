@@ -15,6 +15,12 @@ export function fromFileToo<S extends ValidatorSpec<unknown>>(spec: S): S {
   return spec;
 }
 
+/** The settings of `specs` that may be given as <NAME>_FILE, for deployment checks. */
+export const fileSettableNames = (specs: Record<string, ValidatorSpec<unknown>>): string[] =>
+  Object.entries(specs)
+    .filter(([, spec]) => settableFromFile.has(spec))
+    .map(([name]) => name);
+
 /** The variable that names a setting's file. */
 export const fileVariable = (name: string): string => `${name}_FILE`;
 
