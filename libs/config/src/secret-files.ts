@@ -26,10 +26,9 @@ export const fileVariable = (name: string): string => `${name}_FILE`;
 
 /**
  * The environment with each file-settable secret read from its <NAME>_FILE,
- * and the problems found doing so, by setting (each naming the variables and
- * the path).
- * An empty variable counts as unset, as envalid reads it: Compose writes
- * `NAME: ${NAME:-}` as an empty string when the operator set nothing.
+ * and the problems found doing so, by setting, each naming the variables and
+ * the path. An empty variable counts as unset, as envalid reads it: Compose
+ * writes `NAME: ${NAME:-}` as an empty string when the operator set nothing.
  */
 export function readSecretFiles(
   specs: Record<string, ValidatorSpec<unknown>>,
