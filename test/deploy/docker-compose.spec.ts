@@ -31,9 +31,15 @@ const root = resolve(import.meta.dirname, '../..');
  * the schema checked (an unknown key or a bad value fails here). The Debian
  * package docker-compose provides the command; .ci/run installs it.
  */
-const compose = parse(
-  execFileSync('docker-compose', ['--file', 'docker-compose.yml', 'config'], { cwd: root, encoding: 'utf8' }),
-) as ComposeFile;
+function composeConfig(): string {
+  try {
+    return execFileSync('docker-compose', ['--file', 'docker-compose.yml', 'config'], { cwd: root, encoding: 'utf8' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error('docker-compose is not installed: apt-get install docker-compose (.ci/run does)', { cause: error });
+  }
+}
+const compose = parse(composeConfig()) as ComposeFile;
 const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
 
 const tollgate = { auth: authSettings, router: routerSettings, billing: billingSettings, edge: edgeSettings };
