@@ -1,13 +1,23 @@
-import { commonSettings, opsSettings, databaseSettings, loadConfig, nonNegativeMs, str } from '@tollgate/config';
+import {
+  commonSettings,
+  databaseSettings,
+  fromFileToo,
+  loadConfig,
+  nonNegativeMs,
+  opsSettings,
+  str,
+} from '@tollgate/config';
 
 export const authSettings = {
   ...commonSettings,
   ...opsSettings('auth'),
   ...databaseSettings,
-  TOLLGATE_ROOT_KEY: str({
-    default: '',
-    desc: 'The root key to create on first start (sk- + 48 base62 characters); empty = generate one',
-  }),
+  TOLLGATE_ROOT_KEY: fromFileToo(
+    str({
+      default: '',
+      desc: 'The root key to create on first start (sk- + 48 base62 characters; or TOLLGATE_ROOT_KEY_FILE: a file holding it); empty = generate one into DATA_DIR/root-key',
+    }),
+  ),
   KEY_CACHE_TTL_MS: nonNegativeMs({
     default: 30000,
     desc: 'How long auth keeps a key lookup in memory; revocations are broadcast and apply at once',

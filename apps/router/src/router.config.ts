@@ -4,6 +4,7 @@ import {
   commonSettings,
   opsSettings,
   databaseSettings,
+  fromFileToo,
   loadConfig,
   positiveInt,
   positiveMs,
@@ -23,13 +24,15 @@ export const routerSettings = {
   ...commonSettings,
   ...opsSettings('router'),
   ...databaseSettings,
-  CHANNEL_SECRET_KEY: secretKey({
-    default: '',
-    desc:
-      'AES-256-GCM key for the upstream API keys at rest: 32 bytes as base64 or 64 hex characters; ' +
-      'empty = generate one on first start into <DATA_DIR>/channel-secret-key (set it explicitly when ' +
-      'replicas do not share DATA_DIR)',
-  }),
+  CHANNEL_SECRET_KEY: fromFileToo(
+    secretKey({
+      default: '',
+      desc:
+        'AES-256-GCM key for the upstream API keys at rest: 32 bytes as base64 or 64 hex characters ' +
+        '(or CHANNEL_SECRET_KEY_FILE: a file holding it); empty = generate one on first start into ' +
+        '<DATA_DIR>/channel-secret-key (set it explicitly when replicas do not share DATA_DIR)',
+    }),
+  ),
   CHANNEL_CONNECT_TIMEOUT_MS: durationMs(5000, 'Default time to open a connection to an upstream'),
   CHANNEL_FIRST_BYTE_TIMEOUT_MS: durationMs(120000, 'Default time from sending a request to its first response byte'),
   CHANNEL_IDLE_TIMEOUT_MS: durationMs(60000, 'Default longest silence inside a response body (streams included)'),

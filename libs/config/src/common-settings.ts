@@ -1,5 +1,6 @@
 import { num, str } from 'envalid';
 import { intAtLeast, positiveInt, positiveMs } from './integer-settings.js';
+import { fromFileToo } from './secret-files.js';
 
 /** Settings every service shares; see the configuration table in README.md. */
 export const commonSettings = {
@@ -19,10 +20,12 @@ export const commonSettings = {
 
 /** Settings of the services that own a PostgreSQL schema. */
 export const databaseSettings = {
-  DATABASE_URL: str({
-    default: '',
-    desc: 'PostgreSQL URL; empty = an embedded PostgreSQL under DATA_DIR',
-  }),
+  DATABASE_URL: fromFileToo(
+    str({
+      default: '',
+      desc: 'PostgreSQL URL (or DATABASE_URL_FILE: a file holding it); empty = an embedded PostgreSQL under DATA_DIR',
+    }),
+  ),
   DATA_DIR: str({ default: '.data', desc: 'Where the embedded PostgreSQL and the root key live' }),
   DATABASE_POOL_SIZE: positiveInt({ default: 10, desc: 'PostgreSQL connections per service process' }),
   EMBEDDED_PG_PORT: num({
@@ -51,8 +54,10 @@ export const opsSettings = (service: keyof typeof DEFAULT_OPS_PORTS) => ({
     default: DEFAULT_OPS_PORTS[service],
     desc: 'Port of /metrics, /livez and /readyz: 9400 edge, 9401 auth, 9402 router, 9403 billing; 0 = any free port (logged as `ops listening`)',
   }),
-  OPS_METRICS_TOKEN: str({
-    default: '',
-    desc: 'When set, /metrics answers only `Authorization: Bearer <token>`; /livez and /readyz stay open for probes',
-  }),
+  OPS_METRICS_TOKEN: fromFileToo(
+    str({
+      default: '',
+      desc: 'When set (or OPS_METRICS_TOKEN_FILE), /metrics answers only `Authorization: Bearer <token>`; /livez and /readyz stay open for probes',
+    }),
+  ),
 });

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, num, port, str } from '@tollgate/config';
+import { fromFileToo, loadConfig, num, port, str } from '@tollgate/config';
 import { ensureEmbeddedPostgres, type EmbeddedDatabase } from '@tollgate/db';
 import { createLogger } from '@tollgate/observability';
 import {
@@ -26,14 +26,14 @@ import { stopStages } from './stop-order.js';
  */
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const config = loadConfig('tollgate', {
-  DATABASE_URL: str({ default: '' }),
+  DATABASE_URL: fromFileToo(str({ default: '' })),
   NATS_URL: str({ default: DEFAULT_NATS_URL }),
   DATA_DIR: str({ default: '.data' }),
   EMBEDDED_PG_PORT: num({ default: 54329 }),
   EDGE_HOST: str({ default: '127.0.0.1' }),
   EDGE_PORT: port({ default: 8080 }),
   FAKE_PROVIDER_PORT: port({ default: 9090 }),
-  TOLLGATE_ROOT_KEY: str({ default: '' }),
+  TOLLGATE_ROOT_KEY: fromFileToo(str({ default: '' })),
 });
 const withFakeProvider = process.argv.includes('--with-fake-provider');
 const logger = createLogger('launcher');
@@ -53,7 +53,14 @@ async function main(): Promise<void> {
   }
   await ensureNats();
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: config.NATS_URL, DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NATS_URL: config.NATS_URL,
+    DATA_DIR: dataDir,
+  };
+  // The services get the URL itself (read from the file, or the embedded one's); both would stop them.
+  delete env.DATABASE_URL_FILE;
   for (const name of SUITE_SERVICES) {
     const child = spawnService(name, resolve(distDir, 'apps', name, 'main.js'), env, (line) =>
       process.stdout.write(`${line}\n`),
@@ -88,7 +95,7 @@ async function main(): Promise<void> {
   const lines = [
     `Tollgate is up: ${edgeUrl}  (OpenAI base URL: ${edgeUrl}/v1, admin API: ${edgeUrl}/admin/v1)`,
     config.TOLLGATE_ROOT_KEY
-      ? 'Root key: the one in TOLLGATE_ROOT_KEY'
+      ? 'Root key: the one in TOLLGATE_ROOT_KEY (or its _FILE)'
       : existsSync(rootKeyFile)
         ? `Root key: in ${rootKeyFile} (readable by you only)`
         : `Root key: not in ${rootKeyFile}; the root was created on an earlier start (from TOLLGATE_ROOT_KEY, or the file was removed)`,

@@ -9,6 +9,7 @@ import { createLogger } from '@tollgate/observability';
 import { TestDatabase } from '@tollgate/testing';
 import { authSettings } from '../auth.config.js';
 import { ApiKeyEntity } from '../keys/api-key.entity.js';
+import { hashKey } from '../keys/key-material.js';
 import { CreateAuthSchema1764300000000 } from '../migrations/1764300000000-create-auth-schema.js';
 import { UserEntity } from '../users/user.entity.js';
 import { RootBootstrapService } from './root-bootstrap.service.js';
@@ -107,6 +108,36 @@ describe(RootBootstrapService.name, () => {
 
     expect(keyInFile()).toMatch(KEY_PATTERN);
     expect(statSync(keyFile()).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to create the root when the key file cannot be written, and creates it on the next start that can', async () => {
+    // A DATA_DIR below a regular file: not writable even by root, who ignores permission bits.
+    const blocker = join(dataDir, 'not-a-directory');
+    writeFileSync(blocker, '');
+    const unwritable = join(blocker, 'data');
+
+    await expect(bootstrap({ tty: false, env: { DATA_DIR: unwritable } })).rejects.toThrow(
+      `cannot write the root key into DATA_DIR=${unwritable} (ENOTDIR); no root user was created`,
+    );
+    expect(await db.query('SELECT id FROM users')).toEqual([]);
+    expect(await db.query('SELECT id FROM api_keys')).toEqual([]);
+    expect(broadcasts).toEqual([]);
+
+    await bootstrap({ tty: false });
+    const [{ key_hash }] = await db.query<[{ key_hash: string }]>('SELECT key_hash FROM api_keys');
+    expect(key_hash).toBe(hashKey(keyInFile()));
+  });
+
+  it('needs no writable DATA_DIR for a key from TOLLGATE_ROOT_KEY', async () => {
+    const blocker = join(dataDir, 'not-a-directory');
+    writeFileSync(blocker, '');
+
+    await bootstrap({
+      tty: false,
+      env: { DATA_DIR: join(blocker, 'data'), TOLLGATE_ROOT_KEY: `sk-${'b2'.repeat(24)}` },
+    });
+
+    expect(await db.query('SELECT name FROM users')).toEqual([{ name: 'root' }]);
   });
 
   it('writes no file and shows nothing for a key from TOLLGATE_ROOT_KEY, and creates one root only once', async () => {

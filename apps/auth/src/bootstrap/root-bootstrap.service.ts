@@ -10,7 +10,8 @@ import { writeRootKeyFile } from './root-key-file.js';
 
 /**
  * First start: with no users at all, create a root user and key. A generated
- * key is written to <DATA_DIR>/root-key (mode 0600) and never logged: stdout
+ * key is written to <DATA_DIR>/root-key (mode 0600) before the root's rows,
+ * and a start that cannot write it creates nothing. It is never logged: stdout
  * is a log stream in a container or under `npm start`, so the key is shown
  * there only when stdout is a terminal; the log says where the file is. A
  * key taken from TOLLGATE_ROOT_KEY is the operator's already. A
@@ -41,6 +42,9 @@ export class RootBootstrapService implements OnApplicationBootstrap {
       const [{ count }] = await tx.query<[{ count: number }]>(`SELECT count(*)::int AS count FROM users`);
       if (count > 0) return null;
       const key = configured || generateKey();
+      // The file first, before any row: a start that cannot keep the key creates no root, since a
+      // root whose key nobody has locks every operator out until the database is edited by hand.
+      const file = configured ? null : await this.keepKey(key);
       const [user] = await tx.query<[{ id: string; group: string; status: 'active'; updatedAt: Date }]>(
         `INSERT INTO users (name, role, group_name, status) VALUES ('root', 'root', 'default', 'active')
          RETURNING id, group_name AS "group", status, updated_at AS "updatedAt"`,
@@ -50,8 +54,6 @@ export class RootBootstrapService implements OnApplicationBootstrap {
         `INSERT INTO api_keys (user_id, name, key_hash, prefix, last6, status) VALUES ($1, 'root', $2, $3, $4, 'active')`,
         [user.id, hashKey(key), prefix, last6],
       );
-      // Written before the commit: were the file not writable, the root would exist with a key nobody has.
-      const file = configured ? null : await writeRootKeyFile(this.config.DATA_DIR, key);
       return { key, userId: user.id, user, file };
     });
     if (!created) return;
@@ -62,6 +64,20 @@ export class RootBootstrapService implements OnApplicationBootstrap {
     if (process.stdout.isTTY) {
       // A person at a terminal, outside the JSON log: nothing ships this line to log storage.
       process.stdout.write(`\nTollgate root key (shown once, also in ${created.file}):\n  ${created.key}\n\n`);
+    }
+  }
+
+  /** Writes a generated key to its file, or stops the start with what to do instead. */
+  private async keepKey(key: string): Promise<string> {
+    try {
+      return await writeRootKeyFile(this.config.DATA_DIR, key);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new Error(
+        `cannot write the root key into DATA_DIR=${this.config.DATA_DIR} (${reason}); no root user was created. ` +
+          'Make DATA_DIR writable by this process, or set TOLLGATE_ROOT_KEY (or TOLLGATE_ROOT_KEY_FILE)',
+        { cause: error },
+      );
     }
   }
 }
