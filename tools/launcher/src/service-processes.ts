@@ -96,12 +96,17 @@ export function spawnService(
   return { name, child, output: () => output, exited };
 }
 
-/** SIGTERM, then SIGKILL if the process has not exited in time. */
-export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+/** SIGTERM, then SIGKILL if the process has not exited in time; says which ended it. */
+export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<'stopped' | 'killed'> {
+  if (child.exitCode !== null || child.signalCode !== null) return 'stopped';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let killed = false;
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, graceMs);
   await exited;
   clearTimeout(timer);
+  return killed ? 'killed' : 'stopped';
 }

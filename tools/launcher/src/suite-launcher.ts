@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, num, port, str } from '@tollgate/config';
+import { loadConfig, num, port, positiveMs, str } from '@tollgate/config';
 import { ensureEmbeddedPostgres, type EmbeddedDatabase } from '@tollgate/db';
 import { createLogger } from '@tollgate/observability';
 import {
@@ -34,6 +34,8 @@ const config = loadConfig('tollgate', {
   EDGE_PORT: port({ default: 8080 }),
   FAKE_PROVIDER_PORT: port({ default: 9090 }),
   TOLLGATE_ROOT_KEY: str({ default: '' }),
+  // The edge's own setting (edge.config.ts): the launcher waits that long for its streams, and a little more.
+  SHUTDOWN_STREAM_DEADLINE_MS: positiveMs({ default: 5000 }),
 });
 const withFakeProvider = process.argv.includes('--with-fake-provider');
 const logger = createLogger('launcher');
@@ -118,10 +120,28 @@ async function ensureNats(): Promise<void> {
   nats = await startNatsServer(binary, natsPort, resolve(dataDir, 'nats'));
 }
 
+/**
+ * How long a process may take to stop before it is killed: a backstop, as
+ * each stops once it has finished its work. The edge's streams may run
+ * SHUTDOWN_STREAM_DEADLINE_MS; its settlements and NATS drain follow.
+ */
+function stopGraceMs(name: string): number {
+  return name === 'edge' ? config.SHUTDOWN_STREAM_DEADLINE_MS + 2000 : 5000;
+}
+
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  for (const stage of stopStages(children)) await Promise.all(stage.map((proc) => stopProcess(proc.child)));
+  for (const stage of stopStages(children)) {
+    await Promise.all(
+      stage.map(async (proc) => {
+        const graceMs = stopGraceMs(proc.name);
+        if ((await stopProcess(proc.child, graceMs)) === 'killed') {
+          logger.warn({ service: proc.name, graceMs }, 'a service did not stop in time and was killed');
+        }
+      }),
+    );
+  }
   if (nats) await stopProcess(nats);
   await database?.stop();
   process.exit(code);
