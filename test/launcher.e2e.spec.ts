@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually, privateNatsServer, type PrivateNats } from '@tollgate/testing';
@@ -93,9 +93,13 @@ describe('npm start', () => {
     };
   });
 
-  afterAll(async () => {
+  // A test that failed half-way leaves its suite running, on the ports the next test's suite needs.
+  afterEach(async () => {
     for (const one of launched) if (one.child.exitCode === null) one.child.kill('SIGINT');
-    await Promise.all(launched.map((one) => one.exited));
+    await Promise.all(launched.splice(0).map((one) => one.exited));
+  });
+
+  afterAll(async () => {
     await nats?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -128,6 +132,43 @@ describe('npm start', () => {
     if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
+
+  it('stops the suite with a non-zero code when a service exits, showing its last log lines and the file', async () => {
+    // A setting only billing reads, and refuses: billing exits at start-up, naming it.
+    const suite = launch({ ...env, HOLD_TTL_MS: '0' });
+    launched.push(suite);
+    const { code } = await suite.exited;
+    expect(code).not.toBe(0);
+    expect(suite.stderr()).toContain(`billing exited (code 1)`);
+    expect(suite.stderr()).toContain(join(dataDir, 'logs', 'billing.log'));
+    expect(suite.stderr()).toMatch(/^ {2}.*HOLD_TTL_MS/m);
+    expect(suite.stdout()).not.toContain('Tollgate is up');
+  }, 120_000);
+
+  it("prints a short banner, no JSON, and writes each process's JSON log to DATA_DIR/logs", async () => {
+    const suite = await started();
+    const banner = suite.stdout().trimEnd().split('\n');
+    expect(banner.length).toBeLessThan(12);
+    expect(banner.filter((text) => text.trimStart().startsWith('{'))).toEqual([]);
+    expect(suite.stdout()).toContain(`OpenAI base URL:  ${edgeUrl}/v1`);
+    expect(suite.stdout()).toContain(`Admin API:        ${edgeUrl}/admin/v1`);
+    expect(suite.stdout()).toContain(join(dataDir, 'root-key'));
+    expect(suite.stdout()).toContain(join(dataDir, 'logs'));
+    expect(suite.stdout()).toContain('Ctrl-C');
+    for (const name of ['launcher', 'auth', 'router', 'billing', 'edge', 'fake-provider']) {
+      const file = join(dataDir, 'logs', `${name}.log`);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      if (name === 'fake-provider') continue; // one plain line: where it listens
+      // Only what a process writes before its logger exists is not JSON (a setting refused, on stderr).
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((text) => text.startsWith('{'));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.map((text) => (JSON.parse(text) as { service: string }).service)).toEqual(lines.map(() => name));
+    }
+    suite.child.kill('SIGINT');
+    expect((await suite.exited).code).toBe(0);
+  }, 120_000);
 
   it('stops within 10 s on Ctrl-C with a stream in flight: the stream ends at the deadline, is settled, and no process is left', async () => {
     const suite = await started();
@@ -177,7 +218,7 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(at - stopAsked).toBeLessThan(STOP_WITHIN_MS);
     // Each stopped by itself: none held on until the launcher killed it.
-    expect(suite.stdout()).not.toContain('did not stop in time');
+    expect(readFileSync(join(dataDir, 'logs', 'launcher.log'), 'utf8')).not.toContain('did not stop in time');
     expect(processes.filter(running)).toEqual([]);
     expect(streamed).toContain('"code":"gateway_stopping"');
     expect(streamed.trimEnd().endsWith('data: [DONE]')).toBe(true);

@@ -77,18 +77,12 @@ export interface ServiceProcess {
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8'];
 
-export function spawnService(
-  name: string,
-  entry: string,
-  env: NodeJS.ProcessEnv,
-  onLine?: (line: string) => void,
-): ServiceProcess {
+/** A service for the end-to-end tests, its output kept in memory (`npm start` writes it to files: logged-process.ts). */
+export function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    output += text;
-    if (onLine) for (const line of text.split('\n')) if (line) onLine(line);
+    output += chunk.toString('utf8');
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);

@@ -1,19 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, num, port, positiveMs, str } from '@tollgate/config';
 import { ensureEmbeddedPostgres, type EmbeddedDatabase } from '@tollgate/db';
 import { createLogger } from '@tollgate/observability';
+import { spawnLogged, type LoggedProcess } from './logged-process.js';
+import { ServiceLog, summarise } from './service-log.js';
 import {
   SUITE_SERVICES,
   findNatsServer,
   isListening,
-  spawnService,
   startNatsServer,
   stopProcess,
   waitFor,
-  type ServiceProcess,
 } from './service-processes.js';
 import { stopStages } from './stop-order.js';
 
@@ -22,7 +22,9 @@ import { stopStages } from './stop-order.js';
  * provides the infrastructure defaults (embedded PostgreSQL when DATABASE_URL
  * is unset, a private nats-server when nothing answers on the default
  * NATS_URL), runs the four services as separate processes, prints where to
- * reach them, and stops everything on Ctrl-C.
+ * reach them, and stops everything on Ctrl-C. Every process's JSON log goes
+ * to `<DATA_DIR>/logs/<name>.log`, the launcher's own included; a terminal
+ * gets the banner and a one-line summary of each warning or error.
  */
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const config = loadConfig('tollgate', {
@@ -38,16 +40,31 @@ const config = loadConfig('tollgate', {
   SHUTDOWN_STREAM_DEADLINE_MS: positiveMs({ default: 5000 }),
 });
 const withFakeProvider = process.argv.includes('--with-fake-provider');
-const logger = createLogger('launcher');
 const distDir = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDir = resolve(config.DATA_DIR);
+const logDir = resolve(dataDir, 'logs');
+/** Lines of an exited process's log shown on the terminal. */
+const TAIL_LINES = 20;
 
-const children: ServiceProcess[] = [];
+/** On a terminal, each warning or error of any process as one line; elsewhere (a pipe, a file) nothing: see the files. */
+const showWarnings = process.stdout.isTTY
+  ? (line: string) => {
+      const summary = summarise(line);
+      if (summary) process.stdout.write(`${summary}\n`);
+    }
+  : undefined;
+// The embedded PostgreSQL, run as the postgres user when the launcher runs as root, must enter DATA_DIR.
+mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+const launcherLog = new ServiceLog(logDir, 'launcher', showWarnings);
+const logger = createLogger('launcher', 'info', {}, launcherLog);
+
+const children: LoggedProcess[] = [];
 let nats: ChildProcess | undefined;
 let database: EmbeddedDatabase | undefined;
 let stopping = false;
 
 async function main(): Promise<void> {
+  process.stdout.write('Starting Tollgate…\n');
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     database = await ensureEmbeddedPostgres(dataDir, config.EMBEDDED_PG_PORT, logger);
@@ -56,27 +73,18 @@ async function main(): Promise<void> {
   await ensureNats();
 
   const env = { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: config.NATS_URL, DATA_DIR: dataDir };
-  for (const name of SUITE_SERVICES) {
-    const child = spawnService(name, resolve(distDir, 'apps', name, 'main.js'), env, (line) =>
-      process.stdout.write(`${line}\n`),
-    );
+  const start = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+    const child = spawnLogged(name, entry, { ...env, ...extraEnv }, new ServiceLog(logDir, name, showWarnings));
     children.push(child);
     void child.exited.then((code) => {
-      if (!stopping) {
-        logger.error({ service: name, code }, 'a service exited; stopping the suite');
-        void shutdown(1);
-      }
+      if (!stopping) void exitedEarly(child, code);
     });
-  }
+  };
+  for (const name of SUITE_SERVICES) start(name, resolve(distDir, 'apps', name, 'main.js'));
   if (withFakeProvider) {
-    children.push(
-      spawnService(
-        'fake-provider',
-        resolve(distDir, 'tools', 'fake-provider', 'main.js'),
-        { ...env, FAKE_PROVIDER_PORT: String(config.FAKE_PROVIDER_PORT) },
-        (line) => process.stdout.write(`${line}\n`),
-      ),
-    );
+    start('fake-provider', resolve(distDir, 'tools', 'fake-provider', 'main.js'), {
+      FAKE_PROVIDER_PORT: String(config.FAKE_PROVIDER_PORT),
+    });
   }
 
   const edgeUrl = `http://${config.EDGE_HOST}:${config.EDGE_PORT}`;
@@ -88,16 +96,31 @@ async function main(): Promise<void> {
   // Auth's stdout is a pipe here, so auth never shows the key it generates: the launcher points at its file.
   const rootKeyFile = resolve(dataDir, 'root-key');
   const lines = [
-    `Tollgate is up: ${edgeUrl}  (OpenAI base URL: ${edgeUrl}/v1, admin API: ${edgeUrl}/admin/v1)`,
+    'Tollgate is up.',
+    `  Edge:             ${edgeUrl}`,
+    `  OpenAI base URL:  ${edgeUrl}/v1`,
+    `  Admin API:        ${edgeUrl}/admin/v1`,
     config.TOLLGATE_ROOT_KEY
-      ? 'Root key: the one in TOLLGATE_ROOT_KEY'
+      ? '  Root key:         the one in TOLLGATE_ROOT_KEY'
       : existsSync(rootKeyFile)
-        ? `Root key: in ${rootKeyFile} (readable by you only)`
-        : `Root key: not in ${rootKeyFile}; the root was created on an earlier start (from TOLLGATE_ROOT_KEY, or the file was removed)`,
-    ...(withFakeProvider ? [`Fake provider: http://127.0.0.1:${config.FAKE_PROVIDER_PORT}/v1`] : []),
+        ? `  Root key:         in ${rootKeyFile} (readable by you only)`
+        : `  Root key:         not in ${rootKeyFile}; the root was created on an earlier start (from TOLLGATE_ROOT_KEY, or the file was removed)`,
+    ...(withFakeProvider ? [`  Fake provider:    http://127.0.0.1:${config.FAKE_PROVIDER_PORT}/v1`] : []),
+    `  Logs:             ${logDir}/<service>.log${showWarnings ? ' (warnings and errors also below)' : ''}`,
     'Ctrl-C stops everything.',
   ];
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** A process that exited on its own: what it last wrote says why; the suite cannot run without it. */
+async function exitedEarly(child: LoggedProcess, code: number | null): Promise<void> {
+  logger.error({ process: child.name, code }, 'a process exited; stopping the suite');
+  const tail = child.log.tail(TAIL_LINES).map((line) => `  ${line}`);
+  process.stderr.write(
+    `tollgate: ${child.name} exited (code ${code}); the suite stops. Its last log lines, from ${child.log.path}:\n` +
+      `${tail.join('\n')}\n`,
+  );
+  await shutdown(1);
 }
 
 async function ensureNats(): Promise<void> {
@@ -107,14 +130,14 @@ async function ensureNats(): Promise<void> {
   if (await isListening(host, natsPort)) return;
   const binary = findNatsServer();
   if (config.NATS_URL !== DEFAULT_NATS_URL || !binary) {
-    process.stderr.write(
-      `tollgate: nothing answers at ${config.NATS_URL}.\n` +
+    // Thrown, not exited on: the embedded PostgreSQL may be running already, and shutdown() stops it.
+    throw new Error(
+      `nothing answers at ${config.NATS_URL}.\n` +
         (binary
-          ? 'Start NATS there, or unset NATS_URL to let `npm start` run one.\n'
+          ? 'Start NATS there, or unset NATS_URL to let `npm start` run one.'
           : 'Install nats-server (Debian/Ubuntu: `apt-get install nats-server`; others: see nats.io) ' +
-            'or point NATS_URL at a running NATS server with JetStream.\n'),
+            'or point NATS_URL at a running NATS server with JetStream.'),
     );
-    process.exit(1);
   }
   logger.info({ port: natsPort }, 'starting nats-server with JetStream under the data directory');
   nats = await startNatsServer(binary, natsPort, resolve(dataDir, 'nats'));
@@ -137,7 +160,7 @@ async function shutdown(code: number): Promise<void> {
       stage.map(async (proc) => {
         const graceMs = stopGraceMs(proc.name);
         if ((await stopProcess(proc.child, graceMs)) === 'killed') {
-          logger.warn({ service: proc.name, graceMs }, 'a service did not stop in time and was killed');
+          logger.warn({ process: proc.name, graceMs }, 'a process did not stop in time and was killed');
         }
       }),
     );
