@@ -1,9 +1,10 @@
 import { num, str } from 'envalid';
 import { intAtLeast, positiveInt, positiveMs } from './integer-settings.js';
+import { natsUrl, postgresUrl } from './url-settings.js';
 
 /** Settings every service shares; see the configuration table in README.md. */
 export const commonSettings = {
-  NATS_URL: str({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
+  NATS_URL: natsUrl({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
   NATS_REQUEST_TIMEOUT_MS: positiveMs({
     default: 3000,
     desc:
@@ -19,7 +20,7 @@ export const commonSettings = {
 
 /** Settings of the services that own a PostgreSQL schema. */
 export const databaseSettings = {
-  DATABASE_URL: str({
+  DATABASE_URL: postgresUrl({
     default: '',
     desc: 'PostgreSQL URL; empty = an embedded PostgreSQL under DATA_DIR',
   }),

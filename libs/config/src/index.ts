@@ -2,3 +2,4 @@ export * from './load-config.js';
 export * from './common-settings.js';
 export * from './integer-settings.js';
 export * from './setting-rules.js';
+export * from './url-settings.js';

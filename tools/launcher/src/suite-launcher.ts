@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, num, port, positiveMs, str } from '@tollgate/config';
+import { loadConfig, natsUrl, num, port, positiveMs, postgresUrl, str } from '@tollgate/config';
 import { ensureEmbeddedPostgres, type EmbeddedDatabase } from '@tollgate/db';
 import { createLogger } from '@tollgate/observability';
 import { spawnLogged, type LoggedProcess } from './logged-process.js';
@@ -28,8 +28,8 @@ import { stopStages } from './stop-order.js';
  */
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const config = loadConfig('tollgate', {
-  DATABASE_URL: str({ default: '' }),
-  NATS_URL: str({ default: DEFAULT_NATS_URL }),
+  DATABASE_URL: postgresUrl({ default: '' }),
+  NATS_URL: natsUrl({ default: DEFAULT_NATS_URL }),
   DATA_DIR: str({ default: '.data' }),
   EMBEDDED_PG_PORT: num({ default: 54329 }),
   EDGE_HOST: str({ default: '127.0.0.1' }),
@@ -124,7 +124,9 @@ async function exitedEarly(child: LoggedProcess, code: number | null): Promise<v
 }
 
 async function ensureNats(): Promise<void> {
-  const url = new URL(config.NATS_URL.split(',')[0]?.trim() || DEFAULT_NATS_URL);
+  const first = config.NATS_URL.split(',')[0] ?? DEFAULT_NATS_URL;
+  // natsUrl() accepted it: a URL, or host[:port], which the NATS client reads as nats://.
+  const url = new URL(first.includes('://') ? first : `nats://${first}`);
   const host = url.hostname || '127.0.0.1';
   const natsPort = Number(url.port || 4222);
   if (await isListening(host, natsPort)) return;
