@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually, privateNatsServer, type PrivateNats } from '@tollgate/testing';
@@ -144,6 +145,56 @@ describe('npm start', () => {
     expect(suite.stderr()).toMatch(/^ {2}.*HOLD_TTL_MS/m);
     expect(suite.stdout()).not.toContain('Tollgate is up');
   }, 120_000);
+
+  /** A plain TCP server on a free port, as another program would be; it records whether anyone said anything. */
+  async function foreignServer(): Promise<{ port: number; heard: () => string; close: () => Promise<void> }> {
+    let heard = '';
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('data', (chunk: Buffer) => (heard += chunk.toString('latin1')));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const address = server.address();
+    return {
+      port: typeof address === 'object' && address ? address.port : 0,
+      heard: () => heard,
+      close: () => {
+        sockets.forEach((socket) => socket.destroy());
+        return new Promise((done) => server.close(() => done()));
+      },
+    };
+  }
+
+  it('refuses an EMBEDDED_PG_PORT another program listens on, naming it, and does not join it', async () => {
+    const foreign = await foreignServer();
+    try {
+      const suite = launch({ ...env, EMBEDDED_PG_PORT: String(foreign.port) });
+      launched.push(suite);
+      expect((await suite.exited).code).not.toBe(0);
+      expect(suite.stderr()).toContain(
+        `port ${foreign.port} is taken by another process (not Tollgate's embedded PostgreSQL); set EMBEDDED_PG_PORT or DATABASE_URL`,
+      );
+      expect(foreign.heard()).toBe('');
+    } finally {
+      await foreign.close();
+    }
+  }, 60_000);
+
+  it('refuses a NATS_URL whose port another program listens on, naming it', async () => {
+    const foreign = await foreignServer();
+    try {
+      const suite = launch({ ...env, NATS_URL: `nats://127.0.0.1:${foreign.port}` });
+      launched.push(suite);
+      expect((await suite.exited).code).not.toBe(0);
+      expect(suite.stderr()).toContain(
+        `port ${foreign.port} on 127.0.0.1 is taken by another process (not a NATS server)`,
+      );
+      expect(foreign.heard()).toBe('');
+    } finally {
+      await foreign.close();
+    }
+  }, 60_000);
 
   it("prints a short banner, no JSON, and writes each process's JSON log to DATA_DIR/logs", async () => {
     const suite = await started();

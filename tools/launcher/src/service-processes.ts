@@ -34,6 +34,30 @@ export function isListening(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Whether what listens on host:port is a NATS server: one greets every
+ * connection with `INFO {…}` before the client says anything. A program
+ * that stays silent, or says something else, within `timeoutMs` is not one.
+ */
+export function speaksNats(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host, port });
+    let greeting = '';
+    const finish = (answer: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      done(answer);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      greeting += chunk.toString('latin1');
+      if (greeting.length >= 'INFO {'.length || !'INFO {'.startsWith(greeting)) finish(greeting.startsWith('INFO {'));
+    });
+    socket.once('error', () => finish(false));
+    socket.once('end', () => finish(false));
+  });
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -11,6 +11,7 @@ import {
   SUITE_SERVICES,
   findNatsServer,
   isListening,
+  speaksNats,
   startNatsServer,
   stopProcess,
   waitFor,
@@ -65,12 +66,13 @@ let stopping = false;
 
 async function main(): Promise<void> {
   process.stdout.write('Starting Tollgate…\n');
+  // NATS first: telling what answers on its port takes a moment, starting PostgreSQL several.
+  await ensureNats();
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     database = await ensureEmbeddedPostgres(dataDir, config.EMBEDDED_PG_PORT, logger);
     databaseUrl = database.url;
   }
-  await ensureNats();
 
   const env = { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: config.NATS_URL, DATA_DIR: dataDir };
   const start = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}) => {
@@ -129,7 +131,14 @@ async function ensureNats(): Promise<void> {
   const url = new URL(first.includes('://') ? first : `nats://${first}`);
   const host = url.hostname || '127.0.0.1';
   const natsPort = Number(url.port || 4222);
-  if (await isListening(host, natsPort)) return;
+  if (await isListening(host, natsPort)) {
+    // Joined, as the system's NATS on the default URL is; unless it is not NATS at all.
+    if (await speaksNats(host, natsPort)) return;
+    throw new Error(
+      `port ${natsPort} on ${host} is taken by another process (not a NATS server); ` +
+        'set NATS_URL to a NATS server, or free the port for `npm start` to run one',
+    );
+  }
   const binary = findNatsServer();
   if (config.NATS_URL !== DEFAULT_NATS_URL || !binary) {
     // Thrown, not exited on: the embedded PostgreSQL may be running already, and shutdown() stops it.
