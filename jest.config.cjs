@@ -34,6 +34,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{apps,libs,tools}/**/*.spec.ts',
         '<rootDir>/test/documentation.spec.ts',
+        '<rootDir>/test/duration-settings.spec.ts',
         '<rootDir>/test/deploy/*.spec.ts',
       ],
     },

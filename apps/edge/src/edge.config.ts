@@ -86,6 +86,12 @@ export const edgeSettings = {
       'How long the edge collects upstream outcomes before it reports them to the router in one message (0 = each ' +
       'at once). The edge applies its own outcomes to its channel health at once either way',
   }),
+  SHUTDOWN_STREAM_DEADLINE_MS: positiveMs({
+    default: 5_000,
+    desc:
+      'How long the streams being relayed may run once the edge is told to stop (SIGTERM, Ctrl-C); those still ' +
+      'running then end with an in-band `gateway_stopping` error and are charged for what they delivered',
+  }),
   UPSTREAM_MAX_RETRIES: nonNegativeInt({ default: 2, desc: 'Extra channels tried after a retryable upstream failure' }),
   DEFAULT_MAX_OUTPUT_TOKENS: positiveInt({
     default: 4096,

@@ -24,6 +24,7 @@ import { AttemptLoop } from './relay/attempt-loop.js';
 import { BinaryAnswer } from './relay/binary-answer.js';
 import { ChannelPicker } from './relay/channel-picker.js';
 import { EventStreamAnswer } from './relay/event-stream-answer.js';
+import { ShutdownDeadline } from './relay/shutdown-deadline.js';
 import { HoldSettler } from './relay/hold-settler.js';
 import { InputTokenRatios } from './relay/input-token-ratios.js';
 import { JsonAnswer } from './relay/json-answer.js';
@@ -96,6 +97,7 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     },
     JsonAnswer,
     BinaryAnswer,
+    ShutdownDeadline,
     EventStreamAnswer,
     UpstreamAttempt,
     AttemptLoop,

@@ -7,6 +7,7 @@ import { OpsEndpoint } from '@tollgate/service';
 import { loadEdgeConfig } from './edge.config.js';
 import { EdgeModule } from './edge.module.js';
 import { ErrorResponseFilter } from './errors/error-response.filter.js';
+import { closeIdleConnectionsWhileClosing } from './http/close-idle-connections.js';
 import { frameworkErrorHandlers } from './http/framework-error-handlers.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
 import { edgeMetrics } from './metrics/edge-metrics.js';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   });
   const logger = app.get<Logger>(LOGGER);
   installHttpHooks(adapter.getInstance(), logger, config.UPLOAD_LIMIT_BYTES);
+  closeIdleConnectionsWhileClosing(adapter.getInstance());
   app.useLogger(new NestPinoLogger(logger));
   app.useGlobalFilters(new ErrorResponseFilter(logger));
   edgeMetrics.install(adapter.getInstance());

@@ -1,10 +1,11 @@
 import { num, str } from 'envalid';
 import { intAtLeast, positiveInt, positiveMs } from './integer-settings.js';
 import { fromFileToo } from './secret-files.js';
+import { natsUrl, postgresUrl } from './url-settings.js';
 
 /** Settings every service shares; see the configuration table in README.md. */
 export const commonSettings = {
-  NATS_URL: str({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
+  NATS_URL: natsUrl({ default: 'nats://127.0.0.1:4222', desc: 'NATS server(s), comma-separated' }),
   NATS_REQUEST_TIMEOUT_MS: positiveMs({
     default: 3000,
     desc:
@@ -21,7 +22,7 @@ export const commonSettings = {
 /** Settings of the services that own a PostgreSQL schema. */
 export const databaseSettings = {
   DATABASE_URL: fromFileToo(
-    str({
+    postgresUrl({
       default: '',
       desc: 'PostgreSQL URL (or DATABASE_URL_FILE: a file holding it); empty = an embedded PostgreSQL under DATA_DIR',
     }),

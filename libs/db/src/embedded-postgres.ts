@@ -26,6 +26,11 @@ export async function ensureEmbeddedPostgres(dataDir: string, port: number, logg
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
 
   if (await isListening(port)) {
+    if (!(await isOurPostgres(databaseDir, port))) {
+      throw new Error(
+        `port ${port} is taken by another process (not Tollgate's embedded PostgreSQL); set EMBEDDED_PG_PORT or DATABASE_URL`,
+      );
+    }
     logger.info({ port }, 'embedded PostgreSQL already running; connecting to it');
     return { url, stop: async () => undefined };
   }
@@ -52,6 +57,29 @@ export async function ensureEmbeddedPostgres(dataDir: string, port: number, logg
   if (fresh) await server.createDatabase(DATABASE);
   logger.info({ port, databaseDir }, 'embedded PostgreSQL started');
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * Whether what listens on `port` is the embedded PostgreSQL of this data
+ * directory, started by another Tollgate process: its postmaster.pid (which
+ * PostgreSQL keeps in the data directory while it runs: the pid on the
+ * first line, the port on the fourth) names a live process and this port.
+ * Anything else on the port (another PostgreSQL, another program) would be
+ * joined with our password and fail, or worse, succeed.
+ */
+export async function isOurPostgres(databaseDir: string, port: number): Promise<boolean> {
+  const pidFile = resolve(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return false;
+  const [pidLine, , , portLine] = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || Number(portLine) !== port) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's (PostgreSQL runs as `postgres` when we are root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {

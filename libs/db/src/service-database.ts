@@ -1,6 +1,7 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { Logger } from '@tollgate/observability';
 import { ensureEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { unreachableDatabase } from './unreachable-database.js';
 import { applyRepeatableMigrations, readRepeatableMigrations } from './repeatable-migrations.js';
 
 export interface ServiceDatabaseOptions {
@@ -59,7 +60,10 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     await dataSource.destroy();
     await embedded?.stop();
   };
-  await dataSource.initialize();
+  await dataSource.initialize().catch((error: unknown) => {
+    const setting = options.url ? 'DATABASE_URL' : 'the embedded PostgreSQL (EMBEDDED_PG_PORT)';
+    throw unreachableDatabase(error, url, setting) ?? error;
+  });
   try {
     await migrate({
       dataSource,

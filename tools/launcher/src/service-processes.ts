@@ -34,6 +34,30 @@ export function isListening(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Whether what listens on host:port is a NATS server: one greets every
+ * connection with `INFO {…}` before the client says anything. A program
+ * that stays silent, or says something else, within `timeoutMs` is not one.
+ */
+export function speaksNats(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host, port });
+    let greeting = '';
+    const finish = (answer: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      done(answer);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      greeting += chunk.toString('latin1');
+      if (greeting.length >= 'INFO {'.length || !'INFO {'.startsWith(greeting)) finish(greeting.startsWith('INFO {'));
+    });
+    socket.once('error', () => finish(false));
+    socket.once('end', () => finish(false));
+  });
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -77,18 +101,12 @@ export interface ServiceProcess {
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8'];
 
-export function spawnService(
-  name: string,
-  entry: string,
-  env: NodeJS.ProcessEnv,
-  onLine?: (line: string) => void,
-): ServiceProcess {
+/** A service for the end-to-end tests, its output kept in memory (`npm start` writes it to files: logged-process.ts). */
+export function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    output += text;
-    if (onLine) for (const line of text.split('\n')) if (line) onLine(line);
+    output += chunk.toString('utf8');
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
@@ -96,12 +114,17 @@ export function spawnService(
   return { name, child, output: () => output, exited };
 }
 
-/** SIGTERM, then SIGKILL if the process has not exited in time. */
-export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+/** SIGTERM, then SIGKILL if the process has not exited in time; says which ended it. */
+export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<'stopped' | 'killed'> {
+  if (child.exitCode !== null || child.signalCode !== null) return 'stopped';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let killed = false;
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, graceMs);
   await exited;
   clearTimeout(timer);
+  return killed ? 'killed' : 'stopped';
 }

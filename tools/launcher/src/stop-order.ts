@@ -1,4 +1,4 @@
-import { SUITE_SERVICES, type ServiceProcess } from './service-processes.js';
+import { SUITE_SERVICES } from './service-processes.js';
 
 /**
  * The order Ctrl-C stops the launcher's processes in: stages stopped one
@@ -15,8 +15,8 @@ import { SUITE_SERVICES, type ServiceProcess } from './service-processes.js';
  * NATS and the embedded PostgreSQL are not processes of this list; the
  * launcher stops them after the last stage.
  */
-export function stopStages(processes: readonly ServiceProcess[]): ServiceProcess[][] {
-  const isService = (proc: ServiceProcess) => (SUITE_SERVICES as readonly string[]).includes(proc.name);
+export function stopStages<P extends { name: string }>(processes: readonly P[]): P[][] {
+  const isService = (proc: P) => (SUITE_SERVICES as readonly string[]).includes(proc.name);
   const stages = [
     processes.filter((proc) => proc.name === 'edge'),
     processes.filter((proc) => isService(proc) && proc.name !== 'edge'),

@@ -6,7 +6,8 @@ import { FakeNatsBus } from '../testing/fake-nats-bus.js';
 import { ESTIMATE, pickedChannel, SILENT_LOGGER, TID, upstreamError } from '../testing/relay-fixtures.js';
 import { EventStreamAnswer } from './event-stream-answer.js';
 import { OutcomeReporter } from './outcome-reporter.js';
-import { STREAM_ERROR_CODE } from './stream-relay.js';
+import { ShutdownDeadline } from './shutdown-deadline.js';
+import { STREAM_CUT_SHORT_CODE, STREAM_ERROR_CODE } from './stream-relay.js';
 import { countText } from './usage-estimate.js';
 
 const MAPPED = 'gpt-4o-2024-08-06';
@@ -41,9 +42,12 @@ async function relayEvents(options: {
   channel?: PickedChannel;
   /** The client's body; default: a chat stream that did not ask for usage. */
   body?: JsonObject;
+  /** The edge's stop, for a spec that stops it mid-stream; default: one that never begins. */
+  shutdown?: ShutdownDeadline;
 }) {
   const nats = new FakeNatsBus();
-  const sut = new EventStreamAnswer(new OutcomeReporter(nats.bus), SILENT_LOGGER);
+  const shutdown = options.shutdown ?? new ShutdownDeadline({ SHUTDOWN_STREAM_DEADLINE_MS: 5000 });
+  const sut = new EventStreamAnswer(new OutcomeReporter(nats.bus), shutdown, SILENT_LOGGER);
   served = await serveFinalAnswer({
     deliver: (answer) => sut.deliver(answer),
     exchange: {
@@ -123,6 +127,54 @@ describe(EventStreamAnswer.name, () => {
       channelId: 8,
     });
     expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 0, timedOut: true })]);
+  });
+
+  it('cuts a stream still running at the shutdown deadline short in-band, charges what it delivered, blames no channel', async () => {
+    const shutdown = new ShutdownDeadline({ SHUTDOWN_STREAM_DEADLINE_MS: 50 });
+    const { received, outcome, reported } = await relayEvents({
+      shutdown,
+      produce: async function* (signal) {
+        yield chunk('Hello there');
+        await untilAborted(signal);
+      },
+    });
+
+    await received.received(chunk('Hello there'));
+    const stopAsked = Date.now();
+    shutdown.beforeApplicationShutdown();
+    const { text, complete } = await received.ended;
+    expect(Date.now() - stopAsked).toBeGreaterThanOrEqual(45);
+    expect(complete).toBe(true);
+    expect(text).toContain(STREAM_CUT_SHORT_CODE);
+    expect(text.endsWith(DONE)).toBe(true);
+    expect(await outcome).toEqual({
+      status: 200,
+      usage: {
+        inputTokens: ESTIMATE.inputTokens,
+        outputTokens: countText('Hello there'),
+        ...NO_PARTS,
+        images: 0,
+        characters: 0,
+        audioSeconds: 0,
+      },
+      channelId: 8,
+    });
+    expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 200 })]);
+  });
+
+  it('lets a stream that ends before the shutdown deadline end as it would have', async () => {
+    const shutdown = new ShutdownDeadline({ SHUTDOWN_STREAM_DEADLINE_MS: 60_000 });
+    shutdown.beforeApplicationShutdown();
+    const upstream = chunk('Hello') + DONE;
+    const { received, outcome } = await relayEvents({
+      shutdown,
+      produce: async function* () {
+        yield upstream;
+      },
+    });
+
+    expect((await received.ended).text).toBe(upstream);
+    expect((await outcome).status).toBe(200);
   });
 
   it('charges nothing for a stream that broke off before producing anything', async () => {

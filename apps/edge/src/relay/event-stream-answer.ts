@@ -10,6 +10,7 @@ import { createdResponseId } from '../dialects/stored-response-id.js';
 import { isNative } from './canonical-request.js';
 import { CLIENT_CLOSED_REQUEST, elapsed, type FinalAnswer, type RelayOutcome } from './relay-exchange.js';
 import { StreamFilter } from './stream-filter.js';
+import { ShutdownDeadline } from './shutdown-deadline.js';
 import { relayStream } from './stream-relay.js';
 import { edgeMetrics } from '../metrics/edge-metrics.js';
 
@@ -24,6 +25,7 @@ import { edgeMetrics } from '../metrics/edge-metrics.js';
 export class EventStreamAnswer {
   constructor(
     private readonly outcomes: OutcomeReporter,
+    private readonly shutdown: ShutdownDeadline,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -60,6 +62,7 @@ export class EventStreamAnswer {
       client: exchange.client,
       tid: request.tid,
       onFirstChunk: () => edgeMetrics.firstToken(channel.channelId, elapsed(started)),
+      deadline: this.shutdown.signal,
     });
 
     // One outcome per attempt, when its end is known: a stream that broke off counts against the channel.
@@ -70,6 +73,8 @@ export class EventStreamAnswer {
       this.outcomes.report({ channel, model, status: response.status, latencyMs: firstByteMs });
       if (streamed.end === 'client_gone') {
         this.logger.info({ channelId: channel.channelId }, 'client left mid-stream; upstream call aborted');
+      } else if (streamed.end === 'cut_short') {
+        this.logger.warn({ channelId: channel.channelId }, 'stream cut short at the shutdown deadline');
       }
     }
 

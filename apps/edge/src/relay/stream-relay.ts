@@ -4,7 +4,7 @@ import type { ClientConnection } from './client-connection.js';
 import type { StreamFilter } from './stream-filter.js';
 
 /** How a relayed stream ended. */
-export type StreamEnd = 'completed' | 'client_gone' | 'upstream_failed';
+export type StreamEnd = 'completed' | 'client_gone' | 'upstream_failed' | 'cut_short';
 
 export interface StreamRelayResult {
   end: StreamEnd;
@@ -22,6 +22,17 @@ export const streamBrokeOff = (tid: string): DialectError => ({
   type: 'server_error',
   param: null,
   code: STREAM_ERROR_CODE,
+  tid,
+});
+
+export const STREAM_CUT_SHORT_CODE = 'gateway_stopping';
+
+/** The in-band error of a stream still running when the stopping edge's deadline passed (ShutdownDeadline). */
+export const streamCutShort = (tid: string): DialectError => ({
+  message: 'The gateway is restarting and cut the answer short; the answer is incomplete. Please try again.',
+  type: 'server_error',
+  param: null,
+  code: STREAM_CUT_SHORT_CODE,
   tid,
 });
 
@@ -56,9 +67,12 @@ export async function relayStream(args: {
   tid: string;
   /** Called once, when the first bytes go to the client: the time to first token. */
   onFirstChunk?: () => void;
+  /** Fires when the edge is stopping and streams may run no longer (ShutdownDeadline). */
+  deadline?: AbortSignal;
 }): Promise<StreamRelayResult> {
   const { upstream, raw, filter, client, onFirstChunk } = args;
   let firstChunk = onFirstChunk !== undefined;
+  if (args.deadline) client.cutShortAt(args.deadline);
   // A write racing a client disconnect must not become an unhandled 'error' event.
   raw.on('error', ignore);
   raw.writeHead(200, args.headers);
@@ -79,6 +93,10 @@ export async function relayStream(args: {
   } catch (error) {
     filter.discard();
     if (client.gone) return { end: 'client_gone', timedOut: false, failure: null };
+    if (client.cutShort) {
+      if (!raw.destroyed) raw.write(filter.failure(streamCutShort(args.tid)));
+      return { end: 'cut_short', timedOut: false, failure: null };
+    }
     if (!raw.destroyed) raw.write(filter.failure(streamBrokeOff(args.tid)));
     return { end: 'upstream_failed', timedOut: isTimeout(error), failure: describeFailure(error) };
   } finally {
