@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cellText, listText, renderRecord, renderTable, type Column } from './table.js';
+import { cellText, clip, listText, renderRecord, renderTable, type Column } from './table.js';
 
 interface Row {
   id: number;
@@ -73,5 +73,13 @@ describe(listText.name, () => {
     expect(listText(['a', 'b'])).toBe('a, b');
     expect(listText(null, 'all')).toBe('all');
     expect(listText([], 'any')).toBe('any');
+  });
+});
+
+describe(clip.name, () => {
+  it('keeps a text that fits and cuts a longer one to the width, marking the cut', () => {
+    expect(clip('gpt-4o', 6)).toBe('gpt-4o');
+    expect(clip('gpt-4o-mini', 6)).toBe('gpt-4…');
+    expect([...clip('模型名称很长很长', 4)]).toHaveLength(4);
   });
 });
