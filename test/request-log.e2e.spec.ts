@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { eventually } from '@tollgate/testing';
 import { createChannel, createCustomer, setPrice, type Customer } from './support/fixtures.js';
@@ -51,6 +53,14 @@ interface ErrorBody {
 }
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
+
+const CLI = resolve(import.meta.dirname, '../dist/apps/cli/main.js');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * The request log as billing staff use it: a customer quotes the tid of a
@@ -261,5 +271,68 @@ describe('request log: every settled request by its tid, filters, pages and CSV'
       expect(refusal.status).toBe(403);
       expect(refusal.body.error.message).toBe('Forbidden – insufficient permissions.');
     }
+  });
+
+  describe('the CLI', () => {
+    /** The built CLI in its own process, as an operator runs it, with a billing key. */
+    const cli = async (...args: string[]): Promise<CliRun> => {
+      const staff = await createCustomer(suite, { role: 'billing' });
+      return new Promise((done) => {
+        execFile(
+          process.execPath,
+          [CLI, ...args],
+          {
+            env: { PATH: process.env.PATH, TOLLGATE_URL: suite.edgeUrl, TOLLGATE_ADMIN_KEY: staff.key },
+            timeout: 30_000,
+          },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+            done({ code, stdout, stderr });
+          },
+        );
+      });
+    };
+
+    it('lists the requests of a filter as a table, and as JSON', async () => {
+      const table = await cli('requests', '--user', customer.userId, '--status', 'ok');
+      const json = await cli('requests', '--user', customer.userId, '--model', 'rl-failing', '--json');
+
+      expect({ code: table.code, stderr: table.stderr }).toEqual({ code: 0, stderr: '' });
+      const lines = table.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toContain(`${tids.stream}  rl-stream`);
+      expect(lines[2]).toContain(`${tids.success}  rl-ok`);
+      expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
+      expect(json.code).toBe(0);
+      expect((JSON.parse(json.stdout) as RequestPage).data.map((row) => [row.tid, row.status])).toEqual([
+        [tids.failure, 502],
+      ]);
+    });
+
+    it('shows the request a tid names, with its charge and ledger lines', async () => {
+      const run = await cli('request', tids.success);
+
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(new RegExp(`^tid: +${tids.success}$`, 'm'));
+      expect(run.stdout).toMatch(/^status: +200 \(charged\)$/m);
+      expect(run.stdout).toMatch(/^hold status: +settled$/m);
+      expect(run.stdout.match(/^(hold|release|charge) +-?\d+\.\d{6}/gm)?.map((line) => line.split(' ')[0])).toEqual([
+        'hold',
+        'release',
+        'charge',
+      ]);
+
+      const unknown = await cli('request', '0'.repeat(32));
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('Not found: no request settled with tid');
+    });
+
+    it('exports the filter as CSV', async () => {
+      const run = await cli('requests', '--user', customer.userId, '--csv');
+
+      expect(run.code).toBe(0);
+      const rows = parseCsv<Record<string, string>>(run.stdout, { columns: true });
+      expect(rows.map((row) => row.tid)).toEqual([tids.stream, tids.failure, tids.success]);
+    });
   });
 });
