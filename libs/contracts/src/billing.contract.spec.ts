@@ -83,7 +83,7 @@ const examples: Examples<typeof BillingSubjects> = {
     succeeded: false,
     from: '2026-01-01T00:00:00Z',
     to: null,
-    limit: 500,
+    limit: 200,
     cursor: 'MjAyNi0xMi0wMlQxNjowNjo1Mi4xMjM0NTZaIDU',
   },
   requestTrace: { tid: '4bf92f3577b34da6a3ce929d0e0e4736' },

@@ -584,7 +584,7 @@ export const RequestLogRequest = Type.Object(
     from: Type.Optional(Nullable(Instant())),
     /** ISO 8601; settled before this instant. */
     to: Type.Optional(Nullable(Instant())),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.requestLogPage })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.requestLogPart })),
     cursor: Type.Optional(Nullable(KeysetCursor())),
   },
   STRICT,
@@ -642,6 +642,7 @@ export type RequestTraceRequest = Static<typeof RequestTraceRequest>;
  */
 export const RequestTrace = Type.Object({
   tid: Type.String(),
+  /** At most LIMITS.traceRequests, the oldest. */
   requests: Type.Array(
     Type.Object({
       request: RequestLogEntryView,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  LIMITS,
   ok,
   refused,
   type HoldOutcomeView,
@@ -15,9 +16,6 @@ import { LEDGER_COLUMNS, toLedgerEntryView, type LedgerRow } from '../ledger/led
 import { decodeRequestLogCursor, encodeRequestLogCursor } from './request-log-cursor.js';
 
 const DEFAULT_PAGE = 50;
-
-/** Requests one tid may name in a trace: a client reusing one traceparent for every call does not get them all. */
-const TRACE_REQUESTS = 100;
 
 /** A row of billing.usage_log as pg returns it (bigint as string), with created_at also as exact text. */
 interface UsageLogRow {
@@ -127,7 +125,7 @@ export class RequestLogService {
          FROM billing.usage_log u LEFT JOIN billing.holds h ON h.id = u.hold_id
         WHERE u.tid = $1
         ORDER BY u.created_at, u.id
-        LIMIT ${TRACE_REQUESTS}`,
+        LIMIT ${LIMITS.traceRequests}`,
       [lowerTid],
     );
     if (rows.length === 0) {

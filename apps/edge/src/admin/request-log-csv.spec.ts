@@ -1,46 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RequestLogEntryView } from '@tollgate/contracts';
-import { requestLogCsv, type RequestLogPageReader } from './request-log-csv.js';
-
-const entry = (id: number): RequestLogEntryView => ({
-  id: String(id),
-  tid: '4bf92f3577b34da6a3ce929d0e0e4736',
-  holdId: '0b7f5c0e-8f4a-4d0e-9a53-2f1f5b0d6c11',
-  userId: '3f2c1a9e-5b7d-4e21-9c8a-1d2e3f4a5b6c',
-  keyId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-  model: '=cmd|calc',
-  channelId: id % 2 === 0 ? 3 : null,
-  httpStatus: 200,
-  succeeded: true,
-  stream: false,
-  latencyMs: 12,
-  inputTokens: 10,
-  outputTokens: 2,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-  images: 0,
-  characters: 0,
-  audioSeconds: 0,
-  costMicros: '1500000',
-  createdAt: '2026-12-02T16:06:52.123Z',
-});
-
-/** A log of `total` rows, newest (highest id) first; the cursor is the last id of a page. */
-function fakeLog(total: number) {
-  const asked: Array<{ cursor: string | null; limit: number }> = [];
-  const read: RequestLogPageReader = (cursor, limit) => {
-    asked.push({ cursor, limit });
-    const below = cursor === null ? total + 1 : Number(cursor);
-    const ids = Array.from({ length: Math.min(limit, below - 1) }, (_, i) => below - 1 - i);
-    const last = ids[ids.length - 1];
-    return Promise.resolve({
-      data: ids.map(entry),
-      nextCursor: last !== undefined && last > 1 ? String(last) : null,
-    });
-  };
-  return { read, asked };
-}
+import { requestLogCsv } from './request-log-csv.js';
+import type { RequestLogPartReader } from './request-log-parts.js';
+import { fakeRequestLog } from '../testing/fake-request-log.js';
 
 async function text(chunks: AsyncIterable<string>): Promise<string> {
   let all = '';
@@ -49,8 +10,8 @@ async function text(chunks: AsyncIterable<string>): Promise<string> {
 }
 
 describe(requestLogCsv.name, () => {
-  it('writes the header and every page, following the cursor, 500 rows a page', async () => {
-    const log = fakeLog(1_200);
+  it('writes the header and every part, following the cursor, 200 rows a part', async () => {
+    const log = fakeRequestLog(1_200);
 
     const lines = (await text(await requestLogCsv(log.read, { cursor: null, maxRows: 100_000 }))).split('\r\n');
 
@@ -60,11 +21,8 @@ describe(requestLogCsv.name, () => {
     );
     expect(lines).toHaveLength(1 + 1_200 + 1);
     expect(lines[lines.length - 1]).toBe('');
-    expect(log.asked).toEqual([
-      { cursor: null, limit: 500 },
-      { cursor: '701', limit: 500 },
-      { cursor: '201', limit: 500 },
-    ]);
+    expect(log.asked.map((ask) => ask.limit)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(log.asked.map((ask) => ask.cursor)).toEqual([null, '1001', '801', '601', '401', '201']);
     expect(lines[1]).toBe(
       '2026-12-02T16:06:52.123Z,4bf92f3577b34da6a3ce929d0e0e4736,3f2c1a9e-5b7d-4e21-9c8a-1d2e3f4a5b6c,' +
         "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d,'=cmd|calc,3,200,true,false,12,10,2,0,0,0,0,0,0,1.500000," +
@@ -74,28 +32,29 @@ describe(requestLogCsv.name, () => {
   });
 
   it('stops at the most rows, asking no more than it writes', async () => {
-    const log = fakeLog(1_200);
+    const log = fakeRequestLog(1_200);
 
-    const lines = (await text(await requestLogCsv(log.read, { cursor: '1001', maxRows: 600 }))).trimEnd().split('\r\n');
+    const lines = (await text(await requestLogCsv(log.read, { cursor: '1001', maxRows: 550 }))).trimEnd().split('\r\n');
 
-    expect(lines).toHaveLength(1 + 600);
+    expect(lines).toHaveLength(1 + 550);
     expect(log.asked).toEqual([
-      { cursor: '1001', limit: 500 },
-      { cursor: '501', limit: 100 },
+      { cursor: '1001', limit: 200 },
+      { cursor: '801', limit: 200 },
+      { cursor: '601', limit: 150 },
     ]);
     expect(lines[1]?.endsWith(',1000')).toBe(true);
   });
 
   it('writes only the header when nothing matches', async () => {
-    const csv = await text(await requestLogCsv(fakeLog(0).read, { cursor: null, maxRows: 10 }));
+    const csv = await text(await requestLogCsv(fakeRequestLog(0).read, { cursor: null, maxRows: 10 }));
 
     expect(csv.split('\r\n')).toHaveLength(2);
   });
 
   it('ends with the error of a page that failed, after the pages before it', async () => {
     let pages = 0;
-    const failing: RequestLogPageReader = (cursor, limit) =>
-      ++pages === 2 ? Promise.reject(new Error('billing did not answer')) : fakeLog(1_000).read(cursor, limit);
+    const failing: RequestLogPartReader = (cursor, limit) =>
+      ++pages === 2 ? Promise.reject(new Error('billing did not answer')) : fakeRequestLog(1_000).read(cursor, limit);
     const written: string[] = [];
 
     const csv = await requestLogCsv(failing, { cursor: null, maxRows: 100_000 });
@@ -104,11 +63,11 @@ describe(requestLogCsv.name, () => {
     })();
 
     await expect(reading).rejects.toThrow('billing did not answer');
-    expect(written).toHaveLength(2);
+    expect(written).toHaveLength(2); // the header and the first part
   });
 
   it('refuses before writing anything when the first page fails', async () => {
-    const refusing: RequestLogPageReader = () => Promise.reject(new Error('cursor refused'));
+    const refusing: RequestLogPartReader = () => Promise.reject(new Error('cursor refused'));
 
     await expect(requestLogCsv(refusing, { cursor: 'x', maxRows: 10 })).rejects.toThrow('cursor refused');
   });

@@ -1,5 +1,6 @@
-import { formatMoney, LIMITS, type Page, type RequestLogEntryView } from '@tollgate/contracts';
+import { formatMoney, LIMITS, type RequestLogEntryView } from '@tollgate/contracts';
 import { csvHeader, csvLine, type CsvColumn } from './csv-writer.js';
+import type { RequestLogPartReader } from './request-log-parts.js';
 
 const COLUMNS: Array<CsvColumn<RequestLogEntryView>> = [
   { header: 'created_at', value: (r) => r.createdAt },
@@ -25,35 +26,32 @@ const COLUMNS: Array<CsvColumn<RequestLogEntryView>> = [
   { header: 'id', value: (r) => r.id },
 ];
 
-/** Reads one page of the filter being exported: at most `limit` rows after `cursor`. */
-export type RequestLogPageReader = (cursor: string | null, limit: number) => Promise<Page<RequestLogEntryView>>;
-
 /**
- * The request log as CSV, a page at a time: the header, then each page's
- * lines as soon as billing answers it, so an export of many pages never sits
+ * The request log as CSV, a part at a time: the header, then each part's
+ * lines as soon as billing answers it, so an export of many parts never sits
  * whole in the edge's memory nor in one NATS message. It stops after
- * `maxRows` rows (REQUEST_LOG_CSV_MAX_ROWS), or at the last page.
+ * `maxRows` rows (REQUEST_LOG_CSV_MAX_ROWS), or at the last part.
  *
- * The first page is read before this resolves, so that a refusal (a cursor
+ * The first part is read before this resolves, so that a refusal (a cursor
  * billing does not take, billing not answering) is still a documented error
- * and not a download that breaks off at once. A later page that fails ends
+ * and not a download that breaks off at once. A later part that fails ends
  * the text with that error, which breaks the download off rather than
  * ending it as if it were complete.
  */
 export async function requestLogCsv(
-  readPage: RequestLogPageReader,
+  readPart: RequestLogPartReader,
   { cursor, maxRows }: { cursor: string | null; maxRows: number },
 ): Promise<AsyncIterable<string>> {
-  const first = await readPage(cursor, Math.min(LIMITS.requestLogPage, maxRows));
+  const first = await readPart(cursor, Math.min(LIMITS.requestLogPart, maxRows));
   return (async function* () {
     yield csvHeader(COLUMNS);
-    let page = first;
+    let part = first;
     let left = maxRows;
     for (;;) {
-      if (page.data.length > 0) yield page.data.map((row) => csvLine(COLUMNS, row)).join('');
-      left -= page.data.length;
-      if (page.nextCursor === null || left <= 0) return;
-      page = await readPage(page.nextCursor, Math.min(LIMITS.requestLogPage, left));
+      if (part.data.length > 0) yield part.data.map((row) => csvLine(COLUMNS, row)).join('');
+      left -= part.data.length;
+      if (part.nextCursor === null || left <= 0) return;
+      part = await readPart(part.nextCursor, Math.min(LIMITS.requestLogPart, left));
     }
   })();
 }

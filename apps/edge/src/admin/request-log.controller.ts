@@ -10,6 +10,7 @@ import { EDGE_CONFIG, NATS_BUS } from '../tokens.js';
 import { unwrap } from './admin-input.js';
 import { toRequestLogEntryResponse, toRequestTraceResponse } from './admin-views.js';
 import { requestLogCsv } from './request-log-csv.js';
+import { readRequestLogPage, type RequestLogPartReader } from './request-log-parts.js';
 import { requestLogFilter } from './request-log-query.js';
 
 const DEFAULT_PAGE = 50;
@@ -33,6 +34,8 @@ export class RequestLogController {
   ) {
     const filter = requestLogFilter(query);
     const cursor = query.cursor ?? null;
+    const readPart: RequestLogPartReader = async (partCursor, limit) =>
+      unwrap(await this.bus.request(BillingSubjects.requests, { ...filter, cursor: partCursor, limit }));
     if (query.format === 'csv') {
       if (query.limit !== undefined) {
         throw new DenialException(DenialReason.InvalidRequest, {
@@ -40,18 +43,12 @@ export class RequestLogController {
           detail: 'a CSV export writes every page; narrow it with the filters or continue with cursor',
         });
       }
-      const rows = await requestLogCsv(
-        async (pageCursor, limit) =>
-          unwrap(await this.bus.request(BillingSubjects.requests, { ...filter, cursor: pageCursor, limit })),
-        { cursor, maxRows: this.config.REQUEST_LOG_CSV_MAX_ROWS },
-      );
+      const rows = await requestLogCsv(readPart, { cursor, maxRows: this.config.REQUEST_LOG_CSV_MAX_ROWS });
       void reply.header('content-type', 'text/csv; charset=utf-8');
       void reply.header('content-disposition', `attachment; filename="requests-${fileTime()}.csv"`);
       return Readable.from(rows);
     }
-    const page = unwrap(
-      await this.bus.request(BillingSubjects.requests, { ...filter, cursor, limit: query.limit ?? DEFAULT_PAGE }),
-    );
+    const page = await readRequestLogPage(readPart, { cursor, limit: query.limit ?? DEFAULT_PAGE });
     return {
       object: 'list' as const,
       data: page.data.map(toRequestLogEntryResponse),

@@ -37,12 +37,18 @@ export const LIMITS = {
   batchCsvLength: 1_000_000,
   /** Entries of one ledger page (also of one CSV export). */
   ledgerPage: 1000,
-  /**
-   * Requests of one request-log page, also the page a CSV export is read in:
-   * a request's view is at most about 700 bytes of JSON (a 200-character
-   * model name), so a page stays under half of `natsMaxPayloadBytes`.
-   */
+  /** Requests of one page of the request log on the admin API. */
   requestLogPage: 500,
+  /**
+   * Requests of one message from billing: the edge reads a page (or a CSV
+   * export) in parts of this many. At its worst (a 200-character model name
+   * of characters JSON escapes, a 64-character tid) a request is about 2.2 kB
+   * of JSON, so a part stays under half of `natsMaxPayloadBytes`
+   * (`batch-message-size.spec.ts`).
+   */
+  requestLogPart: 200,
+  /** Requests one trace of a tid shows, the oldest (a client may send one traceparent with every call). */
+  traceRequests: 20,
   /** Users of one page of the user list. */
   usersPage: 500,
   /** Users of one page of the directory billing catches up from (id, group, status: a few dozen bytes each). */
