@@ -10,6 +10,7 @@ import {
   type GroupMultiplierInput,
   type LedgerRequest,
   type PriceInput,
+  type RequestLogRequest,
   type RequestOf,
   type ReserveRequest,
   type ReturnGrantsRequest,
@@ -24,6 +25,7 @@ import { HoldsRepository } from './holds/holds.repository.js';
 import { ReserveService } from './holds/reserve.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { PricesService } from './pricing/prices.service.js';
+import { RequestLogService } from './requests/request-log.service.js';
 import { AdjustmentsService } from './staff/adjustments.service.js';
 import { BatchAdjustService } from './staff/batch-adjust.service.js';
 import { ReconcileService } from './staff/reconcile.service.js';
@@ -47,6 +49,7 @@ export class BillingController {
     private readonly batches: BatchAdjustService,
     private readonly reconciliation: ReconcileService,
     private readonly usageService: UsageService,
+    private readonly requestLog: RequestLogService,
     private readonly users: UserRegistry,
     private readonly grantsService: GrantsService,
   ) {}
@@ -138,6 +141,16 @@ export class BillingController {
   @HandleRequest(BillingSubjects.usage)
   usage(@Payload() request: UsageRequest) {
     return this.usageService.usage(request);
+  }
+
+  @HandleRequest(BillingSubjects.requests)
+  requests(@Payload() request: RequestLogRequest) {
+    return this.requestLog.page(request);
+  }
+
+  @HandleRequest(BillingSubjects.requestTrace)
+  requestTrace(@Payload() request: RequestOf<typeof BillingSubjects.requestTrace>) {
+    return this.requestLog.trace(request.tid);
   }
 
   @HandleRequest(BillingSubjects.reconcile)

@@ -22,6 +22,7 @@ import { RateWindowSweeper } from './limits/rate-window.sweeper.js';
 import { billingDatabase } from './billing.database.js';
 import { PriceBook } from './pricing/price-book.js';
 import { PricesService } from './pricing/prices.service.js';
+import { RequestLogService } from './requests/request-log.service.js';
 import { SettleService } from './settlement/settle.service.js';
 import { SettlementConsumer } from './settlement/settlement.consumer.js';
 import { AdjustmentBatchesRepository } from './staff/adjustment-batches.repository.js';
@@ -65,6 +66,7 @@ import { OpenBooksGauges } from './metrics/open-books.gauges.js';
     BatchAdjustService,
     ReconcileService,
     UsageService,
+    RequestLogService,
   ],
 })
 export class BillingModule {}

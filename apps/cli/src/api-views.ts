@@ -23,6 +23,8 @@ export type {
   LedgerEntryResponse,
   PriceResponse,
   ReconcileResponse,
+  RequestLogEntryResponse,
+  RequestTraceResponse,
   UsageResponse,
   UserResponse,
 } from '@tollgate/contracts';

@@ -7,7 +7,9 @@ import {
   MultiplierInput,
   normalizeIdempotencyKey,
   parseMoney,
+  REQUEST_OUTCOMES,
   RESERVED_IDEMPOTENCY_PREFIXES,
+  TraceId,
   Uuid,
   validatorFor,
   type LedgerEntryType,
@@ -25,6 +27,7 @@ export type MoneySign = 'positive' | 'non-zero' | 'non-negative';
 
 // The rules are the admin API's own (libs/contracts); only the sentences are the CLI's, naming options.
 const isUuid = validatorFor(Uuid()).is;
+const isTraceId = validatorFor(TraceId()).is;
 const isGroup = (text: string): boolean => validatorFor(GroupName()).is(text);
 const isApiVersion = (text: string): boolean => validatorFor(ApiVersion()).is(text);
 const isMultiplier = validatorFor(MultiplierInput.properties.multiplier).is;
@@ -191,4 +194,29 @@ export function clearable<T>(
 ): T | null | undefined {
   if (text === undefined) return undefined;
   return text.trim().toLowerCase() === clearWord ? null : parse(text);
+}
+
+/** Here --key filters by an API key's id; an operator who meant the admin key is told where that goes. */
+export function keyIdFilter(text: string, command: string): string {
+  if (text.startsWith('sk-')) {
+    throw new UsageError(
+      `${command} --key takes the id of an API key to filter by; the admin key goes before the command: tollgate --key <adminKey> ${command}`,
+    );
+  }
+  return uuid(text, '--key');
+}
+
+/** A tid as the client saw it in X-Tid or an error body. */
+export function tid(text: string | undefined, what: string): string {
+  if (text === undefined || !isTraceId(text.trim())) {
+    throw new UsageError(`${what} must be a tid: the 32 hex digits of X-Tid or an error body (got "${text ?? ''}")`);
+  }
+  return text.trim().toLowerCase();
+}
+
+/** A request's outcome (ok, failed) or the HTTP status the client got. */
+export function requestStatus(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if ((REQUEST_OUTCOMES as readonly string[]).includes(text) || /^\d{3}$/.test(text)) return text;
+  throw new UsageError(`--status must be ok, failed or an HTTP status such as 502 (got "${text}")`);
 }

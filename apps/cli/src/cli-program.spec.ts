@@ -636,4 +636,137 @@ describe(runCli.name, () => {
     expect(stdout).toContain(`${USER}  Ann   -      user  default  active`);
     expect(stderr).toBe('more users: --cursor abc\n');
   });
+
+  describe('the request log', () => {
+    const request = (fields: Record<string, unknown> = {}) => ({
+      id: '41',
+      object: 'request',
+      tid: TID,
+      hold_id: BATCH,
+      user_id: USER,
+      key_id: OTHER,
+      model: 'a-model-name-longer-than-eighteen',
+      channel_id: 999,
+      status: 502,
+      succeeded: false,
+      stream: true,
+      latency_ms: 12345,
+      input_tokens: 999999,
+      output_tokens: 999999,
+      cached_input_tokens: 0,
+      cache_write_tokens: 0,
+      reasoning_tokens: 0,
+      images: 0,
+      characters: 0,
+      audio_seconds: 0,
+      cost: '99.999999',
+      created_at: '2026-12-02T16:06:52.123Z',
+      ...fields,
+    });
+
+    it('sends every filter as the API names it, and fits its widest rows in 120 columns', async () => {
+      server.on('GET /admin/v1/requests', { body: { object: 'list', data: [request()], next_cursor: 'c2' } });
+
+      const args = ['requests', '--tid', TID.toUpperCase(), '--user', USER, '--key', OTHER, '--model', 'm'];
+      const more = [
+        '--channel',
+        '3',
+        '--status',
+        'failed',
+        '--from',
+        '2026-12-01',
+        '--to',
+        '2026-12-02',
+        '--limit',
+        '5',
+      ];
+      expect(await run([...args, ...more])).toBe(ExitCode.Ok);
+
+      expect(Object.fromEntries(server.requests[0].query)).toEqual({
+        tid: TID,
+        user_id: USER,
+        key_id: OTHER,
+        model: 'm',
+        channel_id: '3',
+        status: 'failed',
+        from: '2026-12-01',
+        to: '2026-12-02',
+        limit: '5',
+      });
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^SETTLED \(UTC\) +TID +MODEL +STATUS +CH +INPUT +OUTPUT +COST +MS$/);
+      expect(lines[1]).toBe(
+        `2026-12-02 16:06:52  ${TID}  a-model-name-long…     502  999  999999  999999  99.999999  12345`,
+      );
+      expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
+      expect(stderr).toBe('more requests: --cursor c2\n');
+    });
+
+    it('prints the CSV export as the API sent it', async () => {
+      server.on('GET /admin/v1/requests', {
+        body: 'created_at,tid\r\n2026-12-02T16:06:52.123Z,x\r\n',
+        headers: { 'content-type': 'text/csv; charset=utf-8' },
+      });
+
+      expect(await run(['requests', '--csv', '--status', '200'])).toBe(ExitCode.Ok);
+
+      expect(stdout).toBe('created_at,tid\r\n2026-12-02T16:06:52.123Z,x\r\n');
+      expect(Object.fromEntries(server.requests[0].query)).toEqual({ status: '200', format: 'csv' });
+    });
+
+    it('shows one request with its hold and ledger lines', async () => {
+      const ledgerLine = (type: string, amount: string, id: string) => ({
+        ...entry(amount, `${type}:${BATCH}`),
+        id,
+        type,
+        hold_id: BATCH,
+        tid: TID,
+      });
+      server.on(`GET /admin/v1/requests/${TID}`, {
+        body: {
+          object: 'request_trace',
+          tid: TID,
+          requests: [
+            {
+              request: request({ status: 200, succeeded: true, cost: '0.000140' }),
+              hold: {
+                id: BATCH,
+                status: 'settled',
+                held: '0.000200',
+                charged: '0.000140',
+                grant_id: null,
+                created_at: 't0',
+                closed_at: 't1',
+              },
+              ledger: [
+                ledgerLine('hold', '-0.000200', '7'),
+                ledgerLine('release', '0.000200', '8'),
+                ledgerLine('charge', '-0.000140', '9'),
+              ],
+            },
+          ],
+        },
+      });
+
+      expect(await run(['request', TID.toUpperCase()])).toBe(ExitCode.Ok);
+
+      expect(stdout).toMatch(/^status: +200 \(charged\)$/m);
+      expect(stdout).toMatch(/^charged: +0\.000140$/m);
+      expect(stdout).toMatch(/^LEDGER +AMOUNT +BALANCE AFTER +AT \(UTC\) +ENTRY$/m);
+      expect(stdout).toMatch(/^charge +-0\.000140 +7\.500000 +2024-05-01 00:00:00 +9$/m);
+      expect(stderr).toBe('');
+    });
+
+    it.each([
+      ['a status that is none', ['requests', '--status', 'maybe'], /--status must be ok, failed or an HTTP status/],
+      ['a tid that is none', ['request', 'abc'], /tid must be a tid/],
+      ['a limit with --csv', ['requests', '--csv', '--limit', '5'], /--csv prints every matching request/],
+      ['a limit above a page', ['requests', '--limit', '501'], /--limit must be a whole number from 1 to 500/],
+      ['an admin key as the key filter', ['requests', '--key', 'sk-x'], /the admin key goes before the command/],
+    ])('refuses %s, sending nothing', async (_what, args, message) => {
+      expect(await run(args)).toBe(ExitCode.Usage);
+      expect(stderr).toMatch(message);
+      expect(server.requests).toHaveLength(0);
+    });
+  });
 });

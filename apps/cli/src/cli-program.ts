@@ -8,6 +8,7 @@ import { registerKeyCommands } from './commands/keys.command.js';
 import { registerMoneyCommands } from './commands/money.command.js';
 import { registerPriceCommands } from './commands/prices.command.js';
 import { registerReportCommands } from './commands/reports.command.js';
+import { registerRequestCommands } from './commands/requests.command.js';
 import { registerUserCommands } from './commands/users.command.js';
 
 const HELP_FOOTER = `
@@ -63,6 +64,7 @@ export function buildProgram(deps: CliDeps): { program: Command; ctx: CliContext
   registerMoneyCommands(program, ctx);
   registerAccountCommands(program, ctx);
   registerReportCommands(program, ctx);
+  registerRequestCommands(program, ctx);
   return { program, ctx };
 }
 

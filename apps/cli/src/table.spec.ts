@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cellText, listText, renderRecord, renderTable, timeCell, type Column } from './table.js';
+import { cellText, clip, listText, renderRecord, renderTable, timeCell, type Column } from './table.js';
 
 interface Row {
   id: number;
@@ -83,5 +83,13 @@ describe(timeCell.name, () => {
     expect(timeCell('2026-12-02T16:40:35+01:00')).toBe('2026-12-02T16:40:35+01:00');
     expect(timeCell(null)).toBeNull();
     expect(timeCell('never')).toBe('never');
+  });
+});
+
+describe(clip.name, () => {
+  it('keeps a text that fits and cuts a longer one to the width, marking the cut', () => {
+    expect(clip('gpt-4o', 6)).toBe('gpt-4o');
+    expect(clip('gpt-4o-mini', 6)).toBe('gpt-4…');
+    expect([...clip('模型名称很长很长', 4)]).toHaveLength(4);
   });
 });

@@ -82,3 +82,9 @@ export function renderRecord(pairs: ReadonlyArray<readonly [string, Cell]>): str
 export function listText(values: readonly string[] | null | undefined, none = '-'): string {
   return values && values.length > 0 ? values.join(', ') : none;
 }
+
+/** Text cut to `max` code points, the cut marked with "…", so one long value cannot push a table past the screen. */
+export function clip(text: string, max: number): string {
+  const points = [...text];
+  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+}

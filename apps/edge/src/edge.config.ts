@@ -46,6 +46,12 @@ export const edgeSettings = {
     65_535,
   )({ default: 8080, desc: 'HTTP port of the OpenAI and admin API; 0 = any free port (logged as `edge listening`)' }),
   BODY_LIMIT_BYTES: positiveInt({ default: 4 * 1024 * 1024, desc: 'Largest request body accepted (413 above it)' }),
+  REQUEST_LOG_CSV_MAX_ROWS: positiveInt({
+    default: 100_000,
+    desc:
+      'Most rows one CSV export of the request log writes (GET /admin/v1/requests?format=csv); narrow the filter, ' +
+      'or continue from the last row, for more',
+  }),
   UPLOAD_LIMIT_BYTES: positiveInt({
     default: 26 * 1024 * 1024,
     desc:

@@ -4,6 +4,7 @@ import { BillingController } from './admin/billing.controller.js';
 import { BillingStaffController } from './admin/billing-staff.controller.js';
 import { ChannelsController } from './admin/channels.controller.js';
 import { OpenApiController } from './admin/openapi.controller.js';
+import { RequestLogController } from './admin/request-log.controller.js';
 import { UsersController } from './admin/users.controller.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -63,6 +64,7 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     ChannelsController,
     BillingController,
     BillingStaffController,
+    RequestLogController,
     OpenApiController,
     HealthController,
   ],

@@ -6,11 +6,14 @@ import {
   BatchAdjustResult,
   BatchAdjustRowResult,
   BatchRowMessage,
+  LedgerEntryView,
+  RequestLogEntryView,
+  RequestTrace,
   StageBatchRowsRequest,
   type BatchAdjustRow,
 } from './billing.contract.js';
 import { AdmissionBatch, RETURN_REASONS, ReturnGrantsRequest } from './grants.contract.js';
-import { IdempotencyKey, LIMITS, ModelName, Reason, Tid, Uuid } from './schema/fields.js';
+import { IdempotencyKey, LIMITS, ModelName, Name, Reason, Tid, Uuid } from './schema/fields.js';
 import { compile } from './schema/validator.js';
 
 /**
@@ -159,5 +162,75 @@ describe('the size of the messages about credit grants', () => {
     const worst = { admissions: Array.from({ length: LIMITS.admissionsPerMessage }, () => record) };
     expect(compile(AdmissionBatch).is(worst)).toBe(true);
     expect(jsonBytes(worst) + HEADERS).toBeLessThanOrEqual(BUDGET);
+  });
+});
+
+describe("the size of the request log's messages", () => {
+  /** A model staff priced (billing reserves no other) and a tid, each as long and as costly as its schema allows. */
+  const model = worstText(ModelName(), LIMITS.nameLength);
+  const tid = worstText(Tid(), LIMITS.tidLength);
+  const COUNT = Number.MAX_SAFE_INTEGER;
+  const entry = {
+    id: BIGINT,
+    tid,
+    holdId: UUID,
+    userId: UUID,
+    keyId: UUID,
+    model,
+    channelId: LIMITS.int4,
+    httpStatus: 999,
+    succeeded: false,
+    stream: false,
+    latencyMs: COUNT,
+    inputTokens: COUNT,
+    outputTokens: COUNT,
+    cachedInputTokens: COUNT,
+    cacheWriteTokens: COUNT,
+    reasoningTokens: COUNT,
+    images: COUNT,
+    characters: COUNT,
+    audioSeconds: COUNT,
+    costMicros: '9'.repeat(LIMITS.moneyWholeDigits + LIMITS.moneyFractionDigits),
+    createdAt: '2026-12-02T16:06:52.123Z',
+  };
+
+  it(`answers a part of ${LIMITS.requestLogPart} requests well under NATS's max_payload`, () => {
+    expect(compile(RequestLogEntryView).is(entry)).toBe(true);
+    // The cursor: base64url of created_at to the microsecond and a bigint id.
+    const page = { data: Array.from({ length: LIMITS.requestLogPart }, () => entry), nextCursor: 'x'.repeat(60) };
+
+    expect(jsonBytes(reply(page)) + HEADERS).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it(`answers the trace of ${LIMITS.traceRequests} requests under one tid, with their ledger lines, well under it`, () => {
+    const line = {
+      id: BIGINT,
+      userId: UUID,
+      type: 'release',
+      amountMicros: MICROS,
+      balanceAfterMicros: MICROS,
+      holdId: UUID,
+      actor: worstText(Name(), LIMITS.nameLength),
+      reason: worstText(Reason(), LIMITS.reasonLength),
+      tid,
+      idempotencyKey: worstText(IdempotencyKey(), LIMITS.idempotencyKeyLength),
+      createdAt: '2026-12-02T16:06:52.123Z',
+    };
+    expect(compile(LedgerEntryView).is(line)).toBe(true);
+    const hold = {
+      holdId: UUID,
+      status: 'released',
+      heldMicros: MICROS.slice(1),
+      chargedMicros: MICROS.slice(1),
+      grantId: UUID,
+      createdAt: '2026-12-02T16:06:52.123Z',
+      closedAt: '2026-12-02T16:06:52.123Z',
+    };
+    // A hold's lines: hold, release and charge, or hold and expiry.
+    const traced = { request: entry, hold, ledger: [line, line, line] };
+    const trace = { tid, requests: Array.from({ length: LIMITS.traceRequests }, () => traced) };
+    expect(compile(RequestTrace).is(trace)).toBe(true);
+
+    expect(jsonBytes(reply(trace)) + HEADERS).toBeLessThanOrEqual(BUDGET);
   });
 });

@@ -75,6 +75,18 @@ const examples: Examples<typeof BillingSubjects> = {
   },
   grantsReclaim: { reason: 'needed_elsewhere', grantIds: [HOLD] },
   usage: { from: '2026-01-01T00:00:00Z', userId: USER, keyId: KEY, model: 'gpt-4o', limit: 10 },
+  requests: {
+    userId: USER,
+    model: 'gpt-4o',
+    channelId: 3,
+    httpStatus: 502,
+    succeeded: false,
+    from: '2026-01-01T00:00:00Z',
+    to: null,
+    limit: 200,
+    cursor: 'MjAyNi0xMi0wMlQxNjowNjo1Mi4xMjM0NTZaIDU',
+  },
+  requestTrace: { tid: '4bf92f3577b34da6a3ce929d0e0e4736' },
   reconcile: {},
   pricesChanged: { models: ['gpt-4o'] },
 };

@@ -5,9 +5,11 @@ import {
   Count,
   GroupName,
   HttpStatus,
+  ChannelId,
   IdempotencyKey,
   Instant,
   Int4,
+  KeysetCursor,
   LIMITS,
   Micros,
   ModelName,
@@ -21,6 +23,7 @@ import {
   RpmLimit,
   SignedMicros,
   Tid,
+  TraceId,
   Traceparent,
   Uuid,
 } from './schema/fields.js';
@@ -564,6 +567,96 @@ export const UsageReport = Type.Object({
 });
 export type UsageReport = Static<typeof UsageReport>;
 
+/**
+ * The request log: settled requests (one usage-log row each), newest first,
+ * every filter optional. `cursor` is the `nextCursor` of the previous page,
+ * a keyset on (created_at, id) that billing encodes.
+ */
+export const RequestLogRequest = Type.Object(
+  {
+    tid: Type.Optional(TraceId()),
+    userId: Type.Optional(Uuid()),
+    keyId: Type.Optional(Uuid()),
+    model: Type.Optional(ModelName()),
+    channelId: Type.Optional(ChannelId()),
+    /** The HTTP status the client got. */
+    httpStatus: Type.Optional(HttpStatus()),
+    /** true: the requests that were charged; false: those that failed and were released. */
+    succeeded: Type.Optional(Type.Boolean()),
+    /** ISO 8601; settled at or after this instant. */
+    from: Type.Optional(Nullable(Instant())),
+    /** ISO 8601; settled before this instant. */
+    to: Type.Optional(Nullable(Instant())),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.requestLogPart })),
+    cursor: Type.Optional(Nullable(KeysetCursor())),
+  },
+  STRICT,
+);
+export type RequestLogRequest = Static<typeof RequestLogRequest>;
+
+/** One settled request as the usage log keeps it. */
+export const RequestLogEntryView = Type.Object({
+  id: Type.String(),
+  tid: Nullable(Type.String()),
+  holdId: Uuid(),
+  userId: Type.String(),
+  keyId: Type.String(),
+  model: Type.String(),
+  channelId: Nullable(Type.Integer()),
+  httpStatus: HttpStatus(),
+  succeeded: Type.Boolean(),
+  stream: Type.Boolean(),
+  latencyMs: Count(),
+  inputTokens: Count(),
+  outputTokens: Count(),
+  cachedInputTokens: Count(),
+  cacheWriteTokens: Count(),
+  reasoningTokens: Count(),
+  images: Count(),
+  characters: Count(),
+  audioSeconds: Count(),
+  costMicros: Micros(),
+  createdAt: Instant(),
+});
+export type RequestLogEntryView = Static<typeof RequestLogEntryView>;
+
+export const HOLD_STATUSES = ['open', 'settled', 'released', 'expired'] as const;
+
+/** A request's hold as it ended: what was held, and what was charged when it closed. */
+export const HoldOutcomeView = Type.Object({
+  holdId: Uuid(),
+  status: OneOf(HOLD_STATUSES),
+  heldMicros: Micros(),
+  /** null while open. */
+  chargedMicros: Nullable(Micros()),
+  grantId: Nullable(Uuid()),
+  createdAt: Instant(),
+  closedAt: Nullable(Instant()),
+});
+export type HoldOutcomeView = Static<typeof HoldOutcomeView>;
+
+export const RequestTraceRequest = Type.Object({ tid: TraceId() }, STRICT);
+export type RequestTraceRequest = Static<typeof RequestTraceRequest>;
+
+/**
+ * Everything billing knows of one tid: each request settled under it
+ * (normally one: retries within a request settle once; a client that sends
+ * one traceparent twice makes two), its hold and its ledger lines.
+ */
+export const RequestTrace = Type.Object({
+  tid: Type.String(),
+  /** At most LIMITS.traceRequests, the oldest. */
+  requests: Type.Array(
+    Type.Object({
+      request: RequestLogEntryView,
+      hold: Nullable(HoldOutcomeView),
+      /** hold, then release and charge, or expiry; oldest first. */
+      ledger: Type.Array(LedgerEntryView),
+    }),
+  ),
+});
+export type RequestTrace = Static<typeof RequestTrace>;
+
 export const RECONCILE_KINDS = [
   'balance_vs_ledger',
   'held_vs_open_holds',
@@ -646,6 +739,9 @@ export const BillingSubjects = {
   /** Broadcast to every edge: give these grants back now (another edge needs them, staff, suspension). */
   grantsReclaim: eventSubject('tollgate.broadcast.billing.grants-reclaim', GrantsReclaim),
   usage: subject('tollgate.billing.usage', UsageRequest, Reply(UsageReport)),
+  requests: subject('tollgate.billing.requests', RequestLogRequest, Reply(Page(RequestLogEntryView))),
+  /** A tid nothing was settled under is the documented 404. */
+  requestTrace: subject('tollgate.billing.requests.trace', RequestTraceRequest, Reply(RequestTrace)),
   /** A Reply: an account billing cannot match to a user is confirmed with auth, which may not answer. */
   reconcile: subject('tollgate.billing.reconcile', Empty, Reply(ReconcileReport)),
   /** Broadcast (outside the queue group): every billing replica drops the named cache entries. */

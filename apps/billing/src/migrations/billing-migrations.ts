@@ -7,6 +7,7 @@ import { AdjustmentBatches1764720000000 } from './1764720000000-adjustment-batch
 import { PriceTokenParts1764730000000 } from './1764730000000-price-token-parts.js';
 import { PriceAudioMinutes1764740000000 } from './1764740000000-price-audio-minutes.js';
 import { CreditGrants1764750000000 } from './1764750000000-credit-grants.js';
+import { RequestLogIndexes1764760000000 } from './1764760000000-request-log-indexes.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -22,6 +23,7 @@ export const BILLING_MIGRATIONS = [
   PriceTokenParts1764730000000,
   PriceAudioMinutes1764740000000,
   CreditGrants1764750000000,
+  RequestLogIndexes1764760000000,
 ];
 
 /**

@@ -23,6 +23,7 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { RateWindowSweeper } from '../limits/rate-window.sweeper.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { PricesService } from '../pricing/prices.service.js';
+import { RequestLogService } from '../requests/request-log.service.js';
 import { SettleService } from '../settlement/settle.service.js';
 import { AdjustmentBatchesRepository } from '../staff/adjustment-batches.repository.js';
 import { AdjustmentLedger } from '../staff/adjustment-ledger.js';
@@ -75,6 +76,7 @@ export function billingInstance(db: DataSource, config: BillingConfig = testConf
     batches: new BatchAdjustService(adjustmentLedger, new AdjustmentBatchesRepository(db), reclaimer),
     reconcile: new ReconcileService(db, users),
     usage: new UsageService(db),
+    requestLog: new RequestLogService(db),
     expiry: new HoldExpirySweeper(db, config, logger),
     rateWindows: new RateWindowSweeper(db, config, logger),
   };

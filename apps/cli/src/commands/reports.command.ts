@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { ReconcileResponse, UsageResponse, UsageRowResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
-import { UsageError } from '../cli-errors.js';
-import { isoDate, requiredText, uuid } from '../cli-input.js';
+import { isoDate, keyIdFilter, requiredText, uuid } from '../cli-input.js';
 import { renderRecord, renderTable, type Column } from '../table.js';
 
 export const USAGE_COLUMNS: Array<Column<UsageRowResponse>> = [
@@ -49,16 +48,6 @@ function verdict(report: ReconcileResponse): string {
   return report.ok && problems.length === 0 ? 'ok: no differences' : problems.join(', ');
 }
 
-/** Here --key filters by an API key's id; an operator who meant the admin key is told where that goes. */
-function keyId(text: string): string {
-  if (text.startsWith('sk-')) {
-    throw new UsageError(
-      'usage --key takes the id of an API key to filter by; the admin key goes before the command: tollgate --key <adminKey> usage',
-    );
-  }
-  return uuid(text, '--key');
-}
-
 interface UsageOptions {
   from?: string;
   to?: string;
@@ -80,7 +69,7 @@ export function registerReportCommands(program: Command, ctx: CliContext): void 
         from: isoDate(options.from, '--from'),
         to: isoDate(options.to, '--to'),
         user_id: options.user === undefined ? undefined : uuid(options.user, '--user'),
-        key_id: options.key === undefined ? undefined : keyId(options.key),
+        key_id: options.key === undefined ? undefined : keyIdFilter(options.key, 'usage'),
         model: options.model === undefined ? undefined : requiredText(options.model, '--model', 200),
       };
       const report = await ctx.client().get<UsageResponse>('usage', query);

@@ -16,3 +16,7 @@ export function moneyToMicros(amount: string): string {
   if (micros === null) throw new Error(`unchecked amount reached the edge: ${amount}`);
   return micros.toString();
 }
+
+/** A filter's day or instant (checked by the route's schema) as the instant billing compares with. */
+export const instant = (value: string | undefined): string | null =>
+  value === undefined ? null : new Date(value).toISOString();

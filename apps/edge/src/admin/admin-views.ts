@@ -16,6 +16,8 @@ import {
   type LedgerEntryResponse,
   type PriceResponse,
   type ReconcileResponse,
+  type RequestLogEntryResponse,
+  type RequestTraceResponse,
   type UsageResponse,
   type UserResponse,
   type BalanceView,
@@ -30,6 +32,8 @@ import {
   type LedgerEntryView,
   type PriceView,
   type ReconcileReport,
+  type RequestLogEntryView,
+  type RequestTrace,
   type UsageReport,
   type UserView,
 } from '@tollgate/contracts';
@@ -215,6 +219,52 @@ export const toUsageResponse = (report: UsageReport): UsageResponse => ({
     characters: row.characters,
     audio_seconds: row.audioSeconds,
     cost: formatMoney(row.costMicros),
+  })),
+});
+
+export const toRequestLogEntryResponse = (entry: RequestLogEntryView): RequestLogEntryResponse => ({
+  id: entry.id,
+  object: 'request',
+  tid: entry.tid,
+  hold_id: entry.holdId,
+  user_id: entry.userId,
+  key_id: entry.keyId,
+  model: entry.model,
+  channel_id: entry.channelId,
+  status: entry.httpStatus,
+  succeeded: entry.succeeded,
+  stream: entry.stream,
+  latency_ms: entry.latencyMs,
+  input_tokens: entry.inputTokens,
+  output_tokens: entry.outputTokens,
+  cached_input_tokens: entry.cachedInputTokens,
+  cache_write_tokens: entry.cacheWriteTokens,
+  reasoning_tokens: entry.reasoningTokens,
+  images: entry.images,
+  characters: entry.characters,
+  audio_seconds: entry.audioSeconds,
+  cost: formatMoney(entry.costMicros),
+  created_at: entry.createdAt,
+});
+
+export const toRequestTraceResponse = (trace: RequestTrace): RequestTraceResponse => ({
+  object: 'request_trace',
+  tid: trace.tid,
+  requests: trace.requests.map(({ request, hold, ledger }) => ({
+    request: toRequestLogEntryResponse(request),
+    hold:
+      hold === null
+        ? null
+        : {
+            id: hold.holdId,
+            status: hold.status,
+            held: formatMoney(hold.heldMicros),
+            charged: hold.chargedMicros === null ? null : formatMoney(hold.chargedMicros),
+            grant_id: hold.grantId,
+            created_at: hold.createdAt,
+            closed_at: hold.closedAt,
+          },
+    ledger: ledger.map(toLedgerResponse),
   })),
 });
 

@@ -13,7 +13,7 @@ import type { NatsBus } from '@tollgate/nats';
 import { Checked, Serve, type CheckedInput } from '../http/route.decorator.js';
 import { Caller } from '../principal/admin-principal.js';
 import { NATS_BUS } from '../tokens.js';
-import { moneyToMicros, unwrap } from './admin-input.js';
+import { instant, moneyToMicros, unwrap } from './admin-input.js';
 import {
   sendAdjustment,
   toBatchResponse,
@@ -29,10 +29,6 @@ import { batchParts } from './batch-parts.js';
 import { batchRowsOf } from './batch-rows.js';
 import { refuseOwnAccount } from './own-account.js';
 import { ledgerCsv } from './ledger-csv.js';
-
-/** A filter's day or instant as the instant billing compares with. */
-const instant = (value: string | undefined): string | null =>
-  value === undefined ? null : new Date(value).toISOString();
 
 /**
  * A batch applies up to LIMITS.batchRows rows in one transaction: it gets

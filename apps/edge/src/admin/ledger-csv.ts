@@ -1,43 +1,18 @@
 import { formatMoney, type LedgerEntryView } from '@tollgate/contracts';
+import { csvDocument, type CsvColumn } from './csv-writer.js';
 
-const COLUMNS = [
-  'id',
-  'created_at',
-  'user_id',
-  'type',
-  'amount',
-  'balance_after',
-  'hold_id',
-  'actor',
-  'reason',
-  'tid',
-  'idempotency_key',
+const COLUMNS: Array<CsvColumn<LedgerEntryView>> = [
+  { header: 'id', value: (e) => e.id },
+  { header: 'created_at', value: (e) => e.createdAt },
+  { header: 'user_id', value: (e) => e.userId },
+  { header: 'type', value: (e) => e.type },
+  { header: 'amount', value: (e) => formatMoney(e.amountMicros) },
+  { header: 'balance_after', value: (e) => formatMoney(e.balanceAfterMicros) },
+  { header: 'hold_id', value: (e) => e.holdId },
+  { header: 'actor', value: (e) => e.actor },
+  { header: 'reason', value: (e) => e.reason },
+  { header: 'tid', value: (e) => e.tid },
+  { header: 'idempotency_key', value: (e) => e.idempotencyKey },
 ];
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula. */
-function cell(value: string | null): string {
-  if (value === null) return '';
-  const safe = /^[=+\-@]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-export function ledgerCsv(entries: LedgerEntryView[]): string {
-  const rows = entries.map((e) =>
-    [
-      e.id,
-      e.createdAt,
-      e.userId,
-      e.type,
-      formatMoney(e.amountMicros),
-      formatMoney(e.balanceAfterMicros),
-      e.holdId,
-      e.actor,
-      e.reason,
-      e.tid,
-      e.idempotencyKey,
-    ]
-      .map(cell)
-      .join(','),
-  );
-  return [COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
-}
+export const ledgerCsv = (entries: LedgerEntryView[]): string => csvDocument(COLUMNS, entries);

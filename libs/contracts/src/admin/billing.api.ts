@@ -3,16 +3,19 @@ import {
   BATCH_ROW_ERRORS,
   BATCH_ROW_STATUSES,
   BatchRowCounts,
+  HOLD_STATUSES,
   BatchRowMessage,
   LEDGER_ENTRY_TYPES,
   RECONCILE_KINDS,
 } from '../billing.contract.js';
 import { GRANT_STATUSES } from '../grants.contract.js';
 import {
+  ChannelId,
   DateOrInstant,
   GroupName,
   IdempotencyKey,
   Instant,
+  KeysetCursor,
   LIMITS,
   ModelName,
   Money,
@@ -23,6 +26,7 @@ import {
   Reason,
   RowCursor,
   storablePattern,
+  TraceId,
   Uuid,
 } from '../schema/fields.js';
 import { ListOf } from './common.api.js';
@@ -395,6 +399,115 @@ export const UsageResponse = Type.Object(
   { additionalProperties: false, $id: 'UsageReport' },
 );
 export type UsageResponse = Static<typeof UsageResponse>;
+
+// ── the request log ─────────────────────────────────────────────────────────
+
+export const RequestLogEntryResponse = Type.Object(
+  {
+    id: Type.String({ description: "The usage log's row id" }),
+    object: Type.Literal('request'),
+    tid: Nullable(Type.String({ description: 'The trace id the client saw in X-Tid and in error bodies' })),
+    hold_id: Uuid(),
+    user_id: Uuid(),
+    key_id: Uuid(),
+    model: Type.String({ description: 'As the client asked for it' }),
+    channel_id: Nullable(Type.Integer({ description: 'The channel that answered last; null when none was called' })),
+    status: Type.Integer({ description: 'The HTTP status the client got (499: the client left)' }),
+    succeeded: Type.Boolean({ description: 'Charged; false: failed, and the hold released' }),
+    stream: Type.Boolean(),
+    latency_ms: Type.Integer(),
+    input_tokens: Type.Integer({ description: 'All input tokens, the cached and cache-write ones included' }),
+    output_tokens: Type.Integer({ description: 'All output tokens, the reasoning ones included' }),
+    cached_input_tokens: Type.Integer(),
+    cache_write_tokens: Type.Integer(),
+    reasoning_tokens: Type.Integer(),
+    images: Type.Integer(),
+    characters: Type.Integer(),
+    audio_seconds: Type.Integer(),
+    cost: MoneyOut({ description: 'Charged; 0 for a failed request' }),
+    created_at: Instant({ description: 'When it was settled' }),
+  },
+  { additionalProperties: false, $id: 'RequestLogEntry' },
+);
+export type RequestLogEntryResponse = Static<typeof RequestLogEntryResponse>;
+export const RequestLogList = ListOf(RequestLogEntryResponse, 'RequestLogList', { paged: true });
+export type RequestLogList = Static<typeof RequestLogList>;
+
+/** `ok` and `failed` are the outcome; three digits, the HTTP status the client got. */
+export const REQUEST_OUTCOMES = ['ok', 'failed'] as const;
+
+export const RequestLogQuery = Type.Object(
+  {
+    tid: Type.Optional(TraceId()),
+    user_id: Type.Optional(Uuid()),
+    key_id: Type.Optional(Uuid()),
+    model: Type.Optional(ModelName()),
+    channel_id: Type.Optional(ChannelId()),
+    status: Type.Optional(
+      Type.String({
+        pattern: `^(${REQUEST_OUTCOMES.join('|')}|\\d{3})$`,
+        errorMessage: '{param} must be ok, failed or an HTTP status such as 502',
+        description: 'ok (charged), failed (released), or the HTTP status the client got',
+      }),
+    ),
+    from: Type.Optional(DateOrInstant({ description: 'Settled at or after' })),
+    to: Type.Optional(DateOrInstant({ description: 'Settled before; not before from' })),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: LIMITS.requestLogPage,
+        description: `Requests per page, 1–${LIMITS.requestLogPage} (default 50); not with format=csv, which exports every page`,
+      }),
+    ),
+    cursor: Type.Optional(KeysetCursor({ description: 'The `next_cursor` of the previous page' })),
+    format: Type.Optional(
+      OneOf(['json', 'csv'] as const, {
+        description:
+          'csv: every matching request from the cursor on, newest first, as text/csv (up to REQUEST_LOG_CSV_MAX_ROWS)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RequestLogQuery = Static<typeof RequestLogQuery>;
+
+export const RequestTraceParams = Type.Object({ tid: TraceId() }, { additionalProperties: false });
+
+export const RequestTraceResponse = Type.Object(
+  {
+    object: Type.Literal('request_trace'),
+    tid: Type.String(),
+    requests: Type.Array(
+      Type.Object(
+        {
+          request: RequestLogEntryResponse,
+          hold: Nullable(
+            Type.Object(
+              {
+                id: Uuid(),
+                status: OneOf(HOLD_STATUSES),
+                held: MoneyOut({ description: 'Held at admission' }),
+                charged: Nullable(MoneyOut({ description: 'Charged when it closed; null while open' })),
+                grant_id: Nullable(Uuid({ description: 'The credit grant it was admitted on' })),
+                created_at: Instant(),
+                closed_at: Nullable(Instant()),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          ledger: Type.Array(LedgerEntryResponse, { description: 'hold, then release and charge (or expiry)' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description:
+          'Each request settled under the tid, oldest first: one, unless a client sent the same traceparent again',
+      },
+    ),
+  },
+  { additionalProperties: false, $id: 'RequestTrace' },
+);
+export type RequestTraceResponse = Static<typeof RequestTraceResponse>;
 
 export const ReconcileResponse = Type.Object(
   {

@@ -22,6 +22,10 @@ import {
   PriceResponse,
   PriceSet,
   ReconcileResponse,
+  RequestLogList,
+  RequestLogQuery,
+  RequestTraceParams,
+  RequestTraceResponse,
   TopUpInput,
   UsageQuery,
   UsageResponse,
@@ -390,6 +394,34 @@ export const ADMIN_ROUTES = declareRoutes({
     query: UsageQuery,
     success: ok(UsageResponse),
     denials: [],
+  },
+  listRequests: {
+    operationId: 'listRequests',
+    method: 'get',
+    path: '/admin/v1/requests',
+    tag: 'reports',
+    summary:
+      'The request log: settled requests, newest first, filtered by tid, user, key, model, channel, status and time',
+    description:
+      'Paged by `cursor` (the `next_cursor` of the page before). `format=csv` answers every matching request from the cursor on, ' +
+      'newest first, as one text/csv download (at most REQUEST_LOG_CSV_MAX_ROWS rows; narrow the filter for more). ' +
+      'A request is in the log once it is settled.',
+    access: 'billing',
+    query: RequestLogQuery,
+    success: { ...ok(RequestLogList), csv: true },
+    denials: [],
+  },
+  getRequest: {
+    operationId: 'getRequest',
+    method: 'get',
+    path: '/admin/v1/requests/{tid}',
+    tag: 'reports',
+    summary: 'What happened to the request a customer quotes by its tid: the request, its hold and its ledger lines',
+    description: 'A tid nothing was settled under (refused before a hold, still in flight, or unknown) is a 404.',
+    access: 'billing',
+    params: RequestTraceParams,
+    success: ok(RequestTraceResponse),
+    denials: [ResourceNotFound],
   },
   reconcile: {
     operationId: 'reconcile',

@@ -55,7 +55,13 @@ function operation(route: RouteDeclaration, publish: (schema: TSchema) => Json):
   if (success.schema) content['application/json'] = { schema: publish(success.schema) };
   for (const type of typeof success.contentType === 'string' ? [success.contentType] : (success.contentType ?? []))
     content[type] = { schema: { type: 'string' } };
-  if (success.csv) content['text/csv'] = { schema: { type: 'string', description: 'The same page as CSV' } };
+  if (success.csv)
+    content['text/csv'] = {
+      schema: {
+        type: 'string',
+        description: 'The answer as CSV, when asked with format=csv (the route says which rows)',
+      },
+    };
   return {
     operationId: route.operationId,
     summary: route.summary,

@@ -37,6 +37,18 @@ export const LIMITS = {
   batchCsvLength: 1_000_000,
   /** Entries of one ledger page (also of one CSV export). */
   ledgerPage: 1000,
+  /** Requests of one page of the request log on the admin API. */
+  requestLogPage: 500,
+  /**
+   * Requests of one message from billing: the edge reads a page (or a CSV
+   * export) in parts of this many. At its worst (a 200-character model name
+   * of characters JSON escapes, a 64-character tid) a request is about 2.2 kB
+   * of JSON, so a part stays under half of `natsMaxPayloadBytes`
+   * (`batch-message-size.spec.ts`).
+   */
+  requestLogPart: 200,
+  /** Requests one trace of a tid shows, the oldest (a client may send one traceparent with every call). */
+  traceRequests: 20,
   /** Users of one page of the user list. */
   usersPage: 500,
   /** Users of one page of the directory billing catches up from (id, group, status: a few dozen bytes each). */
@@ -294,6 +306,25 @@ export const RowCursor = (options: Options = {}) =>
   Type.String({
     pattern: `^\\d{1,${LIMITS.bigintDigits}}$`,
     errorMessage: '{param} is not one this API returned',
+    ...options,
+  });
+
+/**
+ * A keyset page cursor (several columns, encoded by the service that pages):
+ * only a `nextCursor` this API returned.
+ */
+export const KeysetCursor = (options: Options = {}) =>
+  Type.String({
+    pattern: '^[A-Za-z0-9_-]{1,120}$',
+    errorMessage: '{param} is not one this API returned',
+    ...options,
+  });
+
+/** A request's trace id as the edge makes it and shows it in `X-Tid`: 32 hex digits. */
+export const TraceId = (options: Options = {}) =>
+  Type.String({
+    pattern: '^[0-9a-fA-F]{32}$',
+    errorMessage: '{param} must be a tid: the 32 hex digits of X-Tid or an error body',
     ...options,
   });
 
