@@ -1,6 +1,6 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ChannelTimeouts } from '@tollgate/contracts';
-import { endSpan, SpanKind, startSpan } from '@tollgate/observability';
+import { endSpan, SpanKind, startSpan, tracing } from '@tollgate/observability';
 import type { UpstreamCall } from './provider-adapter.js';
 
 export type UpstreamBody = Dispatcher.ResponseData['body'];
@@ -35,12 +35,14 @@ export class UpstreamHttp {
     const url = new URL(call.url);
     // The call's span, when tracing is on: from the request until its body is read or dropped. No query
     // string (Gemini's key may travel there) and no headers; nothing of ours is sent upstream.
-    const span = startSpan(`upstream ${call.method}`, SpanKind.CLIENT, {
-      'http.request.method': call.method,
-      'server.address': url.hostname,
-      'url.path': url.pathname,
-      'tollgate.channel_id': channel.channelId,
-    });
+    const span = tracing.enabled
+      ? startSpan(`upstream ${call.method}`, SpanKind.CLIENT, {
+          'http.request.method': call.method,
+          'server.address': url.hostname,
+          'url.path': url.pathname,
+          'tollgate.channel_id': channel.channelId,
+        })
+      : undefined;
     try {
       const response = await this.agentFor(channel).request({
         origin: url.origin,
