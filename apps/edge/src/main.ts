@@ -15,7 +15,7 @@ import { LOGGER } from './tokens.js';
 
 async function main(): Promise<void> {
   const config = loadEdgeConfig();
-  const traced = startTracing('edge');
+  const traced = await startTracing('edge');
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     // A path parameter may be a model name of LIMITS.nameLength characters, each percent-encoded as up

@@ -4,11 +4,11 @@ import { currentTraceparent, inSpan, runInTraceparent, SpanKind, startSpan, star
 // What runs in every process that is not given an OTLP endpoint: nothing at all. (Tracing on is
 // tested end to end, against a real receiver: test/traces.e2e.spec.ts.)
 describe('tracing, off', () => {
-  it('stays off without an OTLP endpoint, or with OTEL_SDK_DISABLED', () => {
-    expect(startTracing('edge', {})).toBe(false);
-    expect(
+  it('stays off without an OTLP endpoint, or with OTEL_SDK_DISABLED', async () => {
+    await expect(startTracing('edge', {})).resolves.toBe(false);
+    await expect(
       startTracing('edge', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' }),
-    ).toBe(false);
+    ).resolves.toBe(false);
     expect(tracing.enabled).toBe(false);
   });
 
@@ -16,8 +16,8 @@ describe('tracing, off', () => {
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://127.0.0.1:4317'],
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'not a url'],
-  ])('refuses %s=%p at start-up, naming the variable', (variable, value) => {
-    expect(() => startTracing('edge', { [variable]: value })).toThrow(
+  ])('refuses %s=%p at start-up, naming the variable', async (variable, value) => {
+    await expect(startTracing('edge', { [variable]: value })).rejects.toThrow(
       `${variable} must be an http(s) URL of an OTLP receiver, got "${value}"`,
     );
     expect(tracing.enabled).toBe(false);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   context,
   propagation,
@@ -11,15 +10,6 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { TraceContext } from './trace-context.js';
 
 /**
  * OpenTelemetry traces, on when OTEL_EXPORTER_OTLP_ENDPOINT (or
@@ -53,28 +43,19 @@ export const OPENTELEMETRY_VARIABLES = [
 
 export const tracing = {
   enabled: false,
-  provider: undefined as BasicTracerProvider | undefined,
+  /** The SDK's tracer provider, once started: what stopTracing flushes. */
+  provider: undefined as { shutdown(): Promise<void> } | undefined,
 };
 
 const tracer = trace.getTracer('tollgate');
 
-/** A root span's trace id is the tid of the request it belongs to, when there is one. */
-class TidIdGenerator implements IdGenerator {
-  generateTraceId(): string {
-    return TraceContext.tid() ?? randomBytes(16).toString('hex');
-  }
-
-  generateSpanId(): string {
-    return randomBytes(8).toString('hex');
-  }
-}
-
 /**
  * Starts tracing for this process if an OTLP endpoint is configured. Call
  * first in main, before the database is opened: the PostgreSQL
- * instrumentation patches `pg` when TypeORM loads it.
+ * instrumentation patches `pg` when TypeORM loads it. The SDK is imported
+ * only then (tracing-sdk.ts): loaded, it costs every process about 11 MB.
  */
-export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export async function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (tracing.enabled) return true;
   const variable = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
     ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'
@@ -87,22 +68,9 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
     throw new Error(`${variable} must be an http(s) URL of an OTLP receiver, got "${endpoint}"`);
   }
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME || `tollgate-${service}` }),
-    idGenerator: new TidIdGenerator(),
-    // The exporter reads its endpoint, headers and timeout from the standard OTEL_EXPORTER_OTLP_* variables,
-    // the batch processor its delay and sizes from OTEL_BSP_*.
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
-  });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
-  registerInstrumentations({
-    tracerProvider: provider,
-    instrumentations: [new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false })],
-  });
+  const { installTracing } = await import('./tracing-sdk.js');
+  tracing.provider = installTracing(env.OTEL_SERVICE_NAME || `tollgate-${service}`);
   tracing.enabled = true;
-  tracing.provider = provider;
   return true;
 }
 

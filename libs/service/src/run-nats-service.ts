@@ -43,7 +43,7 @@ async function start({ service, module, config, database }: NatsServiceOptions):
     return;
   }
   // Before the module is built: the PostgreSQL instrumentation must see TypeORM load `pg`.
-  const traced = startTracing(service);
+  const traced = await startTracing(service);
   const app = await NestFactory.createMicroservice(module, {
     strategy: createNatsServer(service, config.NATS_URL),
     bufferLogs: true,
