@@ -538,14 +538,8 @@ export const UsageRequest = Type.Object(
 );
 export type UsageRequest = Static<typeof UsageRequest>;
 
-export const UsageRow = Type.Object({
-  /** UTC day, YYYY-MM-DD. */
-  day: Type.String(),
-  userId: Type.String(),
-  keyId: Type.String(),
-  model: Type.String(),
-  requests: Count(),
-  failedRequests: Count(),
+/** What a usage row and a request-log entry count alike: tokens by kind, units, and the cost. */
+const USAGE_COUNTS = {
   inputTokens: Count(),
   outputTokens: Count(),
   /** Parts of inputTokens. */
@@ -557,6 +551,17 @@ export const UsageRow = Type.Object({
   characters: Count(),
   audioSeconds: Count(),
   costMicros: Micros(),
+};
+
+export const UsageRow = Type.Object({
+  /** UTC day, YYYY-MM-DD. */
+  day: Type.String(),
+  userId: Type.String(),
+  keyId: Type.String(),
+  model: Type.String(),
+  requests: Count(),
+  failedRequests: Count(),
+  ...USAGE_COUNTS,
 });
 export type UsageRow = Static<typeof UsageRow>;
 
@@ -607,15 +612,7 @@ export const RequestLogEntryView = Type.Object({
   succeeded: Type.Boolean(),
   stream: Type.Boolean(),
   latencyMs: Count(),
-  inputTokens: Count(),
-  outputTokens: Count(),
-  cachedInputTokens: Count(),
-  cacheWriteTokens: Count(),
-  reasoningTokens: Count(),
-  images: Count(),
-  characters: Count(),
-  audioSeconds: Count(),
-  costMicros: Micros(),
+  ...USAGE_COUNTS,
   createdAt: Instant(),
 });
 export type RequestLogEntryView = Static<typeof RequestLogEntryView>;
