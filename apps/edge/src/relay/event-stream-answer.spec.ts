@@ -61,6 +61,20 @@ async function relayEvents(options: {
   return { ...served, reported: () => nats.reportedOutcomes() };
 }
 
+/** The outcome of a stream on channel 8 that delivered `text`: the estimated input and the text's tokens charged. */
+const chargedFor = (text: string, status = 200) => ({
+  status,
+  usage: {
+    inputTokens: ESTIMATE.inputTokens,
+    outputTokens: countText(text),
+    ...NO_PARTS,
+    images: 0,
+    characters: 0,
+    audioSeconds: 0,
+  },
+  channelId: 8,
+});
+
 describe(EventStreamAnswer.name, () => {
   it("relays the events as the client's model, without the usage chunk the edge asked for, charged the streamed usage, with the input count it reported", async () => {
     const { response, received, outcome, reported } = await relayEvents({
@@ -114,18 +128,7 @@ describe(EventStreamAnswer.name, () => {
     const { text } = await received.ended;
     expect(text.startsWith(chunk('Hello there'))).toBe(true);
     expect(text).toContain(STREAM_ERROR_CODE);
-    expect(await outcome).toEqual({
-      status: 200,
-      usage: {
-        inputTokens: ESTIMATE.inputTokens,
-        outputTokens: countText('Hello there'),
-        ...NO_PARTS,
-        images: 0,
-        characters: 0,
-        audioSeconds: 0,
-      },
-      channelId: 8,
-    });
+    expect(await outcome).toEqual(chargedFor('Hello there'));
     expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 0, timedOut: true })]);
   });
 
@@ -147,18 +150,7 @@ describe(EventStreamAnswer.name, () => {
     expect(complete).toBe(true);
     expect(text).toContain(STREAM_CUT_SHORT_CODE);
     expect(text.endsWith(DONE)).toBe(true);
-    expect(await outcome).toEqual({
-      status: 200,
-      usage: {
-        inputTokens: ESTIMATE.inputTokens,
-        outputTokens: countText('Hello there'),
-        ...NO_PARTS,
-        images: 0,
-        characters: 0,
-        audioSeconds: 0,
-      },
-      channelId: 8,
-    });
+    expect(await outcome).toEqual(chargedFor('Hello there'));
     expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 200 })]);
   });
 
@@ -228,18 +220,7 @@ describe(EventStreamAnswer.name, () => {
     await received.received(chunk('Hello'));
     leave();
 
-    expect(await outcome).toEqual({
-      status: 499,
-      usage: {
-        inputTokens: ESTIMATE.inputTokens,
-        outputTokens: countText('Hello'),
-        ...NO_PARTS,
-        images: 0,
-        characters: 0,
-        audioSeconds: 0,
-      },
-      channelId: 8,
-    });
+    expect(await outcome).toEqual(chargedFor('Hello', 499));
     expect(upstreamSignal?.aborted).toBe(true);
     expect(reported()).toEqual([expect.objectContaining({ channelId: 8, status: 200, timedOut: false })]);
   });
