@@ -4,6 +4,7 @@ import {
   fromFileToo,
   loadConfig,
   nonNegativeMs,
+  positiveMs,
   opsSettings,
   str,
 } from '@tollgate/config';
@@ -21,6 +22,10 @@ export const authSettings = {
   KEY_CACHE_TTL_MS: nonNegativeMs({
     default: 30000,
     desc: 'How long auth keeps a key lookup in memory; revocations are broadcast and apply at once',
+  }),
+  CONSOLE_SESSION_TTL_MS: positiveMs({
+    default: 8 * 3600_000,
+    desc: "How long a console sign-in lasts (the session cookie's expiry); never past its key's own expiry",
   }),
 };
 

@@ -11,10 +11,14 @@ import {
   type UpdateUserRequest,
   type UserDirectoryRequest,
   type UserLookupRequest,
+  type OpenSessionRequest,
+  type SessionRequest,
+  type CloseSessionRequest,
 } from '@tollgate/contracts';
 import { HandleRequest } from '@tollgate/nats/server';
 import { AuthenticateService } from './authenticate/authenticate.service.js';
 import { KeysService } from './keys/keys.service.js';
+import { SessionsService } from './sessions/sessions.service.js';
 import { UsersService } from './users/users.service.js';
 
 /**
@@ -28,6 +32,7 @@ export class AuthController {
     private readonly authentication: AuthenticateService,
     private readonly users: UsersService,
     private readonly keys: KeysService,
+    private readonly sessions: SessionsService,
   ) {}
 
   @HandleRequest(AuthSubjects.authenticate)
@@ -89,5 +94,20 @@ export class AuthController {
   @HandleRequest(AuthSubjects.ping, { logLevel: 'debug' })
   ping() {
     return { service: 'auth' };
+  }
+
+  @HandleRequest(AuthSubjects.openSession)
+  openSession(@Payload() request: OpenSessionRequest) {
+    return this.sessions.open(request);
+  }
+
+  @HandleRequest(AuthSubjects.resolveSession)
+  resolveSession(@Payload() request: SessionRequest) {
+    return this.sessions.resolve(request);
+  }
+
+  @HandleRequest(AuthSubjects.closeSession)
+  closeSession(@Payload() request: CloseSessionRequest) {
+    return this.sessions.close(request);
   }
 }

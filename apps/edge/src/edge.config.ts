@@ -37,6 +37,12 @@ const holdMargin = makeValidator<number>((input: string) => {
   return value;
 });
 
+/** An ISO 4217 code (three capital letters), as the console labels money with it. */
+const currencyCode = makeValidator<string>((input: string) => {
+  if (!/^[A-Z]{3}$/.test(input)) throw new EnvError('must be an ISO 4217 currency code of three capital letters (USD)');
+  return input;
+});
+
 export const edgeSettings = {
   ...commonSettings,
   ...opsSettings('edge'),
@@ -61,6 +67,17 @@ export const edgeSettings = {
   TRUSTED_PROXIES: str({
     default: '',
     desc: 'Comma-separated CIDRs whose X-Forwarded-For / X-Real-IP are believed; empty = none',
+  }),
+  CONSOLE_COOKIE_SECURE: str({
+    default: 'auto',
+    choices: ['auto', 'always', 'never'],
+    desc:
+      "Whether the console's session cookie is marked Secure: auto = when the request came over TLS, or a trusted " +
+      'proxy (TRUSTED_PROXIES) says X-Forwarded-Proto: https; always behind a TLS proxy not listed there',
+  }),
+  CURRENCY: currencyCode({
+    default: 'USD',
+    desc: 'The currency balances and prices are kept in (an ISO 4217 code); the console shows money with it',
   }),
   PRINCIPAL_CACHE_TTL_MS: nonNegativeMs({
     default: 10_000,

@@ -5,6 +5,7 @@ import { BillingStaffController } from './admin/billing-staff.controller.js';
 import { ChannelsController } from './admin/channels.controller.js';
 import { OpenApiController } from './admin/openapi.controller.js';
 import { RequestLogController } from './admin/request-log.controller.js';
+import { SessionController } from './admin/session.controller.js';
 import { UsersController } from './admin/users.controller.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -60,6 +61,7 @@ import { UpstreamClient } from './upstream/upstream.client.js';
     ModerationsController,
     ModelsController,
     DashboardController,
+    SessionController,
     UsersController,
     ChannelsController,
     BillingController,

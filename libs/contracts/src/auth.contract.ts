@@ -208,6 +208,46 @@ export const UserLookupRequest = Type.Object(
 );
 export type UserLookupRequest = Static<typeof UserLookupRequest>;
 
+// ── console sessions ─────────────────────────────────────────────────────
+
+/** The roles that may sign in to the console (those that may enter an admin area). */
+export const STAFF_ROLES = ['billing', 'admin', 'root'] as const satisfies readonly Role[];
+
+/**
+ * A console session token: `tgs_` and 43 base64url characters (32 bytes from
+ * the CSPRNG). Auth keeps only its SHA-256, as it does for keys.
+ */
+export const SESSION_TOKEN_PATTERN = '^tgs_[A-Za-z0-9_-]{43}$';
+const SessionToken = () => Type.String({ maxLength: 200 });
+
+/** Sign-in: the staff key as the browser sent it once, checked as `authenticate` checks a key. */
+export const OpenSessionRequest = Type.Object(
+  { authorization: Nullable(Type.String()), clientIp: Type.String() },
+  STRICT,
+);
+export type OpenSessionRequest = Static<typeof OpenSessionRequest>;
+
+/** A signed-in console session: who, with which key, until when. */
+export const SessionView = Type.Object({
+  principal: Principal,
+  userName: Type.String(),
+  email: Nullable(Type.String()),
+  keyName: Type.String(),
+  expiresAt: Instant(),
+});
+export type SessionView = Static<typeof SessionView>;
+
+/** The only answer that carries a session's token: the edge sets it as the cookie and forgets it. */
+export const OpenedSession = Type.Object({ token: Type.String(), session: SessionView });
+export type OpenedSession = Static<typeof OpenedSession>;
+
+/** A cookie's token, unchecked (auth refuses a malformed one as an invalid token). */
+export const SessionRequest = Type.Object({ token: SessionToken(), clientIp: Type.String() }, STRICT);
+export type SessionRequest = Static<typeof SessionRequest>;
+
+export const CloseSessionRequest = Type.Object({ token: SessionToken() }, STRICT);
+export type CloseSessionRequest = Static<typeof CloseSessionRequest>;
+
 /** Broadcast when a key or user changes, so every cache drops it at once. */
 export const AuthInvalidation = Type.Object({
   keyIds: Type.Optional(Type.Array(Type.String())),
@@ -232,6 +272,16 @@ export const AuthSubjects = {
   userDirectory: subject('tollgate.auth.users.directory', UserDirectoryRequest, Reply(Page(UserRecord))),
   /** The users among the ids that exist (those that do not are left out). */
   lookupUsers: subject('tollgate.auth.users.lookup', UserLookupRequest, Reply(Type.Array(UserRecord))),
+  /** Console sign-in: a staff key (role in STAFF_ROLES) exchanged for a session token. */
+  openSession: subject('tollgate.auth.sessions.open', OpenSessionRequest, Reply(OpenedSession)),
+  /** The session a cookie holds, with the checks of its key and user made again (revoked, suspended, IP). */
+  resolveSession: subject('tollgate.auth.sessions.resolve', SessionRequest, Reply(SessionView)),
+  /** Sign-out: the session ends on every edge at once (no edge caches a session). */
+  closeSession: subject(
+    'tollgate.auth.sessions.close',
+    CloseSessionRequest,
+    Reply(Type.Object({ closed: Type.Boolean() })),
+  ),
   ping: subject('tollgate.auth.ping', Empty, PingReply),
   invalidated: eventSubject('tollgate.broadcast.auth.invalidated', AuthInvalidation),
   /**

@@ -46,6 +46,7 @@ export enum DenialReason {
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
   AuthenticationThrottled = 'authentication_throttled',
+  CsrfTokenInvalid = 'csrf_token_invalid',
 }
 
 /**

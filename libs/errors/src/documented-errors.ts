@@ -243,4 +243,12 @@ export const DOCUMENTED_ERRORS: Record<DenialReason, DocumentedError> = {
     code: 'too_many_failed_authentications',
     message: () => 'Too many failed authentications from your address; please try again later.',
   },
+  // A console write (cookie session) whose X-CSRF-Token header is missing or not this session's.
+  [DenialReason.CsrfTokenInvalid]: {
+    status: 403,
+    type: 'permission_error',
+    code: 'csrf_token_invalid',
+    message: () =>
+      'Forbidden – the CSRF token is missing or does not match this session; reload the console and try again.',
+  },
 };

@@ -12,7 +12,7 @@ import { KeyCache, type KeyRecord } from './key-cache.js';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-interface KeyRow {
+export interface KeyRow {
   key_id: string;
   user_id: string;
   status: 'active' | 'revoked';
@@ -22,6 +22,7 @@ interface KeyRow {
   budget_micros: string | null;
   rpm_limit: number | null;
   last_used_at: Date | null;
+  last6: string;
   role: KeyRecord['role'];
   group_name: string;
   user_status: KeyRecord['userStatus'];
@@ -53,10 +54,29 @@ export class AuthenticateService implements OnModuleInit {
     const { key, pinnedChannel } = parsePresentedKey(token);
     const now = Date.now();
     const record = await this.lookup(hashKey(key), now);
+    const admitted = this.admit(record, { clientIp: request.clientIp, model: request.model, pinnedChannel }, now);
+    if (!admitted.ok) return admitted;
+    this.touch(admitted.value, now);
+    return noteDecision(ok(toPrincipal(admitted.value, key.slice(-6), pinnedChannel)), 'authenticated', {
+      keyId: admitted.value.keyId,
+      userId: admitted.value.userId,
+    });
+  }
+
+  /**
+   * The documented checks of a key found (or not) by its hash, in the documented order; a console
+   * session's key goes through the same (SessionsService), so revoking it or suspending its owner
+   * ends its sessions too.
+   */
+  admit(
+    record: KeyRecord | null,
+    request: { clientIp: string; model: string | null; pinnedChannel: string | null },
+    now: number,
+  ): Reply<KeyRecord> {
     if (!record || record.status !== 'active' || (record.expiresAt !== null && record.expiresAt <= now)) {
       return this.refuse(DenialReason.InvalidAccessToken, record ?? undefined);
     }
-    const keySuffix = key.slice(-6);
+    const keySuffix = record.last6;
     if (record.userStatus !== 'active') return this.refuse(DenialReason.AccountSuspended, record);
     if (record.allowedIpRanges && !isInRanges(request.clientIp, record.allowedIpRanges)) {
       return this.refuse(DenialReason.IpNotAllowed, record, { keySuffix });
@@ -64,30 +84,17 @@ export class AuthenticateService implements OnModuleInit {
     if (request.model !== null && record.allowedModels && !record.allowedModels.has(request.model)) {
       return this.refuse(DenialReason.ModelNotAllowed, record, { keySuffix });
     }
-    if (pinnedChannel !== null && record.role !== 'admin' && record.role !== 'root') {
+    if (request.pinnedChannel !== null && record.role !== 'admin' && record.role !== 'root') {
       return this.refuse(DenialReason.ChannelPinForbidden, record, { keySuffix });
     }
-    this.touch(record, now);
-    const accepted = ok({
-      userId: record.userId,
-      keyId: record.keyId,
-      role: record.role,
-      group: record.group,
-      keySuffix,
-      pinnedChannel,
-      budgetMicros: record.budgetMicros,
-      rpmLimit: record.rpmLimit,
-      allowedModels: record.allowedModels ? [...record.allowedModels] : null,
-      expiresAt: record.expiresAt,
-    });
-    return noteDecision(accepted, 'authenticated', { keyId: record.keyId, userId: record.userId });
+    return ok(record);
   }
 
   /**
    * A refusal is told on the message's log line (its outcome is the reason; the tid comes from the
    * context), so support can see why a request was turned away, and by which key.
    */
-  private refuse(reason: DenialReason, record?: KeyRecord, params?: DenialParams): Reply<Principal> {
+  private refuse(reason: DenialReason, record?: KeyRecord, params?: DenialParams): Reply<never> {
     return noteDecision(refused(deny(reason, params)), 'authentication refused', {
       keyId: record?.keyId,
       userId: record?.userId,
@@ -102,8 +109,7 @@ export class AuthenticateService implements OnModuleInit {
     const cached = this.cache.get(hash, now);
     if (cached !== undefined) return cached;
     const rows: KeyRow[] = await this.db.query(
-      `SELECT k.id AS key_id, k.user_id, k.status, k.expires_at, k.allowed_models, k.allowed_ip_ranges,
-              k.budget_micros, k.rpm_limit, k.last_used_at, u.role, u.group_name, u.status AS user_status
+      `SELECT ${KEY_RECORD_COLUMNS}
          FROM api_keys k JOIN users u ON u.id = k.user_id
         WHERE k.key_hash = $1`,
       [hash],
@@ -130,7 +136,27 @@ function bearerToken(authorization: string | null): string | null {
   return match?.[1] ?? null;
 }
 
-function toRecord(row: KeyRow): KeyRecord {
+export function toPrincipal(record: KeyRecord, keySuffix: string, pinnedChannel: string | null): Principal {
+  return {
+    userId: record.userId,
+    keyId: record.keyId,
+    role: record.role,
+    group: record.group,
+    keySuffix,
+    pinnedChannel,
+    budgetMicros: record.budgetMicros,
+    rpmLimit: record.rpmLimit,
+    allowedModels: record.allowedModels ? [...record.allowedModels] : null,
+    expiresAt: record.expiresAt,
+  };
+}
+
+/** The columns a KeyRecord is made of, for every query that joins a key to its owner. */
+export const KEY_RECORD_COLUMNS = `k.id AS key_id, k.user_id, k.status, k.expires_at, k.allowed_models,
+  k.allowed_ip_ranges, k.budget_micros, k.rpm_limit, k.last_used_at, k.last6, u.role, u.group_name,
+  u.status AS user_status`;
+
+export function toRecord(row: KeyRow): KeyRecord {
   const ranges = row.allowed_ip_ranges?.map(parseCidr).filter((range): range is Cidr => range !== null) ?? null;
   return {
     keyId: row.key_id,
@@ -145,5 +171,6 @@ function toRecord(row: KeyRow): KeyRecord {
     group: row.group_name,
     userStatus: row.user_status,
     lastUsedAt: row.last_used_at?.getTime() ?? null,
+    last6: row.last6,
   };
 }

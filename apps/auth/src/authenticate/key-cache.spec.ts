@@ -14,6 +14,7 @@ const record = (keyId: string, userId: string): KeyRecord => ({
   group: 'default',
   userStatus: 'active',
   lastUsedAt: null,
+  last6: 'abc123',
 });
 
 describe(KeyCache.name, () => {

@@ -15,6 +15,8 @@ export interface KeyRecord {
   group: string;
   userStatus: UserStatus;
   lastUsedAt: number | null;
+  /** The key's last 6 characters, for documented messages when the key itself is not at hand (a session). */
+  last6: string;
 }
 
 /**

@@ -13,9 +13,14 @@ export const EDGE_OPENAPI = openApiDocument(
     title: 'Tollgate',
     version: '1',
     description:
-      'An OpenAI-compatible LLM API gateway. `/v1` is the OpenAI surface; `/admin/v1` manages users, keys, channels, prices and balances. Authenticate with `Authorization: Bearer <key>`; the role of the key’s user decides which admin routes it may call. Money is a decimal string with up to 6 decimals. Every error has the `Error` shape, with the trace id `tid` also in the `X-Tid` header.',
+      'An OpenAI-compatible LLM API gateway. `/v1` is the OpenAI surface; `/admin/v1` manages users, keys, channels, prices and balances. Authenticate with `Authorization: Bearer <key>` (or, in the console, the `tollgate_session` cookie from POST /admin/v1/session, with `X-CSRF-Token` on writes); the role of the key’s user decides which admin routes it may call. Money is a decimal string with up to 6 decimals. Every error has the `Error` shape, with the trace id `tid` also in the `X-Tid` header.',
     tags: [
       { name: 'openai', description: 'The OpenAI-compatible surface, relayed to upstream channels' },
+      {
+        name: 'session',
+        description:
+          'Console sign-in: a staff key exchanged for an HttpOnly session cookie, with a CSRF token for writes',
+      },
       { name: 'users', description: 'Users, their roles and groups (admin)' },
       {
         name: 'keys',

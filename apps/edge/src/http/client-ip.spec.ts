@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseTrustedProxies, resolveClientIp } from './client-ip.js';
+import { forwardedOverTls, parseTrustedProxies, resolveClientIp } from './client-ip.js';
 
 const trusted = parseTrustedProxies('10.0.0.0/8, ::1');
 
@@ -27,5 +27,19 @@ describe(resolveClientIp.name, () => {
 
   it('refuses a bad TRUSTED_PROXIES entry', () => {
     expect(() => parseTrustedProxies('10.0.0.0/8, nonsense')).toThrow('nonsense');
+  });
+});
+
+describe(forwardedOverTls.name, () => {
+  it('believes X-Forwarded-Proto: https from a trusted proxy only', () => {
+    expect(forwardedOverTls('10.1.1.1', 'https', trusted)).toBe(true);
+    expect(forwardedOverTls('::ffff:10.1.1.1', 'HTTPS, http', trusted)).toBe(true);
+    expect(forwardedOverTls('203.0.113.9', 'https', trusted)).toBe(false);
+  });
+
+  it('reads the nearest proxy’s value and nothing else as TLS', () => {
+    expect(forwardedOverTls('10.1.1.1', 'http, https', trusted)).toBe(false);
+    expect(forwardedOverTls('10.1.1.1', undefined, trusted)).toBe(false);
+    expect(forwardedOverTls(undefined, 'https', trusted)).toBe(false);
   });
 });

@@ -17,6 +17,20 @@ const firstValue = (header: string | string[] | undefined): string =>
   Array.isArray(header) ? header.join(',') : (header ?? '');
 
 /**
+ * Whether a trusted proxy says the client reached it over TLS: the nearest
+ * proxy's X-Forwarded-Proto (its first value), believed from a trusted peer only.
+ */
+export function forwardedOverTls(
+  peer: string | undefined,
+  forwardedProto: string | string[] | undefined,
+  trusted: readonly Cidr[],
+): boolean {
+  const peerAddress = parseAddress(peer ?? '');
+  if (!peerAddress || !isInRanges(peerAddress.toString(), trusted)) return false;
+  return firstValue(forwardedProto).split(',')[0]?.trim().toLowerCase() === 'https';
+}
+
+/**
  * The client address: the socket peer, unless the peer is a trusted proxy; then
  * X-Forwarded-For is walked from the right (nearest hop first) past trusted
  * proxies to the first address nobody we trust added, falling back to

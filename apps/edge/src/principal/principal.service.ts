@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AuthSubjects, type Principal } from '@tollgate/contracts';
+import { AuthSubjects, type OpenedSession, type Principal, type Reply, type SessionView } from '@tollgate/contracts';
 import { DenialException, DenialReason } from '@tollgate/errors';
 import type { NatsBus } from '@tollgate/nats';
-import { resolveClientIp, parseTrustedProxies } from '../http/client-ip.js';
+import { forwardedOverTls, resolveClientIp, parseTrustedProxies } from '../http/client-ip.js';
 import { FailedAuthenticationLimiter } from './failed-authentication-limiter.js';
 import { PrincipalCache } from './principal-cache.js';
 import { EDGE_CONFIG, NATS_BUS } from '../tokens.js';
@@ -56,6 +56,15 @@ export class PrincipalService implements OnModuleInit {
     );
   }
 
+  /**
+   * Whether the client reached us over TLS: on our own socket, or as a trusted
+   * proxy in front of us says (X-Forwarded-Proto), and only such a proxy.
+   */
+  cameOverTls(request: FastifyRequest): boolean {
+    if ((request.raw.socket as { encrypted?: boolean }).encrypted === true) return true;
+    return forwardedOverTls(request.socket.remoteAddress, request.headers['x-forwarded-proto'], this.trustedProxies);
+  }
+
   async authenticate(request: FastifyRequest, model: string | null): Promise<Principal> {
     const clientIp = this.clientIp(request);
     const authorization = credentialOf(request);
@@ -63,6 +72,38 @@ export class PrincipalService implements OnModuleInit {
     // The same guess as one already admitted: it learns nothing that one will not.
     const joined = this.inFlight.get(cacheKey);
     if (joined) return joined;
+    return this.throttled(clientIp, () => this.lookUp(cacheKey, authorization, clientIp, model));
+  }
+
+  /** Console sign-in: the staff key from the form, checked as a key in `Authorization` is. */
+  openSession(request: FastifyRequest, key: string): Promise<OpenedSession> {
+    const clientIp = this.clientIp(request);
+    return this.throttled(clientIp, async () =>
+      accepted(await this.bus.request(AuthSubjects.openSession, { authorization: `Bearer ${key}`, clientIp })),
+    );
+  }
+
+  /**
+   * The console session a cookie's token holds. Not cached, unlike keys: a
+   * sign-out then ends the session on every edge replica at once, and console
+   * traffic is a person's clicks, one indexed lookup in auth each.
+   */
+  resolveSession(request: FastifyRequest, token: string): Promise<SessionView> {
+    const clientIp = this.clientIp(request);
+    return this.throttled(clientIp, async () =>
+      accepted(await this.bus.request(AuthSubjects.resolveSession, { token, clientIp })),
+    );
+  }
+
+  async closeSession(token: string): Promise<boolean> {
+    return accepted(await this.bus.request(AuthSubjects.closeSession, { token })).closed;
+  }
+
+  /**
+   * Runs an authentication under the address's budget of failures: refused
+   * with a 429 when it is spent, and an invalid key or session spends from it.
+   */
+  private async throttled<T>(clientIp: string, authenticate: () => Promise<T>): Promise<T> {
     const admission = this.failures.admit(clientIp, Date.now());
     if (!admission.admitted) {
       throw new DenialException(DenialReason.AuthenticationThrottled, {
@@ -71,7 +112,7 @@ export class PrincipalService implements OnModuleInit {
     }
     let invalidKey = false;
     try {
-      return await this.lookUp(cacheKey, authorization, clientIp, model);
+      return await authenticate();
     } catch (error) {
       invalidKey = error instanceof DenialException && error.denial.reason === DenialReason.InvalidAccessToken;
       throw error;
@@ -105,11 +146,16 @@ export class PrincipalService implements OnModuleInit {
     model: string | null,
   ): Promise<Principal> {
     const epoch = this.cache.currentEpoch();
-    const reply = await this.bus.request(AuthSubjects.authenticate, { authorization, clientIp, model });
-    if (!reply.ok) throw DenialException.of(reply.denial);
-    this.cache.set(cacheKey, reply.value, epoch, Date.now());
-    return reply.value;
+    const principal = accepted(await this.bus.request(AuthSubjects.authenticate, { authorization, clientIp, model }));
+    this.cache.set(cacheKey, principal, epoch, Date.now());
+    return principal;
   }
+}
+
+/** The value of an accepted reply; a refusal leaves as the documented error. */
+function accepted<T>(reply: Reply<T>): T {
+  if (!reply.ok) throw DenialException.of(reply.denial);
+  return reply.value;
 }
 
 /**

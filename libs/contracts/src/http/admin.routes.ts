@@ -56,6 +56,7 @@ import {
   UserResponse,
   UserUpdate,
 } from '../admin/users.api.js';
+import { SessionClosedResponse, SessionOpenInput, SessionResponse } from '../admin/session.api.js';
 import { declareRoutes } from './route.js';
 
 const { Conflict, ResourceNotFound, InvalidChannelId } = DenialReason;
@@ -70,6 +71,48 @@ const createdOnce = (schema: TSchema) =>
 
 /** The admin API: users and keys, channels, prices and the work of billing staff. */
 export const ADMIN_ROUTES = declareRoutes({
+  // ── console sessions ───────────────────────────────────────────────────
+  openSession: {
+    operationId: 'openSession',
+    method: 'post',
+    path: '/admin/v1/session',
+    tag: 'session',
+    summary: 'Sign in to the console: exchange a staff key for a session cookie',
+    description:
+      "Sets `tollgate_session` (HttpOnly, SameSite=Strict, Path=/admin/v1, with an expiry). Every admin route then accepts the cookie instead of `Authorization`; a write made with it must carry the answer's `csrf_token` as `X-CSRF-Token`. The key is not kept by the browser.",
+    access: 'public',
+    body: SessionOpenInput,
+    success: created(SessionResponse, 'Signed in; the cookie is set'),
+    denials: [
+      DenialReason.AuthenticationThrottled,
+      DenialReason.InvalidAccessToken,
+      DenialReason.AccountSuspended,
+      DenialReason.IpNotAllowed,
+      DenialReason.InsufficientPermissions,
+    ],
+  },
+  getSession: {
+    operationId: 'getSession',
+    method: 'get',
+    path: '/admin/v1/session',
+    tag: 'session',
+    summary: 'The console session the cookie holds, with its CSRF token',
+    description: 'Answers 401 without a live session cookie (a key in `Authorization` is no session).',
+    access: 'billing',
+    success: ok(SessionResponse),
+    denials: [],
+  },
+  closeSession: {
+    operationId: 'closeSession',
+    method: 'delete',
+    path: '/admin/v1/session',
+    tag: 'session',
+    summary: 'Sign out: end the session on every edge and clear the cookie',
+    access: 'billing',
+    success: ok(SessionClosedResponse),
+    denials: [],
+  },
+
   // ── users and keys (admin) ──────────────────────────────────────────────
   createUser: {
     operationId: 'createUser',

@@ -42,6 +42,12 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteDeclar
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer sk-…`' },
+        consoleSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'tollgate_session',
+          description: 'The console session cookie (POST /admin/v1/session); writes also need the X-CSRF-Token header',
+        },
       },
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
     },
@@ -67,7 +73,11 @@ function operation(route: RouteDeclaration, publish: (schema: TSchema) => Json):
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    ...(route.access === 'public' ? { security: [] } : {}),
+    ...(route.access === 'public'
+      ? { security: [] }
+      : route.access === 'billing' || route.access === 'admin'
+        ? { security: [{ bearer: [] }, { consoleSession: [] }] }
+        : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.upload
       ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: formSchema(route.upload) } } } }

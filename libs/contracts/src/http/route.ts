@@ -91,6 +91,9 @@ export function denialsOf(route: RouteDeclaration): DenialReason[] {
   const all = new Set<DenialReason>([...ALWAYS, ...route.denials]);
   if (route.access === 'key') KEYED.forEach((reason) => all.add(reason));
   if (route.access === 'billing' || route.access === 'admin') STAFF.forEach((reason) => all.add(reason));
+  // A write signed in with the console's session cookie must carry its CSRF token.
+  if ((route.access === 'billing' || route.access === 'admin') && route.method !== 'get')
+    all.add(DenialReason.CsrfTokenInvalid);
   // The edge parses the body of any request that may carry one, also for a route that declares none (a DELETE).
   if (route.body || route.method !== 'get') WITH_BODY.forEach((reason) => all.add(reason));
   if (route.query || route.params) all.add(route.invalidParams ?? DenialReason.InvalidRequest);
