@@ -51,6 +51,10 @@ export const edgeSettings = {
     0,
     65_535,
   )({ default: 8080, desc: 'HTTP port of the OpenAI and admin API; 0 = any free port (logged as `edge listening`)' }),
+  CONSOLE_DIR: str({
+    default: '',
+    desc: 'Folder of the built console the edge serves at /console/; empty = dist/console, where `npm run build` puts it',
+  }),
   BODY_LIMIT_BYTES: positiveInt({ default: 4 * 1024 * 1024, desc: 'Largest request body accepted (413 above it)' }),
   REQUEST_LOG_CSV_MAX_ROWS: positiveInt({
     default: 100_000,

@@ -7,6 +7,7 @@ import { OpsEndpoint } from '@tollgate/service';
 import { loadEdgeConfig } from './edge.config.js';
 import { EdgeModule } from './edge.module.js';
 import { ErrorResponseFilter } from './errors/error-response.filter.js';
+import { installConsole } from './console/console-routes.js';
 import { closeIdleConnectionsWhileClosing } from './http/close-idle-connections.js';
 import { frameworkErrorHandlers } from './http/framework-error-handlers.js';
 import { installHttpHooks } from './http/install-http-hooks.js';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   app.useLogger(new NestPinoLogger(logger));
   app.useGlobalFilters(new ErrorResponseFilter(logger));
   edgeMetrics.install(adapter.getInstance());
+  // After the hooks above: the console's routes get the tid, the access log and the metrics like every other.
+  installConsole(adapter.getInstance(), logger, config.CONSOLE_DIR);
   app.enableShutdownHooks();
   await app.listen(config.EDGE_PORT, config.EDGE_HOST);
   const address = adapter.getInstance().server.address();

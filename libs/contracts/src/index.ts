@@ -1,6 +1,7 @@
 export * from './subject.js';
 export * from './services.js';
 export * from './roles.js';
+export * from './admin-areas.js';
 export * from './auth.contract.js';
 export * from './router.contract.js';
 export * from './billing.contract.js';
