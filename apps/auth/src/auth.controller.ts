@@ -5,6 +5,7 @@ import {
   type AuthenticateRequest,
   type CreateKeyRequest,
   type CreateUserRequest,
+  type NamesRequest,
   type UserListRequest,
   type RequestOf,
   type UpdateKeyRequest,
@@ -15,6 +16,7 @@ import {
 import { HandleRequest } from '@tollgate/nats/server';
 import { AuthenticateService } from './authenticate/authenticate.service.js';
 import { KeysService } from './keys/keys.service.js';
+import { NamesService } from './names/names.service.js';
 import { UsersService } from './users/users.service.js';
 
 /**
@@ -28,6 +30,7 @@ export class AuthController {
     private readonly authentication: AuthenticateService,
     private readonly users: UsersService,
     private readonly keys: KeysService,
+    private readonly namesOf: NamesService,
   ) {}
 
   @HandleRequest(AuthSubjects.authenticate)
@@ -63,6 +66,11 @@ export class AuthController {
   @HandleRequest(AuthSubjects.lookupUsers)
   lookupUsers(@Payload() request: UserLookupRequest) {
     return this.users.lookup(request);
+  }
+
+  @HandleRequest(AuthSubjects.names)
+  names(@Payload() request: NamesRequest) {
+    return this.namesOf.names(request);
   }
 
   @HandleRequest(AuthSubjects.createKey)

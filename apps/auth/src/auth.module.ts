@@ -7,6 +7,7 @@ import { authDatabase } from './auth.database.js';
 import { AuthenticateService } from './authenticate/authenticate.service.js';
 import { RootBootstrapService } from './bootstrap/root-bootstrap.service.js';
 import { KeysService } from './keys/keys.service.js';
+import { NamesService } from './names/names.service.js';
 import { UsersService } from './users/users.service.js';
 
 @Module({
@@ -18,6 +19,7 @@ import { UsersService } from './users/users.service.js';
     AuthenticateService,
     UsersService,
     KeysService,
+    NamesService,
     RootBootstrapService,
   ],
 })
