@@ -197,6 +197,60 @@ describe('auth: keys, users, roles and every authentication row of the table', (
       }
     });
 
+    it("lets billing staff read a customer's keys for a customer page, but not create, change or revoke one", async () => {
+      const staff = await createCustomer(suite, { role: 'billing' });
+      const customer = await createCustomer(suite, { balance: '10' });
+      const budgeted = await suite.admin<{ id: string; key: string }>(
+        'POST',
+        `/admin/v1/users/${customer.userId}/keys`,
+        { name: 'backend', budget: '12.5' },
+      );
+      expect((await call(customer.key)).status).toBe(200);
+
+      // Auth records a key's last use off the reply path, at most once a minute per key.
+      const listed = await eventually(async () => {
+        const result = await suite.admin<{ data: Array<Record<string, unknown>> }>(
+          'GET',
+          `/admin/v1/users/${customer.userId}/keys`,
+          undefined,
+          staff.key,
+        );
+        expect(result.status).toBe(200);
+        const used = result.body.data.find((key) => key.id === customer.keyId);
+        expect(used?.last_used_at).toEqual(expect.any(String));
+        return result.body.data;
+      });
+      const shown = listed.find((key) => key.id === budgeted.body.id);
+      expect(shown).toMatchObject({
+        name: 'backend',
+        last6: last6(budgeted.body.key),
+        status: 'active',
+        budget: '12.500000',
+        last_used_at: null,
+      });
+      // Never the key, nor its hash: the key is in the create answer only.
+      for (const key of listed) {
+        expect(Object.keys(key)).not.toEqual(expect.arrayContaining(['key']));
+        expect(JSON.stringify(key)).not.toContain(budgeted.body.key.slice(3));
+        expect(Object.keys(key).filter((field) => /hash|secret/.test(field))).toEqual([]);
+      }
+
+      for (const [method, path, body] of [
+        ['POST', `/admin/v1/users/${customer.userId}/keys`, { name: 'by-staff' }],
+        ['PATCH', `/admin/v1/keys/${customer.keyId}`, { budget: '1' }],
+        ['POST', `/admin/v1/keys/${customer.keyId}/revoke`, {}],
+      ] as const) {
+        const refused = await suite.admin<ErrorBody>(method, path, body, staff.key);
+        expect({ path, status: refused.status, message: refused.body.error.message }).toEqual({
+          path,
+          status: 403,
+          message: forbidden,
+        });
+      }
+      // The refused revoke changed nothing.
+      expect((await call(customer.key)).status).toBe(200);
+    });
+
     it('lets an admin do everything except create or change root users', async () => {
       const admin = await createCustomer(suite, { role: 'admin' });
       expect((await suite.admin('POST', '/admin/v1/users', { name: 'u', role: 'billing' }, admin.key)).status).toBe(

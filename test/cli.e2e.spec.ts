@@ -107,7 +107,9 @@ describe('cli: the operator command line against the running suite', () => {
 
     const second = await cli(...args);
     expect(second).toMatchObject({ code: 0, stderr: '' });
-    expect(second.stdout).toContain('nothing changed this time');
+    expect(second.stdout).toContain(
+      `Already applied: idempotency key e2e-adj-${customer.userId} was used before; nothing changed this time.`,
+    );
 
     const replay = JSON.parse((await cli(...args, '--json')).stdout) as { replayed: boolean };
     expect(replay.replayed).toBe(true);
@@ -182,9 +184,13 @@ describe('cli: the operator command line against the running suite', () => {
 
     const run = await cli('batch-adjust', file);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toContain('Applied: 2 row(s) committed.');
+    expect(run.stdout).toContain('Applied: 2 row(s) new, 0 replayed (already applied).\n');
     expect([await balanceOf(ann), await balanceOf(bob)]).toEqual(['6.500000', '4.750000']);
 
+    // A re-run says in words that nothing new was applied, not that every row was committed again.
+    const rerun = await cli('batch-adjust', file);
+    expect(rerun).toMatchObject({ code: 0, stderr: '' });
+    expect(rerun.stdout).toContain('Applied: 0 row(s) new, 2 replayed (already applied). Nothing changed this time.');
     const again = await cliJson<BatchResult>('batch-adjust', file);
     expect(again).toMatchObject({ applied: true, counts: { applied: 0, replayed: 2 } });
     expect([await balanceOf(ann), await balanceOf(bob)]).toEqual(['6.500000', '4.750000']);
@@ -207,6 +213,15 @@ describe('cli: the operator command line against the running suite', () => {
 
     const keys = await cliJson<{ data: Array<{ id: string }> }>('keys', 'list', customer.userId);
     expect(keys.data.map((key) => key.id)).toEqual([customer.keyId]);
+
+    // The ledger names the staff member who topped up (here root), not their id; the id is behind --wide.
+    const ledger = await cli('ledger', customer.userId);
+    expect(ledger.code).toBe(0);
+    const [header, topUp] = ledger.stdout.split('\n');
+    expect(header).toMatch(/ BY +REASON$/);
+    expect(topUp).toMatch(/ topup .* root .*test setup$/);
+    const wide = await cli('ledger', customer.userId, '--wide');
+    expect(wide.stdout).toMatch(/ ACTOR /);
 
     const table = await cli('balance', customer.userId);
     expect(table.code).toBe(0);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import pg from 'pg';
 import { resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { eventually } from '@tollgate/testing';
@@ -13,7 +14,9 @@ interface RequestRow {
   object: 'request';
   tid: string;
   user_id: string;
+  user_name: string | null;
   key_id: string;
+  key_name: string | null;
   model: string;
   channel_id: number | null;
   status: number;
@@ -36,6 +39,10 @@ interface LedgerLine {
   amount: string;
   hold_id: string;
   tid: string;
+  user_id: string;
+  user_name: string | null;
+  actor: string;
+  actor_name: string | null;
 }
 
 interface RequestTrace {
@@ -96,7 +103,7 @@ describe('request log: every settled request by its tid, filters, pages and CSV'
     await createChannel(suite, { models: ['rl-failing'] });
     suite.fake.setDefaults({ byModel: { 'rl-failing': { status: 500 } } });
     for (const model of ['rl-ok', 'rl-stream', 'rl-failing']) await setPrice(suite, model, '1', '2');
-    customer = await createCustomer(suite, { balance: '5' });
+    customer = await createCustomer(suite, { balance: '5', key: { name: 'rl-laptop' } });
     startedAt = new Date().toISOString();
     const client = openaiClient(suite, customer.key);
 
@@ -255,6 +262,111 @@ describe('request log: every settled request by its tid, filters, pages and CSV'
 
     const withLimit = await suite.admin<ErrorBody>('GET', '/admin/v1/requests?format=csv&limit=5');
     expect([withLimit.status, withLimit.body.error.param]).toEqual([400, 'limit']);
+  });
+
+  describe('names next to ids', () => {
+    let userName: string;
+
+    beforeAll(async () => {
+      userName = (await suite.admin<{ name: string }>('GET', `/admin/v1/users/${customer.userId}`)).body.name;
+    });
+
+    it("shows each request's user and key by name, in a page, a trace and the CSV", async () => {
+      const page = await suite.admin<RequestPage>('GET', `/admin/v1/requests?user_id=${customer.userId}`);
+      expect(page.body.data.map((row) => [row.user_name, row.key_name])).toEqual(
+        Array.from({ length: 3 }, () => [userName, 'rl-laptop']),
+      );
+
+      const trace = await suite.admin<RequestTrace>('GET', `/admin/v1/requests/${tids.success}`);
+      const [{ request, ledger }] = trace.body.requests as [RequestTrace['requests'][number]];
+      expect([request.user_name, request.key_name]).toEqual([userName, 'rl-laptop']);
+      // The hold is the key's doing; its release and charge are the settlement service's, which names no one.
+      expect(ledger.map((line) => [line.type, line.user_name, line.actor, line.actor_name])).toEqual([
+        ['hold', userName, `key:${customer.keyId}`, 'rl-laptop'],
+        ['release', userName, 'settlement', null],
+        ['charge', userName, 'settlement', null],
+      ]);
+
+      const csv = await fetch(`${suite.edgeUrl}/admin/v1/requests?user_id=${customer.userId}&format=csv`, {
+        headers: { authorization: `Bearer ${suite.rootKey}` },
+      });
+      const rows = parseCsv<Record<string, string>>(await csv.text(), { columns: true });
+      expect(rows.map((row) => [row.user_id, row.user_name, row.key_id, row.key_name])).toEqual(
+        Array.from({ length: 3 }, () => [customer.userId, userName, customer.keyId, 'rl-laptop']),
+      );
+    });
+
+    it('shows the names in usage and in the ledger (JSON and CSV), the staff member who topped up as the actor', async () => {
+      const usage = await suite.admin<{ data: Array<Record<string, unknown>> }>(
+        'GET',
+        `/admin/v1/usage?user_id=${customer.userId}`,
+      );
+      expect(usage.body.data.length).toBeGreaterThan(0);
+      for (const row of usage.body.data) {
+        expect(row).toMatchObject({ user_id: customer.userId, user_name: userName, key_name: 'rl-laptop' });
+      }
+
+      const ledger = await suite.admin<{ data: LedgerLine[] }>(
+        'GET',
+        `/admin/v1/users/${customer.userId}/ledger?type=topup`,
+      );
+      const [topUp] = ledger.body.data;
+      const staff = (await suite.admin<{ name: string }>('GET', `/admin/v1/users/${topUp?.actor ?? ''}`)).body;
+      expect(staff.name).toEqual(expect.any(String));
+      expect(topUp).toMatchObject({ user_name: userName, actor_name: staff.name });
+
+      const csv = await fetch(`${suite.edgeUrl}/admin/v1/users/${customer.userId}/ledger?format=csv&type=hold`, {
+        headers: { authorization: `Bearer ${suite.rootKey}` },
+      });
+      const rows = parseCsv<Record<string, string>>(await csv.text(), { columns: true });
+      expect(rows).toHaveLength(3);
+      expect(rows.map((row) => [row.user_name, row.actor_name])).toEqual(
+        Array.from({ length: 3 }, () => [userName, 'rl-laptop']),
+      );
+    });
+
+    it('answers null, not an error, for a user and a key auth does not know', async () => {
+      const gone = await createCustomer(suite, { balance: '1', key: { name: 'doomed' } });
+      const client = openaiClient(suite, gone.key);
+      const answer = await client.chat.completions.create({ model: 'rl-ok', messages }).withResponse();
+      const tid = answer.response.headers.get('x-tid') ?? '';
+      await eventually(
+        async () => {
+          const page = await suite.admin<RequestPage>('GET', `/admin/v1/requests?user_id=${gone.userId}`);
+          expect(page.body.data.map((row) => row.key_name)).toEqual(['doomed']);
+        },
+        { timeoutMs: 15_000 },
+      );
+      // Auth deletes no user or key; one removed by hand (or billing's row for an id auth never had) looks like this.
+      const db = new pg.Client({ connectionString: suite.databaseUrl });
+      await db.connect();
+      try {
+        await db.query('DELETE FROM auth.api_keys WHERE id = $1', [gone.keyId]);
+        await db.query('DELETE FROM auth.users WHERE id = $1', [gone.userId]);
+      } finally {
+        await db.end();
+      }
+
+      const page = await suite.admin<RequestPage>('GET', `/admin/v1/requests?user_id=${gone.userId}`);
+      expect(page.status).toBe(200);
+      expect(page.body.data.map((row) => [row.user_id, row.user_name, row.key_id, row.key_name])).toEqual([
+        [gone.userId, null, gone.keyId, null],
+      ]);
+      const trace = await suite.admin<RequestTrace>('GET', `/admin/v1/requests/${tid}`);
+      expect(trace.status).toBe(200);
+      const [{ request, ledger }] = trace.body.requests as [RequestTrace['requests'][number]];
+      expect([request.user_name, request.key_name]).toEqual([null, null]);
+      expect(ledger.map((line) => [line.user_name, line.actor_name])).toEqual([
+        [null, null],
+        [null, null],
+        [null, null],
+      ]);
+      const usage = await suite.admin<{ data: Array<Record<string, unknown>> }>(
+        'GET',
+        `/admin/v1/usage?user_id=${gone.userId}`,
+      );
+      expect(usage.body.data.map((row) => [row.user_name, row.key_name])).toEqual([[null, null]]);
+    });
   });
 
   it('may be read by the billing role; a user key gets the documented 403', async () => {

@@ -5,6 +5,7 @@ import {
   type AuthenticateRequest,
   type CreateKeyRequest,
   type CreateUserRequest,
+  type NamesRequest,
   type UserListRequest,
   type RequestOf,
   type UpdateKeyRequest,
@@ -19,6 +20,7 @@ import { HandleRequest } from '@tollgate/nats/server';
 import { AuthenticateService } from './authenticate/authenticate.service.js';
 import { KeysService } from './keys/keys.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { NamesService } from './names/names.service.js';
 import { UsersService } from './users/users.service.js';
 
 /**
@@ -33,6 +35,7 @@ export class AuthController {
     private readonly users: UsersService,
     private readonly keys: KeysService,
     private readonly sessions: SessionsService,
+    private readonly namesOf: NamesService,
   ) {}
 
   @HandleRequest(AuthSubjects.authenticate)
@@ -68,6 +71,11 @@ export class AuthController {
   @HandleRequest(AuthSubjects.lookupUsers)
   lookupUsers(@Payload() request: UserLookupRequest) {
     return this.users.lookup(request);
+  }
+
+  @HandleRequest(AuthSubjects.names)
+  names(@Payload() request: NamesRequest) {
+    return this.namesOf.names(request);
   }
 
   @HandleRequest(AuthSubjects.createKey)

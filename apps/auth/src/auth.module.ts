@@ -8,6 +8,7 @@ import { AuthenticateService } from './authenticate/authenticate.service.js';
 import { RootBootstrapService } from './bootstrap/root-bootstrap.service.js';
 import { KeysService } from './keys/keys.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { NamesService } from './names/names.service.js';
 import { UsersService } from './users/users.service.js';
 
 @Module({
@@ -20,6 +21,7 @@ import { UsersService } from './users/users.service.js';
     UsersService,
     KeysService,
     SessionsService,
+    NamesService,
     RootBootstrapService,
   ],
 })

@@ -21,6 +21,7 @@ export type {
   HoldResponse,
   KeyResponse,
   LedgerEntryResponse,
+  NamedLedgerEntryResponse,
   PriceResponse,
   ReconcileResponse,
   RequestLogEntryResponse,

@@ -199,7 +199,7 @@ describe(runCli.name, () => {
     });
     await run(['adjust', USER, '-2.5', '--reason', 'refund', '--idempotency-key', 'ticket-9', '--allow-negative']);
     expect(server.requests[0].body).toMatchObject({ allow_negative: true });
-    expect(stdout).toContain('Already done: idempotency key ticket-9 was used before; nothing changed this time.');
+    expect(stdout).toContain('Already applied: idempotency key ticket-9 was used before; nothing changed this time.');
   });
 
   it('prints a new key once, with the warning that it cannot be shown again', async () => {
@@ -371,7 +371,15 @@ describe(runCli.name, () => {
         body: batchAnswer({ dry_run: false, applied: true, counts: counts({ applied: 1, replayed: 1 }) }),
       });
       expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Ok);
-      expect(stdout).toContain('Applied: 2 row(s) committed; 1 of them were applied before');
+      expect(stdout).toContain('Applied: 1 row(s) new, 1 replayed (already applied).\n');
+      server.on('POST /admin/v1/adjustments/batch', {
+        status: 201,
+        body: batchAnswer({ dry_run: false, applied: true, counts: counts({ replayed: 2 }) }),
+      });
+      stdout = '';
+      expect(await run(['batch-adjust', 'b.csv'])).toBe(ExitCode.Ok);
+      expect(stdout).toContain('Applied: 0 row(s) new, 2 replayed (already applied). Nothing changed this time.');
+      expect(stdout).not.toContain('committed');
     });
 
     it('prints the answer untouched with --json, and fetches no rows', async () => {
@@ -584,7 +592,9 @@ describe(runCli.name, () => {
           {
             day: '2024-05-01',
             user_id: USER,
+            user_name: 'Ann',
             key_id: OTHER,
+            key_name: 'laptop',
             model: 'o3',
             requests: 2,
             failed_requests: 0,
@@ -602,13 +612,18 @@ describe(runCli.name, () => {
     });
 
     expect(await run(['usage'])).toBe(ExitCode.Ok);
-    expect(stdout.split('\n')[0]).toMatch(/^DAY +USER +MODEL +REQUESTS +INPUT TOK +OUTPUT TOK +COST$/);
+    expect(stdout.split('\n')[0]).toMatch(/^DAY +USER +KEY +MODEL +REQUESTS +INPUT TOK +OUTPUT TOK +COST$/);
+    // Names, not ids; the ids are behind --wide.
+    expect(stdout.split('\n')[1]).toMatch(/^2024-05-01 +Ann +laptop +o3 /);
+    expect(stdout).not.toContain(USER);
     stdout = '';
     expect(await run(['usage', '--wide'])).toBe(ExitCode.Ok);
 
     const [header, row] = stdout.split('\n');
     expect(header).toMatch(/INPUT TOK +CACHED +CACHE WRITE +OUTPUT TOK +REASONING/);
     expect(row).toMatch(/1200 +800 +100 +300 +120/);
+    expect(header).toMatch(/^DAY +USER +USER ID +KEY +KEY ID +MODEL/);
+    expect(row).toContain(`Ann   ${USER}  laptop  ${OTHER}`);
   });
 
   it('lists users as an aligned table and points to the next page', async () => {
@@ -644,7 +659,9 @@ describe(runCli.name, () => {
       tid: TID,
       hold_id: BATCH,
       user_id: USER,
+      user_name: 'Ann',
       key_id: OTHER,
+      key_name: 'laptop',
       model: 'a-model-name-longer-than-eighteen',
       channel_id: 999,
       status: 502,
@@ -721,6 +738,10 @@ describe(runCli.name, () => {
         type,
         hold_id: BATCH,
         tid: TID,
+        user_name: 'Ann',
+        ...(type === 'hold'
+          ? { actor: `key:${OTHER}`, actor_name: 'laptop' }
+          : { actor: 'settlement', actor_name: null }),
       });
       server.on(`GET /admin/v1/requests/${TID}`, {
         body: {
@@ -752,8 +773,12 @@ describe(runCli.name, () => {
 
       expect(stdout).toMatch(/^status: +200 \(charged\)$/m);
       expect(stdout).toMatch(/^charged: +0\.000140$/m);
-      expect(stdout).toMatch(/^LEDGER +AMOUNT +BALANCE AFTER +AT \(UTC\) +ENTRY$/m);
-      expect(stdout).toMatch(/^charge +-0\.000140 +7\.500000 +2024-05-01 00:00:00 +9$/m);
+      expect(stdout).toMatch(/^LEDGER +AMOUNT +BALANCE AFTER +AT \(UTC\) +BY +ENTRY$/m);
+      expect(stdout).toMatch(/^hold +-0\.000200 +7\.500000 +2024-05-01 00:00:00 +laptop +7$/m);
+      expect(stdout).toMatch(/^charge +-0\.000140 +7\.500000 +2024-05-01 00:00:00 +settlement +9$/m);
+      // The request's user and key by name, each with its id.
+      expect(stdout).toMatch(new RegExp(`^user: +Ann \\(${USER}\\)$`, 'm'));
+      expect(stdout).toMatch(new RegExp(`^key: +laptop \\(${OTHER}\\)$`, 'm'));
       expect(stderr).toBe('');
     });
 

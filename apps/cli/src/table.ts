@@ -83,6 +83,20 @@ export function listText(values: readonly string[] | null | undefined, none = '-
   return values && values.length > 0 ? values.join(', ') : none;
 }
 
+/**
+ * What a table shows for a user or a key: its name, or its id when auth
+ * knows no name for it (a service's actor, `settlement`, reads as itself),
+ * so a row never reads as nobody. Cut to `max` either way, to keep the
+ * table within TABLE_WIDTH; the whole ids are in --wide and --json.
+ */
+export function nameCell(name: string | null | undefined, id: string, max = 20): string {
+  return clip(name === null || name === undefined || name === '' ? id : name, max);
+}
+
+/** A user or a key in a record: its name and its id, or the id alone when auth has no name. */
+export const nameAndId = (name: string | null | undefined, id: string): string =>
+  name === null || name === undefined || name === '' ? id : `${name} (${id})`;
+
 /** Text cut to `max` code points, the cut marked with "…", so one long value cannot push a table past the screen. */
 export function clip(text: string, max: number): string {
   const points = [...text];

@@ -3,6 +3,7 @@ import {
   AuthSubjects,
   CreateKeyRequest,
   CreateUserRequest,
+  NamesRequest,
   PageRequest,
   UserDirectoryRequest,
   UserLookupRequest,
@@ -37,6 +38,7 @@ const examples: Examples<typeof AuthSubjects> = {
   openSession: { authorization: 'Bearer sk-x', clientIp: '127.0.0.1' },
   resolveSession: { token: 'tgs_x', clientIp: '127.0.0.1' },
   closeSession: { token: 'tgs_x' },
+  names: { userIds: [USER], keyIds: [KEY] },
   ping: {},
   invalidated: { keyIds: [KEY] },
   userCreated: { id: USER, group: 'default', status: 'active', updatedAt: '2030-01-01T00:00:00.000Z' },
@@ -94,5 +96,15 @@ describe('auth requests', () => {
     expect(refusedParam(UserLookupRequest, { userIds: ids(LIMITS.batchRows + 1) })).toBe('userIds');
     expect(refusedParam(UserLookupRequest, { userIds: [] })).toBe('userIds');
     expect(refusedParam(UserLookupRequest, { userIds: [USER, 'not-a-uuid'] })).toBe('userIds[1]');
+  });
+
+  it('asks the names of at most LIMITS.nameLookupIds users and as many keys, by id only', () => {
+    const ids = (n: number) => Array.from({ length: n }, () => USER);
+    const most = LIMITS.nameLookupIds;
+    expect(refusedParam(NamesRequest, { userIds: ids(most), keyIds: ids(most) })).toBeNull();
+    expect(refusedParam(NamesRequest, { userIds: [], keyIds: [] })).toBeNull();
+    expect(refusedParam(NamesRequest, { userIds: ids(most + 1), keyIds: [] })).toBe('userIds');
+    expect(refusedParam(NamesRequest, { userIds: [], keyIds: ids(most + 1) })).toBe('keyIds');
+    expect(refusedParam(NamesRequest, { userIds: [], keyIds: ['key:' + KEY] })).toBe('keyIds[0]');
   });
 });

@@ -247,6 +247,26 @@ export type SessionRequest = Static<typeof SessionRequest>;
 
 export const CloseSessionRequest = Type.Object({ token: SessionToken() }, STRICT);
 export type CloseSessionRequest = Static<typeof CloseSessionRequest>;
+/**
+ * Users and keys whose names the admin API shows next to their ids (usage,
+ * ledger, request log). Ids only; any id may be unknown (a key id in an old
+ * ledger line, a user made by hand): the answer leaves it out.
+ */
+export const NamesRequest = Type.Object(
+  {
+    userIds: Type.Array(Uuid(), { maxItems: LIMITS.nameLookupIds }),
+    keyIds: Type.Array(Uuid(), { maxItems: LIMITS.nameLookupIds }),
+  },
+  STRICT,
+);
+export type NamesRequest = Static<typeof NamesRequest>;
+
+const Named = Type.Object({ id: Uuid(), name: Type.String({ maxLength: LIMITS.nameLength }) });
+export type Named = Static<typeof Named>;
+
+/** The users and keys among the ids that exist, with their names; the others are not listed. */
+export const NamesReply = Type.Object({ users: Type.Array(Named), keys: Type.Array(Named) });
+export type NamesReply = Static<typeof NamesReply>;
 
 /** Broadcast when a key or user changes, so every cache drops it at once. */
 export const AuthInvalidation = Type.Object({
@@ -282,6 +302,8 @@ export const AuthSubjects = {
     CloseSessionRequest,
     Reply(Type.Object({ closed: Type.Boolean() })),
   ),
+  /** The names of these users and keys, in one query: what the admin API shows next to ids. */
+  names: subject('tollgate.auth.names', NamesRequest, Reply(NamesReply)),
   ping: subject('tollgate.auth.ping', Empty, PingReply),
   invalidated: eventSubject('tollgate.broadcast.auth.invalidated', AuthInvalidation),
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { TSchema } from '@tollgate/typebox';
+import { Type, type TSchema } from '@tollgate/typebox';
+import { AuthSubjects, NamesReply, NamesRequest } from './auth.contract.js';
 import {
   BATCH_ROW_ERRORS,
   BATCH_ROW_STATUSES,
@@ -232,5 +233,21 @@ describe("the size of the request log's messages", () => {
     expect(compile(RequestTrace).is(trace)).toBe(true);
 
     expect(jsonBytes(reply(trace)) + HEADERS).toBeLessThanOrEqual(BUDGET);
+  });
+});
+
+describe('the size of the names the admin API asks of auth', () => {
+  it(`answers ${LIMITS.nameLookupIds} users and as many keys, every name at its worst, well under NATS's max_payload`, () => {
+    // A key's name as auth's contract takes it (any text up to the length), the costliest there is.
+    const name = worstText(Type.String({ maxLength: LIMITS.nameLength }), LIMITS.nameLength);
+    const named = Array.from({ length: LIMITS.nameLookupIds }, () => ({ id: UUID, name }));
+    const worst = { users: named, keys: named };
+    expect(compile(NamesReply).is(worst)).toBe(true);
+    expect(jsonBytes(reply(worst)) + HEADERS).toBeLessThanOrEqual(BUDGET);
+
+    const ids = Array.from({ length: LIMITS.nameLookupIds }, () => UUID);
+    const ask = { userIds: ids, keyIds: ids };
+    expect(compile(NamesRequest).is(ask)).toBe(true);
+    expect(jsonBytes(request(AuthSubjects.names.name, ask)) + HEADERS).toBeLessThanOrEqual(BUDGET);
   });
 });

@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
 import { adminPath } from '../admin-client.js';
-import type { BalanceResponse, GrantResponse, HoldResponse, LedgerEntryResponse, ListResponse } from '../api-views.js';
+import type {
+  BalanceResponse,
+  GrantResponse,
+  HoldResponse,
+  ListResponse,
+  NamedLedgerEntryResponse,
+} from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { integer, isoDate, ledgerTypes, uuid } from '../cli-input.js';
-import { renderRecord, renderTable, timeCell, type Column } from '../table.js';
+import { nameCell, renderRecord, renderTable, timeCell, type Column } from '../table.js';
 
 export const HOLD_COLUMNS: Array<Column<HoldResponse>> = [
   { header: 'id', value: (h) => h.id, wide: true },
@@ -26,12 +32,13 @@ export const GRANT_COLUMNS: Array<Column<GrantResponse>> = [
   { header: 'expires', value: (g) => timeCell(g.expires_at) },
 ];
 
-export const LEDGER_COLUMNS: Array<Column<LedgerEntryResponse>> = [
+export const LEDGER_COLUMNS: Array<Column<NamedLedgerEntryResponse>> = [
   { header: 'id', value: (e) => e.id, align: 'right' },
   { header: 'created', value: (e) => timeCell(e.created_at) },
   { header: 'type', value: (e) => e.type },
   { header: 'amount', value: (e) => e.amount, align: 'right' },
   { header: 'balance after', value: (e) => e.balance_after, align: 'right' },
+  { header: 'by', value: (e) => nameCell(e.actor_name, e.actor, 14) },
   { header: 'actor', value: (e) => e.actor, wide: true },
   { header: 'reason', value: (e) => e.reason },
   { header: 'idempotency key', value: (e) => e.idempotency_key, wide: true },
@@ -112,7 +119,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
         if (next) ctx.note(`more entries: --cursor ${next}`);
         return;
       }
-      const page = await ctx.client().get<ListResponse<LedgerEntryResponse>>(path, query);
+      const page = await ctx.client().get<ListResponse<NamedLedgerEntryResponse>>(path, query);
       ctx.print(command, page, () =>
         renderTable(LEDGER_COLUMNS, page.data, '(no ledger entries)', ctx.tableOptions(command)),
       );

@@ -23,7 +23,7 @@ interface MoneyOptions {
 const renderAdjustment = (result: AdjustmentResponse, verb: string): string => {
   const { entry, balance } = result;
   const headline = result.replayed
-    ? `Already done: idempotency key ${entry.idempotency_key} was used before; nothing changed this time.`
+    ? `Already applied: idempotency key ${entry.idempotency_key} was used before; nothing changed this time.`
     : `${verb} ${entry.amount} for user ${entry.user_id}.`;
   return (
     `${headline}\n` +
@@ -102,10 +102,10 @@ function batchSummary(batch: BatchResponse): string {
       : `Dry run: ${errors} of ${rows} row(s) have errors; the batch would not be applied. Nothing was changed.`;
   }
   if (batch.applied) {
-    const replayed = batch.counts.replayed;
-    return replayed === 0
-      ? `Applied: ${rows} row(s) committed.`
-      : `Applied: ${rows} row(s) committed; ${replayed} of them were applied before (same key) and did not change again.`;
+    // New and replayed apart: a batch sent again reads as nothing new, not as every row committed again.
+    const { applied, replayed } = batch.counts;
+    const unchanged = applied === 0 ? ' Nothing changed this time.' : '';
+    return `Applied: ${applied} row(s) new, ${replayed} replayed (already applied).${unchanged}`;
   }
   return `NOT applied: ${errors} row(s) with errors, so no row was applied (all or nothing). Nothing was changed.`;
 }

@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import type { ReconcileResponse, UsageResponse, UsageRowResponse } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { isoDate, keyIdFilter, requiredText, uuid } from '../cli-input.js';
-import { renderRecord, renderTable, type Column } from '../table.js';
+import { nameCell, renderRecord, renderTable, type Column } from '../table.js';
 
 export const USAGE_COLUMNS: Array<Column<UsageRowResponse>> = [
   { header: 'day', value: (r) => r.day },
-  { header: 'user', value: (r) => r.user_id },
-  { header: 'key', value: (r) => r.key_id, wide: true },
+  { header: 'user', value: (r) => nameCell(r.user_name, r.user_id, 18) },
+  { header: 'user id', value: (r) => r.user_id, wide: true },
+  { header: 'key', value: (r) => nameCell(r.key_name, r.key_id, 16) },
+  { header: 'key id', value: (r) => r.key_id, wide: true },
   { header: 'model', value: (r) => r.model },
   { header: 'requests', value: (r) => r.requests, align: 'right' },
   { header: 'failed', value: (r) => r.failed_requests, align: 'right', wide: true },

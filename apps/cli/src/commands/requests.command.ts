@@ -4,7 +4,7 @@ import type { ListResponse, RequestLogEntryResponse, RequestTraceResponse } from
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
 import { channelId, integer, isoDate, keyIdFilter, requestStatus, requiredText, tid, uuid } from '../cli-input.js';
-import { clip, renderRecord, renderTable, type Column } from '../table.js';
+import { clip, nameAndId, nameCell, renderRecord, renderTable, type Column } from '../table.js';
 
 /** An instant as `2026-12-02 16:06:52` (UTC): the table's width is spent on the tid, not on milliseconds. */
 const shortTime = (instant: string | null): string | null =>
@@ -33,6 +33,7 @@ const LEDGER_COLUMNS: Array<Column<TracedLedgerLine>> = [
   { header: 'amount', value: (e) => e.amount, align: 'right' },
   { header: 'balance after', value: (e) => e.balance_after, align: 'right' },
   { header: 'at (UTC)', value: (e) => shortTime(e.created_at) },
+  { header: 'by', value: (e) => nameCell(e.actor_name, e.actor) },
   { header: 'entry', value: (e) => e.id, align: 'right' },
 ];
 
@@ -42,8 +43,8 @@ function renderTracedRequest({ request, hold, ledger }: RequestTraceResponse['re
     renderRecord([
       ['tid', request.tid],
       ['settled', request.created_at],
-      ['user', request.user_id],
-      ['key', request.key_id],
+      ['user', nameAndId(request.user_name, request.user_id)],
+      ['key', nameAndId(request.key_name, request.key_id)],
       ['model', request.model],
       ['channel', request.channel_id],
       ['status', `${request.status} (${request.succeeded ? 'charged' : 'failed, released'})`],

@@ -58,6 +58,7 @@ const typical: Record<string, [ReadonlyArray<Column<never>>, Record<string, unkn
       amount: `-${MONEY}`,
       balance_after: MONEY,
       actor: ID,
+      actor_name: 'Sam Billing-Staff',
       reason: 'refund for the outage of 30 Nov',
       idempotency_key: 'invoice-2026-11-0042-refund',
     },
@@ -109,7 +110,9 @@ const typical: Record<string, [ReadonlyArray<Column<never>>, Record<string, unkn
     {
       day: '2026-12-02',
       user_id: ID,
+      user_name: 'Acme Corporation Ltd',
       key_id: ID,
+      key_name: 'production backend',
       model: MODEL,
       requests: 123456,
       failed_requests: 12,
@@ -138,9 +141,36 @@ const widest = (text: string): number =>
       .map((line) => [...line].length),
   );
 
+/** The same rows when auth knows none of their users and keys: the tables show (cut) ids instead of names. */
+const unnamed = Object.fromEntries(
+  Object.entries(typical).map(([name, [columns, row]]) => [
+    name,
+    [columns, { ...row, user_name: null, key_name: null, actor_name: null }] as const,
+  ]),
+);
+
 describe('CLI tables', () => {
   it.each(Object.entries(typical))(`fit ${TABLE_WIDTH} columns for typical %s`, (_name, [columns, row]) => {
     expect(widest(renderTable(columns, [row as never]))).toBeLessThanOrEqual(TABLE_WIDTH);
+  });
+
+  it.each(Object.entries(unnamed))(
+    `fit ${TABLE_WIDTH} columns for %s auth has no names for`,
+    (_name, [columns, row]) => {
+      expect(widest(renderTable(columns, [row as never]))).toBeLessThanOrEqual(TABLE_WIDTH);
+    },
+  );
+
+  it('shows names where the API gives them, and the ids with --wide', () => {
+    const [columns, row] = typical.usage;
+    const narrow = renderTable(columns, [row as never]);
+    // Long names are cut, so that the table keeps within its width.
+    expect(narrow).toContain('Acme Corporation …');
+    expect(narrow).toContain('production back…');
+    expect(narrow).not.toContain(ID);
+    expect(renderTable(columns, [row as never], '(none)', { wide: true })).toContain(ID);
+    const [ledgerColumns, entry] = typical.ledger;
+    expect(renderTable(ledgerColumns, [entry as never])).toContain('Sam Billing-S…');
   });
 
   it.each(Object.entries(typical).filter(([, [columns]]) => columns.some((column) => column.wide)))(

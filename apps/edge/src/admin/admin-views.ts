@@ -14,6 +14,7 @@ import {
   type HoldResponse,
   type KeyResponse,
   type LedgerEntryResponse,
+  type NamedLedgerEntryResponse,
   type PriceResponse,
   type ReconcileResponse,
   type RequestLogEntryResponse,
@@ -38,6 +39,7 @@ import {
   type UserView,
 } from '@tollgate/contracts';
 import type { FastifyReply } from 'fastify';
+import { actorIds, actorName, idsOf, type NameIds, type Names } from './names.js';
 
 /**
  * The admin API speaks snake_case JSON and decimal money strings, like
@@ -142,6 +144,24 @@ export const toLedgerResponse = (entry: LedgerEntryView): LedgerEntryResponse =>
   created_at: entry.createdAt,
 });
 
+/** A ledger entry as staff read it: with the names of its user and its actor (see `namesOf`). */
+export const toNamedLedgerResponse = (entry: LedgerEntryView, names: Names): NamedLedgerEntryResponse => ({
+  ...toLedgerResponse(entry),
+  user_name: names.user(entry.userId),
+  actor_name: actorName(entry.actor, names),
+});
+
+/** The users and keys a ledger page names: each entry's user and its actor. */
+export const ledgerNameIds = (entries: readonly LedgerEntryView[]): NameIds =>
+  idsOf(entries, (entry) => {
+    const actor = actorIds(entry.actor);
+    return { userIds: [entry.userId, ...actor.userIds], keyIds: actor.keyIds };
+  });
+
+/** The users and keys of rows that carry one of each (usage rows, requests). */
+export const userKeyNameIds = (rows: ReadonlyArray<{ userId: string; keyId: string }>): NameIds =>
+  idsOf(rows, (row) => ({ userIds: [row.userId], keyIds: [row.keyId] }));
+
 export const toHoldResponse = (hold: HoldView): HoldResponse => ({
   id: hold.holdId,
   object: 'hold',
@@ -200,13 +220,15 @@ export const toBatchRowResponse = (row: BatchAdjustRowResult): BatchRowResponse 
   message: row.message,
 });
 
-export const toUsageResponse = (report: UsageReport): UsageResponse => ({
+export const toUsageResponse = (report: UsageReport, names: Names): UsageResponse => ({
   object: 'usage_report',
   truncated: report.truncated,
   data: report.rows.map((row) => ({
     day: row.day,
     user_id: row.userId,
+    user_name: names.user(row.userId),
     key_id: row.keyId,
+    key_name: names.key(row.keyId),
     model: row.model,
     requests: row.requests,
     failed_requests: row.failedRequests,
@@ -222,13 +244,15 @@ export const toUsageResponse = (report: UsageReport): UsageResponse => ({
   })),
 });
 
-export const toRequestLogEntryResponse = (entry: RequestLogEntryView): RequestLogEntryResponse => ({
+export const toRequestLogEntryResponse = (entry: RequestLogEntryView, names: Names): RequestLogEntryResponse => ({
   id: entry.id,
   object: 'request',
   tid: entry.tid,
   hold_id: entry.holdId,
   user_id: entry.userId,
+  user_name: names.user(entry.userId),
   key_id: entry.keyId,
+  key_name: names.key(entry.keyId),
   model: entry.model,
   channel_id: entry.channelId,
   status: entry.httpStatus,
@@ -247,11 +271,18 @@ export const toRequestLogEntryResponse = (entry: RequestLogEntryView): RequestLo
   created_at: entry.createdAt,
 });
 
-export const toRequestTraceResponse = (trace: RequestTrace): RequestTraceResponse => ({
+/** Every user and key a trace shows: each request's, and each of its ledger lines'. */
+export const traceNameIds = (trace: RequestTrace): NameIds => {
+  const requests = userKeyNameIds(trace.requests.map(({ request }) => request));
+  const ledger = ledgerNameIds(trace.requests.flatMap(({ ledger: lines }) => lines));
+  return { userIds: [...requests.userIds, ...ledger.userIds], keyIds: [...requests.keyIds, ...ledger.keyIds] };
+};
+
+export const toRequestTraceResponse = (trace: RequestTrace, names: Names): RequestTraceResponse => ({
   object: 'request_trace',
   tid: trace.tid,
   requests: trace.requests.map(({ request, hold, ledger }) => ({
-    request: toRequestLogEntryResponse(request),
+    request: toRequestLogEntryResponse(request, names),
     hold:
       hold === null
         ? null
@@ -264,7 +295,7 @@ export const toRequestTraceResponse = (trace: RequestTrace): RequestTraceRespons
             created_at: hold.createdAt,
             closed_at: hold.closedAt,
           },
-    ledger: ledger.map(toLedgerResponse),
+    ledger: ledger.map((entry) => toNamedLedgerResponse(entry, names)),
   })),
 });
 

@@ -21,14 +21,17 @@ import {
   toGroupResponse,
   toGrantResponse,
   toHoldResponse,
-  toLedgerResponse,
+  ledgerNameIds,
+  toNamedLedgerResponse,
   toReconcileResponse,
   toUsageResponse,
+  userKeyNameIds,
 } from './admin-views.js';
 import { batchParts } from './batch-parts.js';
 import { batchRowsOf } from './batch-rows.js';
 import { refuseOwnAccount } from './own-account.js';
 import { ledgerCsv } from './ledger-csv.js';
+import { namesOf, namesOverBus, type NamesAsker } from './names.js';
 
 /**
  * A batch applies up to LIMITS.batchRows rows in one transaction: it gets
@@ -40,7 +43,11 @@ const BATCH_TIMEOUT_MS = 30_000;
 /** What billing staff use beyond top-ups: adjustments, batches, holds, ledger, usage, reconcile, group prices. */
 @Controller()
 export class BillingStaffController {
-  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {}
+  private readonly askNames: NamesAsker;
+
+  constructor(@Inject(NATS_BUS) private readonly bus: NatsBus) {
+    this.askNames = namesOverBus(bus);
+  }
 
   /** A signed adjustment with a required reason; the same idempotency key twice returns the first result. */
   @Serve(R.adjust)
@@ -149,12 +156,17 @@ export class BillingStaffController {
         to: instant(query.to),
       }),
     );
+    const names = await namesOf(this.askNames, ledgerNameIds(page.data));
     if (csv) {
       void reply.header('content-type', 'text/csv; charset=utf-8');
       if (page.nextCursor) void reply.header('x-next-cursor', page.nextCursor);
-      return ledgerCsv(page.data);
+      return ledgerCsv(page.data, names);
     }
-    return { object: 'list' as const, data: page.data.map(toLedgerResponse), next_cursor: page.nextCursor };
+    return {
+      object: 'list' as const,
+      data: page.data.map((entry) => toNamedLedgerResponse(entry, names)),
+      next_cursor: page.nextCursor,
+    };
   }
 
   /** Usage by user, key, model and day. */
@@ -170,7 +182,7 @@ export class BillingStaffController {
         limit: query.limit,
       }),
     );
-    return toUsageResponse(report);
+    return toUsageResponse(report, await namesOf(this.askNames, userKeyNameIds(report.rows)));
   }
 
   /** Every account's balance against its ledger and open holds; any difference is listed. */

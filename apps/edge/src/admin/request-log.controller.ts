@@ -8,7 +8,8 @@ import type { EdgeConfig } from '../edge.config.js';
 import { Checked, Serve, type CheckedInput } from '../http/route.decorator.js';
 import { EDGE_CONFIG, NATS_BUS } from '../tokens.js';
 import { unwrap } from './admin-input.js';
-import { toRequestLogEntryResponse, toRequestTraceResponse } from './admin-views.js';
+import { toRequestLogEntryResponse, toRequestTraceResponse, traceNameIds, userKeyNameIds } from './admin-views.js';
+import { namesOf, namesOverBus, type NamesAsker } from './names.js';
 import { requestLogCsv } from './request-log-csv.js';
 import { readRequestLogPage, type RequestLogPartReader } from './request-log-parts.js';
 import { requestLogFilter } from './request-log-query.js';
@@ -21,10 +22,14 @@ const DEFAULT_PAGE = 50;
  */
 @Controller()
 export class RequestLogController {
+  private readonly askNames: NamesAsker;
+
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(EDGE_CONFIG) private readonly config: Pick<EdgeConfig, 'REQUEST_LOG_CSV_MAX_ROWS'>,
-  ) {}
+  ) {
+    this.askNames = namesOverBus(bus);
+  }
 
   /** Newest first, a page at a time; `format=csv` streams every page of the filter as one download. */
   @Serve(R.listRequests)
@@ -43,15 +48,20 @@ export class RequestLogController {
           detail: 'a CSV export writes every page; narrow it with the filters or continue with cursor',
         });
       }
-      const rows = await requestLogCsv(readPart, { cursor, maxRows: this.config.REQUEST_LOG_CSV_MAX_ROWS });
+      const rows = await requestLogCsv(readPart, {
+        cursor,
+        maxRows: this.config.REQUEST_LOG_CSV_MAX_ROWS,
+        askNames: this.askNames,
+      });
       void reply.header('content-type', 'text/csv; charset=utf-8');
       void reply.header('content-disposition', `attachment; filename="requests-${fileTime()}.csv"`);
       return Readable.from(rows);
     }
     const page = await readRequestLogPage(readPart, { cursor, limit: query.limit ?? DEFAULT_PAGE });
+    const names = await namesOf(this.askNames, userKeyNameIds(page.data));
     return {
       object: 'list' as const,
-      data: page.data.map(toRequestLogEntryResponse),
+      data: page.data.map((entry) => toRequestLogEntryResponse(entry, names)),
       next_cursor: page.nextCursor,
     };
   }
@@ -59,7 +69,8 @@ export class RequestLogController {
   /** Each request settled under a tid, its hold and its ledger lines; a 404 when there is none. */
   @Serve(R.getRequest)
   async get(@Checked() { params }: CheckedInput<typeof R.getRequest>) {
-    return toRequestTraceResponse(unwrap(await this.bus.request(BillingSubjects.requestTrace, { tid: params.tid })));
+    const trace = unwrap(await this.bus.request(BillingSubjects.requestTrace, { tid: params.tid }));
+    return toRequestTraceResponse(trace, await namesOf(this.askNames, traceNameIds(trace)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@tollgate/typebox';
+import { Type, type Static, type TSchema } from '@tollgate/typebox';
 import {
   BATCH_ROW_ERRORS,
   BATCH_ROW_STATUSES,
@@ -111,6 +111,13 @@ export const ModelParams = Type.Object({ model: ModelName() }, { additionalPrope
 
 // ── balances and the ledger ────────────────────────────────────────────────
 
+/**
+ * The names auth has for the ids billing keeps, which billing staff read
+ * rather than ids: null when the id names no user or key (any more).
+ */
+const UserName = () => Nullable(Type.String(), { description: "The user's name; null if auth knows no such user" });
+const KeyName = () => Nullable(Type.String(), { description: "The API key's name; null if auth knows no such key" });
+
 export const BalanceResponse = Type.Object(
   {
     object: Type.Literal('balance'),
@@ -136,7 +143,10 @@ export const LedgerEntryResponse = Type.Object(
     amount: MoneyOut(),
     balance_after: MoneyOut(),
     hold_id: Nullable(Uuid()),
-    actor: Type.String(),
+    actor: Type.String({
+      description:
+        'Who made it: a user id (the staff member of a top-up or adjustment), `key:<key id>` (a hold), `settlement` or `hold-expiry`',
+    }),
     reason: Nullable(Type.String()),
     tid: Nullable(Type.String()),
     idempotency_key: Type.String(),
@@ -145,7 +155,20 @@ export const LedgerEntryResponse = Type.Object(
   { additionalProperties: false, $id: 'LedgerEntry' },
 );
 export type LedgerEntryResponse = Static<typeof LedgerEntryResponse>;
-export const LedgerList = ListOf(LedgerEntryResponse, 'LedgerList', { paged: true });
+/** A ledger entry as staff read it (the ledger, a request's trace): with the names of its user and actor. */
+export const NamedLedgerEntryResponse = Type.Object(
+  {
+    ...LedgerEntryResponse.properties,
+    user_name: UserName(),
+    actor_name: Nullable(Type.String(), {
+      description:
+        'The name of the actor: the staff user who made a top-up or adjustment, the API key of a hold (actor `key:<id>`); null for the services (`settlement`, `hold-expiry`) and for an id auth does not know',
+    }),
+  },
+  { additionalProperties: false, $id: 'NamedLedgerEntry' },
+);
+export type NamedLedgerEntryResponse = Static<typeof NamedLedgerEntryResponse>;
+export const LedgerList = ListOf(NamedLedgerEntryResponse, 'LedgerList', { paged: true });
 export type LedgerList = Static<typeof LedgerList>;
 
 const TYPE_NAME = `(${LEDGER_ENTRY_TYPES.join('|')})`;
@@ -239,6 +262,9 @@ export const BatchInput = Type.Object(
 );
 export type BatchInput = Static<typeof BatchInput>;
 
+/** A schema with its description for this answer (the contract's own schema, otherwise unchanged). */
+const described = <S extends TSchema>(schema: S, description: string): S => ({ ...schema, description });
+
 const BatchRowErrorOut = () =>
   OneOf(BATCH_ROW_ERRORS, {
     description:
@@ -251,7 +277,22 @@ export const BatchResponse = Type.Object(
     id: Uuid({ description: 'The batch: every row of it at GET /admin/v1/adjustments/batches/{id}/rows' }),
     dry_run: Type.Boolean(),
     applied: Type.Boolean({ description: 'True only when every row was applied (or replayed) and committed' }),
-    counts: Type.Object(BatchRowCounts.properties, { additionalProperties: false, description: 'Rows in each status' }),
+    counts: Type.Object(
+      {
+        applied: described(BatchRowCounts.properties.applied, 'Rows applied now: each a new ledger entry'),
+        would_apply: described(BatchRowCounts.properties.would_apply, 'Rows a dry run found would apply'),
+        replayed: described(
+          BatchRowCounts.properties.replayed,
+          'Rows applied before under the same idempotency key (a batch sent again): nothing changed for them',
+        ),
+        error: described(BatchRowCounts.properties.error, 'Rows that cannot apply (see failed_rows)'),
+        not_applied: described(
+          BatchRowCounts.properties.not_applied,
+          'Rows without an error of their own, not applied because another row failed',
+        ),
+      },
+      { additionalProperties: false, description: 'Rows in each status' },
+    ),
     failed_rows: Type.Array(
       Type.Object(
         {
@@ -378,7 +419,9 @@ export const UsageResponse = Type.Object(
         {
           day: Type.String({ format: 'date' }),
           user_id: Uuid(),
+          user_name: UserName(),
           key_id: Uuid(),
+          key_name: KeyName(),
           model: Type.String(),
           requests: Type.Integer(),
           failed_requests: Type.Integer(),
@@ -409,7 +452,9 @@ export const RequestLogEntryResponse = Type.Object(
     tid: Nullable(Type.String({ description: 'The trace id the client saw in X-Tid and in error bodies' })),
     hold_id: Uuid(),
     user_id: Uuid(),
+    user_name: UserName(),
     key_id: Uuid(),
+    key_name: KeyName(),
     model: Type.String({ description: 'As the client asked for it' }),
     channel_id: Nullable(Type.Integer({ description: 'The channel that answered last; null when none was called' })),
     status: Type.Integer({ description: 'The HTTP status the client got (499: the client left)' }),
@@ -495,7 +540,7 @@ export const RequestTraceResponse = Type.Object(
               { additionalProperties: false },
             ),
           ),
-          ledger: Type.Array(LedgerEntryResponse, { description: 'hold, then release and charge (or expiry)' }),
+          ledger: Type.Array(NamedLedgerEntryResponse, { description: 'hold, then release and charge (or expiry)' }),
         },
         { additionalProperties: false },
       ),

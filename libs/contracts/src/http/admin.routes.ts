@@ -182,7 +182,9 @@ export const ADMIN_ROUTES = declareRoutes({
     path: '/admin/v1/users/{user_id}/keys',
     tag: 'keys',
     summary: "List a user's keys",
-    access: 'admin',
+    description:
+      'Billing staff may read them for a customer page (name, last six characters, status, budget, last use); creating, changing and revoking keys is for admins. No answer ever carries a key or its hash.',
+    access: 'billing',
     params: UserIdParams,
     success: ok(KeyList),
     denials: [ResourceNotFound],

@@ -55,6 +55,14 @@ export const LIMITS = {
   userDirectoryPage: 1000,
   /** Rows of one usage report. */
   usageRows: 10_000,
+  /**
+   * User ids, and as many key ids, whose names one message asks of auth
+   * (AuthSubjects.names): a part of the request log (`requestLogPart` rows:
+   * each a key and its user) in one ask. At its worst (every name 200
+   * characters that JSON escapes) the answer stays under half of
+   * `natsMaxPayloadBytes` (`batch-message-size.spec.ts`).
+   */
+  nameLookupIds: 200,
   /** Requests one credit grant may cover (the edge's ask is clamped to it). */
   grantRequests: 4096,
   /** Grants one edge returns in one message. */
