@@ -249,7 +249,9 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,created_at,user_id,type,amount,balance_after,hold_id,actor,reason,tid,idempotency_key');
+    expect(lines[0]).toBe(
+      'id,created_at,user_id,user_name,type,amount,balance_after,hold_id,actor,actor_name,reason,tid,idempotency_key',
+    );
     expect(lines).toHaveLength(1 + 1 + 3 * 3); // header, top-up, and hold + release + charge per request
 
     type UsageRow = { user_id: string; model: string; requests: number; output_tokens: number; cost: string };

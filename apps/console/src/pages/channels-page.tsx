@@ -1,4 +1,4 @@
-/** Admin: upstream channels, their tests and health. Placeholder: the page's helper fills it. */
+/** Admin: upstream channels, their tests and health. Not built yet: the page says so. */
 export function ChannelsPage() {
-  return <p>Channels will be here.</p>;
+  return <p>Channels: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>;
 }

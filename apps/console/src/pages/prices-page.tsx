@@ -1,4 +1,6 @@
-/** Admin: model prices and group multipliers. Placeholder: the page's helper fills it. */
+/** Admin: model prices and group multipliers. Not built yet: the page says so. */
 export function PricesPage() {
-  return <p>Prices and groups will be here.</p>;
+  return (
+    <p>Prices and groups: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>
+  );
 }

@@ -1,4 +1,4 @@
-/** Admin: settled requests, filtered, looked up by tid. Placeholder: the page's helper fills it. */
+/** Admin: settled requests, filtered, looked up by tid. Not built yet: the page says so. */
 export function RequestLogPage() {
-  return <p>The request log will be here.</p>;
+  return <p>The request log: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>;
 }

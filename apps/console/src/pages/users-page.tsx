@@ -1,4 +1,4 @@
-/** Admin: users, their roles, groups and status. Placeholder: the page's helper fills it. */
+/** Admin: users, their roles, groups and status. Not built yet: the page says so. */
 export function UsersPage() {
-  return <p>Users will be here.</p>;
+  return <p>Users: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>;
 }
