@@ -28,7 +28,8 @@ export function App() {
     <Router base="/console">
       <Switch>
         {pages.map(({ path, title, component: Page }) => (
-          <Route key={path} path={path}>
+          // `/*?`: the page also owns its sub-paths (/customers/:id), which it routes itself with full paths.
+          <Route key={path} path={`${path}/*?`}>
             <Layout title={title}>
               <Page />
             </Layout>

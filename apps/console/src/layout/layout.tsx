@@ -5,6 +5,9 @@ import { ErrorMessage } from '../components/error-message';
 import { AREA_TITLES, PAGES } from '../pages/pages';
 import { useSession, useSessionControls } from '../session/session-context';
 
+/** True on a page's own path and on its sub-paths (/customers/42 is within /customers). */
+const isWithin = (location: string, path: string) => location === path || location.startsWith(`${path}/`);
+
 /** The signed-in frame: who is signed in, the nav (only what the role may enter), sign-out, and the page. */
 export function Layout({ title, children }: { title: string; children: ReactNode }) {
   const session = useSession();
@@ -48,7 +51,7 @@ export function Layout({ title, children }: { title: string; children: ReactNode
             <ul>
               {PAGES.filter((page) => page.area === area).map((page) => (
                 <li key={page.path}>
-                  <Link href={page.path} aria-current={location === page.path ? 'page' : undefined}>
+                  <Link href={page.path} aria-current={isWithin(location, page.path) ? 'page' : undefined}>
                     {page.title}
                   </Link>
                 </li>
