@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatMoney } from './money';
+import { formatMoney, sumMoney } from './money';
 
 describe(formatMoney.name, () => {
   it.each([
@@ -21,5 +21,21 @@ describe(formatMoney.name, () => {
     expect(() => formatMoney(amount, 'USD')).toThrow(
       `not a decimal amount with at most 6 decimals: ${JSON.stringify(amount)}`,
     );
+  });
+});
+
+describe(sumMoney.name, () => {
+  it('adds exactly, where floats would not', () => {
+    expect(sumMoney(['0.1', '0.2'])).toBe('0.300000');
+    expect(sumMoney(['12345678901234567.000001', '0.000001'])).toBe('12345678901234567.000002');
+  });
+
+  it('keeps the sign of a negative total, and an empty sum is zero', () => {
+    expect(sumMoney(['1.5', '-2.25'])).toBe('-0.750000');
+    expect(sumMoney([])).toBe('0.000000');
+  });
+
+  it('refuses an amount that is not one, naming it', () => {
+    expect(() => sumMoney(['1', 'x'])).toThrow('not a decimal amount with at most 6 decimals: "x"');
   });
 });

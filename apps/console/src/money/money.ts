@@ -16,3 +16,26 @@ export function formatMoney(amount: string, currency: string): string {
   const zero = /^0+$/.test(integer + decimals);
   return `${zero ? '' : sign}${integer}.${decimals} ${currency}`;
 }
+
+/** "1.5" → 1500000n: an amount in micro-units, exact at any size. */
+function toMicros(amount: string): bigint {
+  const parts = AMOUNT.exec(amount.trim());
+  if (!parts) throw new RangeError(`not a decimal amount with at most 6 decimals: ${JSON.stringify(amount)}`);
+  const [, sign, whole, fraction = ''] = parts;
+  const micros = BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+  return sign === '-' ? -micros : micros;
+}
+
+/** 1500000n → "1.500000": micro-units back to the admin API's 6-decimal form. */
+function fromMicros(micros: bigint): string {
+  const sign = micros < 0n ? '-' : '';
+  const size = micros < 0n ? -micros : micros;
+  return `${sign}${size / 1_000_000n}.${(size % 1_000_000n).toString().padStart(6, '0')}`;
+}
+
+/** The exact sum of amounts ("0.1" + "0.2" = "0.300000"), for totals the API does not give. */
+export function sumMoney(amounts: Iterable<string>): string {
+  let total = 0n;
+  for (const amount of amounts) total += toMicros(amount);
+  return fromMicros(total);
+}

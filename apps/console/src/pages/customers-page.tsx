@@ -1,4 +1,15 @@
-/** Billing: find a customer, see the balance, top up and adjust. Not built yet: the page says so. */
+import { Route, Switch } from 'wouter';
+import { CustomerPage } from './customers/customer-page';
+import { CustomerSearch } from './customers/customer-search';
+
+/** Billing: find a customer by name, e-mail or id (/customers), and their page (/customers/:id). */
 export function CustomersPage() {
-  return <p>Customers: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>;
+  return (
+    <Switch>
+      <Route path="/customers/:id">{(params) => <CustomerPage userId={params.id} />}</Route>
+      <Route>
+        <CustomerSearch />
+      </Route>
+    </Switch>
+  );
 }
