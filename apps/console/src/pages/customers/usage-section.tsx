@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { UsageResponse } from '@tollgate/contracts';
 import { api } from '../../api/client';
@@ -43,7 +44,8 @@ function byDayAndModel(rows: UsageResponse['data']): (Omit<DayModel, 'costs'> & 
 
 /** The customer's usage of the last 30 days by model and day: a bar chart of the cost per day, and the table. */
 export function UsageSection({ userId }: { userId: string }) {
-  const from = new Date(Date.now() - DAYS * 86_400_000).toISOString().slice(0, 10);
+  // The period starts when the section opens, not at each render.
+  const [from] = useState(() => new Date(Date.now() - DAYS * 86_400_000).toISOString().slice(0, 10));
   const usage = useQuery({
     queryKey: ['customer', userId, 'usage', from],
     queryFn: ({ signal }) => api.get<UsageResponse>('/usage', { user_id: userId, from }, signal),
