@@ -70,7 +70,13 @@ export function LedgerPage() {
         </Field>
         <Field label="From" hint="Entries created on or after this day (UTC)">
           {(props) => (
-            <input {...props} type="date" name="from" value={draft.from} onChange={(e) => set('from')(e.target.value)} />
+            <input
+              {...props}
+              type="date"
+              name="from"
+              value={draft.from}
+              onChange={(e) => set('from')(e.target.value)}
+            />
           )}
         </Field>
         <Field label="Before" hint="Entries created before this day (UTC)">
