@@ -112,6 +112,13 @@ describe('the console bulk adjustments', () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Bulk adjustments' }).click();
     const file = page.getByLabel('CSV file');
 
+    // A malformed line refuses the whole file: the documented message names the line, with the tid.
+    await file.setInputFiles(csvFile(`${header}\n${first.userId},lots,bonus,bulk-bad-${first.userId}`));
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/The batch was refused.*line 2: amount.*tid: [0-9a-f]{32}/);
+
     // A row that would take the balance below zero: the dry run names its line and reason.
     await file.setInputFiles(csvFile(rows('-50')));
     await page.getByRole('button', { name: 'Check (dry run)' }).click();

@@ -132,7 +132,8 @@ function BatchResult({ batch }: { batch: BatchResponse }) {
 function summaryOf(batch: BatchResponse, total: number): string {
   const { counts } = batch;
   if (batch.failed_rows.length > 0) {
-    return `${counts.error} of ${total} row(s) cannot apply, so nothing was ${batch.dry_run ? 'checked as applicable' : 'applied'}: fix the lines below and try again.`;
+    const outcome = batch.dry_run ? 'applying this file would change nothing' : 'nothing was applied';
+    return `${counts.error} of ${total} row(s) cannot apply, so ${outcome}: fix the lines below and check again.`;
   }
   if (batch.dry_run) return `Dry run: all ${total} row(s) would apply; nothing changed yet.`;
   if (counts.applied === 0 && counts.replayed === total) {
