@@ -1,4 +1,155 @@
-/** Billing: a customer's ledger entries, paged, exported as CSV. Not built yet: the page says so. */
+import { useQuery } from '@tanstack/react-query';
+import type { LedgerList } from '@tollgate/contracts';
+import { useState, type FormEvent } from 'react';
+import { useSearch } from 'wouter';
+import { adminUrl, api, type Query } from '../api/client';
+import { DateTime } from '../components/date-time';
+import { ErrorMessage } from '../components/error-message';
+import { Field } from '../components/field';
+import { Loading } from '../components/loading';
+import { Pager, useCursorPages } from '../components/pager';
+import { Money } from '../money/money-amount';
+import './ledger/ledger.css';
+
+/** The entry types the API filters by (LEDGER_ENTRY_TYPES of the contracts: a value, so not imported here). */
+const ENTRY_TYPES = ['topup', 'adjustment', 'hold', 'charge', 'release', 'expiry'] as const;
+
+interface LedgerFilters {
+  userId: string;
+  type: string;
+  from: string;
+  to: string;
+}
+
+/** The filters as the API's query (LedgerQuery): empty ones left out by adminUrl. */
+const queryOf = (filters: LedgerFilters): Query => ({ type: filters.type, from: filters.from, to: filters.to });
+
+/**
+ * Billing: one customer's ledger, newest first. The filters apply on
+ * submit (not on every keystroke), and a new filter starts from page one.
+ * `?user_id=` opens a customer's ledger directly (a customer page links here).
+ */
 export function LedgerPage() {
-  return <p>The ledger: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>;
+  const initialUser = new URLSearchParams(useSearch()).get('user_id') ?? '';
+  const [draft, setDraft] = useState<LedgerFilters>({ userId: initialUser, type: '', from: '', to: '' });
+  const [applied, setApplied] = useState<LedgerFilters | null>(initialUser ? draft : null);
+  const pages = useCursorPages();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    pages.reset();
+    setApplied({ ...draft, userId: draft.userId.trim() });
+  };
+  const set = (name: keyof LedgerFilters) => (value: string) => setDraft((d) => ({ ...d, [name]: value }));
+
+  return (
+    <>
+      <form className="ledger-filters" onSubmit={submit} aria-label="Ledger filters">
+        <Field label="User id" hint="The customer's id (a UUID)">
+          {(props) => (
+            <input
+              {...props}
+              name="user_id"
+              required
+              value={draft.userId}
+              onChange={(e) => set('userId')(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Type">
+          {(props) => (
+            <select {...props} name="type" value={draft.type} onChange={(e) => set('type')(e.target.value)}>
+              <option value="">All types</option>
+              {ENTRY_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="From" hint="Entries created on or after this day (UTC)">
+          {(props) => (
+            <input
+              {...props}
+              type="date"
+              name="from"
+              value={draft.from}
+              onChange={(e) => set('from')(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Before" hint="Entries created before this day (UTC)">
+          {(props) => (
+            <input {...props} type="date" name="to" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
+          )}
+        </Field>
+        <button type="submit">Show ledger</button>
+      </form>
+      {applied && <LedgerTable filters={applied} pages={pages} />}
+    </>
+  );
+}
+
+function LedgerTable({ filters, pages }: { filters: LedgerFilters; pages: ReturnType<typeof useCursorPages> }) {
+  const path = `/users/${encodeURIComponent(filters.userId)}/ledger`;
+  const query = queryOf(filters);
+  const ledger = useQuery({
+    queryKey: ['ledger', filters, pages.cursor],
+    queryFn: ({ signal }) => api.get<LedgerList>(path, { ...query, cursor: pages.cursor }, signal),
+    retry: false,
+  });
+  // The export is the same filters and page as text/csv; the cookie rides along on a same-origin link.
+  const csvHref = adminUrl(path, { ...query, cursor: pages.cursor, format: 'csv' });
+
+  if (ledger.isPending) return <Loading label="Loading the ledger…" />;
+  if (ledger.error) return <ErrorMessage error={ledger.error} title="The ledger could not be read" />;
+  const entries = ledger.data.data;
+  return (
+    <section aria-label="Ledger entries">
+      <p>
+        <a href={csvHref} download={`ledger-${filters.userId}.csv`}>
+          Export CSV
+        </a>
+      </p>
+      {entries.length === 0 ? (
+        <p role="status">No ledger entries match these filters.</p>
+      ) : (
+        <table className="ledger-table">
+          <caption>Ledger of {entries[0]?.user_name ?? filters.userId}, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Type</th>
+              <th scope="col">Amount</th>
+              <th scope="col">Balance after</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Tid</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <tr key={entry.id}>
+                <td>
+                  <DateTime value={entry.created_at} />
+                </td>
+                <td>{entry.type}</td>
+                <td className="number">
+                  <Money amount={entry.amount} />
+                </td>
+                <td className="number">
+                  <Money amount={entry.balance_after} />
+                </td>
+                <td>{entry.actor_name ?? entry.actor}</td>
+                <td>{entry.reason ?? '—'}</td>
+                <td className="tid">{entry.tid ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager pages={pages} nextCursor={ledger.data.next_cursor} busy={ledger.isFetching} label="Ledger pages" />
+    </section>
+  );
 }
