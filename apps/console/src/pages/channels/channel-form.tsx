@@ -127,7 +127,7 @@ function bodyOf(draft: Draft, editing: boolean): { body?: ChannelCreate | Channe
   if (draft.priority.trim()) body.priority = Number(draft.priority);
   if (draft.weight.trim()) body.weight = Number(draft.weight);
   if (Object.keys(timeouts).length > 0) body.timeouts = timeouts;
-  return { body: body as ChannelCreate | ChannelUpdate, errors };
+  return { body, errors };
 }
 
 /** Create (no channel given) or edit a channel: every field of ChannelCreate / ChannelUpdate. */
