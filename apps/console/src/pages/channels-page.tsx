@@ -1,4 +1,17 @@
-/** Admin: upstream channels, their tests and health. Not built yet: the page says so. */
+import { Route, Switch } from 'wouter';
+import { ChannelDetail } from './channels/channel-detail';
+import { ChannelList } from './channels/channel-list';
+import { CreateChannel } from './channels/create-channel';
+
+/** Admin: upstream channels (list and create), and each channel's page (edit, test, health). */
 export function ChannelsPage() {
-  return <p>Channels: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>;
+  return (
+    <Switch>
+      <Route path="/channels/:id">{(params) => <ChannelDetail key={params.id} id={params.id} />}</Route>
+      <Route>
+        <ChannelList />
+        <CreateChannel />
+      </Route>
+    </Switch>
+  );
 }
