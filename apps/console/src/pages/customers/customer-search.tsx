@@ -37,8 +37,9 @@ export function CustomerSearch() {
         <button type="submit">Search</button>
       </form>
       {users.error && <ErrorMessage error={users.error} title="Could not list customers." />}
-      {users.isPending && <Loading label="Finding customers…" />}
-      {users.data && (
+      {/* While a new search or page loads, the last answer is not shown under the new caption. */}
+      {(users.isPending || users.isPlaceholderData) && <Loading label="Finding customers…" />}
+      {users.data && !users.isPlaceholderData && (
         <>
           {users.data.data.length === 0 ? (
             <p role="status">{search ? `No customer matches “${search}”.` : 'There are no users yet.'}</p>
