@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import { DateTime } from '../../components/date-time';
 import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/loading';
+import { QuerySection } from '../../components/query-section';
 import { Money } from '../../money/money-amount';
 import { sumMoney } from '../../money/money';
 import { MoneyForm } from './money-form';
@@ -67,43 +68,37 @@ export function CustomerPage({ userId }: { userId: string }) {
 function BalanceSection({ userId }: { userId: string }) {
   const balance = useCustomerRead<BalanceResponse>(userId, 'balance', `/users/${userId}/balance`);
   return (
-    <section aria-labelledby="balance-title">
-      <h2 id="balance-title">Balance</h2>
-      {balance.isPending && <Loading />}
-      {balance.error && <ErrorMessage error={balance.error} title="Could not read the balance." />}
-      {balance.data && (
+    <QuerySection id="balance" title="Balance" query={balance} failure="Could not read the balance.">
+      {(amounts) => (
         <dl className="facts balance">
           <dt>Balance</dt>
           <dd>
-            <Money amount={balance.data.balance} />
+            <Money amount={amounts.balance} />
           </dd>
           <dt>Held by requests in flight</dt>
           <dd>
-            <Money amount={balance.data.held} />
+            <Money amount={amounts.held} />
           </dd>
           <dt>Granted to edges, unused</dt>
           <dd>
-            <Money amount={balance.data.granted} />
+            <Money amount={amounts.granted} />
           </dd>
           <dt>Available</dt>
           <dd>
-            <Money amount={balance.data.available} />
+            <Money amount={amounts.available} />
           </dd>
         </dl>
       )}
-    </section>
+    </QuerySection>
   );
 }
 
 function HoldsSection({ userId }: { userId: string }) {
   const holds = useCustomerRead<HoldList>(userId, 'holds', `/users/${userId}/holds`);
   return (
-    <section aria-labelledby="holds-title">
-      <h2 id="holds-title">Open holds</h2>
-      {holds.isPending && <Loading />}
-      {holds.error && <ErrorMessage error={holds.error} title="Could not list the holds." />}
-      {holds.data &&
-        (holds.data.data.length === 0 ? (
+    <QuerySection id="holds" title="Open holds" query={holds} failure="Could not list the holds.">
+      {({ data: rows }) =>
+        rows.length === 0 ? (
           <p>No request holds money now.</p>
         ) : (
           <div className="table-scroll">
@@ -120,7 +115,7 @@ function HoldsSection({ userId }: { userId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {holds.data.data.map((hold) => (
+                {rows.map((hold) => (
                   <tr key={hold.id}>
                     <td>
                       <DateTime value={hold.created_at} />
@@ -140,27 +135,25 @@ function HoldsSection({ userId }: { userId: string }) {
               </tbody>
             </table>
           </div>
-        ))}
-    </section>
+        )
+      }
+    </QuerySection>
   );
 }
 
 function GrantsSection({ userId }: { userId: string }) {
   const grants = useCustomerRead<GrantList>(userId, 'grants', `/users/${userId}/grants`);
   return (
-    <section aria-labelledby="grants-title">
-      <h2 id="grants-title">Credit grants</h2>
-      {grants.isPending && <Loading />}
-      {grants.error && <ErrorMessage error={grants.error} title="Could not list the grants." />}
-      {grants.data &&
-        (grants.data.data.length === 0 ? (
+    <QuerySection id="grants" title="Credit grants" query={grants} failure="Could not list the grants.">
+      {({ data: rows }) =>
+        rows.length === 0 ? (
           <p>No edge holds a grant of this customer's balance.</p>
         ) : (
           <div className="table-scroll">
             <table>
               <caption>
-                Granted <Money amount={sumMoney(grants.data.data.map((grant) => grant.amount))} />, unused{' '}
-                <Money amount={sumMoney(grants.data.data.map((grant) => grant.unused))} />
+                Granted <Money amount={sumMoney(rows.map((grant) => grant.amount))} />, unused{' '}
+                <Money amount={sumMoney(rows.map((grant) => grant.unused))} />
               </caption>
               <thead>
                 <tr>
@@ -179,7 +172,7 @@ function GrantsSection({ userId }: { userId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {grants.data.data.map((grant) => (
+                {rows.map((grant) => (
                   <tr key={grant.id}>
                     <td>{grant.model}</td>
                     <td>{grant.status}</td>
@@ -200,20 +193,18 @@ function GrantsSection({ userId }: { userId: string }) {
               </tbody>
             </table>
           </div>
-        ))}
-    </section>
+        )
+      }
+    </QuerySection>
   );
 }
 
 function KeysSection({ userId }: { userId: string }) {
   const keys = useCustomerRead<KeyList>(userId, 'keys', `/users/${userId}/keys`);
   return (
-    <section aria-labelledby="keys-title">
-      <h2 id="keys-title">API keys</h2>
-      {keys.isPending && <Loading />}
-      {keys.error && <ErrorMessage error={keys.error} title="Could not list the keys." />}
-      {keys.data &&
-        (keys.data.data.length === 0 ? (
+    <QuerySection id="keys" title="API keys" query={keys} failure="Could not list the keys.">
+      {({ data: rows }) =>
+        rows.length === 0 ? (
           <p>This customer has no API key.</p>
         ) : (
           <div className="table-scroll">
@@ -231,7 +222,7 @@ function KeysSection({ userId }: { userId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {keys.data.data.map((key) => (
+                {rows.map((key) => (
                   <tr key={key.id}>
                     <td>{key.name || <span className="hint">unnamed</span>}</td>
                     <td>
@@ -248,7 +239,8 @@ function KeysSection({ userId }: { userId: string }) {
               </tbody>
             </table>
           </div>
-        ))}
-    </section>
+        )
+      }
+    </QuerySection>
   );
 }

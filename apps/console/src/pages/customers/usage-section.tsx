@@ -2,8 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { UsageResponse } from '@tollgate/contracts';
 import { api } from '../../api/client';
-import { ErrorMessage } from '../../components/error-message';
-import { Loading } from '../../components/loading';
+import { QuerySection } from '../../components/query-section';
 import { Money } from '../../money/money-amount';
 import { sumMoney } from '../../money/money';
 
@@ -52,17 +51,14 @@ export function UsageSection({ userId }: { userId: string }) {
   });
   const rows = usage.data ? byDayAndModel(usage.data.data) : [];
   return (
-    <section aria-labelledby="usage-title">
-      <h2 id="usage-title">Usage, last {DAYS} days</h2>
-      {usage.isPending && <Loading />}
-      {usage.error && <ErrorMessage error={usage.error} title="Could not read the usage." />}
-      {usage.data &&
-        (rows.length === 0 ? (
+    <QuerySection id="usage" title={`Usage, last ${DAYS} days`} query={usage} failure="Could not read the usage.">
+      {(report) =>
+        rows.length === 0 ? (
           <p>No usage in the last {DAYS} days.</p>
         ) : (
           <>
             <CostChart rows={rows} from={from} />
-            {usage.data.truncated && (
+            {report.truncated && (
               <p className="hint">More usage rows matched than one report holds: the oldest are left out.</p>
             )}
             <div className="table-scroll">
@@ -103,8 +99,9 @@ export function UsageSection({ userId }: { userId: string }) {
               </table>
             </div>
           </>
-        ))}
-    </section>
+        )
+      }
+    </QuerySection>
   );
 }
 
