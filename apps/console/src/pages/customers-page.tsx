@@ -1,6 +1,6 @@
 import { Route, Switch } from 'wouter';
 import { CustomerPage } from './customers/customer-page';
-import { CustomerSearch } from './customers/customer-search';
+import { UserSearch } from '../components/user-search';
 
 /** Billing: find a customer by name, e-mail or id (/customers), and their page (/customers/:id). */
 export function CustomersPage() {
@@ -8,7 +8,7 @@ export function CustomersPage() {
     <Switch>
       <Route path="/customers/:id">{(params) => <CustomerPage userId={params.id} />}</Route>
       <Route>
-        <CustomerSearch />
+        <UserSearch noun="customer" linkTo={(user) => `/customers/${user.id}`} />
       </Route>
     </Switch>
   );
