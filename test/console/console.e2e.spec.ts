@@ -130,6 +130,8 @@ describe('signing in to the console', () => {
       'Ledger',
       'Bulk adjustments',
       'Reconcile',
+      'Request log',
+      'Prices & groups',
     ]);
     // The key went to the edge once; the browser holds only the HttpOnly cookie, out of the page's reach.
     const stored = await page.evaluate<Record<string, string>>(IN_PAGE.keptByTheBrowser);

@@ -19,17 +19,22 @@ export interface ConsolePage {
   component: ComponentType;
 }
 
-/** Every page, in nav order: the nav, the routes and the titles are made from this one list. */
+/**
+ * Every page, in nav order: the nav, the routes and the titles are made from
+ * this one list. A page's area is the admin API's `access` of the routes it
+ * calls (admin.routes.ts): billing staff price models and read the request
+ * log, so those pages are theirs too.
+ */
 export const PAGES: readonly ConsolePage[] = [
   { path: '/customers', title: 'Customers', area: 'billing', component: CustomersPage },
   { path: '/ledger', title: 'Ledger', area: 'billing', component: LedgerPage },
   { path: '/adjustments', title: 'Bulk adjustments', area: 'billing', component: BulkAdjustmentsPage },
   { path: '/reconcile', title: 'Reconcile', area: 'billing', component: ReconcilePage },
+  { path: '/requests', title: 'Request log', area: 'billing', component: RequestLogPage },
+  { path: '/prices', title: 'Prices & groups', area: 'billing', component: PricesPage },
   { path: '/users', title: 'Users', area: 'admin', component: UsersPage },
   { path: '/keys', title: 'Keys', area: 'admin', component: KeysPage },
   { path: '/channels', title: 'Channels', area: 'admin', component: ChannelsPage },
-  { path: '/prices', title: 'Prices & groups', area: 'admin', component: PricesPage },
-  { path: '/requests', title: 'Request log', area: 'admin', component: RequestLogPage },
 ];
 
 export const AREA_TITLES: Record<AdminArea, string> = { billing: 'Billing', admin: 'Admin' };
