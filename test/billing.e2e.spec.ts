@@ -239,6 +239,20 @@ describe('billing: exact balances, holds, settlements, rate limits', () => {
       `/admin/v1/users/${customer.userId}/ledger?from=2999-01-01`,
     );
     expect(future.body.data).toEqual([]);
+    // A request's lines, found by the tid the customer quotes (any case): its hold, release and charge.
+    const tid = charges.body.data[0].tid!;
+    const traced = await suite.admin<{ data: LedgerEntry[] }>(
+      'GET',
+      `/admin/v1/users/${customer.userId}/ledger?tid=${tid.toUpperCase()}`,
+    );
+    expect(traced.body.data.map((e) => [e.type, e.tid])).toEqual([
+      ['charge', tid],
+      ['release', tid],
+      ['hold', tid],
+    ]);
+    const badTid = await suite.admin<ErrorBody>('GET', `/admin/v1/users/${customer.userId}/ledger?tid=abc`);
+    expect([badTid.status, badTid.body.error.code]).toEqual([400, 'invalid_request']);
+    expect(badTid.body.error.message).toContain('tid must be a tid');
     const badType = await suite.admin<ErrorBody>('GET', `/admin/v1/users/${customer.userId}/ledger?type=bogus`);
     expect([badType.status, badType.body.error.code]).toEqual([400, 'invalid_request']);
     const badCursor = await suite.admin<ErrorBody>('GET', `/admin/v1/users/${customer.userId}/ledger?cursor=abc`);

@@ -12,7 +12,7 @@ interface Balance {
   balance: string;
 }
 interface LedgerList {
-  data: { type: string; amount: string }[];
+  data: { type: string; amount: string; reason: string | null; tid: string }[];
 }
 
 async function signInAsBilling(): Promise<Page> {
@@ -40,7 +40,7 @@ const balanceOf = async (userId: string): Promise<string> =>
 const csvFile = (text: string) => ({ name: 'batch.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
 
 describe('the console ledger', () => {
-  it("shows a customer's ledger filtered by type, and exports the same filter as CSV", async () => {
+  it("shows a customer's ledger filtered by type and tid, and exports the same filter as CSV", async () => {
     const customer = await createCustomer(suite, { balance: '10' });
     await topUp(customer.userId, '2.5', `ledger-a-${customer.userId}`);
     const adjusted = await suite.admin('POST', `/admin/v1/users/${customer.userId}/adjustments`, {
@@ -70,8 +70,9 @@ describe('the console ledger', () => {
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Export CSV' }).click(),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
+    await page.getByText('Exported 2 entries.').waitFor();
     const path = await download.path();
     const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
     expect(lines[0]).toBe(
@@ -83,6 +84,22 @@ describe('the console ledger', () => {
     // The server's truth: three entries in all, two of them top-ups.
     const all = await suite.admin<LedgerList>('GET', `/admin/v1/users/${customer.userId}/ledger`);
     expect(all.body.data.map((entry) => entry.type).sort()).toEqual(['adjustment', 'topup', 'topup']);
+
+    // The lines one staff call wrote, by the tid support is quoted (in capitals, as people copy it).
+    const adjustment = all.body.data.find((entry) => entry.type === 'adjustment')!;
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('tid').fill(adjustment.tid.toUpperCase());
+    await page.getByRole('button', { name: 'Show ledger' }).click();
+    await table.getByRole('cell', { name: 'goodwill reversal' }).waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(1);
+    expect(await table.locator('tbody tr td:nth-child(7)').textContent()).toBe(adjustment.tid);
+
+    // A tid that is not one: the documented refusal, naming the field, with its own tid.
+    await page.getByLabel('tid').fill('not-a-tid');
+    await page.getByRole('button', { name: 'Show ledger' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/tid must be a tid.*tid: [0-9a-f]{32}/);
   });
 
   it('shows the documented refusal and its tid for a user auth does not know', async () => {

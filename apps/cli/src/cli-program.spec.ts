@@ -111,6 +111,7 @@ describe(runCli.name, () => {
       ['a missing argument', ['keys', 'list'], /missing required argument 'userId'/],
       ['a missing batch file', ['batch-adjust', 'nope.csv'], /batch file nope.csv does not exist/],
       ['a bad ledger type', ['ledger', USER, '--type', 'gift'], /--type must be/],
+      ['a bad ledger tid', ['ledger', USER, '--tid', 'abc'], /--tid must be/],
       ['a group without a subcommand', ['users'], /Usage: tollgate users/],
       ['an update with nothing to change', ['users', 'update', USER], /nothing to change/],
       ['a channel id that is not a number', ['channels', 'get', 'abc'], /channel id must be a whole number/],
@@ -496,14 +497,16 @@ describe(runCli.name, () => {
       body: 'id,created_at\r\n1,2024-05-01\r\n',
       headers: { 'content-type': 'text/csv', 'x-next-cursor': 'c2' },
     });
-    expect(await run(['ledger', USER, '--csv', '--type', 'topup,adjustment', '--from', '2024-05-01'])).toBe(
-      ExitCode.Ok,
-    );
+    const tid = 'ab'.repeat(16);
+    expect(
+      await run(['ledger', USER, '--csv', '--type', 'topup,adjustment', '--from', '2024-05-01', '--tid', tid]),
+    ).toBe(ExitCode.Ok);
     expect(stdout).toBe('id,created_at\r\n1,2024-05-01\r\n');
     expect(stderr).toBe('more entries: --cursor c2\n');
     expect(Object.fromEntries(server.requests[0].query)).toEqual({
       type: 'topup,adjustment',
       from: '2024-05-01',
+      tid,
       format: 'csv',
     });
   });

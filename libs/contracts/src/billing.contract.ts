@@ -304,6 +304,8 @@ export const LedgerRequest = Type.Object(
     from: Type.Optional(Nullable(Instant())),
     /** ISO 8601; entries created before this instant. */
     to: Type.Optional(Nullable(Instant())),
+    /** Only the entries written under this tid (any case). */
+    tid: Type.Optional(Nullable(TraceId())),
   },
   STRICT,
 );

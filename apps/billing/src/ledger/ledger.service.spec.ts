@@ -5,6 +5,7 @@ import { useBillingDatabase } from '../testing/test-database.js';
 import { BillingSubjects } from '@tollgate/contracts';
 import { DenialReason } from '@tollgate/errors';
 import { checkedHandler } from '@tollgate/nats/server';
+import { newTid, TraceContext } from '@tollgate/observability';
 import { LedgerService } from './ledger.service.js';
 
 describe(LedgerService.name, () => {
@@ -70,6 +71,23 @@ describe(LedgerService.name, () => {
     expect(now.data).toHaveLength(6);
   });
 
+  it('filters by the tid an entry was written under, in any case', async () => {
+    const tid = newTid();
+    const change = { userId, actor: 'staff', reason: 'under a tid', allowNegative: false };
+    await TraceContext.run(tid, () =>
+      billing.adjustments.adjust({ ...change, amountMicros: '7', idempotencyKey: randomUUID() }),
+    );
+    await TraceContext.run(newTid(), () =>
+      billing.adjustments.adjust({ ...change, amountMicros: '8', idempotencyKey: randomUUID() }),
+    );
+
+    const found = await ledgerPage(sut, { userId, tid: tid.toUpperCase() });
+    const strangers = await ledgerPage(sut, { userId: randomUUID(), tid });
+
+    expect(found.data).toEqual([expect.objectContaining({ amountMicros: '7', tid, reason: 'under a tid' })]);
+    expect(strangers.data).toEqual([]);
+  });
+
   it('refuses a malformed query, naming the field', async () => {
     const page = checkedHandler(BillingSubjects.ledger, (request) => sut.page(request));
     expect(await page({ userId, cursor: 'abc' })).toEqual({
@@ -79,6 +97,10 @@ describe(LedgerService.name, () => {
     expect(await page({ userId, from: 'yesterday' })).toMatchObject({
       ok: false,
       denial: { params: { param: 'from' } },
+    });
+    expect(await page({ userId, tid: 'not-a-tid' })).toMatchObject({
+      ok: false,
+      denial: { params: { param: 'tid' } },
     });
   });
 });

@@ -31,7 +31,7 @@ export class LedgerService {
     return toBalanceView(userId, rows[0]);
   }
 
-  /** A user's entries, newest first, filtered by type and time; `nextCursor` continues after the last one. */
+  /** A user's entries, newest first, filtered by type, time and tid; `nextCursor` continues after the last one. */
   /** An unknown user simply has no entries. */
   async page(request: LedgerRequest): Promise<Reply<Page<LedgerEntryView>>> {
     const limit = request.limit ?? DEFAULT_PAGE;
@@ -45,6 +45,7 @@ export class LedgerService {
     if (request.types !== undefined && request.types.length > 0) add((p) => `type = ANY(${p}::text[])`, request.types);
     if (request.from) add((p) => `created_at >= ${p}`, new Date(request.from));
     if (request.to) add((p) => `created_at < ${p}`, new Date(request.to));
+    if (request.tid) add((p) => `tid = ${p}`, request.tid.toLowerCase());
     params.push(limit + 1);
     const rows = await this.db.query<LedgerRow[]>(
       `SELECT ${LEDGER_COLUMNS} FROM billing.ledger WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,

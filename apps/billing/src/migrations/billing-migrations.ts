@@ -8,6 +8,7 @@ import { PriceTokenParts1764730000000 } from './1764730000000-price-token-parts.
 import { PriceAudioMinutes1764740000000 } from './1764740000000-price-audio-minutes.js';
 import { CreditGrants1764750000000 } from './1764750000000-credit-grants.js';
 import { RequestLogIndexes1764760000000 } from './1764760000000-request-log-indexes.js';
+import { LedgerByTid1764770000000 } from './1764770000000-ledger-by-tid.js';
 
 /** The schema billing owns; its SQL names every table as `billing.<table>`. */
 export const BILLING_SCHEMA = 'billing';
@@ -24,6 +25,7 @@ export const BILLING_MIGRATIONS = [
   PriceAudioMinutes1764740000000,
   CreditGrants1764750000000,
   RequestLogIndexes1764760000000,
+  LedgerByTid1764770000000,
 ];
 
 /**

@@ -9,7 +9,7 @@ import type {
 } from '../api-views.js';
 import { leaf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
-import { integer, isoDate, ledgerTypes, uuid } from '../cli-input.js';
+import { integer, isoDate, ledgerTypes, tid, uuid } from '../cli-input.js';
 import { nameCell, renderRecord, renderTable, timeCell, type Column } from '../table.js';
 
 export const HOLD_COLUMNS: Array<Column<HoldResponse>> = [
@@ -48,6 +48,7 @@ interface LedgerOptions {
   type?: string;
   from?: string;
   to?: string;
+  tid?: string;
   limit?: string;
   cursor?: string;
   csv?: boolean;
@@ -99,6 +100,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
     )
     .option('--from <date>', 'entries at or after this ISO 8601 date or date-time')
     .option('--to <date>', 'entries before this ISO 8601 date or date-time')
+    .option('--tid <tid>', 'only the entries written under this tid (a request, or a staff change)')
     .option('--limit <n>', 'entries per page, 1–1000 (default 100; 1000 with --csv)')
     .option('--cursor <cursor>', 'the next page, as printed after the previous one')
     .option('--csv', "print the API's CSV export instead of a table")
@@ -108,6 +110,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
         type: ledgerTypes(options.type)?.join(','),
         from: isoDate(options.from, '--from'),
         to: isoDate(options.to, '--to'),
+        tid: options.tid === undefined ? undefined : tid(options.tid, '--tid'),
         limit: options.limit === undefined ? undefined : integer(options.limit, '--limit', { min: 1, max: 1000 }),
         cursor: options.cursor,
       };

@@ -42,12 +42,12 @@ export function adminUrl(path: string, query: Query = {}): string {
 
 /**
  * One admin API call with the session cookie (`same-origin`: never sent
- * anywhere else), JSON both ways, the CSRF header on every write. Resolves
- * to the parsed body (undefined for 204); rejects with an ApiError carrying
- * the documented message, code and tid.
+ * anywhere else), JSON body, the CSRF header on every write. Resolves to the
+ * response when it is ok; rejects with an ApiError carrying the documented
+ * message, code and tid.
  */
-export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+async function send(method: string, path: string, options: CallOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (WRITES.has(method) && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
   let response: Response;
@@ -68,12 +68,25 @@ export async function call<T>(method: string, path: string, options: CallOptions
     if (response.status === 401 && path !== '/session') onSessionEnded?.(error);
     throw error;
   }
+  return response;
+}
+
+/** A call answered in JSON: the parsed body (undefined for 204). */
+export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+  const response = await send(method, path, options, 'application/json');
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
 
+/** A read answered in text (a CSV export): the text, and the headers that say what follows (X-Next-Cursor). */
+async function getText(path: string, query?: Query, signal?: AbortSignal): Promise<{ text: string; headers: Headers }> {
+  const response = await send('GET', path, { query, signal }, 'text/csv, application/json');
+  return { text: await response.text(), headers: response.headers };
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => call<T>('GET', path, { query, signal }),
+  getText,
   post: <T>(path: string, body?: unknown) => call<T>('POST', path, { body }),
   put: <T>(path: string, body?: unknown) => call<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => call<T>('PATCH', path, { body }),

@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { LedgerList } from '@tollgate/contracts';
 import { useState, type FormEvent } from 'react';
 import { useSearch } from 'wouter';
-import { adminUrl, api, type Query } from '../api/client';
+import { api, type Query } from '../api/client';
+import { CsvExportButton } from '../components/csv-export-button';
 import { DateTime } from '../components/date-time';
 import { ErrorMessage } from '../components/error-message';
 import { Field } from '../components/field';
@@ -19,26 +20,40 @@ interface LedgerFilters {
   type: string;
   from: string;
   to: string;
+  tid: string;
 }
 
 /** The filters as the API's query (LedgerQuery): empty ones left out by adminUrl. */
-const queryOf = (filters: LedgerFilters): Query => ({ type: filters.type, from: filters.from, to: filters.to });
+const queryOf = (filters: LedgerFilters): Query => ({
+  type: filters.type,
+  from: filters.from,
+  to: filters.to,
+  tid: filters.tid,
+});
 
 /**
  * Billing: one customer's ledger, newest first. The filters apply on
  * submit (not on every keystroke), and a new filter starts from page one.
- * `?user_id=` opens a customer's ledger directly (a customer page links here).
+ * `?user_id=` opens a customer's ledger directly (a customer page links
+ * here), and `&tid=` the lines one request or staff call wrote.
  */
 export function LedgerPage() {
-  const initialUser = new URLSearchParams(useSearch()).get('user_id') ?? '';
-  const [draft, setDraft] = useState<LedgerFilters>({ userId: initialUser, type: '', from: '', to: '' });
+  const search = new URLSearchParams(useSearch());
+  const initialUser = search.get('user_id') ?? '';
+  const [draft, setDraft] = useState<LedgerFilters>({
+    userId: initialUser,
+    type: '',
+    from: '',
+    to: '',
+    tid: search.get('tid') ?? '',
+  });
   const [applied, setApplied] = useState<LedgerFilters | null>(initialUser ? draft : null);
   const pages = useCursorPages();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     pages.reset();
-    setApplied({ ...draft, userId: draft.userId.trim() });
+    setApplied({ ...draft, userId: draft.userId.trim(), tid: draft.tid.trim() });
   };
   const set = (name: keyof LedgerFilters) => (value: string) => setDraft((d) => ({ ...d, [name]: value }));
 
@@ -84,6 +99,18 @@ export function LedgerPage() {
             <input {...props} type="date" name="to" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
           )}
         </Field>
+        <Field label="tid" hint="Only the lines written under this tid: a request the customer quotes, a staff change">
+          {(props) => (
+            <input
+              {...props}
+              name="tid"
+              autoComplete="off"
+              spellCheck={false}
+              value={draft.tid}
+              onChange={(e) => set('tid')(e.target.value)}
+            />
+          )}
+        </Field>
         <button type="submit">Show ledger</button>
       </form>
       {applied && <LedgerTable filters={applied} pages={pages} />}
@@ -99,19 +126,13 @@ function LedgerTable({ filters, pages }: { filters: LedgerFilters; pages: Return
     queryFn: ({ signal }) => api.get<LedgerList>(path, { ...query, cursor: pages.cursor }, signal),
     retry: false,
   });
-  // The export is the same filters and page as text/csv; the cookie rides along on a same-origin link.
-  const csvHref = adminUrl(path, { ...query, cursor: pages.cursor, format: 'csv' });
 
   if (ledger.isPending) return <Loading label="Loading the ledger…" />;
   if (ledger.error) return <ErrorMessage error={ledger.error} title="The ledger could not be read" />;
   const entries = ledger.data.data;
   return (
     <section aria-label="Ledger entries">
-      <p>
-        <a href={csvHref} download={`ledger-${filters.userId}.csv`}>
-          Export CSV
-        </a>
-      </p>
+      <CsvExportButton path={path} query={query} fileName={`ledger-${filters.userId}.csv`} noun="entries" />
       {entries.length === 0 ? (
         <p role="status">No ledger entries match these filters.</p>
       ) : (

@@ -139,7 +139,7 @@ export class BillingStaffController {
     return { object: 'list' as const, data: grants.map(toGrantResponse) };
   }
 
-  /** Newest first; filters by type and date; `format=csv` exports the page as CSV. */
+  /** Newest first; filters by type, date and tid; `format=csv` exports the page as CSV. */
   @Serve(R.ledger)
   async ledger(
     @Checked() { params, query }: CheckedInput<typeof R.ledger>,
@@ -154,6 +154,7 @@ export class BillingStaffController {
         types: query.type?.split(',') as LedgerEntryType[] | undefined,
         from: instant(query.from),
         to: instant(query.to),
+        tid: query.tid ?? null,
       }),
     );
     const names = await namesOf(this.askNames, ledgerNameIds(page.data));

@@ -193,6 +193,11 @@ export const LedgerQuery = Type.Object(
     ),
     from: Type.Optional(DateOrInstant({ description: 'Entries created at or after' })),
     to: Type.Optional(DateOrInstant({ description: 'Entries created before' })),
+    tid: Type.Optional(
+      TraceId({
+        description: "Only the entries written under this tid: a request's charge or release, a staff call's change",
+      }),
+    ),
     format: Type.Optional(OneOf(['json', 'csv'] as const, { description: 'csv: the page as text/csv' })),
   },
   { additionalProperties: false },

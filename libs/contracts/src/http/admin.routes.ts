@@ -420,7 +420,7 @@ export const ADMIN_ROUTES = declareRoutes({
     method: 'get',
     path: '/admin/v1/users/{user_id}/ledger',
     tag: 'balances',
-    summary: "A user's ledger, newest first, filtered by type and date; format=csv exports the page",
+    summary: "A user's ledger, newest first, filtered by type, date and tid; format=csv exports the page",
     description: 'As CSV, the next page is named in the `X-Next-Cursor` header.',
     access: 'billing',
     params: UserIdParams,
