@@ -105,6 +105,11 @@ describe('the Keys page, for admins', () => {
     await page.getByRole('heading', { level: 2, name: `Keys of ${ownerName}` }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/console/keys/${ownerId}`);
 
+    // An expiry already past is taken by the API (the key is refused from the start): the form says so first.
+    const form = page.getByRole('form', { name: 'Create a key' });
+    await form.getByLabel('Expires (UTC)').fill('2020-01-01T00:00');
+    await form.getByText('This time has passed').waitFor();
+
     const secret = await createKey(page, {
       Name: 'ci-loopback',
       'Expires (UTC)': '2030-06-30T12:00',
@@ -127,6 +132,13 @@ describe('the Keys page, for admins', () => {
       rpm_limit: 30,
     });
     expect(secret.startsWith(created.prefix)).toBe(true);
+    // Copy puts the whole key on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const notice = page.getByRole('status').filter({ hasText: 'Created ci-loopback.' });
+    await notice.getByRole('button', { name: 'Copy' }).click();
+    await notice.getByText('Copied to the clipboard.').waitFor();
+    // A string: the test's own tsconfig has no DOM types.
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     // And it works from loopback, inside its range.
     expect((await listModels(secret)).status).toBe(200);
 

@@ -37,6 +37,19 @@ function Control({
 }
 
 /**
+ * The field's hint, and a warning for an expiry already past: the admin API
+ * takes it (the key is then refused from the start), so the page says so
+ * before it is sent.
+ */
+function hintOf(name: KeyFieldName, text: string): string {
+  const { hint, control } = KEY_FIELDS[name];
+  if (control !== 'datetime') return hint;
+  const instant = KEY_FIELDS.expires_at.parse(text);
+  const past = typeof instant === 'string' && Date.parse(instant) <= Date.now();
+  return past ? `${hint}. This time has passed: the key would be refused from the start.` : hint;
+}
+
+/**
  * A key's fields, for a new key (no `initial`) or to change one: every
  * control comes from the one field table (key-fields.ts). The page does not
  * judge the values (noValidate): the admin API does, and its documented
@@ -74,7 +87,7 @@ export function KeyForm({
   return (
     <form className="key-form" onSubmit={submit} noValidate aria-label={label}>
       {KEY_FIELD_NAMES.map((name) => (
-        <Field key={name} label={KEY_FIELDS[name].label} hint={KEY_FIELDS[name].hint}>
+        <Field key={name} label={KEY_FIELDS[name].label} hint={hintOf(name, draft[name])}>
           {(props) => (
             <Control
               name={name}

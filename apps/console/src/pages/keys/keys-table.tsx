@@ -6,6 +6,12 @@ import { keyLabel } from './keys-query';
 
 const listText = (items: string[] | null, none: string) => (items && items.length > 0 ? items.join(', ') : none);
 
+/** An active key past its expiry is refused like a revoked one: the list says so (a change of expiry revives it). */
+const statusOf = (key: KeyResponse): string =>
+  key.status === 'active' && key.expires_at !== null && Date.parse(key.expires_at) <= Date.now()
+    ? 'expired'
+    : key.status;
+
 /** A user's keys, as the admin API lists them (never the key itself: its prefix and last six characters). */
 export function KeysTable({
   keys,
@@ -47,7 +53,7 @@ export function KeysTable({
                   {key.prefix}…{key.last6}
                 </code>
               </td>
-              <td>{key.status}</td>
+              <td>{statusOf(key)}</td>
               <td>{listText(key.allowed_models, 'every model')}</td>
               <td>{listText(key.allowed_ip_ranges, 'any address')}</td>
               <td className="num">{key.budget === null ? 'none' : <Money amount={key.budget} />}</td>
