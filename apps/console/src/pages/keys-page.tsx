@@ -1,4 +1,15 @@
-/** Admin: a user's API keys, made, edited and revoked. Not built yet: the page says so. */
+import { Route, Switch } from 'wouter';
+import { UserSearch } from '../components/user-search';
+import { KeyOwnerPage } from './keys/key-owner-page';
+
+/** Admin: find a key's owner (/keys), and that user's keys, made, changed and revoked (/keys/:userId). */
 export function KeysPage() {
-  return <p>Keys: this page is not built yet; use the CLI (tollgate --help) or the admin API meanwhile.</p>;
+  return (
+    <Switch>
+      <Route path="/keys/:userId">{(params) => <KeyOwnerPage userId={params.userId} />}</Route>
+      <Route>
+        <UserSearch noun="user" label="Find the key's owner" linkTo={(user) => `/keys/${user.id}`} />
+      </Route>
+    </Switch>
+  );
 }
