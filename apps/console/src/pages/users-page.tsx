@@ -10,8 +10,8 @@ export function UsersPage() {
     <Switch>
       <Route path="/users/:id">{(params) => <UserPage key={params.id} userId={params.id} />}</Route>
       <Route>
-        <section aria-labelledby="all-users-title">
-          <h2 id="all-users-title">All users</h2>
+        <section aria-labelledby="find-users-title">
+          <h2 id="find-users-title">Find users</h2>
           <UserSearch noun="user" linkTo={(user) => `/users/${user.id}`} />
         </section>
         <CreateUser />

@@ -26,7 +26,7 @@ export function CreateUser() {
     },
   });
   return (
-    <section aria-labelledby="create-user-title" className="create-user">
+    <section aria-labelledby="create-user-title">
       <h2 id="create-user-title">Create a user</h2>
       <UserForm
         initial={NEW_USER}

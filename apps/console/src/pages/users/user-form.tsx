@@ -61,7 +61,7 @@ export function UserForm({
   }
 
   return (
-    <form className="user-form" onSubmit={submit} aria-labelledby={labelledBy} noValidate>
+    <form onSubmit={submit} aria-labelledby={labelledBy} noValidate>
       <Field label="Name">
         {(props) => <input {...props} name="name" defaultValue={initial.name} required autoComplete="off" />}
       </Field>

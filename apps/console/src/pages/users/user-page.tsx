@@ -12,10 +12,12 @@ import { UserStatusSection } from './user-status';
 export function UserPage({ userId }: { userId: string }) {
   const user = useUser(userId);
   // Set by the create form when it opens this page for the user it just made.
-  const created = useHistoryState<CreatedState | null>()?.created === true;
+  const justCreated = useHistoryState<CreatedState | null>()?.created === true;
   if (user.isPending) return <Loading label="Loading the user…" />;
   if (user.error) return <ErrorMessage error={user.error} title="Could not open this user." />;
   const shown = user.data;
+  // Said until the first change: after that, the page's other notices say what happened last.
+  const created = justCreated && shown.updated_at === shown.created_at;
   return (
     <>
       <p>
