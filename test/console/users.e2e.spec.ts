@@ -120,8 +120,10 @@ describe('the Users pages, for admins', () => {
     expect(await getUser(created.id)).toMatchObject({ name, email, role: 'billing', group: 'gold', status: 'active' });
     expect(await fact(page, 'Group')).toBe('gold');
     expect(await fact(page, 'Role')).toBe('billing');
-    // The form shows what is saved now.
+    // The form shows what is saved now; saving it again sends nothing.
     expect(await edit.getByLabel('Group').inputValue()).toBe('gold');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.getByRole('status').filter({ hasText: 'Nothing to save: no field was changed.' }).waitFor();
   });
 
   it('suspends a user only once confirmed: their key is refused as documented, and works again once reactivated', async () => {
@@ -146,12 +148,17 @@ describe('the Users pages, for admins', () => {
     await confirm.waitFor({ state: 'detached' });
     expect((await getUser(user.body.id)).status).toBe('active');
 
+    // A name being typed in the edit form is not lost to the suspension.
+    const name = page.getByRole('form', { name: 'Edit' }).getByLabel('Name');
+    await name.fill('Typed, not saved');
     await status.getByRole('button', { name: 'Suspend', exact: true }).click();
     await status.getByRole('button', { name: `Yes, suspend ${user.body.name}` }).click();
     await status
       .getByRole('status')
       .filter({ hasText: `Suspended ${user.body.name}.` })
       .waitFor();
+    await status.getByText('Suspended: every key of this user is refused.').waitFor();
+    expect(await name.inputValue()).toBe('Typed, not saved');
     expect((await getUser(user.body.id)).status).toBe('suspended');
     expect(await fact(page, 'Status')).toBe('suspended');
     await eventually(async () => {

@@ -24,23 +24,25 @@ export function changesOf(user: UserResponse, draft: UserDraft): UserUpdate {
 export function EditUser({ user }: { user: UserResponse }) {
   const remember = useRememberUser();
   // What the last submit did, for the notice: the fields saved, or none because none had changed.
-  const [saved, setSaved] = useState<string[] | null>(null);
+  const [savedFields, setSavedFields] = useState<string[] | null>(null);
   const update = useMutation({
     mutationFn: (changes: UserUpdate) => api.patch<UserResponse>(`/users/${user.id}`, changes),
     onSuccess: (answer, changes) => {
       remember(answer);
-      setSaved(Object.keys(changes));
+      setSavedFields(Object.keys(changes));
     },
   });
+
+  const savedDraft = draftOf(user);
 
   function submit(draft: UserDraft) {
     const changes = changesOf(user, draft);
     update.reset();
     if (Object.keys(changes).length === 0) {
-      setSaved([]);
+      setSavedFields([]);
       return;
     }
-    setSaved(null);
+    setSavedFields(null);
     update.mutate(changes);
   }
 
@@ -48,9 +50,10 @@ export function EditUser({ user }: { user: UserResponse }) {
     <section aria-labelledby="edit-user-title">
       <h2 id="edit-user-title">Edit</h2>
       <UserForm
-        // A fresh form for each saved version, so it shows what the API now holds.
-        key={user.updated_at}
-        initial={draftOf(user)}
+        // A fresh form when the saved fields change, so it shows what the API now holds; a suspension
+        // (which changes none of them) leaves what the admin is typing alone.
+        key={JSON.stringify(savedDraft)}
+        initial={savedDraft}
         labelledBy="edit-user-title"
         submitLabel="Save changes"
         pendingLabel="Saving…"
@@ -58,9 +61,9 @@ export function EditUser({ user }: { user: UserResponse }) {
         onSubmit={submit}
       >
         {update.error && <ErrorMessage error={update.error} title="The user was not saved." />}
-        {saved && (
+        {savedFields && (
           <p className="notice" role="status">
-            {saved.length === 0 ? 'Nothing to save: no field was changed.' : `Saved: ${saved.join(', ')}.`}
+            {savedFields.length === 0 ? 'Nothing to save: no field was changed.' : `Saved: ${savedFields.join(', ')}.`}
           </p>
         )}
       </UserForm>
