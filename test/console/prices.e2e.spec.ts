@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Locator, Page } from 'playwright-core';
 import { useBrowser } from '../support/browser.js';
-import { createCustomer, setPrice } from '../support/fixtures.js';
+import { createChannel, createCustomer, setPrice } from '../support/fixtures.js';
+import { settledCharge } from '../support/ledger.js';
 import { useSuite } from '../support/suite.js';
 
 const suite = useSuite();
@@ -40,7 +41,7 @@ const LABELS = {
   reasoning: 'Reasoning price (USD per 1M tokens)',
   characters: 'Characters price (USD per 1M characters)',
   audio: 'Audio price (USD per minute)',
-  images: 'Images prices (USD per image)',
+  images: 'Image prices (USD per image)',
 } as const;
 
 async function signInToPrices(): Promise<Page> {
@@ -146,6 +147,11 @@ describe('the Prices & groups page, for billing staff', () => {
       expect.stringMatching(DATE),
       'Edit',
     ]);
+    // Clear empties the form for another model.
+    await form.getByRole('button', { name: 'Clear the form' }).click();
+    expect(await form.getByLabel('Model', { exact: true }).inputValue()).toBe('');
+    expect(await form.getByLabel(LABELS.output, { exact: true }).inputValue()).toBe('');
+
     expect((await prices()).filter((price) => price.model === model)).toEqual([
       {
         object: 'price',
@@ -259,5 +265,37 @@ describe('the Prices & groups page, for billing staff', () => {
       'Edit',
     ]);
     expect(await cellsOf(rowOf(page, groupTable, group))).toEqual(['×0.9000', expect.stringMatching(DATE), 'Edit']);
+  });
+
+  it("charges a customer in a group the page's price times the page's multiplier", async () => {
+    const model = unique('console-charged');
+    const group = unique('console-half');
+    await createChannel(suite, { models: [model], groups: [group] });
+    const customer = await createCustomer(suite, { balance: '1', group });
+    const page = await signInToPrices();
+
+    const priceForm = page.getByRole('form', { name: 'Set a price' });
+    await priceForm.getByLabel('Model', { exact: true }).fill(model);
+    await priceForm.getByLabel(LABELS.input, { exact: true }).fill('2');
+    await priceForm.getByLabel(LABELS.output, { exact: true }).fill('4');
+    await priceForm.getByRole('button', { name: 'Save price' }).click();
+    await priceForm.getByRole('status').getByText(`the price of ${model}`).waitFor();
+    const groupForm = page.getByRole('form', { name: 'Set a group multiplier' });
+    await groupForm.getByLabel('Group').fill(group);
+    await groupForm.getByLabel('Multiplier (× list price)').fill('0.5');
+    await groupForm.getByRole('button', { name: 'Save multiplier' }).click();
+    await groupForm.getByRole('status').getByText(`group ${group} pays ×0.5000`).waitFor();
+
+    const answer = await fetch(`${suite.edgeUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customer.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(answer.status).toBe(200);
+    const { usage } = (await answer.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    // 2 and 4 USD per 1M tokens are 2 and 4 micro-units a token; ×0.5 halves them (an exact number of micro-units).
+    const listPrice = BigInt(usage.prompt_tokens) * 2n + BigInt(usage.completion_tokens) * 4n;
+    expect(listPrice).toBeGreaterThan(0n);
+    expect(await settledCharge(suite, customer)).toBe(listPrice / 2n);
   });
 });

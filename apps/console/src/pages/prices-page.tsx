@@ -24,7 +24,7 @@ export function PricesPage() {
       <QuerySection id="prices" title="Model prices" query={prices} failure="Could not list the prices.">
         {(list) => <PriceTable prices={list.data} onEdit={editing.edit} />}
       </QuerySection>
-      <PriceForm key={editing.version} price={editing.row} />
+      <PriceForm key={editing.version} price={editing.row} onClear={editing.clear} />
       <GroupsSection />
     </>
   );

@@ -32,7 +32,7 @@ export function GroupsSection() {
       <QuerySection id="groups" title="Group multipliers" query={groups} failure="Could not list the groups.">
         {(list) => <GroupTable groups={list.data} onEdit={editing.edit} />}
       </QuerySection>
-      <MultiplierForm key={editing.version} group={editing.row} />
+      <MultiplierForm key={editing.version} group={editing.row} onClear={editing.clear} />
     </>
   );
 }
@@ -84,7 +84,7 @@ function GroupTable({ groups, onEdit }: { groups: readonly GroupResponse[]; onEd
 }
 
 /** Set a group's multiplier; the values go as typed, and the API refuses a malformed name or multiplier. */
-function MultiplierForm({ group }: { group: GroupResponse | null }) {
+function MultiplierForm({ group, onClear }: { group: GroupResponse | null; onClear: () => void }) {
   const queries = useQueryClient();
   const [name, setName] = useState(group?.group ?? '');
   const [multiplier, setMultiplier] = useState(group?.multiplier ?? '');
@@ -143,9 +143,14 @@ function MultiplierForm({ group }: { group: GroupResponse | null }) {
           />
         )}
       </Field>
-      <button type="submit" disabled={save.isPending}>
-        {save.isPending ? 'Saving…' : 'Save multiplier'}
-      </button>
+      <div className="form-actions">
+        <button type="submit" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save multiplier'}
+        </button>
+        <button type="button" className="secondary" onClick={onClear} disabled={save.isPending}>
+          Clear the form
+        </button>
+      </div>
       {save.error && <ErrorMessage error={save.error} title="The multiplier was not saved; nothing changed." />}
       {save.data && (
         <p className="notice" role="status">

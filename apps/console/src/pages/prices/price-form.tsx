@@ -69,9 +69,9 @@ function bodyOf(draft: Draft): { body?: PriceSet; errors: Errors } {
 /**
  * Set a model's price: creates it, or replaces every part of an existing
  * one. `price` (a row's Edit) fills the form with that model's price and
- * puts the focus on it; the form is remounted for each Edit.
+ * puts the focus on it; the form is remounted for each Edit and each Clear.
  */
-export function PriceForm({ price }: { price: PriceResponse | null }) {
+export function PriceForm({ price, onClear }: { price: PriceResponse | null; onClear: () => void }) {
   const { currency } = useSession();
   const queries = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => draftOf(price));
@@ -141,7 +141,7 @@ export function PriceForm({ price }: { price: PriceResponse | null }) {
         ))}
       </div>
       <Field
-        label={`${IMAGES.label} prices (${currency} ${IMAGES.unit})`}
+        label={`${IMAGES.fieldLabel} (${currency} ${IMAGES.unit})`}
         hint={`${IMAGES.description}: one size=price per line, e.g. 1024x1024=0.04 or *=0.08; empty = none`}
         error={errors.images}
       >
@@ -154,9 +154,14 @@ export function PriceForm({ price }: { price: PriceResponse | null }) {
           />
         )}
       </Field>
-      <button type="submit" disabled={save.isPending}>
-        {save.isPending ? 'Saving…' : 'Save price'}
-      </button>
+      <div className="form-actions">
+        <button type="submit" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save price'}
+        </button>
+        <button type="button" className="secondary" onClick={onClear} disabled={save.isPending}>
+          Clear the form
+        </button>
+      </div>
       {save.error && <ErrorMessage error={save.error} title="The price was not saved; nothing changed." />}
       {save.data && <SavedPrice price={save.data} />}
     </form>

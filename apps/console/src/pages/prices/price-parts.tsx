@@ -86,6 +86,7 @@ void nullMeaningMatches;
 /** The image price table's unit and description (PriceSet.image_prices). */
 export const IMAGES = {
   label: 'Images',
+  fieldLabel: 'Image prices',
   unit: 'per image',
   description: 'Price per image by size; "*" is any other size',
 };
