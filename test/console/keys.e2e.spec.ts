@@ -209,6 +209,11 @@ describe('the Keys page, for admins', () => {
       .waitFor();
     const firstTid = (await alert.textContent())?.match(/tid: ([0-9a-f]{32})/)?.[1];
     expect(firstTid).toMatch(/^[0-9a-f]{32}$/);
+    // The field the refusal names is marked, and says why under it; the others are not.
+    const ranges = form.getByLabel('Allowed IP ranges');
+    expect(await ranges.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByText(/must list IPv4/).count()).toBe(2); // the alert and the field
+    expect(await form.getByLabel('Budget (USD)').getAttribute('aria-invalid')).toBe('false');
 
     await form.getByLabel('Allowed IP ranges').fill('');
     await form.getByLabel('Budget (USD)').fill('-1');
@@ -221,6 +226,8 @@ describe('the Keys page, for admins', () => {
         },
       )
       .waitFor();
+    expect(await form.getByLabel('Budget (USD)').getAttribute('aria-invalid')).toBe('true');
+    expect(await ranges.getAttribute('aria-invalid')).toBe('false');
     const secondTid = (await alert.textContent())?.match(/tid: ([0-9a-f]{32})/)?.[1];
     expect(secondTid).toMatch(/^[0-9a-f]{32}$/);
     expect(secondTid).not.toBe(firstTid);

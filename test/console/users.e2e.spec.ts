@@ -227,6 +227,9 @@ describe('the Users pages, for admins', () => {
     expect(await refused.textContent()).toContain('Invalid request: email must be an e-mail address');
     expect(await refused.textContent()).toMatch(TID);
     expect(await usersMatching(name)).toEqual([]);
+    // The e-mail field is the one marked, with the reason under it.
+    expect(await create.getByLabel('E-mail').getAttribute('aria-invalid')).toBe('true');
+    expect(await create.getByLabel('Name').getAttribute('aria-invalid')).toBe('false');
   });
 
   it('answers an unknown user id with the documented refusal', async () => {

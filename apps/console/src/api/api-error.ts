@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly code: string | null,
     /** The X-Tid of the answer; null when there was no answer. */
     readonly tid: string | null,
+    /** The input the refusal names (the envelope's `param`: `email`, `allowed_ip_ranges`); null when none. */
+    readonly param: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -18,7 +20,7 @@ export class ApiError extends Error {
 }
 
 interface ErrorEnvelope {
-  error?: { message?: unknown; code?: unknown; tid?: unknown };
+  error?: { message?: unknown; code?: unknown; tid?: unknown; param?: unknown };
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -39,5 +41,16 @@ export async function apiErrorOf(response: Response): Promise<ApiError> {
   const message =
     text(body?.error?.message) ??
     `The gateway answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} without an error message.`;
-  return new ApiError(response.status, message, text(body?.error?.code), tid);
+  return new ApiError(response.status, message, text(body?.error?.code), tid, text(body?.error?.param));
+}
+
+/**
+ * The refusal's message when it names the field `name` (or an item of it,
+ * `allowed_models[2]`), for the form to show under that field and mark it
+ * invalid; null otherwise. The form's alert still shows it with the tid.
+ */
+export function refusalFor(error: unknown, name: string): string | null {
+  if (!(error instanceof ApiError) || error.param === null) return null;
+  const { param } = error;
+  return param === name || param.startsWith(`${name}[`) || param.startsWith(`${name}.`) ? error.message : null;
 }

@@ -39,6 +39,7 @@ export function CreateKey({ userId }: { userId: string }) {
         pendingLabel="Creating…"
         pending={create.isPending}
         onSubmit={(body) => create.mutate(body)}
+        refused={create.error}
       >
         {create.error && <ErrorMessage error={create.error} title="The key was not created." />}
       </KeyForm>

@@ -24,6 +24,7 @@ export function EditKey({ apiKey, onClose }: { apiKey: KeyResponse; onClose: () 
         pendingLabel="Saving…"
         pending={update.isPending}
         onSubmit={(body) => update.mutate(body)}
+        refused={update.error}
         actions={
           <button type="button" className="secondary" onClick={onClose}>
             Close

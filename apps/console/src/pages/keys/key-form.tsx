@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { KeyResponse } from '@tollgate/contracts';
+import { refusalFor } from '../../api/api-error';
 import { Field, type FieldControlProps } from '../../components/field';
 import { KEY_FIELDS, KEY_FIELD_NAMES, bodyOf, draftOf, type KeyFieldName } from './key-fields';
 
@@ -63,6 +64,7 @@ export function KeyForm({
   pending,
   onSubmit,
   actions,
+  refused,
   children,
 }: {
   initial?: KeyResponse;
@@ -74,6 +76,8 @@ export function KeyForm({
   onSubmit: (body: Record<string, unknown>) => void;
   /** More buttons beside the submit button (Cancel). */
   actions?: ReactNode;
+  /** The last submit's refusal: the field it names is marked with its message. */
+  refused?: unknown;
   /** Shown under the buttons: the answer. */
   children?: ReactNode;
 }) {
@@ -87,7 +91,12 @@ export function KeyForm({
   return (
     <form className="key-form" onSubmit={submit} noValidate aria-label={label}>
       {KEY_FIELD_NAMES.map((name) => (
-        <Field key={name} label={KEY_FIELDS[name].label} hint={hintOf(name, draft[name])}>
+        <Field
+          key={name}
+          label={KEY_FIELDS[name].label}
+          hint={hintOf(name, draft[name])}
+          error={refusalFor(refused, name)}
+        >
           {(props) => (
             <Control
               name={name}

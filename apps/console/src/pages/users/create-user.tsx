@@ -35,6 +35,7 @@ export function CreateUser() {
         pendingLabel="Creating…"
         pending={create.isPending}
         onSubmit={(draft) => create.mutate(draft)}
+        refused={create.error}
       >
         {create.error && <ErrorMessage error={create.error} title="The user was not created." />}
       </UserForm>

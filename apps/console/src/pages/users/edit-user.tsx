@@ -59,6 +59,7 @@ export function EditUser({ user }: { user: UserResponse }) {
         pendingLabel="Saving…"
         pending={update.isPending}
         onSubmit={submit}
+        refused={update.error}
       >
         {update.error && <ErrorMessage error={update.error} title="The user was not saved." />}
         {savedFields && (

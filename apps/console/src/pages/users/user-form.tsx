@@ -1,5 +1,6 @@
 import type { FormEvent, ReactNode } from 'react';
 import type { Role, UserResponse } from '@tollgate/contracts';
+import { refusalFor } from '../../api/api-error';
 import { Field } from '../../components/field';
 import { ROLE_TEXT, ROLES } from './roles';
 
@@ -43,6 +44,7 @@ export function UserForm({
   pendingLabel,
   pending,
   onSubmit,
+  refused,
   children,
 }: {
   initial: UserDraft;
@@ -52,6 +54,8 @@ export function UserForm({
   pendingLabel: string;
   pending: boolean;
   onSubmit: (draft: UserDraft) => void;
+  /** The last submit's refusal: the field it names is marked with its message. */
+  refused?: unknown;
   /** The answer to the last submit (a refusal, a notice), under the button. */
   children?: ReactNode;
 }) {
@@ -62,13 +66,13 @@ export function UserForm({
 
   return (
     <form onSubmit={submit} aria-labelledby={labelledBy} noValidate>
-      <Field label="Name">
+      <Field label="Name" error={refusalFor(refused, 'name')}>
         {(props) => <input {...props} name="name" defaultValue={initial.name} required autoComplete="off" />}
       </Field>
-      <Field label="E-mail" hint="Optional; staff find the user by it">
+      <Field label="E-mail" hint="Optional; staff find the user by it" error={refusalFor(refused, 'email')}>
         {(props) => <input {...props} name="email" type="email" defaultValue={initial.email} autoComplete="off" />}
       </Field>
-      <Field label="Role" hint="Only root may create a root user or change one">
+      <Field label="Role" hint="Only root may create a root user or change one" error={refusalFor(refused, 'role')}>
         {(props) => (
           <select {...props} name="role" defaultValue={initial.role}>
             {ROLES.map((role) => (
@@ -79,7 +83,11 @@ export function UserForm({
           </select>
         )}
       </Field>
-      <Field label="Group" hint="The price group: letters, digits, dots, dashes or underscores">
+      <Field
+        label="Group"
+        hint="The price group: letters, digits, dots, dashes or underscores"
+        error={refusalFor(refused, 'group')}
+      >
         {(props) => <input {...props} name="group" defaultValue={initial.group} required autoComplete="off" />}
       </Field>
       <button type="submit" disabled={pending}>
