@@ -23,6 +23,7 @@ interface RequestRow {
   input_tokens: number;
   output_tokens: number;
   cost: string;
+  created_at: string;
 }
 interface RequestPage {
   data: RequestRow[];
@@ -165,7 +166,7 @@ describe('the request log, for billing staff', () => {
       ]),
     );
 
-    await page.getByLabel('Status').selectOption({ label: 'Failed (released)' });
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Failed (released)' });
     await page.getByRole('button', { name: 'Show requests' }).click();
     await page.waitForURL(/status=failed/);
     await table.getByRole('link', { name: tids.ok }).waitFor({ state: 'detached' });
@@ -187,6 +188,40 @@ describe('the request log, for billing staff', () => {
       .getByRole('region', { name: `Request ${tids.failed}` })
       .getByRole('region', { name: 'Hold' })
       .waitFor();
+  });
+
+  it('narrows the log by one HTTP status and by day, and shows a filter the API refuses with its tid', async () => {
+    const log = (await suite.admin<RequestPage>('GET', `/admin/v1/requests?user_id=${customer.userId}`)).body.data;
+    const day = log[0]?.created_at.slice(0, 10) ?? '';
+    const page = await signInAsBilling(`/requests?user_id=${customer.userId}`);
+    const table = page.getByRole('region', { name: 'Settled requests' }).getByRole('table');
+    const shownTids = async () => (await cellsOf(table)).map(([, tid]) => tid);
+    await table.getByRole('link', { name: tids.ok }).waitFor();
+
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: 'One HTTP status…' });
+    await page.getByLabel('HTTP status').fill('502');
+    await page.getByLabel('From').fill(day);
+    await page.getByRole('button', { name: 'Show requests' }).click();
+    await page.waitForURL(/status=502/);
+    await table.getByRole('link', { name: tids.ok }).waitFor({ state: 'detached' });
+    expect(await shownTids()).toEqual([tids.failed]);
+    // The form shows what the log is filtered by, the HTTP status included.
+    expect(await page.getByLabel('HTTP status').inputValue()).toBe('502');
+
+    // Settled before the day the requests were: none.
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Any' });
+    await page.getByLabel('From').fill('');
+    await page.getByLabel('Before').fill(day);
+    await page.getByRole('button', { name: 'Show requests' }).click();
+    await page.getByRole('status').filter({ hasText: 'No settled request matches these filters.' }).waitFor();
+
+    // A user id that is none: the documented refusal, naming the field, with its tid.
+    await page.getByLabel('Before').fill('');
+    await page.getByLabel('User id').fill('nobody');
+    await page.getByRole('button', { name: 'Show requests' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Could not list the requests\..*user_id.*tid: [0-9a-f]{32}/);
   });
 
   it('shows the documented refusal with its tid for a tid nothing was settled under, and for one that is no tid', async () => {

@@ -84,65 +84,73 @@ export function RequestFilterForm({
   );
 
   return (
-    <form className="request-filters" onSubmit={submit} aria-label="Request log filters">
-      {text('user_id', 'User id', 'A UUID')}
-      {text('key_id', 'Key id', 'A UUID')}
-      {text('model', 'Model', 'As the client asked for it')}
-      <Field label="Channel id">
-        {(props) => (
-          <input
-            {...props}
-            name="channel_id"
-            inputMode="numeric"
-            autoComplete="off"
-            value={draft.channel_id}
-            onChange={(e) => set('channel_id')(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Status">
-        {(props) => (
-          <select
-            {...props}
-            name="status"
-            value={statusChoice}
-            onChange={(e) => setStatusChoice(e.target.value as StatusChoice)}
-          >
-            <option value="">Any</option>
-            {Object.entries(OUTCOMES).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-            <option value="http">One HTTP status…</option>
-          </select>
-        )}
-      </Field>
-      {statusChoice === 'http' && (
-        <Field label="HTTP status" hint="Three digits, e.g. 502">
+    <form onSubmit={submit} aria-label="Request log filters">
+      <div className="request-filters">
+        {text('user_id', 'User id', 'A UUID')}
+        {text('key_id', 'Key id', 'A UUID')}
+        {text('model', 'Model', 'As the client asked for it')}
+        <Field label="Channel id" hint="A number">
           {(props) => (
             <input
               {...props}
-              name="http_status"
+              name="channel_id"
               inputMode="numeric"
-              pattern="[0-9]{3}"
-              required
-              value={httpStatus}
-              onChange={(e) => setHttpStatus(e.target.value)}
+              autoComplete="off"
+              value={draft.channel_id}
+              onChange={(e) => set('channel_id')(e.target.value)}
             />
           )}
         </Field>
-      )}
-      <Field label="From" hint="Settled on or after this day (UTC)">
-        {(props) => (
-          <input {...props} type="date" name="from" value={draft.from} onChange={(e) => set('from')(e.target.value)} />
+        <Field label="Status">
+          {(props) => (
+            <select
+              {...props}
+              name="status"
+              value={statusChoice}
+              onChange={(e) => setStatusChoice(e.target.value as StatusChoice)}
+            >
+              <option value="">Any</option>
+              {Object.entries(OUTCOMES).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+              <option value="http">One HTTP status…</option>
+            </select>
+          )}
+        </Field>
+        {statusChoice === 'http' && (
+          <Field label="HTTP status" hint="Three digits, e.g. 502">
+            {(props) => (
+              <input
+                {...props}
+                name="http_status"
+                inputMode="numeric"
+                pattern="[0-9]{3}"
+                required
+                value={httpStatus}
+                onChange={(e) => setHttpStatus(e.target.value)}
+              />
+            )}
+          </Field>
         )}
-      </Field>
-      <Field label="Before" hint="Settled before this day (UTC)">
-        {(props) => (
-          <input {...props} type="date" name="to" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
-        )}
-      </Field>
+        <Field label="From" hint="Settled on or after this day (UTC)">
+          {(props) => (
+            <input
+              {...props}
+              type="date"
+              name="from"
+              value={draft.from}
+              onChange={(e) => set('from')(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Before" hint="Settled before this day (UTC)">
+          {(props) => (
+            <input {...props} type="date" name="to" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
+          )}
+        </Field>
+      </div>
       <button type="submit">Show requests</button>
     </form>
   );

@@ -75,18 +75,26 @@ export function RequestLog({ filters }: { filters: RequestFilters }) {
 function RequestRow({ row }: { row: RequestLogEntryResponse }) {
   return (
     <tr>
-      <td>
+      <td className="settled">
         <DateTime value={row.created_at} />
       </td>
-      <td className="tid-cell">{row.tid ? <Link href={tracePath(row.tid)}>{row.tid}</Link> : '—'}</td>
-      <td>
+      <td className="tid-cell">
+        {row.tid ? (
+          <Link href={tracePath(row.tid)}>
+            <code>{row.tid}</code>
+          </Link>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td className="user">
         <UserName id={row.user_id} name={row.user_name} />
       </td>
       <td>{row.model}</td>
-      <td>
+      <td className="short">
         <ChannelName id={row.channel_id} />
       </td>
-      <td>
+      <td className="short">
         <RequestStatus row={row} />
       </td>
       <td className="num">
