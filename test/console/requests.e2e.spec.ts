@@ -106,7 +106,8 @@ describe('the request log, for billing staff', () => {
     const [{ request, hold, ledger }] = trace.requests as [RequestTrace['requests'][number]];
     const page = await signInAsBilling('/requests');
 
-    await page.getByLabel('Find a request by tid').fill(` ${tids.ok} `);
+    // Pasted as the customer quoted it, header name and all.
+    await page.getByLabel('Find a request by tid').fill(` X-Tid: ${tids.ok} `);
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await page.waitForURL(`**/console/requests/${tids.ok}`);
     const found = page.getByRole('region', { name: `Request ${tids.ok}` });
@@ -222,6 +223,60 @@ describe('the request log, for billing staff', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/Could not list the requests\..*user_id.*tid: [0-9a-f]{32}/);
+  });
+
+  it('pages through more requests than one page holds, and the CSV has them all', async () => {
+    const busy = await createCustomer(suite, { balance: '5' });
+    const client = openaiClient(suite, busy.key);
+    // One more than the 50 of a page, a few at a time.
+    for (let batch = 0; batch < 51; batch += 10) {
+      const size = Math.min(10, 51 - batch);
+      await Promise.all(
+        Array.from({ length: size }, () => client.chat.completions.create({ model: 'rq-ok', messages })),
+      );
+    }
+    const all: RequestRow[] = [];
+    await eventually(
+      async () => {
+        all.length = 0;
+        let cursor = '';
+        do {
+          const part = await suite.admin<RequestPage & { next_cursor: string | null }>(
+            'GET',
+            `/admin/v1/requests?user_id=${busy.userId}&limit=500${cursor}`,
+          );
+          all.push(...part.body.data);
+          cursor = part.body.next_cursor === null ? '' : `&cursor=${part.body.next_cursor}`;
+        } while (cursor !== '');
+        expect(all).toHaveLength(51);
+      },
+      { timeoutMs: 15_000 },
+    );
+
+    const page = await signInAsBilling(`/requests?user_id=${busy.userId}`);
+    const table = page.getByRole('region', { name: 'Settled requests' }).getByRole('table');
+    const pager = page.getByRole('navigation', { name: 'Request log pages' });
+    const shownTids = async () => (await cellsOf(table)).map(([, tid]) => tid);
+    await table.getByRole('link', { name: all[0]?.tid ?? '' }).waitFor();
+    expect(await shownTids()).toEqual(all.slice(0, 50).map((row) => row.tid));
+
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await pager.getByText('Page 2').waitFor();
+    await table.getByRole('link', { name: all[50]?.tid ?? '' }).waitFor();
+    expect(await shownTids()).toEqual([all[50]?.tid]);
+    expect(await pager.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+
+    await pager.getByRole('button', { name: 'Previous' }).click();
+    await table.getByRole('link', { name: all[0]?.tid ?? '' }).waitFor();
+    expect(await shownTids()).toHaveLength(50);
+
+    // The export is the filter, not the page: every one of the 51.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = parseCsv<Record<string, string>>(readFileSync(await download.path(), 'utf8'), { columns: true });
+    expect(csv.map((row) => [row.tid, row.cost])).toEqual(all.map((row) => [row.tid, row.cost]));
   });
 
   it('shows the documented refusal with its tid for a tid nothing was settled under, and for one that is no tid', async () => {
