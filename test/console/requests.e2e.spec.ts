@@ -223,6 +223,11 @@ describe('the request log, for billing staff', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/Could not list the requests\..*user_id.*tid: [0-9a-f]{32}/);
+
+    // Cleared: every request of the suite, these two among them, and an empty form.
+    await page.getByRole('link', { name: 'Clear the filters' }).click();
+    await table.getByRole('link', { name: tids.failed }).waitFor();
+    expect(await page.getByLabel('User id').inputValue()).toBe('');
   });
 
   it('pages through more requests than one page holds, and the CSV has them all', async () => {

@@ -1,4 +1,4 @@
-import { Route, Switch, useSearchParams } from 'wouter';
+import { Link, Route, Switch, useSearchParams } from 'wouter';
 import { filtersOf, RequestFilterForm, setFilters } from './requests/request-filters';
 import { RequestLog } from './requests/request-log';
 import { RequestTrace } from './requests/request-trace';
@@ -33,6 +33,11 @@ function RequestLogHome() {
       <section aria-labelledby="request-filters-title">
         <h2 id="request-filters-title">Filter the log</h2>
         <RequestFilterForm key={applied} applied={filters} onApply={(next) => setSearch(setFilters(next))} />
+        {applied && (
+          <p>
+            <Link href="/requests">Clear the filters</Link>
+          </p>
+        )}
       </section>
       <RequestLog key={applied} filters={filters} />
     </>

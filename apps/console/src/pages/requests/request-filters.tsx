@@ -69,12 +69,13 @@ export function RequestFilterForm({
     onApply({ ...(trimmed as RequestFilters), status });
   };
 
-  const text = (name: FilterName, label: string, hint?: string) => (
+  const text = (name: FilterName, label: string, hint: string, inputMode?: 'numeric') => (
     <Field label={label} hint={hint}>
       {(props) => (
         <input
           {...props}
           name={name}
+          inputMode={inputMode}
           autoComplete="off"
           value={draft[name]}
           onChange={(e) => set(name)(e.target.value)}
@@ -89,18 +90,7 @@ export function RequestFilterForm({
         {text('user_id', 'User id', 'A UUID')}
         {text('key_id', 'Key id', 'A UUID')}
         {text('model', 'Model', 'As the client asked for it')}
-        <Field label="Channel id" hint="A number">
-          {(props) => (
-            <input
-              {...props}
-              name="channel_id"
-              inputMode="numeric"
-              autoComplete="off"
-              value={draft.channel_id}
-              onChange={(e) => set('channel_id')(e.target.value)}
-            />
-          )}
-        </Field>
+        {text('channel_id', 'Channel id', 'A number', 'numeric')}
         <Field label="Status">
           {(props) => (
             <select
