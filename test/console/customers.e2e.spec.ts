@@ -61,6 +61,14 @@ describe('the customers pages, for billing staff', () => {
     const usage = page.getByRole('region', { name: /^Usage/ });
     await usage.getByRole('img', { name: /Cost per day/ }).waitFor();
     expect(await usage.getByRole('row').nth(1).textContent()).toContain('gpt-4o-mini');
+    // The customer's ledger and requests are a click away, already filtered.
+    for (const [name, path] of [
+      ["Open this customer's ledger", 'ledger'],
+      ["Open this customer's requests", 'requests'],
+    ]) {
+      const link = page.getByRole('link', { name });
+      expect(await link.getAttribute('href')).toBe(`/console/${path}?user_id=${customer.userId}`);
+    }
 
     // Top up with a reason; submitting the same form again is a replay, applied once.
     const topUp = page.getByRole('form', { name: 'Top up' });

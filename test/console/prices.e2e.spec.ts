@@ -219,6 +219,9 @@ describe('the Prices & groups page, for billing staff', () => {
     await refusal.getByText('The price was not saved; nothing changed.').waitFor();
     expect(await refusal.textContent()).toContain('input_per_million must be a non-negative decimal string');
     expect(await refusal.textContent()).toMatch(TID);
+    // The field the refusal names is the one marked.
+    expect(await priceForm.getByLabel(LABELS.input, { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await priceForm.getByLabel('Model', { exact: true }).getAttribute('aria-invalid')).toBe('false');
 
     // A model name that is only spaces.
     await priceForm.getByLabel(LABELS.input, { exact: true }).fill('1');
@@ -240,6 +243,7 @@ describe('the Prices & groups page, for billing staff', () => {
     await refusal.getByText('The multiplier was not saved; nothing changed.').waitFor();
     expect(await refusal.textContent()).toContain('multiplier must be a decimal from 0 to 100 with at most 4 decimals');
     expect(await refusal.textContent()).toMatch(TID);
+    expect(await groupForm.getByLabel('Multiplier (× list price)').getAttribute('aria-invalid')).toBe('true');
 
     await groupForm.getByLabel('Multiplier (× list price)').fill('0.5');
     await groupForm.getByLabel('Group').fill('no spaces allowed');

@@ -54,9 +54,14 @@ export function CustomerPage({ userId }: { userId: string }) {
         <MoneyForm userId={userId} kind="topup" />
         <MoneyForm userId={userId} kind="adjustment" />
       </section>
-      <p>
-        <Link href={`/ledger?user_id=${userId}`}>Open this customer's ledger</Link>
-      </p>
+      <ul className="see-also">
+        <li>
+          <Link href={`/ledger?user_id=${userId}`}>Open this customer's ledger</Link>
+        </li>
+        <li>
+          <Link href={`/requests?user_id=${userId}`}>Open this customer's requests</Link>
+        </li>
+      </ul>
       <HoldsSection userId={userId} />
       <GrantsSection userId={userId} />
       <KeysSection userId={userId} />

@@ -4,6 +4,7 @@ import type { AdjustmentResponse } from '@tollgate/contracts';
 import { api } from '../../api/client';
 import { useIdempotencyKey } from '../../api/idempotency';
 import { AppliedNotice } from '../../components/applied-notice';
+import { refusalFor } from '../../api/api-error';
 import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
 import { Money } from '../../money/money-amount';
@@ -68,12 +69,16 @@ export function MoneyForm({ userId, kind }: { userId: string; kind: Kind }) {
   return (
     <form className="money-form" onSubmit={submit} onChange={edited} aria-labelledby={`${kind}-title`}>
       <h3 id={`${kind}-title`}>{form.title}</h3>
-      <Field label={`Amount (${currency})`} hint={form.amountHint}>
+      <Field label={`Amount (${currency})`} hint={form.amountHint} error={refusalFor(change.error, 'amount')}>
         {(props) => (
           <input {...props} name="amount" inputMode="decimal" pattern={form.pattern} required autoComplete="off" />
         )}
       </Field>
-      <Field label="Reason" hint="Kept in the ledger: an invoice number, a ticket">
+      <Field
+        label="Reason"
+        hint="Kept in the ledger: an invoice number, a ticket"
+        error={refusalFor(change.error, 'reason')}
+      >
         {(props) => <input {...props} name="reason" required maxLength={500} autoComplete="off" />}
       </Field>
       {kind === 'adjustment' && (

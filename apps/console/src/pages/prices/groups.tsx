@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { GroupList, GroupResponse, MultiplierInput } from '@tollgate/contracts';
 import { api } from '../../api/client';
 import { DateTime } from '../../components/date-time';
+import { refusalFor } from '../../api/api-error';
 import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
 import { QuerySection } from '../../components/query-section';
@@ -115,7 +116,7 @@ function MultiplierForm({ group, onClear }: { group: GroupResponse | null; onCle
       <Field
         label="Group"
         hint="Letters, digits, dots, dashes or underscores; a new name creates the group"
-        error={nameError}
+        error={nameError ?? refusalFor(save.error, 'group')}
       >
         {(props) => (
           <input
@@ -131,6 +132,7 @@ function MultiplierForm({ group, onClear }: { group: GroupResponse | null; onCle
       <Field
         label="Multiplier (× list price)"
         hint={`From 0 to ${MAX_MULTIPLIER}, up to 4 decimals: 0.8 for 20 % off, 1 for list price`}
+        error={refusalFor(save.error, 'multiplier')}
       >
         {(props) => (
           <input

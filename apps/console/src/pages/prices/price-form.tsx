@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { PriceResponse, PriceSet } from '@tollgate/contracts';
 import { api } from '../../api/client';
+import { refusalFor } from '../../api/api-error';
 import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
 import { useSession } from '../../session/session-context';
@@ -108,7 +109,7 @@ export function PriceForm({ price, onClear }: { price: PriceResponse | null; onC
       <Field
         label="Model"
         hint="The model name as clients send it; each row's Edit above loads a model's price"
-        error={errors.model}
+        error={errors.model ?? refusalFor(save.error, 'model')}
       >
         {(props) => (
           <input
@@ -127,6 +128,7 @@ export function PriceForm({ price, onClear }: { price: PriceResponse | null; onC
             key={part.name}
             label={`${part.label} price (${currency} ${part.unit})`}
             hint={`${part.description}. Up to 6 decimals; empty = ${part.unset ?? '0'}`}
+            error={refusalFor(save.error, part.name)}
           >
             {(props) => (
               <input
@@ -143,7 +145,7 @@ export function PriceForm({ price, onClear }: { price: PriceResponse | null; onC
       <Field
         label={`${IMAGES.fieldLabel} (${currency} ${IMAGES.unit})`}
         hint={`${IMAGES.description}: one size=price per line, e.g. 1024x1024=0.04 or *=0.08; empty = none`}
-        error={errors.images}
+        error={errors.images ?? refusalFor(save.error, 'image_prices')}
       >
         {(props) => (
           <textarea
