@@ -6,6 +6,7 @@ import { api, type Query } from '../api/client';
 import { CsvExportButton } from '../components/csv-export-button';
 import { DateTime } from '../components/date-time';
 import { ErrorMessage } from '../components/error-message';
+import { DateRangeFields } from '../components/date-range-fields';
 import { Field } from '../components/field';
 import { Loading } from '../components/loading';
 import { Pager, useCursorPages } from '../components/pager';
@@ -83,22 +84,12 @@ export function LedgerPage() {
             </select>
           )}
         </Field>
-        <Field label="From" hint="Entries created on or after this day (UTC)">
-          {(props) => (
-            <input
-              {...props}
-              type="date"
-              name="from"
-              value={draft.from}
-              onChange={(e) => set('from')(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Before" hint="Entries created before this day (UTC)">
-          {(props) => (
-            <input {...props} type="date" name="to" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
-          )}
-        </Field>
+        <DateRangeFields
+          from={draft.from}
+          to={draft.to}
+          what="Entries created"
+          onChange={(name, value) => set(name)(value)}
+        />
         <Field label="tid" hint="Only the lines written under this tid: a request the customer quotes, a staff change">
           {(props) => (
             <input

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
 import { QuerySection } from '../../components/query-section';
 import { useEditing, useFocusOnEdit } from './editing';
+import { RowEditButton, SaveOrClear } from './edit-controls';
 
 const GROUPS_KEY = ['groups'] as const;
 
@@ -67,14 +68,7 @@ function GroupTable({ groups, onEdit }: { groups: readonly GroupResponse[]; onEd
                 <DateTime value={group.updated_at} />
               </td>
               <td>
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-label={`Edit ${group.group}`}
-                  onClick={() => onEdit(group)}
-                >
-                  Edit
-                </button>
+                <RowEditButton name={group.group} onClick={() => onEdit(group)} />
               </td>
             </tr>
           ))}
@@ -145,14 +139,7 @@ function MultiplierForm({ group, onClear }: { group: GroupResponse | null; onCle
           />
         )}
       </Field>
-      <div className="form-actions">
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save multiplier'}
-        </button>
-        <button type="button" className="secondary" onClick={onClear} disabled={save.isPending}>
-          Clear the form
-        </button>
-      </div>
+      <SaveOrClear saveLabel="Save multiplier" pending={save.isPending} onClear={onClear} />
       {save.error && <ErrorMessage error={save.error} title="The multiplier was not saved; nothing changed." />}
       {save.data && (
         <p className="notice" role="status">

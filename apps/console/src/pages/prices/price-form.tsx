@@ -8,6 +8,7 @@ import { Field } from '../../components/field';
 import { useSession } from '../../session/session-context';
 import { useFocusOnEdit } from './editing';
 import { IMAGES, ImagePrices, PARTS, PartValue, type PartName } from './price-parts';
+import { SaveOrClear } from './edit-controls';
 
 export const PRICES_KEY = ['prices'] as const;
 
@@ -156,14 +157,7 @@ export function PriceForm({ price, onClear }: { price: PriceResponse | null; onC
           />
         )}
       </Field>
-      <div className="form-actions">
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save price'}
-        </button>
-        <button type="button" className="secondary" onClick={onClear} disabled={save.isPending}>
-          Clear the form
-        </button>
-      </div>
+      <SaveOrClear saveLabel="Save price" pending={save.isPending} onClear={onClear} />
       {save.error && <ErrorMessage error={save.error} title="The price was not saved; nothing changed." />}
       {save.data && <SavedPrice price={save.data} />}
     </form>

@@ -2,6 +2,7 @@ import type { PriceResponse } from '@tollgate/contracts';
 import { DateTime } from '../../components/date-time';
 import { useSession } from '../../session/session-context';
 import { IMAGES, ImagePrices, PARTS, PartValue } from './price-parts';
+import { RowEditButton } from './edit-controls';
 
 /** Every model's price, each part in its own column with its unit; a row's Edit loads it into the form. */
 export function PriceTable({
@@ -52,15 +53,7 @@ export function PriceTable({
                 <DateTime value={price.updated_at} />
               </td>
               <td>
-                {/* The name says which row: "Edit gpt-4o" (it starts with the visible "Edit"). */}
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-label={`Edit ${price.model}`}
-                  onClick={() => onEdit(price)}
-                >
-                  Edit
-                </button>
+                <RowEditButton name={price.model} onClick={() => onEdit(price)} />
               </td>
             </tr>
           ))}

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { REQUEST_OUTCOMES, RequestLogQuery } from '@tollgate/contracts';
+import { DateRangeFields } from '../../components/date-range-fields';
 import { Field } from '../../components/field';
 
 /**
@@ -124,22 +125,7 @@ export function RequestFilterForm({
             )}
           </Field>
         )}
-        <Field label="From" hint="Settled on or after this day (UTC)">
-          {(props) => (
-            <input
-              {...props}
-              type="date"
-              name="from"
-              value={draft.from}
-              onChange={(e) => set('from')(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Before" hint="Settled before this day (UTC)">
-          {(props) => (
-            <input {...props} type="date" name="to" value={draft.to} onChange={(e) => set('to')(e.target.value)} />
-          )}
-        </Field>
+        <DateRangeFields from={draft.from} to={draft.to} what="Settled" onChange={(name, value) => set(name)(value)} />
       </div>
       <button type="submit">Show requests</button>
     </form>
